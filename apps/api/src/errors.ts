@@ -1,0 +1,73 @@
+import type { FieldIssue } from "@threadbench/workloads";
+
+/**
+ * The few error kinds threadbench reports to users. Each has a string code that
+ * maps 1:1 to GraphQL `extensions.code`; anything else is unexpected, logged in
+ * full and masked for clients.
+ */
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "UNAUTHENTICATED"
+  | "CONFLICT"
+  | "CONFIGURATION";
+
+export abstract class ThreadbenchError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+/** Input that does not fit: lists every problem with the path of its field. */
+export class UserInputError extends ThreadbenchError {
+  readonly code = "BAD_USER_INPUT" as const;
+  readonly issues: FieldIssue[];
+  constructor(issues: FieldIssue[], summary?: string) {
+    super(summary ?? issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "));
+    this.name = "UserInputError";
+    this.issues = issues;
+  }
+}
+
+export class NotFoundError extends ThreadbenchError {
+  readonly code = "NOT_FOUND" as const;
+  constructor(what: string, id: string) {
+    super(`${what} "${id}" was not found`);
+    this.name = "NotFoundError";
+  }
+}
+
+export class UnauthenticatedError extends ThreadbenchError {
+  readonly code = "UNAUTHENTICATED" as const;
+  constructor(message = "this operation needs an API token: send Authorization: Bearer <token>") {
+    super(message);
+    this.name = "UnauthenticatedError";
+  }
+}
+
+/** The request is valid but clashes with the current state (e.g. cancelling a finished run). */
+export class ConflictError extends ThreadbenchError {
+  readonly code = "CONFLICT" as const;
+  constructor(message: string) {
+    super(message);
+    this.name = "ConflictError";
+  }
+}
+
+/** Environment or configuration that cannot be used; names the variable. */
+export class ConfigurationError extends ThreadbenchError {
+  readonly code = "CONFIGURATION" as const;
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+}
+
+/** Turns zod issues into field issues with dotted paths under `prefix`. */
+export function fieldIssues(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  prefix = "",
+): FieldIssue[] {
+  return issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || prefix || "(root)",
+    message: issue.message,
+  }));
+}

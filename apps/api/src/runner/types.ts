@@ -1,0 +1,138 @@
+import type { SharedMemoryReport } from "@threadbench/workloads";
+
+/** How the tasks of one cell are executed. Order is the order cells run and print in. */
+export const executionModes = [
+  "sequential",
+  "event-loop",
+  "worker-threads",
+  "child-processes",
+] as const;
+export type ExecutionMode = (typeof executionModes)[number];
+
+/**
+ * weak: N tasks of full size on N threads (the article's experiment; ideal time stays flat).
+ * strong: one full-size job split into N chunks (ideal time falls as 1/N).
+ */
+export const scalingKinds = ["weak", "strong"] as const;
+export type ScalingKind = (typeof scalingKinds)[number];
+
+/** What to run. Validated at the edge by `parseRunPlan`; trusted inside. */
+export interface RunPlan {
+  workloadId: string;
+  /** Workload parameters with defaults filled in. */
+  params: Record<string, unknown>;
+  /** Always contains "sequential": it is every cell's baseline. */
+  modes: ExecutionMode[];
+  /** Thread counts, ascending and distinct. */
+  threads: number[];
+  repetitions: number;
+  warmups: number;
+  scaling: ScalingKind;
+  /** A task running longer than this fails its cell (pool modes only). */
+  taskTimeoutMs: number;
+  /** Heap limit of each worker thread / child process, in MiB. */
+  maxHeapMb: number;
+}
+
+/** Summary statistics of a list of durations, in milliseconds. */
+export interface Summary {
+  count: number;
+  min: number;
+  max: number;
+  median: number;
+  mean: number;
+  stddev: number;
+  /** Coefficient of variation: stddev / mean (0 when the mean is 0). */
+  cv: number;
+}
+
+/** One timed repetition of a cell. */
+export interface RepetitionSample {
+  /** 0-based, warm-ups excluded. */
+  index: number;
+  /** Wall time of the whole repetition (all tasks), high-resolution clock. */
+  wallMs: number;
+  /**
+   * CPU time (user + system) spent on the repetition: of this process for the main
+   * thread modes, of the workers or child processes in the pool modes. Null when
+   * Node cannot measure it.
+   */
+  cpuMs: number | null;
+  /** Wall time of each task as measured where it ran, in task order. */
+  taskDurationsMs: number[];
+  checksum: string;
+  sharedMemory?: SharedMemoryReport[];
+}
+
+export type ChecksumStatus = "baseline" | "match" | "mismatch" | "unchecked";
+export type CellStatus = "succeeded" | "failed" | "cancelled";
+
+/** One (mode, threads) cell of a run: its samples, statistics and comparison to the baseline. */
+export interface CellResult {
+  mode: ExecutionMode;
+  threads: number;
+  /** Tasks per repetition (equal to threads in both scaling kinds). */
+  tasks: number;
+  status: CellStatus;
+  /** Why the cell failed or was cancelled; null when it succeeded. */
+  error: string | null;
+  samples: RepetitionSample[];
+  wall: Summary | null;
+  cpu: Summary | null;
+  /**
+   * Start-up cost kept out of the timings: pool creation and warm-up for
+   * worker-threads, process spawn for child-processes; null on the main thread.
+   */
+  setupMs: number | null;
+  /** Median sequential wall time / median wall time of this cell (same task count). */
+  speedup: number | null;
+  /** speedup / threads. */
+  efficiency: number | null;
+  checksum: string | null;
+  /** The sequential cell's checksum this one is compared with. */
+  expectedChecksum: string | null;
+  checksumStatus: ChecksumStatus;
+  /** shared-counter only: what each variant observed, from the last repetition. */
+  sharedMemory: SharedMemoryReport[] | null;
+}
+
+/** The machine and runtime a run happened on. */
+export interface Environment {
+  hostname: string;
+  os: string;
+  osRelease: string;
+  arch: string;
+  cpuModel: string;
+  logicalCores: number;
+  memoryBytes: number;
+  runtime: string;
+  runtimeVersion: string;
+  v8Version: string;
+}
+
+export type RunOutcome = "succeeded" | "failed" | "cancelled";
+
+/** Everything a run produced, shaped so it can be stored as is. */
+export interface RunResult {
+  plan: RunPlan;
+  environment: Environment;
+  status: RunOutcome;
+  /** Why the run did not succeed (first failed cell, or the cancellation reason). */
+  error: string | null;
+  startedAt: string;
+  finishedAt: string;
+  cells: CellResult[];
+}
+
+/** Progress of a run, emitted after every repetition. */
+export interface RunProgress {
+  cellsDone: number;
+  cellsTotal: number;
+  /** Timed and warm-up repetitions done over all cells / in total. */
+  stepsDone: number;
+  stepsTotal: number;
+  currentCell: { mode: ExecutionMode; threads: number } | null;
+  elapsedMs: number;
+  /** Estimated time left; null until there is something to estimate from. */
+  etaMs: number | null;
+}

@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * One config, one project per package. Each package's `npm test` runs its own
+ * project from the root (`vitest run --root ../.. --project NAME`).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "workloads",
+          root: "packages/workloads",
+          include: ["src/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "api",
+          root: "apps/api",
+          include: ["src/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});

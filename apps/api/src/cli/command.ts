@@ -1,0 +1,83 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
+type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
+
+/** Where a command writes; tests pass buffers, the binary passes the process streams. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborted on Ctrl-C: long commands stop promptly and clean up. */
+  signal: AbortSignal;
+}
+
+/** One `threadbench <name>` subcommand. */
+export interface CliCommand {
+  name: string;
+  /** One line for `threadbench --help`. */
+  summary: string;
+  /** Full `--help` text of the command. */
+  help: string;
+  /** Returns the process exit code. Throws `CliUsageError` for bad flags. */
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** A bad flag or flag value: printed with the command's usage, exit code 2. */
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliUsageError";
+  }
+}
+
+/**
+ * `util.parseArgs` in strict mode, with its errors rephrased to name the flag and
+ * point at `--help`.
+ */
+export function parseFlags<T extends FlagOptions>(
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+): ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: boolean }>> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliUsageError(message.replace(/\. To specify a positional.*$/s, ""));
+  }
+}
+
+/** Parses a comma-separated list of allowed words, naming the flag when one is not allowed. */
+export function parseList<T extends string>(
+  flag: string,
+  raw: string,
+  allowed: readonly T[],
+): T[] {
+  const values = raw
+    .split(",")
+    .map((value) => value.trim())
+    .filter(Boolean);
+  if (values.length === 0) {
+    throw new CliUsageError(`--${flag} is empty (allowed: ${allowed.join(", ")})`);
+  }
+  for (const value of values) {
+    if (!allowed.includes(value as T)) {
+      throw new CliUsageError(
+        `--${flag}: "${value}" is not allowed (allowed: ${allowed.join(", ")})`,
+      );
+    }
+  }
+  return [...new Set(values)] as T[];
+}
+
+/** Parses an integer flag within bounds, naming the flag and the range otherwise. */
+export function parseInteger(flag: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new CliUsageError(
+      `--${flag}: "${raw}" is not allowed (allowed: an integer from ${min} to ${max})`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { commands } from "./commands.js";
+import { CliUsageError, type CliIo } from "./command.js";
+import { ThreadbenchError } from "../errors.js";
+
+function usage(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    "threadbench: measure whether parallel code really scales, and keep every run.",
+    "",
+    "Usage: threadbench <command> [flags]",
+    "",
+    "Commands:",
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    "",
+    "Run `threadbench <command> --help` for the flags of a command.",
+  ].join("\n");
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.stderr.write(
+      `threadbench: unknown command "${name}" (allowed: ${commands.map((c) => c.name).join(", ")})\n`,
+    );
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout.write(`${command.help.trim()}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      io.stderr.write(`threadbench ${name}: ${error.message}\nRun \`threadbench ${name} --help\` for usage.\n`);
+      return 2;
+    }
+    if (error instanceof ThreadbenchError) {
+      io.stderr.write(`threadbench ${name}: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`threadbench ${name}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+const isEntryPoint = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntryPoint) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on("SIGINT", () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write("\nthreadbench: stopping (Ctrl-C again to force)\n");
+    controller.abort(new Error("interrupted by the user (SIGINT)"));
+  });
+  process.on("SIGTERM", () => controller.abort(new Error("terminated (SIGTERM)")));
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  });
+  process.exitCode = code;
+}

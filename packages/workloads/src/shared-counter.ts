@@ -52,6 +52,7 @@ function unlock(cells: Int32Array): void {
 function awaitParties(cells: Int32Array, phase: number, parties: number): void {
   const slot = Slot.barrier + phase;
   Atomics.add(cells, slot, 1);
+  Atomics.notify(cells, slot);
   const deadline = Date.now() + BARRIER_TIMEOUT_MS;
   for (;;) {
     const arrived = Atomics.load(cells, slot);

@@ -1,0 +1,124 @@
+import type { CellResult, Environment, RunResult } from "../runner/types.js";
+
+/** A duration with a unit that keeps three significant digits or so. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "-";
+  if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} min`;
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${(ms * 1000).toFixed(0)} µs`;
+}
+
+export function formatRatio(value: number | null | undefined, suffix = "x"): string {
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? "-"
+    : `${value.toFixed(2)}${suffix}`;
+}
+
+export function formatPercent(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? "-"
+    : `${(value * 100).toFixed(1)}%`;
+}
+
+export function formatBytes(bytes: number): string {
+  const gib = bytes / 1024 ** 3;
+  return gib >= 1 ? `${gib.toFixed(1)} GiB` : `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+}
+
+/** Left-aligned text columns, right-aligned numbers; the first row is the header. */
+export function table(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) =>
+          rightAligned.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+        )
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+export function formatEnvironment(environment: Environment): string {
+  return [
+    `machine   ${environment.hostname}: ${environment.cpuModel}, ${environment.logicalCores} logical cores, ${formatBytes(environment.memoryBytes)}`,
+    `runtime   ${environment.runtime} ${environment.runtimeVersion} (V8 ${environment.v8Version}) on ${environment.os} ${environment.osRelease} ${environment.arch}`,
+  ].join("\n");
+}
+
+function checksumText(cell: CellResult): string {
+  switch (cell.checksumStatus) {
+    case "baseline":
+      return "baseline";
+    case "match":
+      return "ok";
+    case "mismatch":
+      return `MISMATCH (${cell.checksum} vs ${cell.expectedChecksum})`;
+    case "unchecked":
+      return "-";
+    default: {
+      const unreachable: never = cell.checksumStatus;
+      return String(unreachable);
+    }
+  }
+}
+
+/** The per-cell table of a run, in the spirit of the free-threading article's output. */
+export function formatCells(cells: readonly CellResult[]): string {
+  const rows: string[][] = [
+    ["mode", "threads", "median", "min", "stddev", "cv", "cpu", "setup", "speedup", "efficiency", "checksum"],
+  ];
+  for (const cell of cells) {
+    rows.push([
+      cell.mode,
+      String(cell.threads),
+      formatDuration(cell.wall?.median),
+      formatDuration(cell.wall?.min),
+      formatDuration(cell.wall?.stddev),
+      formatPercent(cell.wall?.cv),
+      formatDuration(cell.cpu?.median),
+      formatDuration(cell.setupMs),
+      formatRatio(cell.speedup),
+      formatPercent(cell.efficiency),
+      cell.status === "succeeded" ? checksumText(cell) : `${cell.status.toUpperCase()}: ${cell.error}`,
+    ]);
+  }
+  return table(rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+}
+
+/** "Sequential 3.84s / Parallel 1.12s / Speedup 3.66x" per mode at the highest thread count. */
+export function formatHeadline(result: RunResult): string {
+  const threads = Math.max(...result.plan.threads);
+  const baseline = result.cells.find((cell) => cell.mode === "sequential" && cell.threads === threads);
+  const lines: string[] = [];
+  for (const cell of result.cells) {
+    if (cell.threads !== threads || cell.mode === "sequential" || !cell.wall) continue;
+    lines.push(
+      `${cell.mode.padEnd(16)} ${threads} tasks: sequential ${formatDuration(baseline?.wall?.median)} / ${cell.mode} ${formatDuration(cell.wall.median)} / speedup ${formatRatio(cell.speedup)} (efficiency ${formatPercent(cell.efficiency)})`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Lost updates of shared-counter, per cell and variant. */
+export function formatSharedMemory(cells: readonly CellResult[]): string {
+  const rows: string[][] = [["mode", "threads", "variant", "expected", "observed", "lost updates"]];
+  for (const cell of cells) {
+    for (const report of cell.sharedMemory ?? []) {
+      rows.push([
+        cell.mode,
+        String(cell.threads),
+        report.variant,
+        String(report.expected),
+        String(report.observed),
+        String(report.lostUpdates),
+      ]);
+    }
+  }
+  return rows.length > 1 ? table(rows, new Set([1, 3, 4, 5])) : "";
+}

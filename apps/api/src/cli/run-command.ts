@@ -1,0 +1,149 @@
+import { workloadIds } from "@threadbench/workloads";
+import { executeRun } from "../runner/execute-run.js";
+import { parseRunPlan, planLimits } from "../runner/plan.js";
+import { executionModes, type RunResult, scalingKinds } from "../runner/types.js";
+import { CliUsageError, type CliCommand, type CliIo, parseFlags, parseInteger, parseList } from "./command.js";
+import { formatCells, formatEnvironment, formatHeadline, formatSharedMemory } from "./format.js";
+import { ProgressBar } from "./progress-bar.js";
+
+const flags = {
+  workload: { type: "string", short: "w", default: "sum-squares" },
+  param: { type: "string", short: "p", multiple: true },
+  threads: { type: "string", short: "t", default: "1,2,4" },
+  modes: { type: "string", short: "m", default: executionModes.join(",") },
+  repetitions: { type: "string", short: "r", default: "5" },
+  warmups: { type: "string", default: "1" },
+  scaling: { type: "string", default: "weak" },
+  "task-timeout": { type: "string", default: "600000" },
+  "max-heap": { type: "string", default: "2048" },
+  json: { type: "boolean", default: false },
+  progress: { type: "boolean", default: true },
+  "no-progress": { type: "boolean", default: false },
+} as const;
+
+/** `--param n=1000` values: numbers and booleans as such, anything else as text. */
+export function parseParamFlags(values: readonly string[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const raw of values) {
+    const equals = raw.indexOf("=");
+    if (equals <= 0) throw new CliUsageError(`--param: "${raw}" is not allowed (expected name=value, e.g. --param n=1000000)`);
+    const name = raw.slice(0, equals).trim();
+    const text = raw.slice(equals + 1).trim();
+    const numeric = text.replaceAll("_", "");
+    params[name] =
+      text === "true" ? true : text === "false" ? false : numeric !== "" && Number.isFinite(Number(numeric)) ? Number(numeric) : text;
+  }
+  return params;
+}
+
+/** Validates the flags into a run plan; every problem names its flag. */
+export function planFromFlags(values: {
+  workload: string;
+  param?: string[];
+  threads: string;
+  modes: string;
+  repetitions: string;
+  warmups: string;
+  scaling: string;
+  "task-timeout": string;
+  "max-heap": string;
+}) {
+  if (!workloadIds.includes(values.workload)) {
+    throw new CliUsageError(`--workload: "${values.workload}" is not allowed (allowed: ${workloadIds.join(", ")})`);
+  }
+  const threads = values.threads.split(",").map((part) => parseInteger("threads", part.trim(), 1, planLimits.maxThreads));
+  const input = {
+    workload: values.workload,
+    params: parseParamFlags(values.param ?? []),
+    modes: parseList("modes", values.modes, executionModes),
+    threads,
+    repetitions: parseInteger("repetitions", values.repetitions, 1, planLimits.maxRepetitions),
+    warmups: parseInteger("warmups", values.warmups, 0, planLimits.maxWarmups),
+    scaling: parseList("scaling", values.scaling, scalingKinds)[0],
+    taskTimeoutMs: parseInteger("task-timeout", values["task-timeout"], planLimits.minTaskTimeoutMs, planLimits.maxTaskTimeoutMs),
+    maxHeapMb: parseInteger("max-heap", values["max-heap"], planLimits.minHeapMb, planLimits.maxHeapMb),
+  };
+  try {
+    return parseRunPlan(input);
+  } catch (error) {
+    if (error instanceof Error && "issues" in error) {
+      const issues = (error as { issues: Array<{ path: string; message: string }> }).issues;
+      throw new CliUsageError(
+        issues
+          .map((issue) => `${issue.path.startsWith("params.") ? `--param ${issue.path.slice(7)}` : `--${issue.path}`}: ${issue.message}`)
+          .join("\n"),
+      );
+    }
+    throw error;
+  }
+}
+
+/** Prints a finished run for people. */
+export function printRun(result: RunResult, io: CliIo, extra: string[] = []): void {
+  const plan = result.plan;
+  const params = Object.entries(plan.params)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(" ");
+  io.stdout.write(
+    [
+      `workload  ${plan.workloadId} ${params}`,
+      `plan      ${plan.scaling} scaling, threads ${plan.threads.join(",")}, ${plan.repetitions} repetitions + ${plan.warmups} warm-up${plan.warmups === 1 ? "" : "s"}`,
+      formatEnvironment(result.environment),
+      ...extra,
+      "",
+      formatCells(result.cells),
+      "",
+      formatHeadline(result),
+      "",
+    ].join("\n"),
+  );
+  const shared = formatSharedMemory(result.cells);
+  if (shared) io.stdout.write(`${shared}\n\n`);
+  io.stdout.write(`status    ${result.status}${result.error ? `: ${result.error}` : ""}\n`);
+}
+
+export const runCommand: CliCommand = {
+  name: "run",
+  summary: "Run a workload in every mode and thread count and print the scaling table",
+  help: `
+Usage: threadbench run [flags]
+
+Runs one workload sequentially, interleaved on the event loop, on a piscina
+worker-thread pool and on a process pool, for each thread count, and prints wall
+time statistics, speedup and parallel efficiency against the sequential baseline.
+
+Flags:
+  -w, --workload ID        Workload to run (default sum-squares; see \`threadbench workloads\`)
+  -p, --param NAME=VALUE   Workload parameter, repeatable (e.g. --param n=10000000)
+  -t, --threads LIST       Thread counts, comma-separated, 1..${planLimits.maxThreads} (default 1,2,4)
+  -m, --modes LIST         Modes, comma-separated: ${executionModes.join(", ")}
+                           (default: all; sequential always runs as the baseline)
+  -r, --repetitions N      Timed repetitions per cell, 1..${planLimits.maxRepetitions} (default 5)
+      --warmups N          Untimed warm-up repetitions per cell, 0..${planLimits.maxWarmups} (default 1)
+      --scaling KIND       weak: N full-size tasks on N threads (default);
+                           strong: one job split into N chunks
+      --task-timeout MS    Fail a cell whose task runs longer (default 600000)
+      --max-heap MIB       Heap limit of each worker thread and child process (default 2048)
+      --json               Print the result as JSON on stdout
+      --no-progress        No progress bar (it is only drawn on a terminal anyway)
+
+Exit status: 0 when every cell succeeded, 1 when a cell failed or the run was
+cancelled (Ctrl-C), 2 for bad flags.
+`,
+  async run(argv, io) {
+    const { values } = parseFlags(argv, flags);
+    const plan = planFromFlags(values);
+    const bar = new ProgressBar(io.stderr);
+    const showProgress = !values["no-progress"] && values.progress;
+    const result = await executeRun(plan, {
+      signal: io.signal,
+      onProgress: (progress) => {
+        if (showProgress) bar.update(progress);
+      },
+    });
+    bar.done();
+    if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else printRun(result, io);
+    return result.status === "succeeded" ? 0 : 1;
+  },
+};

@@ -1,0 +1,444 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { type AnyWorkload, findWorkload, type UnitRange } from "@threadbench/workloads";
+import { Piscina } from "piscina";
+import { summarize } from "../analysis/summary.js";
+import { collectEnvironment } from "./environment.js";
+import { runnerEntryPoint } from "./entry-points.js";
+import { ProcessPool } from "./process-pool.js";
+import type { TaskOutcome, TaskPayload } from "./task.js";
+import type {
+  CellResult,
+  ExecutionMode,
+  RepetitionSample,
+  RunPlan,
+  RunProgress,
+  RunResult,
+} from "./types.js";
+
+export interface ExecuteRunOptions {
+  /** Aborting stops the run promptly: workers are terminated, finished cells are kept. */
+  signal?: AbortSignal;
+  /** Called after every repetition (warm-ups included) and at every cell boundary. */
+  onProgress?: (progress: RunProgress) => void;
+  /** Called when a cell finishes, in order; lets callers persist or print cells as they land. */
+  onCell?: (cell: CellResult) => void;
+  /**
+   * Target length of one slice in event-loop mode, in milliseconds. Each slice is
+   * followed by a turn of the event loop, so N tasks interleave like threads under
+   * one lock. The default is CPython's GIL switch interval (sys.getswitchinterval()).
+   */
+  eventLoopSliceMs?: number;
+}
+
+/** One repetition's raw result before statistics. */
+interface Repetition {
+  wallMs: number;
+  cpuMs: number | null;
+  outcomes: TaskOutcome[];
+  shared: SharedArrayBuffer | undefined;
+}
+
+/** Runs the repetitions of one cell; created per cell, closed after it. */
+interface CellExecutor {
+  setupMs: number | null;
+  repeat(payloads: TaskPayload[], signal: AbortSignal): Promise<Repetition>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_EVENT_LOOP_SLICE_MS = 5;
+/** First slice of a task, as a fraction of its units, before the size adapts to time. */
+const FIRST_SLICE_FRACTION = 1 / 1000;
+
+/** Ranges of the tasks of one repetition: N full copies (weak) or N chunks of one job (strong). */
+export function taskRanges(units: number, tasks: number, scaling: RunPlan["scaling"]): UnitRange[] {
+  return Array.from({ length: tasks }, (_, index) =>
+    scaling === "weak"
+      ? { start: 0, end: units }
+      : {
+          start: Math.floor((index * units) / tasks),
+          end: Math.floor(((index + 1) * units) / tasks),
+        },
+  );
+}
+
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+function mainThreadExecutor(
+  workload: AnyWorkload,
+  params: Record<string, unknown>,
+  sliceMs: number | null,
+): CellExecutor {
+  return {
+    setupMs: null,
+    async repeat(payloads, signal) {
+      const states = payloads.map((payload) =>
+        workload.createTask(params, payload.range, {
+          taskIndex: payload.taskIndex,
+          parties: payload.parties,
+          ...(payload.shared ? { shared: payload.shared } : {}),
+        }),
+      );
+      const durations = payloads.map(() => 0);
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      if (sliceMs === null) {
+        for (const [index, state] of states.entries()) {
+          signal.throwIfAborted();
+          const taskStarted = performance.now();
+          state.step(Number.POSITIVE_INFINITY);
+          durations[index] = performance.now() - taskStarted;
+          // One turn of the event loop between tasks, so that a cancellation can land.
+          await yieldToEventLoop();
+        }
+      } else {
+        // Round-robin slices with a trip through the event loop after each: every
+        // task is "in progress" at once, but only one runs at any instant.
+        const finishedAt = payloads.map(() => 0);
+        // Slice sizes adapt so that a slice takes about `sliceMs`: a fixed unit count
+        // would make slices of cheap workloads so short that yielding dominates.
+        const sliceUnits = payloads.map((payload) =>
+          Math.max(1, Math.ceil((payload.range.end - payload.range.start) * FIRST_SLICE_FRACTION)),
+        );
+        let active = states.map((_, index) => index);
+        while (active.length > 0) {
+          const stillActive: number[] = [];
+          for (const index of active) {
+            signal.throwIfAborted();
+            const units = sliceUnits[index] as number;
+            const sliceStarted = performance.now();
+            const done = (states[index] as (typeof states)[number]).step(units);
+            const now = performance.now();
+            if (done) {
+              finishedAt[index] = now;
+            } else {
+              stillActive.push(index);
+              const scale = sliceMs / Math.max(now - sliceStarted, 0.001);
+              sliceUnits[index] = Math.max(1, Math.round(units * Math.min(4, Math.max(0.5, scale))));
+            }
+            await yieldToEventLoop();
+          }
+          active = stillActive;
+        }
+        for (const index of durations.keys()) durations[index] = (finishedAt[index] as number) - started;
+      }
+      const wallMs = performance.now() - started;
+      return {
+        wallMs,
+        cpuMs: cpuMsSince(cpuBefore),
+        outcomes: states.map((state, index) => ({
+          partial: state.result(),
+          durationMs: durations[index] as number,
+          cpuMs: null,
+        })),
+        shared: payloads[0]?.shared,
+      };
+    },
+    close: async () => {},
+  };
+}
+
+async function workerThreadExecutor(
+  threads: number,
+  plan: RunPlan,
+  signal: AbortSignal,
+): Promise<CellExecutor> {
+  const started = performance.now();
+  const pool = new Piscina({
+    filename: runnerEntryPoint("worker"),
+    minThreads: threads,
+    maxThreads: threads,
+    // Workers must not be reaped between repetitions: that would time thread start-up.
+    idleTimeout: Number.POSITIVE_INFINITY,
+    concurrentTasksPerWorker: 1,
+    maxQueue: "auto",
+    resourceLimits: { maxOldGenerationSizeMb: plan.maxHeapMb },
+  });
+  // Every worker blocks until all have arrived: proves `threads` distinct workers are up.
+  const barrier = new SharedArrayBuffer(4);
+  try {
+    await Promise.all(
+      Array.from({ length: threads }, () =>
+        pool.run({ kind: "ready", parties: threads, barrier }, { signal }),
+      ),
+    );
+  } catch (error) {
+    await pool.destroy();
+    throw error;
+  }
+  const setupMs = performance.now() - started;
+  return {
+    setupMs,
+    async repeat(payloads, repetitionSignal) {
+      const cpuBefore = process.cpuUsage();
+      const repetitionStarted = performance.now();
+      const outcomes = await Promise.all(
+        payloads.map(
+          (payload) =>
+            pool.run(payload, {
+              signal: AbortSignal.any([repetitionSignal, AbortSignal.timeout(plan.taskTimeoutMs)]),
+            }) as Promise<TaskOutcome>,
+        ),
+      );
+      const wallMs = performance.now() - repetitionStarted;
+      // cpuUsage is process-wide: it covers every worker thread of the pool.
+      return { wallMs, cpuMs: cpuMsSince(cpuBefore), outcomes, shared: payloads[0]?.shared };
+    },
+    close: () => pool.destroy(),
+  };
+}
+
+async function childProcessExecutor(
+  processes: number,
+  plan: RunPlan,
+  signal: AbortSignal,
+): Promise<CellExecutor> {
+  const started = performance.now();
+  const pool = await ProcessPool.start({ size: processes, maxHeapMb: plan.maxHeapMb }, signal);
+  const setupMs = performance.now() - started;
+  return {
+    setupMs,
+    async repeat(payloads, repetitionSignal) {
+      const repetitionStarted = performance.now();
+      const outcomes = await Promise.all(
+        payloads.map((payload) =>
+          pool.run(
+            payload,
+            AbortSignal.any([repetitionSignal, AbortSignal.timeout(plan.taskTimeoutMs)]),
+          ),
+        ),
+      );
+      const wallMs = performance.now() - repetitionStarted;
+      const cpuMs = outcomes.reduce((total, outcome) => total + (outcome.cpuMs ?? 0), 0);
+      return { wallMs, cpuMs, outcomes, shared: undefined };
+    },
+    close: async () => pool.close(),
+  };
+}
+
+function createExecutor(
+  mode: ExecutionMode,
+  threads: number,
+  workload: AnyWorkload,
+  plan: RunPlan,
+  options: { signal: AbortSignal; eventLoopSliceMs: number },
+): Promise<CellExecutor> {
+  switch (mode) {
+    case "sequential":
+      return Promise.resolve(mainThreadExecutor(workload, plan.params, null));
+    case "event-loop":
+      return Promise.resolve(mainThreadExecutor(workload, plan.params, options.eventLoopSliceMs));
+    case "worker-threads":
+      return workerThreadExecutor(threads, plan, options.signal);
+    case "child-processes":
+      return childProcessExecutor(threads, plan, options.signal);
+    default: {
+      const unreachable: never = mode;
+      throw new Error(`unknown mode ${String(unreachable)}`);
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === "TimeoutError") return `a task exceeded the task timeout: ${error.message}`;
+    return error.message;
+  }
+  return String(error);
+}
+
+/**
+ * Executes a validated plan: for every thread count, the `sequential` baseline and
+ * then each other mode, warm-ups first, then the timed repetitions. A failing cell
+ * (a task throws, a worker dies, a timeout, a checksum that disagrees with the
+ * baseline) fails only itself; aborting stops the run and keeps finished cells.
+ */
+export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {}): Promise<RunResult> {
+  const workload = findWorkload(plan.workloadId);
+  if (!workload) throw new TypeError(`plan.workloadId: unknown workload "${plan.workloadId}"`);
+  const signal = options.signal ?? new AbortController().signal;
+  const eventLoopSliceMs = options.eventLoopSliceMs ?? DEFAULT_EVENT_LOOP_SLICE_MS;
+  const environment = collectEnvironment();
+  const startedAt = new Date();
+  const runStarted = performance.now();
+  const units = workload.units(plan.params);
+  const order: Array<{ mode: ExecutionMode; threads: number }> = plan.threads.flatMap((threads) =>
+    plan.modes.map((mode) => ({ mode, threads })),
+  );
+  const stepsPerCell = plan.repetitions + plan.warmups;
+  const progress: RunProgress = {
+    cellsDone: 0,
+    cellsTotal: order.length,
+    stepsDone: 0,
+    stepsTotal: order.length * stepsPerCell,
+    currentCell: null,
+    elapsedMs: 0,
+    etaMs: null,
+  };
+  const report = () => {
+    progress.elapsedMs = performance.now() - runStarted;
+    progress.etaMs =
+      progress.stepsDone > 0
+        ? (progress.elapsedMs / progress.stepsDone) * (progress.stepsTotal - progress.stepsDone)
+        : null;
+    options.onProgress?.({ ...progress, currentCell: progress.currentCell && { ...progress.currentCell } });
+  };
+
+  const cells: CellResult[] = [];
+  const baselines = new Map<number, CellResult>();
+  report();
+  for (const { mode, threads } of order) {
+    if (signal.aborted) break;
+    progress.currentCell = { mode, threads };
+    report();
+    const ranges = taskRanges(units, threads, plan.scaling);
+    const parties = mode === "worker-threads" ? threads : 1;
+    const samples: RepetitionSample[] = [];
+    let status: CellResult["status"] = "succeeded";
+    let error: string | null = null;
+    let setupMs: number | null = null;
+    let executor: CellExecutor | null = null;
+    try {
+      executor = await createExecutor(mode, threads, workload, plan, { signal, eventLoopSliceMs });
+      setupMs = executor.setupMs;
+      for (let step = 0; step < stepsPerCell; step++) {
+        const shared = workload.createShared?.(plan.params, threads);
+        const payloads: TaskPayload[] = ranges.map((range, taskIndex) => ({
+          kind: "task",
+          workloadId: workload.id,
+          params: plan.params,
+          range,
+          taskIndex,
+          parties,
+          ...(shared ? { shared } : {}),
+        }));
+        const repetition = await executor.repeat(payloads, signal);
+        const combined = workload.combine(
+          plan.params,
+          repetition.outcomes.map((outcome) => outcome.partial),
+          repetition.shared,
+        );
+        if (step >= plan.warmups) {
+          samples.push({
+            index: step - plan.warmups,
+            wallMs: repetition.wallMs,
+            cpuMs: repetition.cpuMs,
+            taskDurationsMs: repetition.outcomes.map((outcome) => outcome.durationMs),
+            checksum: combined.checksum,
+            ...(combined.sharedMemory ? { sharedMemory: combined.sharedMemory } : {}),
+          });
+        }
+        progress.stepsDone++;
+        report();
+      }
+    } catch (caught) {
+      if (signal.aborted) {
+        status = "cancelled";
+        error = errorText(signal.reason ?? caught);
+      } else {
+        status = "failed";
+        error = errorText(caught);
+      }
+    } finally {
+      await executor?.close();
+    }
+    // Steps skipped by a failure still count as done, so progress reaches 100%.
+    const cellIndex = cells.length;
+    progress.stepsDone = (cellIndex + 1) * stepsPerCell;
+    const cell = finishCell({ mode, threads, status, error, samples, setupMs }, baselines.get(threads));
+    if (mode === "sequential") baselines.set(threads, cell);
+    cells.push(cell);
+    options.onCell?.(cell);
+    progress.cellsDone++;
+    report();
+    if (status === "cancelled") break;
+  }
+  progress.currentCell = null;
+  report();
+
+  const firstProblem = cells.find((cell) => cell.status !== "succeeded");
+  const outcome: RunResult["status"] = signal.aborted
+    ? "cancelled"
+    : firstProblem
+      ? "failed"
+      : "succeeded";
+  return {
+    plan,
+    environment,
+    status: outcome,
+    error:
+      outcome === "cancelled"
+        ? errorText(signal.reason ?? "cancelled")
+        : firstProblem
+          ? `${firstProblem.mode} x${firstProblem.threads}: ${firstProblem.error}`
+          : null,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    cells,
+  };
+}
+
+interface RawCell {
+  mode: ExecutionMode;
+  threads: number;
+  status: CellResult["status"];
+  error: string | null;
+  samples: RepetitionSample[];
+  setupMs: number | null;
+}
+
+/** Statistics, checksum verdict and speedup of one cell against its sequential baseline. */
+export function finishCell(raw: RawCell, baseline: CellResult | undefined): CellResult {
+  let { status, error } = raw;
+  const wall = summarize(raw.samples.map((sample) => sample.wallMs));
+  const cpuValues = raw.samples.flatMap((sample) => (sample.cpuMs === null ? [] : [sample.cpuMs]));
+  const cpu = summarize(cpuValues);
+  const checksums = [...new Set(raw.samples.map((sample) => sample.checksum))];
+  const checksum = checksums[0] ?? null;
+  let expectedChecksum: string | null = null;
+  let checksumStatus: CellResult["checksumStatus"] = "unchecked";
+  if (checksums.length > 1) {
+    checksumStatus = "mismatch";
+    status = "failed";
+    error ??= `checksum differs between repetitions: ${checksums.join(" vs ")}`;
+  } else if (raw.mode === "sequential") {
+    checksumStatus = checksum === null ? "unchecked" : "baseline";
+  } else if (baseline?.checksum && checksum !== null) {
+    expectedChecksum = baseline.checksum;
+    checksumStatus = checksum === expectedChecksum ? "match" : "mismatch";
+    if (checksumStatus === "mismatch" && status === "succeeded") {
+      status = "failed";
+      error = `checksum ${checksum} differs from the sequential baseline ${expectedChecksum}`;
+    }
+  }
+  const baselineMedian = baseline?.wall?.median;
+  const speedup =
+    raw.mode === "sequential"
+      ? wall
+        ? 1
+        : null
+      : baselineMedian && wall && wall.median > 0
+        ? baselineMedian / wall.median
+        : null;
+  const lastShared = raw.samples.at(-1)?.sharedMemory ?? null;
+  return {
+    mode: raw.mode,
+    threads: raw.threads,
+    tasks: raw.threads,
+    status,
+    error,
+    samples: raw.samples,
+    wall,
+    cpu,
+    setupMs: raw.setupMs,
+    speedup,
+    efficiency: speedup === null ? null : speedup / raw.threads,
+    checksum,
+    expectedChecksum,
+    checksumStatus,
+    sharedMemory: lastShared,
+  };
+}
+

@@ -1,0 +1,109 @@
+import { findWorkload, ParameterError, parseParameters, workloadIds } from "@threadbench/workloads";
+import { z } from "zod";
+import { fieldIssues, UserInputError } from "../errors.js";
+import { type ExecutionMode, executionModes, type RunPlan, scalingKinds } from "./types.js";
+
+/** Bounds of a plan. A plan outside them is rejected, not clamped. */
+export const planLimits = {
+  maxThreads: 256,
+  maxThreadCounts: 16,
+  maxRepetitions: 1000,
+  maxWarmups: 100,
+  /** Tasks over all cells, repetitions and warm-ups: keeps one plan from occupying a machine for days. */
+  maxTotalTasks: 200_000,
+  minTaskTimeoutMs: 100,
+  maxTaskTimeoutMs: 3_600_000,
+  minHeapMb: 16,
+  maxHeapMb: 65_536,
+} as const;
+
+/** The plan as users write it (CLI flags, GraphQL input, stored JSON): defaults allowed. */
+export const runPlanInputSchema = z.object({
+  workload: z.string().refine((id) => findWorkload(id) !== undefined, {
+    message: `unknown workload (allowed: ${workloadIds.join(", ")})`,
+  }),
+  params: z.record(z.string(), z.unknown()).default({}),
+  modes: z
+    .array(z.enum(executionModes, { message: `allowed: ${executionModes.join(", ")}` }))
+    .min(1, `at least one mode (allowed: ${executionModes.join(", ")})`)
+    .default(["sequential", "event-loop", "worker-threads", "child-processes"]),
+  threads: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(1, `allowed: an integer from 1 to ${planLimits.maxThreads}`)
+        .max(planLimits.maxThreads, `allowed: an integer from 1 to ${planLimits.maxThreads}`),
+    )
+    .min(1, "at least one thread count")
+    .max(planLimits.maxThreadCounts, `at most ${planLimits.maxThreadCounts} thread counts`)
+    .default([1, 2, 4]),
+  repetitions: z.number().int().min(1).max(planLimits.maxRepetitions).default(5),
+  warmups: z.number().int().min(0).max(planLimits.maxWarmups).default(1),
+  scaling: z.enum(scalingKinds, { message: `allowed: ${scalingKinds.join(", ")}` }).default("weak"),
+  taskTimeoutMs: z
+    .number()
+    .int()
+    .min(planLimits.minTaskTimeoutMs)
+    .max(planLimits.maxTaskTimeoutMs)
+    .default(600_000),
+  maxHeapMb: z.number().int().min(planLimits.minHeapMb).max(planLimits.maxHeapMb).default(2048),
+});
+export type RunPlanInput = z.input<typeof runPlanInputSchema>;
+
+/**
+ * Validates a plan at the edge and normalises it: defaults filled, workload
+ * parameters parsed, thread counts sorted and distinct, `sequential` added as the
+ * baseline every other mode is compared with. Throws `UserInputError` listing
+ * every problem with its field path.
+ */
+export function parseRunPlan(input: unknown, pathPrefix = ""): RunPlan {
+  const parsed = runPlanInputSchema.safeParse(input);
+  if (!parsed.success) throw new UserInputError(fieldIssues(parsed.error.issues, pathPrefix));
+  const raw = parsed.data;
+  const at = (field: string) => (pathPrefix ? `${pathPrefix}.${field}` : field);
+  const workload = findWorkload(raw.workload);
+  if (!workload) throw new UserInputError([{ path: at("workload"), message: "unknown workload" }]);
+
+  let params: Record<string, unknown>;
+  try {
+    params = parseParameters(workload, raw.params, at("params"));
+  } catch (error) {
+    if (error instanceof ParameterError) throw new UserInputError(error.issues);
+    throw error;
+  }
+
+  const modes: ExecutionMode[] = executionModes.filter(
+    (mode) => mode === "sequential" || raw.modes.includes(mode),
+  );
+  if (workload.requiresSharedMemory && modes.includes("child-processes")) {
+    throw new UserInputError([
+      {
+        path: at("modes"),
+        message: `${workload.id} needs memory shared between its tasks, which separate processes cannot have; drop child-processes (allowed: ${executionModes.filter((mode) => mode !== "child-processes").join(", ")})`,
+      },
+    ]);
+  }
+  const threads = [...new Set(raw.threads)].sort((a, b) => a - b);
+  const tasksPerMode = threads.reduce((total, count) => total + count, 0);
+  const totalTasks = tasksPerMode * modes.length * (raw.repetitions + raw.warmups);
+  if (totalTasks > planLimits.maxTotalTasks) {
+    throw new UserInputError([
+      {
+        path: at("repetitions"),
+        message: `the plan runs ${totalTasks} tasks (modes x thread counts x (repetitions + warm-ups)); allowed: at most ${planLimits.maxTotalTasks}`,
+      },
+    ]);
+  }
+  return {
+    workloadId: workload.id,
+    params,
+    modes,
+    threads,
+    repetitions: raw.repetitions,
+    warmups: raw.warmups,
+    scaling: raw.scaling,
+    taskTimeoutMs: raw.taskTimeoutMs,
+    maxHeapMb: raw.maxHeapMb,
+  };
+}

@@ -1,0 +1,176 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { runnerEntryPoint } from "./entry-points.js";
+import type { TaskOutcome, TaskPayload } from "./task.js";
+
+interface Pending {
+  resolve: (outcome: TaskOutcome) => void;
+  reject: (error: Error) => void;
+  member: Member;
+}
+
+interface Member {
+  child: ChildProcess;
+  busy: boolean;
+}
+
+type ChildMessage =
+  | { ready: true }
+  | { id: number; ok: true; outcome: TaskOutcome }
+  | { id: number; ok: false; error: string };
+
+export interface ProcessPoolOptions {
+  size: number;
+  /** V8 old-space limit of each child, in MiB. */
+  maxHeapMb: number;
+}
+
+/**
+ * A fixed-size pool of Node processes: the multiprocessing row of the experiment.
+ * One task per process at a time. A process that dies fails its task with the
+ * exit code or signal and poisons the pool: the caller closes it and, for the next
+ * cell, starts a new one.
+ */
+export class ProcessPool {
+  private readonly members: Member[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly waiting: Array<() => void> = [];
+  private nextId = 1;
+  private closed = false;
+  private failure: Error | null = null;
+
+  private constructor() {}
+
+  /** Spawns the processes and resolves once every one has loaded the workloads. */
+  static async start(options: ProcessPoolOptions, signal?: AbortSignal): Promise<ProcessPool> {
+    if (!Number.isInteger(options.size) || options.size < 1) {
+      throw new TypeError("options.size must be a positive integer");
+    }
+    const pool = new ProcessPool();
+    const entry = runnerEntryPoint("child");
+    const ready = Array.from({ length: options.size }, () => {
+      const child = fork(entry, [], {
+        serialization: "advanced",
+        execArgv: [`--max-old-space-size=${options.maxHeapMb}`],
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      });
+      const member: Member = { child, busy: true };
+      pool.members.push(member);
+      return new Promise<void>((resolve, reject) => {
+        child.on("message", (message: ChildMessage) => {
+          if ("ready" in message) {
+            member.busy = false;
+            resolve();
+            return;
+          }
+          pool.settle(message);
+        });
+        child.on("error", (error) => reject(error));
+        child.on("exit", (code, exitSignal) => {
+          const error = new Error(
+            `child process ${child.pid} exited (${exitSignal ? `signal ${exitSignal}` : `code ${code}`})`,
+          );
+          reject(error);
+          pool.memberDied(member, error);
+        });
+      });
+    });
+    const onAbort = () => pool.close();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      await Promise.all(ready);
+    } catch (error) {
+      pool.close();
+      throw error;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+    if (signal?.aborted) throw signal.reason;
+    return pool;
+  }
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  /** Runs a payload on the next idle process. Rejects if the process dies or the signal aborts. */
+  async run(payload: TaskPayload, signal?: AbortSignal): Promise<TaskOutcome> {
+    const member = await this.acquire();
+    const id = this.nextId++;
+    return new Promise<TaskOutcome>((resolve, reject) => {
+      const onAbort = () => {
+        // A child cannot be interrupted mid-loop: kill it. The pool is spent.
+        this.fail(signal?.reason instanceof Error ? signal.reason : new Error("task aborted"));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const release = () => {
+        signal?.removeEventListener("abort", onAbort);
+        member.busy = false;
+        this.waiting.shift()?.();
+      };
+      this.pending.set(id, {
+        member,
+        resolve: (outcome) => {
+          release();
+          resolve(outcome);
+        },
+        reject: (error) => {
+          release();
+          reject(error);
+        },
+      });
+      if (signal?.aborted) return onAbort();
+      member.child.send({ id, payload }, (error) => {
+        if (error) this.pending.get(id)?.reject(error);
+      });
+    });
+  }
+
+  /** Kills every process; pending tasks reject. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.fail(new Error("process pool closed"));
+  }
+
+  private async acquire(): Promise<Member> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const idle = this.members.find((member) => !member.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private settle(message: Exclude<ChildMessage, { ready: true }>): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    if (message.ok) pending.resolve(message.outcome);
+    else pending.reject(new Error(message.error));
+  }
+
+  private memberDied(member: Member, error: Error): void {
+    for (const [id, pending] of this.pending) {
+      if (pending.member === member) {
+        this.pending.delete(id);
+        pending.reject(error);
+      }
+    }
+    if (!this.closed) this.fail(error);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const member of this.members) {
+      if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill("SIGKILL");
+    }
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
+      pending.reject(error);
+    }
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+}

@@ -23,6 +23,24 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: "web",
+          root: "apps/web",
+          include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+        },
+      },
+      {
+        test: {
+          // Real browser against the production build and a real API: slow, serial.
+          name: "e2e",
+          root: "apps/web",
+          include: ["e2e/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,4 +1,7 @@
+import { markPoolMember } from "./diagnostic-workloads.js";
 import { executePayload } from "./task.js";
+
+markPoolMember();
 
 /**
  * Child-process entry of the process pool. Messages: `{ id, payload }` in,

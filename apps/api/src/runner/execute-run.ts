@@ -1,7 +1,8 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { type AnyWorkload, findWorkload, type UnitRange } from "@threadbench/workloads";
+import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
 import { Piscina } from "piscina";
 import { summarize } from "../analysis/summary.js";
+import { resolveWorkload } from "./diagnostic-workloads.js";
 import { collectEnvironment } from "./environment.js";
 import { runnerEntryPoint } from "./entry-points.js";
 import { ProcessPool } from "./process-pool.js";
@@ -256,7 +257,7 @@ function errorText(error: unknown): string {
  * baseline) fails only itself; aborting stops the run and keeps finished cells.
  */
 export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {}): Promise<RunResult> {
-  const workload = findWorkload(plan.workloadId);
+  const workload = resolveWorkload(plan.workloadId);
   if (!workload) throw new TypeError(`plan.workloadId: unknown workload "${plan.workloadId}"`);
   const signal = options.signal ?? new AbortController().signal;
   const eventLoopSliceMs = options.eventLoopSliceMs ?? DEFAULT_EVENT_LOOP_SLICE_MS;

@@ -1,5 +1,6 @@
-import { findWorkload, parseParameters, type UnitRange } from "@threadbench/workloads";
+import { parseParameters, type UnitRange } from "@threadbench/workloads";
 import { z } from "zod";
+import { resolveWorkload } from "./diagnostic-workloads.js";
 
 /** What the main thread hands to a worker thread or child process for one task. */
 export interface TaskPayload {
@@ -79,7 +80,7 @@ export function executePayload(payload: unknown): TaskOutcome {
     );
   }
   const task = parsed.data;
-  const workload = findWorkload(task.workloadId);
+  const workload = resolveWorkload(task.workloadId);
   if (!workload) throw new TypeError(`invalid task payload: unknown workload "${task.workloadId}"`);
   const params = parseParameters(workload, task.params);
   const cpuBefore = process.cpuUsage();

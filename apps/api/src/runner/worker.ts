@@ -1,4 +1,7 @@
+import { markPoolMember } from "./diagnostic-workloads.js";
 import { executePayload, type TaskOutcome } from "./task.js";
+
+markPoolMember();
 
 /**
  * piscina worker entry. `process.cpuUsage()` is process-wide inside a worker

@@ -1,0 +1,67 @@
+import { type AnyWorkload, defineWorkload, findWorkload } from "@threadbench/workloads";
+import { z } from "zod";
+
+/**
+ * Fault injection for the runner's own tests: a workload that throws, exits its
+ * worker, exhausts its heap or never finishes. It is not in the public registry:
+ * `parseRunPlan` never accepts it, and pool members only resolve it when
+ * THREADBENCH_DIAGNOSTIC_WORKLOADS=1. Faults fire only inside a pool member, so the
+ * sequential baseline on the main thread stays harmless.
+ */
+let insidePoolMember = false;
+
+/** Called by the worker-thread and child-process entries. */
+export function markPoolMember(): void {
+  insidePoolMember = true;
+}
+
+export const faultBehaviours = ["throw", "exit", "exhaust-heap", "spin"] as const;
+
+const fault = defineWorkload({
+  id: "diagnostic-fault",
+  title: "Fault injection (tests only)",
+  description: "Misbehaves inside a worker thread or child process, on purpose.",
+  parameters: z.object({
+    behaviour: z.enum(faultBehaviours).default("throw"),
+  }),
+  unitName: "tasks",
+  units: () => 1,
+  createTask(params) {
+    return {
+      step() {
+        if (!insidePoolMember) return true;
+        switch (params.behaviour) {
+          case "throw":
+            throw new Error("fault injected: the task threw");
+          case "exit":
+            process.exit(3);
+            break;
+          case "exhaust-heap": {
+            const hoard: number[][] = [];
+            for (;;) hoard.push(new Array<number>(1_000_000).fill(hoard.length));
+          }
+          case "spin":
+            for (;;) {
+              // never returns: only a timeout or a cancellation ends it
+            }
+          default: {
+            const unreachable: never = params.behaviour;
+            throw new Error(`unknown behaviour ${String(unreachable)}`);
+          }
+        }
+        return true;
+      },
+      result: () => 0,
+    };
+  },
+  combine: () => ({ checksum: "fault" }),
+});
+
+/** A public workload by id, or, when diagnostics are enabled, a diagnostic one. */
+export function resolveWorkload(id: string): AnyWorkload | undefined {
+  const workload = findWorkload(id);
+  if (workload) return workload;
+  return process.env.THREADBENCH_DIAGNOSTIC_WORKLOADS === "1" && id === fault.id
+    ? (fault as AnyWorkload)
+    : undefined;
+}

@@ -1,0 +1,96 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import type { CliIo } from "./command.js";
+import { main } from "./main.js";
+import { parseParamFlags } from "./run-command.js";
+
+interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(...argv: string[]): Promise<Captured> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk) => {
+    out += String(chunk);
+  });
+  stderr.on("data", (chunk) => {
+    err += String(chunk);
+  });
+  const io: CliIo = { stdout, stderr, env: {}, cwd: process.cwd(), signal: new AbortController().signal };
+  const code = await main(argv, io);
+  return { code, stdout: out, stderr: err };
+}
+
+describe("threadbench CLI", () => {
+  it("lists every command in --help", async () => {
+    const { code, stdout } = await cli("--help");
+    expect(code).toBe(0);
+    expect(stdout).toContain("run");
+    expect(stdout).toContain("workloads");
+  });
+
+  it("answers an unknown command with the allowed ones", async () => {
+    const { code, stderr } = await cli("rnu");
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown command "rnu"');
+    expect(stderr).toContain("run");
+  });
+
+  it("lists workloads with their parameters as JSON", async () => {
+    const { code, stdout } = await cli("workloads", "--json");
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as Array<{ id: string; parameters: Array<{ name: string; default: unknown }> }>;
+    const sumSquares = rows.find((row) => row.id === "sum-squares");
+    expect(sumSquares?.parameters).toEqual([expect.objectContaining({ name: "n", default: 5_000_000 })]);
+  });
+
+  it.each([
+    [["--threads", "0"], "--threads", "from 1 to 256"],
+    [["--threads", "two"], "--threads", "an integer"],
+    [["--modes", "sequential,gil"], "--modes", "worker-threads"],
+    [["--workload", "nope"], "--workload", "sum-squares"],
+    [["--repetitions", "0"], "--repetitions", "from 1 to 1000"],
+    [["--scaling", "diagonal"], "--scaling", "weak, strong"],
+    [["--param", "n=-5"], "--param n", "from 1 to"],
+    [["--param", "q=3"], "--param q", "unknown parameter"],
+    [["--param", "nonsense"], "--param", "name=value"],
+    [["--frobnicate"], "frobnicate", "Unknown option"],
+  ])("rejects run %j naming %s and what is allowed", async (flags, named, allowed) => {
+    const { code, stderr, stdout } = await cli("run", ...flags);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(named);
+    expect(stderr).toContain(allowed);
+  });
+
+  it("runs a small plan and prints the scaling table", async () => {
+    const { code, stdout } = await cli("run", "--param", "n=10000", "--threads", "1,2", "--repetitions", "2", "--modes", "worker-threads");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/sequential\s+1/);
+    expect(stdout).toMatch(/worker-threads\s+2/);
+    expect(stdout).toContain("speedup");
+    expect(stdout).toContain("status    succeeded");
+  });
+
+  it("prints machine-readable JSON with --json", async () => {
+    const { code, stdout } = await cli("run", "--param", "n=5000", "--threads", "2", "--repetitions", "1", "--modes", "event-loop", "--json");
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { status: string; cells: Array<{ mode: string; checksumStatus: string }> };
+    expect(result.status).toBe("succeeded");
+    expect(result.cells.map((cell) => [cell.mode, cell.checksumStatus])).toEqual([
+      ["sequential", "baseline"],
+      ["event-loop", "match"],
+    ]);
+  });
+});
+
+describe("parseParamFlags", () => {
+  it("reads numbers (with underscores), booleans and text", () => {
+    expect(parseParamFlags(["n=5_000_000", "flag=true", "name=abc"])).toEqual({ n: 5_000_000, flag: true, name: "abc" });
+  });
+});

@@ -77,7 +77,7 @@ export const primeSieve = defineWorkload({
         }
         return next >= range.end;
       },
-      result: () => ({ primes }),
+      result: (): PrimeSievePartial => ({ primes }),
     };
   },
   combine(_params, partials) {

@@ -5,12 +5,7 @@ import type { FieldIssue } from "@threadbench/workloads";
  * maps 1:1 to GraphQL `extensions.code`; anything else is unexpected, logged in
  * full and masked for clients.
  */
-export type ErrorCode =
-  | "BAD_USER_INPUT"
-  | "NOT_FOUND"
-  | "UNAUTHENTICATED"
-  | "CONFLICT"
-  | "CONFIGURATION";
+export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "UNAUTHENTICATED" | "CONFLICT" | "CONFIGURATION";
 
 export abstract class ThreadbenchError extends Error {
   abstract readonly code: ErrorCode;

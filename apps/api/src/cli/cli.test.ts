@@ -44,7 +44,10 @@ describe("threadbench CLI", () => {
   it("lists workloads with their parameters as JSON", async () => {
     const { code, stdout } = await cli("workloads", "--json");
     expect(code).toBe(0);
-    const rows = JSON.parse(stdout) as Array<{ id: string; parameters: Array<{ name: string; default: unknown }> }>;
+    const rows = JSON.parse(stdout) as Array<{
+      id: string;
+      parameters: Array<{ name: string; default: unknown }>;
+    }>;
     const sumSquares = rows.find((row) => row.id === "sum-squares");
     expect(sumSquares?.parameters).toEqual([expect.objectContaining({ name: "n", default: 5_000_000 })]);
   });
@@ -69,7 +72,17 @@ describe("threadbench CLI", () => {
   });
 
   it("runs a small plan and prints the scaling table", async () => {
-    const { code, stdout } = await cli("run", "--param", "n=10000", "--threads", "1,2", "--repetitions", "2", "--modes", "worker-threads");
+    const { code, stdout } = await cli(
+      "run",
+      "--param",
+      "n=10000",
+      "--threads",
+      "1,2",
+      "--repetitions",
+      "2",
+      "--modes",
+      "worker-threads",
+    );
     expect(code).toBe(0);
     expect(stdout).toMatch(/sequential\s+1/);
     expect(stdout).toMatch(/worker-threads\s+2/);
@@ -78,9 +91,23 @@ describe("threadbench CLI", () => {
   });
 
   it("prints machine-readable JSON with --json", async () => {
-    const { code, stdout } = await cli("run", "--param", "n=5000", "--threads", "2", "--repetitions", "1", "--modes", "event-loop", "--json");
+    const { code, stdout } = await cli(
+      "run",
+      "--param",
+      "n=5000",
+      "--threads",
+      "2",
+      "--repetitions",
+      "1",
+      "--modes",
+      "event-loop",
+      "--json",
+    );
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as { status: string; cells: Array<{ mode: string; checksumStatus: string }> };
+    const result = JSON.parse(stdout) as {
+      status: string;
+      cells: Array<{ mode: string; checksumStatus: string }>;
+    };
     expect(result.status).toBe("succeeded");
     expect(result.cells.map((cell) => [cell.mode, cell.checksumStatus])).toEqual([
       ["sequential", "baseline"],
@@ -91,6 +118,10 @@ describe("threadbench CLI", () => {
 
 describe("parseParamFlags", () => {
   it("reads numbers (with underscores), booleans and text", () => {
-    expect(parseParamFlags(["n=5_000_000", "flag=true", "name=abc"])).toEqual({ n: 5_000_000, flag: true, name: "abc" });
+    expect(parseParamFlags(["n=5_000_000", "flag=true", "name=abc"])).toEqual({
+      n: 5_000_000,
+      flag: true,
+      name: "abc",
+    });
   });
 });

@@ -49,11 +49,7 @@ export function parseFlags<T extends FlagOptions>(
 }
 
 /** Parses a comma-separated list of allowed words, naming the flag when one is not allowed. */
-export function parseList<T extends string>(
-  flag: string,
-  raw: string,
-  allowed: readonly T[],
-): T[] {
+export function parseList<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
   const values = raw
     .split(",")
     .map((value) => value.trim())
@@ -63,9 +59,7 @@ export function parseList<T extends string>(
   }
   for (const value of values) {
     if (!allowed.includes(value as T)) {
-      throw new CliUsageError(
-        `--${flag}: "${value}" is not allowed (allowed: ${allowed.join(", ")})`,
-      );
+      throw new CliUsageError(`--${flag}: "${value}" is not allowed (allowed: ${allowed.join(", ")})`);
     }
   }
   return [...new Set(values)] as T[];
@@ -75,9 +69,7 @@ export function parseList<T extends string>(
 export function parseInteger(flag: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new CliUsageError(
-      `--${flag}: "${raw}" is not allowed (allowed: an integer from ${min} to ${max})`,
-    );
+    throw new CliUsageError(`--${flag}: "${raw}" is not allowed (allowed: an integer from ${min} to ${max})`);
   }
   return value;
 }

@@ -31,7 +31,8 @@ export function formatBytes(bytes: number): string {
 
 /** Left-aligned text columns, right-aligned numbers; the first row is the header. */
 export function table(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
   return rows
     .map((row) =>
       row

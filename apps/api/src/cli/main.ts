@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { commands } from "./commands.js";
-import { CliUsageError, type CliIo } from "./command.js";
 import { ThreadbenchError } from "../errors.js";
+import { type CliIo, CliUsageError } from "./command.js";
+import { commands } from "./commands.js";
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -39,14 +39,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof CliUsageError) {
-      io.stderr.write(`threadbench ${name}: ${error.message}\nRun \`threadbench ${name} --help\` for usage.\n`);
+      io.stderr.write(
+        `threadbench ${name}: ${error.message}\nRun \`threadbench ${name} --help\` for usage.\n`,
+      );
       return 2;
     }
     if (error instanceof ThreadbenchError) {
       io.stderr.write(`threadbench ${name}: ${error.message}\n`);
       return 1;
     }
-    io.stderr.write(`threadbench ${name}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(
+      `threadbench ${name}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }

@@ -2,7 +2,14 @@ import { workloadIds } from "@threadbench/workloads";
 import { executeRun } from "../runner/execute-run.js";
 import { parseRunPlan, planLimits } from "../runner/plan.js";
 import { executionModes, type RunResult, scalingKinds } from "../runner/types.js";
-import { CliUsageError, type CliCommand, type CliIo, parseFlags, parseInteger, parseList } from "./command.js";
+import {
+  type CliCommand,
+  type CliIo,
+  CliUsageError,
+  parseFlags,
+  parseInteger,
+  parseList,
+} from "./command.js";
 import { formatCells, formatEnvironment, formatHeadline, formatSharedMemory } from "./format.js";
 import { ProgressBar } from "./progress-bar.js";
 
@@ -26,12 +33,21 @@ export function parseParamFlags(values: readonly string[]): Record<string, unkno
   const params: Record<string, unknown> = {};
   for (const raw of values) {
     const equals = raw.indexOf("=");
-    if (equals <= 0) throw new CliUsageError(`--param: "${raw}" is not allowed (expected name=value, e.g. --param n=1000000)`);
+    if (equals <= 0)
+      throw new CliUsageError(
+        `--param: "${raw}" is not allowed (expected name=value, e.g. --param n=1000000)`,
+      );
     const name = raw.slice(0, equals).trim();
     const text = raw.slice(equals + 1).trim();
     const numeric = text.replaceAll("_", "");
     params[name] =
-      text === "true" ? true : text === "false" ? false : numeric !== "" && Number.isFinite(Number(numeric)) ? Number(numeric) : text;
+      text === "true"
+        ? true
+        : text === "false"
+          ? false
+          : numeric !== "" && Number.isFinite(Number(numeric))
+            ? Number(numeric)
+            : text;
   }
   return params;
 }
@@ -49,9 +65,13 @@ export function planFromFlags(values: {
   "max-heap": string;
 }) {
   if (!workloadIds.includes(values.workload)) {
-    throw new CliUsageError(`--workload: "${values.workload}" is not allowed (allowed: ${workloadIds.join(", ")})`);
+    throw new CliUsageError(
+      `--workload: "${values.workload}" is not allowed (allowed: ${workloadIds.join(", ")})`,
+    );
   }
-  const threads = values.threads.split(",").map((part) => parseInteger("threads", part.trim(), 1, planLimits.maxThreads));
+  const threads = values.threads
+    .split(",")
+    .map((part) => parseInteger("threads", part.trim(), 1, planLimits.maxThreads));
   const input = {
     workload: values.workload,
     params: parseParamFlags(values.param ?? []),
@@ -60,7 +80,12 @@ export function planFromFlags(values: {
     repetitions: parseInteger("repetitions", values.repetitions, 1, planLimits.maxRepetitions),
     warmups: parseInteger("warmups", values.warmups, 0, planLimits.maxWarmups),
     scaling: parseList("scaling", values.scaling, scalingKinds)[0],
-    taskTimeoutMs: parseInteger("task-timeout", values["task-timeout"], planLimits.minTaskTimeoutMs, planLimits.maxTaskTimeoutMs),
+    taskTimeoutMs: parseInteger(
+      "task-timeout",
+      values["task-timeout"],
+      planLimits.minTaskTimeoutMs,
+      planLimits.maxTaskTimeoutMs,
+    ),
     maxHeapMb: parseInteger("max-heap", values["max-heap"], planLimits.minHeapMb, planLimits.maxHeapMb),
   };
   try {
@@ -70,7 +95,10 @@ export function planFromFlags(values: {
       const issues = (error as { issues: Array<{ path: string; message: string }> }).issues;
       throw new CliUsageError(
         issues
-          .map((issue) => `${issue.path.startsWith("params.") ? `--param ${issue.path.slice(7)}` : `--${issue.path}`}: ${issue.message}`)
+          .map(
+            (issue) =>
+              `${issue.path.startsWith("params.") ? `--param ${issue.path.slice(7)}` : `--${issue.path}`}: ${issue.message}`,
+          )
           .join("\n"),
       );
     }

@@ -193,11 +193,25 @@ describe("finishCell", () => {
 
   it("fails a cell whose checksum differs from the baseline and shows both values", () => {
     const baseline = finishCell(
-      { mode: "sequential", threads: 2, status: "succeeded", error: null, samples: [sample(20, "42")], setupMs: null },
+      {
+        mode: "sequential",
+        threads: 2,
+        status: "succeeded",
+        error: null,
+        samples: [sample(20, "42")],
+        setupMs: null,
+      },
       undefined,
     );
     const cell = finishCell(
-      { mode: "worker-threads", threads: 2, status: "succeeded", error: null, samples: [sample(10, "41")], setupMs: 5 },
+      {
+        mode: "worker-threads",
+        threads: 2,
+        status: "succeeded",
+        error: null,
+        samples: [sample(10, "41")],
+        setupMs: 5,
+      },
       baseline,
     );
     expect(cell.status).toBe("failed");

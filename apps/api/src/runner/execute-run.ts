@@ -3,8 +3,8 @@ import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
 import { Piscina } from "piscina";
 import { summarize } from "../analysis/summary.js";
 import { resolveWorkload } from "./diagnostic-workloads.js";
-import { collectEnvironment } from "./environment.js";
 import { runnerEntryPoint } from "./entry-points.js";
+import { collectEnvironment } from "./environment.js";
 import { ProcessPool } from "./process-pool.js";
 import type { TaskOutcome, TaskPayload } from "./task.js";
 import type {
@@ -205,10 +205,7 @@ async function childProcessExecutor(
       const repetitionStarted = performance.now();
       const outcomes = await Promise.all(
         payloads.map((payload) =>
-          pool.run(
-            payload,
-            AbortSignal.any([repetitionSignal, AbortSignal.timeout(plan.taskTimeoutMs)]),
-          ),
+          pool.run(payload, AbortSignal.any([repetitionSignal, AbortSignal.timeout(plan.taskTimeoutMs)])),
         ),
       );
       const wallMs = performance.now() - repetitionStarted;
@@ -360,11 +357,7 @@ export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {})
   report();
 
   const firstProblem = cells.find((cell) => cell.status !== "succeeded");
-  const outcome: RunResult["status"] = signal.aborted
-    ? "cancelled"
-    : firstProblem
-      ? "failed"
-      : "succeeded";
+  const outcome: RunResult["status"] = signal.aborted ? "cancelled" : firstProblem ? "failed" : "succeeded";
   return {
     plan,
     environment,
@@ -442,4 +435,3 @@ export function finishCell(raw: RawCell, baseline: CellResult | undefined): Cell
     sharedMemory: lastShared,
   };
 }
-

@@ -1,12 +1,7 @@
 import type { SharedMemoryReport } from "@threadbench/workloads";
 
 /** How the tasks of one cell are executed. Order is the order cells run and print in. */
-export const executionModes = [
-  "sequential",
-  "event-loop",
-  "worker-threads",
-  "child-processes",
-] as const;
+export const executionModes = ["sequential", "event-loop", "worker-threads", "child-processes"] as const;
 export type ExecutionMode = (typeof executionModes)[number];
 
 /**

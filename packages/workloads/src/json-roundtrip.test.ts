@@ -65,7 +65,9 @@ describe("json-roundtrip", () => {
   });
 
   it("exercises escapes and non-ASCII text", () => {
-    const text = Array.from({ length: 20 }, (_, index) => JSON.stringify(generateDocument(index, 20, 1))).join("");
+    const text = Array.from({ length: 20 }, (_, index) =>
+      JSON.stringify(generateDocument(index, 20, 1)),
+    ).join("");
     expect(text).toMatch(/\\"/);
     expect(text).toMatch(/\\n/);
     expect([...text].some((char) => char.charCodeAt(0) > 0x7f)).toBe(true);

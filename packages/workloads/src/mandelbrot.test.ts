@@ -8,7 +8,10 @@ function referenceTotal(width: number, height: number, maxIterations: number): n
   let total = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const c = [realMin + (x + 0.5) * ((realMax - realMin) / width), imagMin + (y + 0.5) * ((imagMax - imagMin) / height)];
+      const c = [
+        realMin + (x + 0.5) * ((realMax - realMin) / width),
+        imagMin + (y + 0.5) * ((imagMax - imagMin) / height),
+      ];
       let z = [0, 0];
       let count = 0;
       while (count < maxIterations && (z[0] as number) ** 2 + (z[1] as number) ** 2 <= 4) {

@@ -10,13 +10,7 @@ interface MandelbrotPartial {
 }
 
 const parameters = z.object({
-  width: z
-    .number()
-    .int()
-    .min(1)
-    .max(8192)
-    .default(800)
-    .meta({ description: "Image width", unit: "pixels" }),
+  width: z.number().int().min(1).max(8192).default(800).meta({ description: "Image width", unit: "pixels" }),
   height: z
     .number()
     .int()

@@ -24,8 +24,12 @@ function closedForm(size: number): string {
 
 /** The textbook triple loop over nested arrays. */
 function naiveChecksum(size: number): string {
-  const a = Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => matrixEntry(0, i, j, size)));
-  const b = Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => matrixEntry(1, i, j, size)));
+  const a = Array.from({ length: size }, (_, i) =>
+    Array.from({ length: size }, (_, j) => matrixEntry(0, i, j, size)),
+  );
+  const b = Array.from({ length: size }, (_, i) =>
+    Array.from({ length: size }, (_, j) => matrixEntry(1, i, j, size)),
+  );
   let sum = 0;
   let trace = 0;
   for (let i = 0; i < size; i++) {

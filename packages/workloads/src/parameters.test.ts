@@ -62,8 +62,12 @@ describe("parseParameters", () => {
   });
 
   it("rejects non-integers and wrong types", () => {
-    expect(issuesOf(() => parseParameters(workload("mandelbrot"), { width: 10.5 }))[0]?.path).toBe("params.width");
-    expect(issuesOf(() => parseParameters(workload("sha256"), { buffers: "64" }))[0]?.path).toBe("params.buffers");
+    expect(issuesOf(() => parseParameters(workload("mandelbrot"), { width: 10.5 }))[0]?.path).toBe(
+      "params.width",
+    );
+    expect(issuesOf(() => parseParameters(workload("sha256"), { buffers: "64" }))[0]?.path).toBe(
+      "params.buffers",
+    );
   });
 
   it("rejects unknown parameters instead of silently running the default size", () => {

@@ -100,10 +100,7 @@ export function parseParameters(
 }
 
 /** Parameters in a canonical form (sorted keys, defaults filled): part of a series key. */
-export function canonicalParameters(
-  workload: AnyWorkload,
-  raw: Record<string, unknown>,
-): string {
+export function canonicalParameters(workload: AnyWorkload, raw: Record<string, unknown>): string {
   const parsed = parseParameters(workload, raw);
   const sorted = Object.fromEntries(
     Object.keys(parsed)

@@ -27,7 +27,8 @@ describe("prime-sieve", () => {
     "counts the primes up to %i like trial division, in 1 to 4 chunks",
     (limit) => {
       const expected = String(countByTrialDivision(limit));
-      for (const chunks of [1, 2, 3, 4]) expect(chunkedChecksum(primeSieve, { limit }, chunks)).toBe(expected);
+      for (const chunks of [1, 2, 3, 4])
+        expect(chunkedChecksum(primeSieve, { limit }, chunks)).toBe(expected);
     },
   );
 

@@ -14,7 +14,14 @@ function isEmail(token: string): boolean {
   const labels = domain.split(".");
   const topLevel = labels[labels.length - 1] as string;
   const localChars = [...local].every((char) => isLetters(char) || isDigits(char) || "._%+-".includes(char));
-  return local.length > 0 && localChars && labels.length >= 2 && labels.every((label) => label.length > 0) && isLetters(topLevel) && topLevel.length >= 2;
+  return (
+    local.length > 0 &&
+    localChars &&
+    labels.length >= 2 &&
+    labels.every((label) => label.length > 0) &&
+    isLetters(topLevel) &&
+    topLevel.length >= 2
+  );
 }
 
 function isIsoDate(token: string): boolean {
@@ -22,9 +29,16 @@ function isIsoDate(token: string): boolean {
   if (parts.length !== 3) return false;
   const [year, month, day] = parts as [string, string, string];
   return (
-    year.length === 4 && isDigits(year) &&
-    month.length === 2 && isDigits(month) && Number(month) >= 1 && Number(month) <= 12 &&
-    day.length === 2 && isDigits(day) && Number(day) >= 1 && Number(day) <= 31
+    year.length === 4 &&
+    isDigits(year) &&
+    month.length === 2 &&
+    isDigits(month) &&
+    Number(month) >= 1 &&
+    Number(month) <= 12 &&
+    day.length === 2 &&
+    isDigits(day) &&
+    Number(day) >= 1 &&
+    Number(day) <= 31
   );
 }
 
@@ -77,12 +91,17 @@ describe("regex-scan", () => {
     [100, 80],
     [500, 120],
     [20, 2_000],
-  ])("matches token validators written without regexes for %i lines of %i characters", (lines, lineLength) => {
-    expect(checksumOf(regexScan, { lines, lineLength })).toBe(referenceChecksum(lines, lineLength));
-  });
+  ])(
+    "matches token validators written without regexes for %i lines of %i characters",
+    (lines, lineLength) => {
+      expect(checksumOf(regexScan, { lines, lineLength })).toBe(referenceChecksum(lines, lineLength));
+    },
+  );
 
   it("finds a sensible number of matches at the default size", () => {
-    const counts = checksumOf(regexScan, {}).split(";").map((entry) => Number(entry.split("=")[1]));
+    const counts = checksumOf(regexScan, {})
+      .split(";")
+      .map((entry) => Number(entry.split("=")[1]));
     for (const count of counts) expect(count).toBeGreaterThan(1_000);
   });
 });

@@ -12,8 +12,26 @@ export type RegexPatternName = keyof typeof REGEX_PATTERNS;
 const PATTERN_NAMES = Object.keys(REGEX_PATTERNS) as RegexPatternName[];
 
 const WORDS = [
-  "the", "request", "from", "user", "failed", "after", "retry", "server", "cache", "miss",
-  "timeout", "connected", "to", "host", "session", "expired", "GET", "POST", "status", "ok",
+  "the",
+  "request",
+  "from",
+  "user",
+  "failed",
+  "after",
+  "retry",
+  "server",
+  "cache",
+  "miss",
+  "timeout",
+  "connected",
+  "to",
+  "host",
+  "session",
+  "expired",
+  "GET",
+  "POST",
+  "status",
+  "ok",
 ];
 const TLDS = ["com", "org", "net", "io", "de"];
 const DOMAINS = ["example", "mail", "corp", "threadbench", "test"];
@@ -32,7 +50,8 @@ function generateToken(random: () => number): string {
     case 0:
     case 1: {
       const local = `${pick(WORDS, random).toLowerCase()}${random() % 2 === 0 ? `.${random() % 100}` : "_x"}`;
-      const domain = random() % 3 === 0 ? `${pick(DOMAINS, random)}.${pick(DOMAINS, random)}` : pick(DOMAINS, random);
+      const domain =
+        random() % 3 === 0 ? `${pick(DOMAINS, random)}.${pick(DOMAINS, random)}` : pick(DOMAINS, random);
       return `${local}@${domain}.${pick(TLDS, random)}`;
     }
     case 2:

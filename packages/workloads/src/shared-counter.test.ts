@@ -40,7 +40,11 @@ describe("shared-counter on one thread", () => {
     const shared = createShared(params, tasks);
     const partials = Array.from({ length: tasks }, (_, taskIndex) =>
       finish(
-        sharedCounter.createTask(params, { start: 0, end: params.increments }, { taskIndex, parties: 1, shared }),
+        sharedCounter.createTask(
+          params,
+          { start: 0, end: params.increments },
+          { taskIndex, parties: 1, shared },
+        ),
         // Sliced, as in event-loop mode: phases must still complete in order.
         1_234,
       ),
@@ -66,9 +70,9 @@ describe("shared-counter on one thread", () => {
 
   it("refuses to run or combine without shared memory", () => {
     const params = parseParameters(sharedCounter, {}) as { increments: number };
-    expect(() => sharedCounter.createTask(params, { start: 0, end: 1 }, { taskIndex: 0, parties: 1 })).toThrow(
-      TypeError,
-    );
+    expect(() =>
+      sharedCounter.createTask(params, { start: 0, end: 1 }, { taskIndex: 0, parties: 1 }),
+    ).toThrow(TypeError);
     expect(() => sharedCounter.combine(params, [{ increments: 1 }])).toThrow(TypeError);
   });
 

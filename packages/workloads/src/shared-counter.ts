@@ -130,7 +130,7 @@ export const sharedCounter = defineWorkload({
         }
         return phase >= PHASES.length;
       },
-      result: () => ({ increments: perPhase }),
+      result: (): SharedCounterPartial => ({ increments: perPhase }),
     };
   },
   combine(_params, partials, shared) {

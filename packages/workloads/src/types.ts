@@ -63,10 +63,7 @@ export interface CombinedResult {
  * A named CPU task. Pure and deterministic: the same parameters and ranges always
  * give the same partial results, on any thread or process.
  */
-export interface Workload<
-  TSchema extends z.ZodObject = z.ZodObject,
-  TPartial = unknown,
-> {
+export interface Workload<TSchema extends z.ZodObject = z.ZodObject, TPartial = unknown> {
   id: string;
   title: string;
   /** One paragraph: what it computes and what shape of CPU work it represents. */
@@ -78,17 +75,9 @@ export interface Workload<
   requiresSharedMemory?: boolean;
   /** Units of work in one full-size task. */
   units(params: z.output<TSchema>): number;
-  createTask(
-    params: z.output<TSchema>,
-    range: UnitRange,
-    context: TaskContext,
-  ): TaskState<TPartial>;
+  createTask(params: z.output<TSchema>, range: UnitRange, context: TaskContext): TaskState<TPartial>;
   /** Combine the partials of one repetition, in task order, into its checksum. */
-  combine(
-    params: z.output<TSchema>,
-    partials: TPartial[],
-    shared?: SharedArrayBuffer,
-  ): CombinedResult;
+  combine(params: z.output<TSchema>, partials: TPartial[], shared?: SharedArrayBuffer): CombinedResult;
   /** Memory shared by the tasks of one repetition. */
   createShared?(params: z.output<TSchema>, taskCount: number): SharedArrayBuffer;
 }

@@ -19,6 +19,8 @@ export default defineConfig({
           name: "api",
           root: "apps/api",
           include: ["src/**/*.test.ts"],
+          // One PostgreSQL server for the run (TEST_DATABASE_URL or an ephemeral cluster).
+          globalSetup: ["src/test/postgres-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -1,0 +1,98 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Environment } from "../runner/types.js";
+import { Prisma, type TransactionClient } from "./client.js";
+
+/** The testbed part of an environment: what identifies a machine + runtime. */
+export interface TestbedInput {
+  hostname: string;
+  os: string;
+  osRelease?: string | null;
+  arch: string;
+  cpuModel: string;
+  logicalCores: number;
+  memoryBytes: number;
+  runtime: string;
+  runtimeVersion: string;
+  v8Version?: string | null;
+}
+
+/** A stored testbed. */
+export interface StoredTestbed {
+  id: string;
+  fingerprint: string;
+  hostname: string;
+  os: string;
+  osRelease: string;
+  arch: string;
+  cpuModel: string;
+  logicalCores: number;
+  memoryBytes: number;
+  runtime: string;
+  runtimeVersion: string;
+  v8Version: string | null;
+  createdAt: Date;
+}
+
+const gibibyte = 1024 ** 3;
+
+/**
+ * A stable fingerprint of a machine and runtime: sha256 over hostname, OS, arch, CPU
+ * model, logical cores, memory rounded to whole GiB (the kernel reports slightly
+ * different totals from boot to boot) and runtime name + version. The OS release and
+ * V8 version are left out: a kernel update is still the same testbed, and V8 follows the
+ * runtime version.
+ */
+export function testbedFingerprint(testbed: TestbedInput): string {
+  const parts = [
+    testbed.hostname.trim().toLowerCase(),
+    testbed.os.trim().toLowerCase(),
+    testbed.arch.trim().toLowerCase(),
+    testbed.cpuModel.replace(/\s+/g, " ").trim(),
+    String(testbed.logicalCores),
+    String(Math.round(testbed.memoryBytes / gibibyte)),
+    testbed.runtime.trim().toLowerCase(),
+    testbed.runtimeVersion.trim(),
+  ];
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
+}
+
+/** The testbed fields of a runner environment. */
+export function testbedFromEnvironment(environment: Environment): TestbedInput {
+  return {
+    hostname: environment.hostname,
+    os: environment.os,
+    osRelease: environment.osRelease,
+    arch: environment.arch,
+    cpuModel: environment.cpuModel,
+    logicalCores: environment.logicalCores,
+    memoryBytes: environment.memoryBytes,
+    runtime: environment.runtime,
+    runtimeVersion: environment.runtimeVersion,
+    v8Version: environment.v8Version,
+  };
+}
+
+/**
+ * The id of the testbed with this fingerprint, inserting it if new. An INSERT ... ON
+ * CONFLICT DO NOTHING rather than read-then-insert, so two processes storing runs from
+ * the same machine at once cannot both insert (or fail).
+ */
+export async function ensureTestbed(
+  tx: TransactionClient,
+  testbed: TestbedInput,
+  now = new Date(),
+): Promise<{ id: string; fingerprint: string }> {
+  const fingerprint = testbedFingerprint(testbed);
+  await tx.$executeRaw`INSERT INTO "Testbed" ("id", "fingerprint", "hostname", "os", "osRelease", "arch", "cpuModel", "logicalCores", "memoryBytes", "runtime", "runtimeVersion", "v8Version", "createdAt")
+    VALUES (${randomUUID()}, ${fingerprint}, ${testbed.hostname}, ${testbed.os}, ${testbed.osRelease ?? ""}, ${testbed.arch}, ${testbed.cpuModel}, ${testbed.logicalCores}, ${BigInt(Math.round(testbed.memoryBytes))}, ${testbed.runtime}, ${testbed.runtimeVersion}, ${testbed.v8Version ?? null}, ${now})
+    ON CONFLICT ("fingerprint") DO NOTHING`;
+  const row = await tx.testbed.findUniqueOrThrow({ where: { fingerprint }, select: { id: true } });
+  return { id: row.id, fingerprint };
+}
+
+type TestbedRow = Prisma.TestbedGetPayload<object>;
+
+/** A Prisma testbed row as plain data (memory as a number). */
+export function toStoredTestbed(row: TestbedRow): StoredTestbed {
+  return { ...row, memoryBytes: Number(row.memoryBytes) };
+}

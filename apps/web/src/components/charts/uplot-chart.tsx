@@ -1,0 +1,159 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import uPlot from "uplot";
+import { themeChangeEvent } from "../../lib/theme";
+
+/** Colours read from the active theme's CSS variables. */
+export interface ChartTheme {
+  series: string[];
+  ideal: string;
+  grid: string;
+  axis: string;
+  text: string;
+  bad: string;
+  warn: string;
+  good: string;
+  surface: string;
+}
+
+function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
+  return style.getPropertyValue(name).trim() || fallback;
+}
+
+export function readChartTheme(): ChartTheme {
+  const style = getComputedStyle(document.documentElement);
+  return {
+    series: [1, 2, 3, 4, 5, 6].map((index) => cssVar(style, `--series-${index}`, "#4c6ef5")),
+    ideal: cssVar(style, "--ideal", "#868e96"),
+    grid: cssVar(style, "--grid", "rgba(0,0,0,0.08)"),
+    axis: cssVar(style, "--axis", "#5b6470"),
+    text: cssVar(style, "--text", "#1b1f24"),
+    bad: cssVar(style, "--bad", "#b42318"),
+    warn: cssVar(style, "--warn", "#8a5a00"),
+    good: cssVar(style, "--good", "#17803d"),
+    surface: cssVar(style, "--surface", "#ffffff"),
+  };
+}
+
+/** An axis styled for the theme. */
+export function themedAxis(theme: ChartTheme, overrides: uPlot.Axis = {}): uPlot.Axis {
+  return {
+    stroke: theme.axis,
+    grid: { stroke: theme.grid, width: 1 },
+    ticks: { stroke: theme.grid, width: 1 },
+    font: "12px system-ui, sans-serif",
+    labelFont: "12px system-ui, sans-serif",
+    ...overrides,
+  };
+}
+
+/** Colour with alpha, for bands: works for #rrggbb; other formats are returned as is. */
+export function withAlpha(color: string, alpha: number): string {
+  const match = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!match) return color;
+  const value = Number.parseInt(match[1] as string, 16);
+  return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
+}
+
+export interface UPlotChartProps {
+  /** Builds the options for the current width and theme. */
+  options: (context: { width: number; height: number; theme: ChartTheme }) => uPlot.Options;
+  data: uPlot.AlignedData;
+  height: number;
+  /** Describes the chart for screen readers (the tables on the page carry the numbers). */
+  label: string;
+  className?: string;
+  /** Called with the chart after each (re)creation; returns an optional cleanup. */
+  onCreate?: (chart: uPlot) => undefined | (() => void);
+  /** Time from `new uPlot` to its first complete draw, in ms (for the render benchmark). */
+  onRendered?: (milliseconds: number) => void;
+}
+
+function useThemeVersion(): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const bump = () => setVersion((current) => current + 1);
+    const media = window.matchMedia("(prefers-color-scheme: dark)");
+    window.addEventListener(themeChangeEvent, bump);
+    media.addEventListener("change", bump);
+    return () => {
+      window.removeEventListener(themeChangeEvent, bump);
+      media.removeEventListener("change", bump);
+    };
+  }, []);
+  return version;
+}
+
+/**
+ * uPlot in React: created on mount and whenever data, options or theme change,
+ * resized with its container, destroyed on unmount. uPlot draws to canvas, which is
+ * what keeps tens of thousands of points fast.
+ */
+export function UPlotChart({ options, data, height, label, className, onCreate, onRendered }: UPlotChartProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<uPlot | null>(null);
+  const themeVersion = useThemeVersion();
+  const [width, setWidth] = useState(0);
+
+  useEffect(() => {
+    const element = containerRef.current;
+    if (!element) return;
+    setWidth(Math.floor(element.clientWidth));
+    const observer = new ResizeObserver((entries) => {
+      const entry = entries[0];
+      if (entry) setWidth(Math.floor(entry.contentRect.width));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  // Width changes resize the existing chart rather than rebuilding it.
+  useEffect(() => {
+    if (chartRef.current && width > 0) chartRef.current.setSize({ width, height });
+  }, [width, height]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: width is read once at creation; later widths go through setSize above. themeVersion forces re-reading colours.
+  useEffect(() => {
+    const element = containerRef.current;
+    if (!element || width === 0) return;
+    const theme = readChartTheme();
+    const started = performance.now();
+    const built = options({ width, height, theme });
+    let reported = false;
+    const withTiming: uPlot.Options = {
+      ...built,
+      hooks: {
+        ...built.hooks,
+        draw: [
+          ...(built.hooks?.draw ?? []),
+          () => {
+            if (reported) return;
+            reported = true;
+            const elapsed = performance.now() - started;
+            element.dataset.renderMs = elapsed.toFixed(2);
+            onRendered?.(elapsed);
+          },
+        ],
+      },
+    };
+    const chart = new uPlot(withTiming, data, element);
+    chartRef.current = chart;
+    const cleanup = onCreate?.(chart);
+    return () => {
+      cleanup?.();
+      chart.destroy();
+      chartRef.current = null;
+    };
+  }, [data, options, themeVersion, width === 0]);
+
+  return (
+    <div
+      ref={containerRef}
+      className={`chart ${className ?? ""}`}
+      style={{ minHeight: height }}
+      role="img"
+      aria-label={label}
+    />
+  );
+}

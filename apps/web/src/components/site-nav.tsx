@@ -1,0 +1,28 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const links = [
+  { href: "/", label: "Overview", match: (path: string) => path === "/" },
+  {
+    href: "/runs",
+    label: "Runs",
+    match: (path: string) => path.startsWith("/runs") && path !== "/runs/new",
+  },
+  { href: "/compare", label: "Compare", match: (path: string) => path.startsWith("/compare") },
+  { href: "/runs/new", label: "New run", match: (path: string) => path === "/runs/new" },
+];
+
+export function SiteNav() {
+  const pathname = usePathname() ?? "/";
+  return (
+    <nav className="site-nav" aria-label="Main">
+      {links.map((link) => (
+        <Link key={link.href} href={link.href} aria-current={link.match(pathname) ? "page" : undefined}>
+          {link.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * Operations the browser runs: writes (with the API token) and live progress.
+ * Kept apart from the server's queries so client bundles carry only these strings.
+ */
+import { graphql } from "../generated/gql";
+
+export const StartRunMutation = graphql(`
+  mutation StartRun($plan: RunPlanInput!, $labels: [String!]) {
+    startRun(plan: $plan, labels: $labels) {
+      id
+      status
+    }
+  }
+`);
+
+export const CancelRunMutation = graphql(`
+  mutation CancelRun($id: ID!) {
+    cancelRun(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+export const RunProgressSubscription = graphql(`
+  subscription RunProgress($id: ID!) {
+    runProgress(id: $id) {
+      runId
+      status
+      fraction
+      cellsDone
+      cellsTotal
+      stepsDone
+      stepsTotal
+      elapsedMs
+      etaMs
+      currentCell {
+        mode
+        threads
+      }
+    }
+  }
+`);
+
+/** Polled when the WebSocket cannot be opened (proxies that drop upgrades). */
+export const RunProgressPollQuery = graphql(`
+  query RunProgressPoll($id: ID!) {
+    run(id: $id) {
+      id
+      status
+      error
+      progress {
+        runId
+        status
+        fraction
+        cellsDone
+        cellsTotal
+        stepsDone
+        stepsTotal
+        elapsedMs
+        etaMs
+        currentCell {
+          mode
+          threads
+        }
+      }
+    }
+  }
+`);

@@ -1,0 +1,216 @@
+/**
+ * Shaping API data into the column arrays uPlot draws. Pure functions, so the
+ * charts' content is unit tested without a browser.
+ */
+
+/** One (mode, threads) cell as the charts need it. */
+export interface CellPoint {
+  mode: string;
+  threads: number;
+  speedup: number | null;
+  medianMs: number | null;
+  minMs: number | null;
+  maxMs: number | null;
+}
+
+/** uPlot's aligned data: x values first, then one y column per series (null = gap). */
+export type AlignedColumns = [number[], ...(number | null)[][]];
+
+export interface ScalingData {
+  threads: number[];
+  modes: string[];
+  /** Per mode, speedup at each thread count (null where the cell is missing or failed). */
+  speedup: (number | null)[][];
+  /** Ideal (linear) speedup: equals the thread count. */
+  ideal: number[];
+}
+
+/** Distinct sorted thread counts and modes in a stable order. */
+export function scalingData(cells: readonly CellPoint[], modeOrder: readonly string[]): ScalingData {
+  const threads = [...new Set(cells.map((cell) => cell.threads))].sort((a, b) => a - b);
+  const present = new Set(cells.map((cell) => cell.mode));
+  const modes = [
+    ...modeOrder.filter((mode) => present.has(mode)),
+    ...[...present].filter((mode) => !modeOrder.includes(mode)).sort(),
+  ];
+  const speedup = modes.map((mode) =>
+    threads.map((count) => {
+      const cell = cells.find((candidate) => candidate.mode === mode && candidate.threads === count);
+      return cell?.speedup ?? null;
+    }),
+  );
+  return { threads, modes, speedup, ideal: threads };
+}
+
+/** Same shape for median wall time with its repetition spread. */
+export function timeData(cells: readonly CellPoint[], modeOrder: readonly string[]) {
+  const { threads, modes } = scalingData(cells, modeOrder);
+  const pick = (mode: string, count: number) =>
+    cells.find((candidate) => candidate.mode === mode && candidate.threads === count);
+  return {
+    threads,
+    modes,
+    median: modes.map((mode) => threads.map((count) => pick(mode, count)?.medianMs ?? null)),
+    min: modes.map((mode) => threads.map((count) => pick(mode, count)?.minMs ?? null)),
+    max: modes.map((mode) => threads.map((count) => pick(mode, count)?.maxMs ?? null)),
+  };
+}
+
+/** Amdahl's law: speedup on n threads when a fraction p of the work is parallel. */
+export function amdahlSpeedup(parallelFraction: number, threads: number): number {
+  return 1 / (1 - parallelFraction + parallelFraction / threads);
+}
+
+/**
+ * Gunther's Universal Scalability Law: contention sigma and coherency kappa.
+ * Unlike Amdahl it can fall again past a peak, which is what oversubscribed pools do.
+ */
+export function uslSpeedup(sigma: number, kappa: number, threads: number): number {
+  return threads / (1 + sigma * (threads - 1) + kappa * threads * (threads - 1));
+}
+
+/** Dense x values between the smallest and largest thread count, for smooth fit curves. */
+export function fitDomain(threads: readonly number[], steps = 48): number[] {
+  if (threads.length === 0) return [];
+  const low = Math.min(...threads);
+  const high = Math.max(...threads);
+  if (low === high) return [low];
+  // Geometric spacing: the thread axis is logarithmic.
+  const ratio = (high / low) ** (1 / (steps - 1));
+  return Array.from({ length: steps }, (_, index) =>
+    index === steps - 1 ? high : low * ratio ** index,
+  );
+}
+
+/**
+ * Merges several x arrays into one sorted x axis and re-indexes each y column onto
+ * it, leaving nulls where a series has no value: uPlot needs one shared x array.
+ */
+export function alignSeries(
+  columns: readonly { x: readonly number[]; y: readonly (number | null)[] }[],
+): AlignedColumns {
+  const xs = [...new Set(columns.flatMap((column) => column.x))].sort((a, b) => a - b);
+  const position = new Map(xs.map((x, index) => [x, index]));
+  const ys = columns.map((column) => {
+    const out: (number | null)[] = new Array(xs.length).fill(null);
+    column.x.forEach((x, index) => {
+      out[position.get(x) as number] = column.y[index] ?? null;
+    });
+    return out;
+  });
+  return [xs, ...ys];
+}
+
+/** One point of a series history. */
+export interface HistoryPoint {
+  /** ISO timestamp the measurement was recorded at. */
+  recordedAt: string;
+  value: number | null;
+  low: number | null;
+  high: number | null;
+  runId: string;
+  commitSha: string | null;
+  branch: string | null;
+}
+
+export type HistoryAxis = "date" | "commit";
+
+export interface HistoryColumns {
+  /** Seconds since the epoch (date axis) or 0-based position (commit order). */
+  x: number[];
+  value: (number | null)[];
+  low: (number | null)[];
+  high: (number | null)[];
+}
+
+/**
+ * History in chart order (oldest first). On the commit axis points are evenly
+ * spaced by position, so a burst of commits on one day does not collapse into a line.
+ */
+export function historyColumns(points: readonly HistoryPoint[], axis: HistoryAxis): HistoryColumns {
+  const sorted = sortHistory(points);
+  return {
+    x: sorted.map((point, index) =>
+      axis === "date" ? Date.parse(point.recordedAt) / 1000 : index,
+    ),
+    value: sorted.map((point) => point.value),
+    low: sorted.map((point) => point.low ?? point.value),
+    high: sorted.map((point) => point.high ?? point.value),
+  };
+}
+
+/** Oldest first; ties keep the API's order. */
+export function sortHistory<T extends { recordedAt: string }>(points: readonly T[]): T[] {
+  return points
+    .map((point, index) => ({ point, index, time: Date.parse(point.recordedAt) }))
+    .sort((a, b) => a.time - b.time || a.index - b.index)
+    .map((entry) => entry.point);
+}
+
+/** Index of the point whose run introduced a marker (regression, change point), or -1. */
+export function markerIndex(points: readonly { runId: string }[], runId: string): number {
+  return points.findIndex((point) => point.runId === runId);
+}
+
+/**
+ * An SVG polyline for a sparkline: at most `maxPoints` points (min/max kept per
+ * bucket, so spikes survive downsampling), scaled into width x height.
+ */
+export function sparklinePath(
+  values: readonly (number | null)[],
+  width: number,
+  height: number,
+  maxPoints = 120,
+): string {
+  const present = values.filter((value): value is number => value !== null && Number.isFinite(value));
+  if (present.length === 0) return "";
+  const reduced = downsampleMinMax(present, maxPoints);
+  const low = Math.min(...reduced);
+  const high = Math.max(...reduced);
+  const span = high - low || 1;
+  const step = reduced.length > 1 ? width / (reduced.length - 1) : 0;
+  return reduced
+    .map((value, index) => {
+      const x = reduced.length > 1 ? index * step : width / 2;
+      const y = height - ((value - low) / span) * height;
+      return `${x.toFixed(1)},${y.toFixed(1)}`;
+    })
+    .join(" ");
+}
+
+/** Keeps the min and max of each bucket in order: the shape survives, spikes too. */
+export function downsampleMinMax(values: readonly number[], maxPoints: number): number[] {
+  if (values.length <= maxPoints) return [...values];
+  const buckets = Math.max(1, Math.floor(maxPoints / 2));
+  const size = values.length / buckets;
+  const out: number[] = [];
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    const slice = values.slice(Math.floor(bucket * size), Math.floor((bucket + 1) * size));
+    if (slice.length === 0) continue;
+    let minIndex = 0;
+    let maxIndex = 0;
+    slice.forEach((value, index) => {
+      if (value < (slice[minIndex] as number)) minIndex = index;
+      if (value > (slice[maxIndex] as number)) maxIndex = index;
+    });
+    const first = Math.min(minIndex, maxIndex);
+    const second = Math.max(minIndex, maxIndex);
+    out.push(slice[first] as number);
+    if (second !== first) out.push(slice[second] as number);
+  }
+  return out;
+}
+
+/** Relative change between the last value and the median of the ones before it. */
+export function latestChange(values: readonly (number | null)[], window = 10): number | null {
+  const present = values.filter((value): value is number => value !== null);
+  if (present.length < 2) return null;
+  const latest = present[present.length - 1] as number;
+  const before = present.slice(-window - 1, -1).sort((a, b) => a - b);
+  const middle = Math.floor(before.length / 2);
+  const median =
+    before.length % 2 === 1
+      ? (before[middle] as number)
+      : ((before[middle - 1] as number) + (before[middle] as number)) / 2;
+  return median === 0 ? null : latest / median - 1;
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import {
+  formatAge,
+  formatBytes,
+  formatChange,
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatParams,
+  formatQuantity,
+  formatRatioPercent,
+  formatSpeedup,
+  shortSha,
+  toSignificant,
+} from "./format";
+
+describe("toSignificant", () => {
+  it("keeps three significant digits", () => {
+    expect(toSignificant(3.8412)).toBe("3.84");
+    expect(toSignificant(123.456)).toBe("123");
+    expect(toSignificant(0.012345)).toBe("0.0123");
+    expect(toSignificant(0)).toBe("0");
+  });
+});
+
+describe("formatDuration", () => {
+  it("chooses the unit by magnitude", () => {
+    expect(formatDuration(0.85)).toBe("850 µs");
+    expect(formatDuration(12.345)).toBe("12.3 ms");
+    expect(formatDuration(3840)).toBe("3.84 s");
+    expect(formatDuration(125_000)).toBe("2 min 5 s");
+    expect(formatDuration(3_725_000)).toBe("1 h 2 min");
+  });
+  it("shows a dash for missing values", () => {
+    expect(formatDuration(null)).toBe("–");
+    expect(formatDuration(Number.NaN)).toBe("–");
+  });
+});
+
+describe("ratios and changes", () => {
+  it("formats speedups and percentages", () => {
+    expect(formatSpeedup(3.6612)).toBe("3.66×");
+    expect(formatSpeedup(null)).toBe("–");
+    expect(formatRatioPercent(0.912)).toBe("91%");
+  });
+  it("signs relative changes", () => {
+    expect(formatChange(0.08)).toBe("+8.0%");
+    expect(formatChange(-0.032)).toBe("\u22123.2%");
+    expect(formatChange(0.00001)).toBe("±0.0%");
+    expect(formatChange(1.5)).toBe("+150%");
+  });
+});
+
+describe("counts, quantities and bytes", () => {
+  it("separates thousands and compacts large quantities", () => {
+    expect(formatCount(100000)).toBe("100,000");
+    expect(formatQuantity(1000, "iterations")).toBe("1,000 iterations");
+    expect(formatQuantity(5_000_000, "iterations")).toBe("5M iterations");
+  });
+  it("uses binary units for memory", () => {
+    expect(formatBytes(24 * 1024 ** 3)).toBe("24.0\u202fGiB");
+    expect(formatBytes("1024")).toBe("1.0\u202fKiB");
+    expect(formatBytes(null)).toBe("–");
+  });
+});
+
+describe("dates", () => {
+  it("formats in UTC so server and browser agree", () => {
+    expect(formatDateTime("2025-06-01T14:03:59.000Z")).toBe("2025-06-01 14:03 UTC");
+    expect(formatDateTime("not a date")).toBe("–");
+  });
+  it("describes ages relative to now", () => {
+    const now = Date.parse("2025-06-01T12:00:00Z");
+    expect(formatAge("2025-06-01T11:57:00Z", now)).toBe("3 min ago");
+    expect(formatAge("2025-05-29T12:00:00Z", now)).toBe("3 d ago");
+  });
+});
+
+describe("commits and params", () => {
+  it("shortens shas and lists parameters", () => {
+    expect(shortSha("0123456789abcdef")).toBe("0123456");
+    expect(formatParams({ n: 1000, mode: "fast" })).toBe("n=1,000 · mode=fast");
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Number and date formatting for the dashboard. Every number leaves here with its
+ * unit and a precision that matches what the measurement can support (3 significant
+ * digits for timings: benchmark noise is rarely below 0.1%).
+ */
+
+const NARROW_NBSP = "\u202f";
+
+/** Rounds to `digits` significant digits without switching to exponent notation. */
+export function toSignificant(value: number, digits = 3): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  const magnitude = Math.floor(Math.log10(Math.abs(value)));
+  const decimals = Math.max(0, digits - 1 - magnitude);
+  return value.toFixed(Math.min(decimals, 6));
+}
+
+/** A duration given in milliseconds: "850 µs", "12.3 ms", "3.84 s", "2 min 5 s". */
+export function formatDuration(milliseconds: number | null | undefined): string {
+  if (milliseconds === null || milliseconds === undefined || !Number.isFinite(milliseconds)) {
+    return "–";
+  }
+  const absolute = Math.abs(milliseconds);
+  if (absolute === 0) return "0 ms";
+  if (absolute < 1) return `${toSignificant(milliseconds * 1000)} µs`;
+  if (absolute < 1000) return `${toSignificant(milliseconds)} ms`;
+  if (absolute < 60_000) return `${toSignificant(milliseconds / 1000)} s`;
+  const totalSeconds = Math.round(absolute / 1000);
+  const sign = milliseconds < 0 ? "-" : "";
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  if (hours > 0) return `${sign}${hours} h ${minutes} min`;
+  return `${sign}${minutes} min ${seconds} s`;
+}
+
+/** Speedup against the sequential baseline: "3.66×". */
+export function formatSpeedup(speedup: number | null | undefined): string {
+  if (speedup === null || speedup === undefined || !Number.isFinite(speedup)) return "–";
+  return `${speedup.toFixed(speedup >= 100 ? 0 : 2)}×`;
+}
+
+/** A ratio in 0..1 (efficiency, confidence) as a percentage: "91%". */
+export function formatRatioPercent(ratio: number | null | undefined, decimals = 0): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "–";
+  return `${(ratio * 100).toFixed(decimals)}%`;
+}
+
+/** A relative change (+0.08 = 8% slower) with its sign: "+8.0%", "−3.2%". */
+export function formatChange(change: number | null | undefined): string {
+  if (change === null || change === undefined || !Number.isFinite(change)) return "–";
+  const percent = change * 100;
+  const digits = Math.abs(percent) >= 100 ? 0 : 1;
+  const rounded = percent.toFixed(digits);
+  if (Number(rounded) === 0) return `±${(0).toFixed(digits)}%`;
+  return percent > 0 ? `+${rounded}%` : `\u2212${rounded.slice(1)}%`;
+}
+
+/** An integer count with thousands separators: "100,000". */
+export function formatCount(count: number | null | undefined): string {
+  if (count === null || count === undefined || !Number.isFinite(count)) return "–";
+  return Math.round(count).toLocaleString("en-US");
+}
+
+/** A quantity with its unit, compacted for large values: "5M iterations". */
+export function formatQuantity(value: number, unit?: string): string {
+  const compact =
+    Math.abs(value) >= 10_000
+      ? new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 3 }).format(
+          value,
+        )
+      : value.toLocaleString("en-US");
+  return unit ? `${compact} ${unit}` : compact;
+}
+
+/** Bytes in binary units: "24.0 GiB". */
+export function formatBytes(bytes: number | string | null | undefined): string {
+  if (bytes === null || bytes === undefined) return "–";
+  const value = typeof bytes === "string" ? Number(bytes) : bytes;
+  if (!Number.isFinite(value)) return "–";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let scaled = value;
+  let index = 0;
+  while (Math.abs(scaled) >= 1024 && index < units.length - 1) {
+    scaled /= 1024;
+    index++;
+  }
+  return `${index === 0 ? scaled : scaled.toFixed(1)}${NARROW_NBSP}${units[index]}`;
+}
+
+/**
+ * A timestamp in UTC, "2025-06-01 14:03 UTC". UTC on purpose: the same text on the
+ * server and in the browser (no hydration mismatch) and across a distributed team.
+ */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return "–";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "–";
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** Just the day, "2025-06-01". */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "–";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "–" : date.toISOString().slice(0, 10);
+}
+
+/** Time since `iso` relative to `now`: "3 min ago", "2 d ago". */
+export function formatAge(iso: string | null | undefined, now: number): string {
+  if (!iso) return "–";
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return "–";
+  const seconds = Math.max(0, Math.round((now - then) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} d ago`;
+}
+
+/** The first 7 characters of a commit, as git shows it. */
+export function shortSha(sha: string | null | undefined): string {
+  return sha ? sha.slice(0, 7) : "–";
+}
+
+/** Workload parameters as "n=1,000 · seed=7". */
+export function formatParams(params: unknown): string {
+  if (!params || typeof params !== "object") return "";
+  return Object.entries(params as Record<string, unknown>)
+    .map(([key, value]) => `${key}=${typeof value === "number" ? formatCount(value) : String(value)}`)
+    .join(" · ");
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { enumToWord, isActiveStatus, runStatusTone, verdictTone, wordToEnum } from "./labels";
+
+describe("labels", () => {
+  it("maps enum values to words and back", () => {
+    expect(enumToWord("WORKER_THREADS")).toBe("worker-threads");
+    expect(wordToEnum("child-processes")).toBe("CHILD_PROCESSES");
+  });
+  it("gives statuses and verdicts a tone", () => {
+    expect(runStatusTone("FAILED")).toBe("bad");
+    expect(verdictTone("FASTER")).toBe("good");
+    expect(verdictTone(null)).toBe("neutral");
+    expect(isActiveStatus("RUNNING")).toBe(true);
+    expect(isActiveStatus("SUCCEEDED")).toBe(false);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The API's enum values (WORKER_THREADS, SUCCEEDED, ...) as people read them, and
+ * the mapping back. One vocabulary: the same words as the CLI and the docs.
+ */
+
+/** "WORKER_THREADS" -> "worker-threads". */
+export function enumToWord(value: string): string {
+  return value.toLowerCase().replace(/_/g, "-");
+}
+
+/** "worker-threads" -> "WORKER_THREADS". */
+export function wordToEnum(word: string): string {
+  return word.toUpperCase().replace(/-/g, "_");
+}
+
+/** Execution modes in the order the runner executes them. */
+export const modeOrder = ["SEQUENTIAL", "EVENT_LOOP", "WORKER_THREADS", "CHILD_PROCESSES"] as const;
+
+export const modeDescriptions: Record<string, string> = {
+  SEQUENTIAL: "main thread, tasks back to back (the baseline)",
+  EVENT_LOOP: "main thread, tasks interleaved: concurrency without parallelism",
+  WORKER_THREADS: "a pool of worker threads (piscina)",
+  CHILD_PROCESSES: "a pool of child processes",
+};
+
+export type Tone = "good" | "bad" | "warn" | "info" | "neutral";
+
+export function runStatusTone(status: string): Tone {
+  switch (status) {
+    case "SUCCEEDED":
+      return "good";
+    case "FAILED":
+    case "INTERRUPTED":
+      return "bad";
+    case "CANCELLED":
+      return "warn";
+    case "RUNNING":
+    case "QUEUED":
+      return "info";
+    default:
+      return "neutral";
+  }
+}
+
+export function checksumTone(status: string): Tone {
+  switch (status) {
+    case "MATCH":
+    case "BASELINE":
+      return "good";
+    case "MISMATCH":
+      return "bad";
+    default:
+      return "neutral";
+  }
+}
+
+export function verdictTone(verdict: string | null | undefined): Tone {
+  switch (verdict) {
+    case "FASTER":
+      return "good";
+    case "SLOWER":
+      return "bad";
+    case "NOISY":
+      return "warn";
+    default:
+      return "neutral";
+  }
+}
+
+/** True while a run can still change (progress worth subscribing to). */
+export function isActiveStatus(status: string): boolean {
+  return status === "QUEUED" || status === "RUNNING";
+}

@@ -1,0 +1,162 @@
+/**
+ * The runs table's view (filters, sort, page) kept in the URL so a view can be
+ * shared and survives reloads. Parsing is forgiving (unknown or malformed values are
+ * dropped, never an error page); serialising leaves defaults out so URLs stay short.
+ */
+
+export const runStatuses = [
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "interrupted",
+] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+/** The API orders runs by creation time only (RunOrder); more fields would need the API. */
+export const runSortFields = ["createdAt"] as const;
+export type RunSortField = (typeof runSortFields)[number];
+export type SortDirection = "asc" | "desc";
+
+export interface RunFilters {
+  workload?: string;
+  mode?: string;
+  threads?: number;
+  branch?: string;
+  testbed?: string;
+  status?: RunStatus;
+  label?: string;
+  /** Inclusive day, YYYY-MM-DD (UTC). */
+  from?: string;
+  /** Inclusive day, YYYY-MM-DD (UTC). */
+  to?: string;
+}
+
+export interface RunsView {
+  filters: RunFilters;
+  sort: RunSortField;
+  direction: SortDirection;
+  /** Opaque cursor of the page's first row; absent on the first page. */
+  after?: string;
+  pageSize: number;
+}
+
+export const defaultRunsView: RunsView = {
+  filters: {},
+  sort: "createdAt",
+  direction: "desc",
+  pageSize: 50,
+};
+
+export const pageSizes = [25, 50, 100, 200] as const;
+
+/** What Next.js hands a page as `searchParams`. */
+export type SearchParamsRecord = Record<string, string | string[] | undefined>;
+
+function first(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  const trimmed = text?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function day(value: string | undefined): string | undefined {
+  if (!value || !DAY.test(value)) return undefined;
+  return Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? undefined : value;
+}
+
+/** Reads the view from search params; anything malformed falls back to the default. */
+export function parseRunsView(params: SearchParamsRecord | URLSearchParams): RunsView {
+  const get = (key: string) =>
+    params instanceof URLSearchParams ? (params.get(key) ?? undefined) : first(params[key]);
+  const filters: RunFilters = {};
+  for (const key of ["workload", "mode", "branch", "testbed", "label"] as const) {
+    const value = get(key);
+    if (value) filters[key] = value.slice(0, 200);
+  }
+  const threads = Number(get("threads"));
+  if (Number.isInteger(threads) && threads > 0) filters.threads = threads;
+  const status = get("status");
+  if (status && (runStatuses as readonly string[]).includes(status)) {
+    filters.status = status as RunStatus;
+  }
+  const from = day(get("from"));
+  if (from) filters.from = from;
+  const to = day(get("to"));
+  if (to) filters.to = to;
+
+  const sortText = get("sort");
+  const sort = (runSortFields as readonly string[]).includes(sortText ?? "")
+    ? (sortText as RunSortField)
+    : defaultRunsView.sort;
+  const directionText = get("dir");
+  const direction: SortDirection =
+    directionText === "asc" || directionText === "desc" ? directionText : defaultRunsView.direction;
+  const size = Number(get("size"));
+  const pageSize = (pageSizes as readonly number[]).includes(size) ? size : defaultRunsView.pageSize;
+  const after = get("after");
+  return { filters, sort, direction, pageSize, ...(after ? { after } : {}) };
+}
+
+/** The view as a query string ("" for the default view), keys in a stable order. */
+export function serializeRunsView(view: RunsView): string {
+  const search = new URLSearchParams();
+  const { filters } = view;
+  for (const key of ["workload", "mode", "threads", "branch", "testbed", "status", "label", "from", "to"] as const) {
+    const value = filters[key];
+    if (value !== undefined && value !== "") search.set(key, String(value));
+  }
+  if (view.sort !== defaultRunsView.sort) search.set("sort", view.sort);
+  if (view.direction !== defaultRunsView.direction) search.set("dir", view.direction);
+  if (view.pageSize !== defaultRunsView.pageSize) search.set("size", String(view.pageSize));
+  if (view.after) search.set("after", view.after);
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+/** A new view with one filter changed; the page resets, since the old cursor no longer applies. */
+export function withFilter<K extends keyof RunFilters>(
+  view: RunsView,
+  key: K,
+  value: RunFilters[K] | undefined,
+): RunsView {
+  const filters = { ...view.filters };
+  if (value === undefined || value === "") delete filters[key];
+  else filters[key] = value;
+  const { after: _after, ...rest } = view;
+  return { ...rest, filters };
+}
+
+/** Clicking a column: same column flips direction, a new column starts descending. */
+export function withSort(view: RunsView, field: RunSortField): RunsView {
+  const direction: SortDirection =
+    view.sort === field ? (view.direction === "desc" ? "asc" : "desc") : "desc";
+  const { after: _after, ...rest } = view;
+  return { ...rest, sort: field, direction };
+}
+
+/** The next page, after the given cursor. */
+export function withCursor(view: RunsView, after: string | undefined): RunsView {
+  const { after: _after, ...rest } = view;
+  return after ? { ...rest, after } : rest;
+}
+
+/** How many filters are set: for the "clear filters" affordance. */
+export function activeFilterCount(view: RunsView): number {
+  return Object.values(view.filters).filter((value) => value !== undefined && value !== "").length;
+}
+
+/** The two run ids of a comparison from `?a=...&b=...`. */
+export function parseCompare(params: SearchParamsRecord): { a?: string; b?: string } {
+  const a = first(params.a);
+  const b = first(params.b);
+  return { ...(a ? { a } : {}), ...(b ? { b } : {}) };
+}
+
+/** The compare page's URL for two runs. */
+export function compareHref(baselineRunId: string, candidateRunId: string): string {
+  const search = new URLSearchParams({ a: baselineRunId, b: candidateRunId });
+  return `/compare?${search.toString()}`;
+}

@@ -56,6 +56,9 @@ export function describeParameters(workload: AnyWorkload): ParameterDescription[
   });
 }
 
+/** `.strict()` builds a new schema: build it once per workload, not once per task. */
+const strictSchemas = new WeakMap<AnyWorkload, z.ZodObject>();
+
 function pathOf(prefix: string, path: PropertyKey[]): string {
   return [prefix, ...path.map(String)].filter(Boolean).join(".");
 }
@@ -70,7 +73,12 @@ export function parseParameters(
   raw: Record<string, unknown>,
   pathPrefix = "params",
 ): Record<string, unknown> {
-  const result = workload.parameters.strict().safeParse(raw);
+  let strict = strictSchemas.get(workload);
+  if (!strict) {
+    strict = workload.parameters.strict();
+    strictSchemas.set(workload, strict);
+  }
+  const result = strict.safeParse(raw);
   if (result.success) return result.data as Record<string, unknown>;
   const allowed = describeParameters(workload);
   throw new ParameterError(

@@ -20,7 +20,7 @@ if (!process.send) {
 
 process.on("message", (message: Request) => {
   try {
-    const outcome = executePayload(message.payload);
+    const outcome = executePayload(message.payload, { measureCpu: true });
     process.send?.({ id: message.id, ok: true, outcome });
   } catch (error) {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -1,9 +1,7 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
-import { Piscina } from "piscina";
 import { summarize } from "../analysis/summary.js";
 import { resolveWorkload } from "./diagnostic-workloads.js";
-import { runnerEntryPoint } from "./entry-points.js";
 import { collectEnvironment } from "./environment.js";
 import { ProcessPool } from "./process-pool.js";
 import type { TaskOutcome, TaskPayload } from "./task.js";
@@ -15,6 +13,7 @@ import type {
   RunProgress,
   RunResult,
 } from "./types.js";
+import { startWorkerPool } from "./worker-pool.js";
 
 export interface ExecuteRunOptions {
   /** Aborting stops the run promptly: workers are terminated, finished cells are kept. */
@@ -147,28 +146,7 @@ async function workerThreadExecutor(
   signal: AbortSignal,
 ): Promise<CellExecutor> {
   const started = performance.now();
-  const pool = new Piscina({
-    filename: runnerEntryPoint("worker"),
-    minThreads: threads,
-    maxThreads: threads,
-    // Workers must not be reaped between repetitions: that would time thread start-up.
-    idleTimeout: Number.POSITIVE_INFINITY,
-    concurrentTasksPerWorker: 1,
-    maxQueue: "auto",
-    resourceLimits: { maxOldGenerationSizeMb: plan.maxHeapMb },
-  });
-  // Every worker blocks until all have arrived: proves `threads` distinct workers are up.
-  const barrier = new SharedArrayBuffer(4);
-  try {
-    await Promise.all(
-      Array.from({ length: threads }, () =>
-        pool.run({ kind: "ready", parties: threads, barrier }, { signal }),
-      ),
-    );
-  } catch (error) {
-    await pool.destroy();
-    throw error;
-  }
+  const pool = await startWorkerPool({ threads, maxHeapMb: plan.maxHeapMb, signal });
   const setupMs = performance.now() - started;
   return {
     setupMs,

@@ -1,5 +1,5 @@
-import { parseParameters, type UnitRange } from "@threadbench/workloads";
-import { z } from "zod";
+import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
+import { parseParameters } from "@threadbench/workloads";
 import { resolveWorkload } from "./diagnostic-workloads.js";
 
 /** What the main thread hands to a worker thread or child process for one task. */
@@ -30,69 +30,104 @@ export interface TaskOutcome {
   cpuMs: number | null;
 }
 
-const taskPayloadSchema = z.object({
-  kind: z.literal("task"),
-  workloadId: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  range: z
-    .object({ start: z.number().int().min(0), end: z.number().int().min(0) })
-    .refine((range) => range.end >= range.start, "range.end must be >= range.start"),
-  taskIndex: z.number().int().min(0),
-  parties: z.number().int().min(1),
-  shared: z.instanceof(SharedArrayBuffer).optional(),
-});
-
-const readyPayloadSchema = z.object({
-  kind: z.literal("ready"),
-  parties: z.number().int().min(1),
-  barrier: z.instanceof(SharedArrayBuffer),
-});
-
 /** Longest a pool member waits for the others at start-up. */
 const READY_TIMEOUT_MS = 30_000;
+
+function isCount(value: unknown, min: number): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= min;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks a payload at the edge between threads. Hand-written rather than zod:
+ * it runs once per task, and the runner-overhead benchmark counts every
+ * microsecond spent here.
+ */
+export function validatePayload(payload: unknown): TaskPayload | ReadyPayload {
+  const problems: string[] = [];
+  if (!isRecord(payload)) throw new TypeError("invalid task payload: expected an object");
+  if (payload.kind === "ready") {
+    if (!isCount(payload.parties, 1)) problems.push("parties: expected an integer >= 1");
+    if (!(payload.barrier instanceof SharedArrayBuffer))
+      problems.push("barrier: expected a SharedArrayBuffer");
+  } else if (payload.kind === "task") {
+    if (typeof payload.workloadId !== "string") problems.push("workloadId: expected a string");
+    if (!isRecord(payload.params)) problems.push("params: expected an object");
+    const range = payload.range;
+    if (!isRecord(range) || !isCount(range.start, 0) || !isCount(range.end, 0) || range.end < range.start) {
+      problems.push("range: expected { start, end } integers with 0 <= start <= end");
+    }
+    if (!isCount(payload.taskIndex, 0)) problems.push("taskIndex: expected an integer >= 0");
+    if (!isCount(payload.parties, 1)) problems.push("parties: expected an integer >= 1");
+    if (payload.shared !== undefined && !(payload.shared instanceof SharedArrayBuffer)) {
+      problems.push("shared: expected a SharedArrayBuffer");
+    }
+  } else {
+    problems.push('kind: expected "task" or "ready"');
+  }
+  if (problems.length > 0) throw new TypeError(`invalid task payload: ${problems.join("; ")}`);
+  return payload as unknown as TaskPayload | ReadyPayload;
+}
+
+function awaitReady(ready: ReadyPayload): void {
+  const cells = new Int32Array(ready.barrier);
+  Atomics.add(cells, 0, 1);
+  Atomics.notify(cells, 0);
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const arrived = Atomics.load(cells, 0);
+    if (arrived >= ready.parties) return;
+    if (Date.now() > deadline) {
+      throw new Error(`pool start-up: only ${arrived} of ${ready.parties} workers came up`);
+    }
+    Atomics.wait(cells, 0, arrived, 10);
+  }
+}
+
+/**
+ * Parameters are validated once per (workload, parameters) in each pool member; a
+ * cell sends the same ones thousands of times.
+ */
+const parsedParameters = new Map<string, { workload: AnyWorkload; params: Record<string, unknown> }>();
+const PARSED_PARAMETERS_LIMIT = 64;
+
+function resolveTask(task: TaskPayload): { workload: AnyWorkload; params: Record<string, unknown> } {
+  const key = `${task.workloadId}\u0000${JSON.stringify(task.params)}`;
+  const cached = parsedParameters.get(key);
+  if (cached) return cached;
+  const workload = resolveWorkload(task.workloadId);
+  if (!workload) throw new TypeError(`invalid task payload: unknown workload "${task.workloadId}"`);
+  const resolved = { workload, params: parseParameters(workload, task.params) };
+  if (parsedParameters.size >= PARSED_PARAMETERS_LIMIT) parsedParameters.clear();
+  parsedParameters.set(key, resolved);
+  return resolved;
+}
 
 /**
  * Runs one payload where it was received. Used by the worker-thread entry and the
  * child-process entry, so both execute exactly what the main thread executes.
- * Payloads are validated here: this is the edge between threads.
  */
-export function executePayload(payload: unknown): TaskOutcome {
-  const ready = readyPayloadSchema.safeParse(payload);
-  if (ready.success) {
-    const cells = new Int32Array(ready.data.barrier);
-    Atomics.add(cells, 0, 1);
-    Atomics.notify(cells, 0);
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (;;) {
-      const arrived = Atomics.load(cells, 0);
-      if (arrived >= ready.data.parties) break;
-      if (Date.now() > deadline) {
-        throw new Error(`pool start-up: only ${arrived} of ${ready.data.parties} workers came up`);
-      }
-      Atomics.wait(cells, 0, arrived, 10);
-    }
+export function executePayload(payload: unknown, options: { measureCpu: boolean }): TaskOutcome {
+  const valid = validatePayload(payload);
+  if (valid.kind === "ready") {
+    awaitReady(valid);
     return { partial: null, durationMs: 0, cpuMs: null };
   }
-  const parsed = taskPayloadSchema.safeParse(payload);
-  if (!parsed.success) {
-    throw new TypeError(
-      `invalid task payload: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
-    );
-  }
-  const task = parsed.data;
-  const workload = resolveWorkload(task.workloadId);
-  if (!workload) throw new TypeError(`invalid task payload: unknown workload "${task.workloadId}"`);
-  const params = parseParameters(workload, task.params);
-  const cpuBefore = process.cpuUsage();
+  const { workload, params } = resolveTask(valid);
+  const cpuBefore = options.measureCpu ? process.cpuUsage() : null;
   const started = performance.now();
-  const state = workload.createTask(params, task.range, {
-    taskIndex: task.taskIndex,
-    parties: task.parties,
-    ...(task.shared ? { shared: task.shared } : {}),
+  const state = workload.createTask(params, valid.range, {
+    taskIndex: valid.taskIndex,
+    parties: valid.parties,
+    ...(valid.shared ? { shared: valid.shared } : {}),
   });
   state.step(Number.POSITIVE_INFINITY);
   const partial = state.result();
   const durationMs = performance.now() - started;
+  if (!cpuBefore) return { partial, durationMs, cpuMs: null };
   const cpu = process.cpuUsage(cpuBefore);
   return { partial, durationMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 }

@@ -9,6 +9,5 @@ markPoolMember();
  * pool's CPU time around each repetition instead.
  */
 export default function runTask(payload: unknown): TaskOutcome {
-  const outcome = executePayload(payload);
-  return { ...outcome, cpuMs: null };
+  return executePayload(payload, { measureCpu: false });
 }

@@ -1,0 +1,45 @@
+import { Piscina } from "piscina";
+import { runnerEntryPoint } from "./entry-points.js";
+import type { ReadyPayload } from "./task.js";
+
+export interface WorkerPoolOptions {
+  threads: number;
+  /** V8 old-generation limit of each worker, in MiB. */
+  maxHeapMb: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * A piscina pool of exactly `threads` workers, started and warmed: it resolves only
+ * once every worker has loaded the runner and answered, so timing never includes
+ * thread start-up.
+ */
+export async function startWorkerPool(options: WorkerPoolOptions): Promise<Piscina> {
+  const { threads } = options;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new TypeError("options.threads must be a positive integer");
+  }
+  const pool = new Piscina({
+    filename: runnerEntryPoint("worker"),
+    minThreads: threads,
+    maxThreads: threads,
+    // Workers must not be reaped between repetitions: that would time thread start-up.
+    idleTimeout: Number.POSITIVE_INFINITY,
+    concurrentTasksPerWorker: 1,
+    maxQueue: "auto",
+    resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb },
+  });
+  // Every worker blocks until all have arrived: proves `threads` distinct workers are up.
+  const ready: ReadyPayload = { kind: "ready", parties: threads, barrier: new SharedArrayBuffer(4) };
+  try {
+    await Promise.all(
+      Array.from({ length: threads }, () =>
+        pool.run(ready, options.signal ? { signal: options.signal } : {}),
+      ),
+    );
+  } catch (error) {
+    await pool.destroy();
+    throw error;
+  }
+  return pool;
+}

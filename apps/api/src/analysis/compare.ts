@@ -1,0 +1,245 @@
+import { normalSurvival } from "./distributions.js";
+import { createRandom, type Random } from "./random.js";
+import { midranks } from "./ranks.js";
+import { type ConfidenceInterval, median, medianInPlace, quantileOfSorted } from "./summary.js";
+
+/** How the Mann-Whitney p-value is computed. */
+export type MannWhitneyMethod = "exact" | "normal";
+
+/** Result of {@link mannWhitneyU}. */
+export interface MannWhitneyResult {
+  /** U of the first sample: pairs (x, y) with x > y, ties counting one half. */
+  u: number;
+  /** Normal score of U (tie-corrected, continuity-corrected); positive when x tends larger. */
+  z: number;
+  /** Two-sided p-value. */
+  pValue: number;
+  method: MannWhitneyMethod;
+}
+
+/** Without ties and with at most this many values in all, the p-value is exact. */
+const exactLimit = 60;
+
+/**
+ * Mann-Whitney U (Wilcoxon rank-sum) test of two independent samples. The p-value is
+ * exact when there are no ties and n1 + n2 <= 60 (or when `method` is "exact"), otherwise
+ * the normal approximation with tie and continuity corrections; both match SciPy's
+ * `mannwhitneyu(x, y, method=...)` two-sided results.
+ */
+export function mannWhitneyU(
+  x: readonly number[],
+  y: readonly number[],
+  options: { method?: MannWhitneyMethod | "auto" } = {},
+): MannWhitneyResult {
+  const n1 = x.length;
+  const n2 = y.length;
+  if (n1 === 0 || n2 === 0) return { u: Number.NaN, z: 0, pValue: 1, method: "normal" };
+  const { ranks, tieSum } = midranks([...x, ...y]);
+  let rankSum = 0;
+  for (let index = 0; index < n1; index++) rankSum += ranks[index] as number;
+  const u = rankSum - (n1 * (n1 + 1)) / 2;
+  const total = n1 + n2;
+  const mean = (n1 * n2) / 2;
+  const variance = ((n1 * n2) / 12) * (total + 1 - tieSum / (total * (total - 1)));
+  const deviation = u - mean;
+  const corrected = Math.max(0, Math.abs(deviation) - 0.5);
+  const z = variance > 0 ? (Math.sign(deviation) * corrected) / Math.sqrt(variance) : 0;
+  const requested = options.method ?? "auto";
+  const method: MannWhitneyMethod =
+    requested === "auto" ? (tieSum === 0 && total <= exactLimit ? "exact" : "normal") : requested;
+  const pValue =
+    method === "exact"
+      ? Math.min(1, 2 * exactUpperTail(Math.max(u, n1 * n2 - u), n1, n2))
+      : variance > 0
+        ? Math.min(1, 2 * normalSurvival(Math.abs(z)))
+        : 1;
+  return { u, z, pValue, method };
+}
+
+/** P(U >= u) under the null for sample sizes m and n, by counting arrangements. */
+function exactUpperTail(u: number, m: number, n: number): number {
+  // counts[j][v]: arrangements of i x-values and j y-values with U = v, built up over i.
+  const maxU = m * n;
+  let previous: Float64Array[] = Array.from({ length: n + 1 }, () => {
+    const row = new Float64Array(maxU + 1);
+    row[0] = 1;
+    return row;
+  });
+  for (let i = 1; i <= m; i++) {
+    const current: Float64Array[] = [];
+    for (let j = 0; j <= n; j++) {
+      const row = new Float64Array(maxU + 1);
+      const withoutY = j > 0 ? (current[j - 1] as Float64Array) : null;
+      const withoutX = previous[j] as Float64Array;
+      // The largest value is an x (beating all j y-values) or a y.
+      for (let v = 0; v <= i * j; v++) {
+        row[v] = (v >= j ? (withoutX[v - j] as number) : 0) + (withoutY ? (withoutY[v] as number) : 0);
+      }
+      current.push(row);
+    }
+    previous = current;
+  }
+  const counts = previous[n] as Float64Array;
+  let all = 0;
+  let upper = 0;
+  const threshold = Math.ceil(u - 1e-9);
+  for (let v = 0; v <= maxU; v++) {
+    all += counts[v] as number;
+    if (v >= threshold) upper += counts[v] as number;
+  }
+  return upper / all;
+}
+
+/** Options of {@link relativeChangeInterval}. */
+export interface RelativeChangeOptions {
+  /** Nominal coverage. Default 0.95. */
+  confidence?: number;
+  /** Bootstrap resamples. Default 2000. */
+  resamples?: number;
+  /** Seed of the bootstrap. Default 1. */
+  seed?: number;
+  /**
+   * Per-value standard uncertainties (same order as the samples), e.g. the spread of the
+   * repetitions behind each point of a history: each resampled value gets normal noise of
+   * that size, so uncertain points widen the interval.
+   */
+  baseUncertainties?: readonly number[];
+  headUncertainties?: readonly number[];
+}
+
+/**
+ * Relative change of medians, median(head) / median(base) - 1, with a percentile-bootstrap
+ * interval (both samples resampled independently; deterministic for a seed). Null when
+ * either sample is empty or the base median is 0.
+ */
+export function relativeChangeInterval(
+  base: readonly number[],
+  head: readonly number[],
+  options: RelativeChangeOptions = {},
+): ConfidenceInterval | null {
+  const baseMedian = median(base);
+  if (base.length === 0 || head.length === 0 || baseMedian === 0) return null;
+  const confidence = options.confidence ?? 0.95;
+  const resamples = options.resamples ?? 2000;
+  const random = createRandom(options.seed ?? 1);
+  const baseScratch = new Float64Array(base.length);
+  const headScratch = new Float64Array(head.length);
+  const changes = new Float64Array(resamples);
+  for (let resample = 0; resample < resamples; resample++) {
+    resampleInto(baseScratch, base, options.baseUncertainties, random);
+    resampleInto(headScratch, head, options.headUncertainties, random);
+    const resampledBase = medianInPlace(baseScratch, base.length);
+    changes[resample] = medianInPlace(headScratch, head.length) / resampledBase - 1;
+  }
+  changes.sort();
+  const tail = (1 - confidence) / 2;
+  return {
+    estimate: median(head) / baseMedian - 1,
+    lower: quantileOfSorted(changes, tail),
+    upper: quantileOfSorted(changes, 1 - tail),
+    confidence,
+  };
+}
+
+function resampleInto(
+  scratch: Float64Array,
+  values: readonly number[],
+  uncertainties: readonly number[] | undefined,
+  random: Random,
+): void {
+  const count = values.length;
+  for (let index = 0; index < count; index++) {
+    const pick = random.integer(count);
+    const jitter = uncertainties ? (uncertainties[pick] ?? 0) * random.normal() : 0;
+    scratch[index] = (values[pick] as number) + jitter;
+  }
+}
+
+/**
+ * faster / slower: head's median is lower / higher than base's, significantly (p < alpha,
+ * interval excluding 0) and by at least minEffect. unchanged: the whole interval lies
+ * within +-minEffect. noisy: anything else (too few samples, or an interval too wide to
+ * tell either way).
+ */
+export type Verdict = "faster" | "slower" | "unchanged" | "noisy";
+
+/** Options of {@link compareSamples}; see the defaults for why they are what they are. */
+export interface CompareOptions {
+  /**
+   * Smallest relative change of the median worth a verdict. Default 0.05: wall times of a
+   * CPU-bound cell on a quiet machine vary by 1-3% between runs (CV), so 5% is about the
+   * smallest step that is both real and worth acting on; asv's 10% misses the "last
+   * commit made it 8% slower" case this tool exists for.
+   */
+  minEffect?: number;
+  /**
+   * Significance level of the two-sided Mann-Whitney test. Default 0.01: the strictest
+   * level that 5 vs 5 repetitions can still reach (smallest exact p = 2/252 = 0.0079);
+   * asv's 0.002 needs at least 7 repetitions on each side. With minEffect it keeps the
+   * A/A false-alarm rate under 1% per cell (see src/bench/detect-bench.ts).
+   */
+  alpha?: number;
+  /** Coverage of the bootstrap interval of the relative change. Default 0.95. */
+  confidence?: number;
+  /** Fewer samples than this on either side: the verdict is "noisy". Default 5. */
+  minSamples?: number;
+  /** Bootstrap resamples. Default 2000. */
+  resamples?: number;
+  /** Seed of the bootstrap. Default 1. */
+  seed?: number;
+}
+
+/** Result of {@link compareSamples}. */
+export interface Comparison {
+  baseMedian: number;
+  headMedian: number;
+  /** Relative change of medians (head / base - 1) with its interval; null if undefined. */
+  relativeChange: ConfidenceInterval | null;
+  mannWhitney: MannWhitneyResult;
+  verdict: Verdict;
+}
+
+/**
+ * Compares two measurements' samples where lower is better (wall times): the relative
+ * change of medians with a bootstrap interval, a Mann-Whitney test, and a verdict.
+ */
+export function compareSamples(
+  base: readonly number[],
+  head: readonly number[],
+  options: CompareOptions = {},
+): Comparison {
+  const minEffect = options.minEffect ?? 0.05;
+  const alpha = options.alpha ?? 0.01;
+  const minSamples = options.minSamples ?? 5;
+  const mannWhitney = mannWhitneyU(head, base);
+  const relativeChange = relativeChangeInterval(base, head, {
+    confidence: options.confidence ?? 0.95,
+    resamples: options.resamples ?? 2000,
+    seed: options.seed ?? 1,
+  });
+  const comparison = {
+    baseMedian: median(base),
+    headMedian: median(head),
+    relativeChange,
+    mannWhitney,
+  };
+  const enoughSamples = base.length >= minSamples && head.length >= minSamples;
+  return {
+    ...comparison,
+    verdict: enoughSamples ? decideVerdict(comparison, minEffect, alpha) : "noisy",
+  };
+}
+
+function decideVerdict(
+  comparison: Omit<Comparison, "verdict">,
+  minEffect: number,
+  alpha: number,
+): Verdict {
+  const change = comparison.relativeChange;
+  if (change === null) return "noisy";
+  if (change.lower > -minEffect && change.upper < minEffect) return "unchanged";
+  const significant = comparison.mannWhitney.pValue < alpha;
+  if (significant && change.estimate >= minEffect && change.lower > 0) return "slower";
+  if (significant && change.estimate <= -minEffect && change.upper < 0) return "faster";
+  return "noisy";
+}

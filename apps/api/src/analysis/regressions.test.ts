@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { detectRegressions } from "./regressions.js";
+import { generateSyntheticSeries } from "./synthetic-series.js";
+
+const runIdsFor = (count: number): string[] => Array.from({ length: count }, (_, index) => `run-${index}`);
+
+describe("detectRegressions", () => {
+  const slowdown = generateSyntheticSeries({
+    length: 100,
+    seed: 1,
+    noiseCv: 0.01,
+    steps: [{ index: 60, relative: 0.2 }],
+  }).values;
+
+  it("reports a slowdown in wall times as a regression introduced by its run", () => {
+    const [change, ...rest] = detectRegressions({ values: slowdown, runIds: runIdsFor(100) });
+    expect(rest).toEqual([]);
+    expect(change).toMatchObject({ kind: "regression", index: 60, runId: "run-60", previousRunId: "run-59" });
+    expect(change?.relativeStep.estimate).toBeCloseTo(0.2, 1);
+    expect(change?.relativeStep.lower).toBeGreaterThan(0.15);
+    expect(change?.confidence).toBeGreaterThan(0.999);
+  });
+
+  it("reports a speed-up as an improvement, and flips with higher-is-better", () => {
+    const speedup = slowdown.map((value, index) => (index >= 60 ? value / 1.44 : value));
+    expect(detectRegressions({ values: speedup, runIds: runIdsFor(100) })[0]?.kind).toBe("improvement");
+    expect(
+      detectRegressions({ values: slowdown, runIds: runIdsFor(100) }, { direction: "higher-is-better" })[0]?.kind,
+    ).toBe("improvement");
+  });
+
+  it("skips steps below minEffect", () => {
+    expect(detectRegressions({ values: slowdown, runIds: runIdsFor(100) }, { minEffect: 0.3 })).toEqual([]);
+  });
+
+  it("with lastPoints, reports only a change introduced by the latest runs", () => {
+    expect(detectRegressions({ values: slowdown, runIds: runIdsFor(100) }, { lastPoints: 10 })).toEqual([]);
+    const late = generateSyntheticSeries({
+      length: 100,
+      seed: 2,
+      noiseCv: 0.01,
+      steps: [{ index: 92, relative: 0.15 }],
+    }).values;
+    const [change] = detectRegressions({ values: late, runIds: runIdsFor(100) }, { lastPoints: 10 });
+    expect(change).toMatchObject({ kind: "regression", runId: "run-92" });
+  });
+
+  it("never reports a one-run blip at the end", () => {
+    const blip = [...slowdown.slice(0, 59), 200];
+    expect(detectRegressions({ values: blip, runIds: runIdsFor(60) }, { lastPoints: 1 })).toEqual([]);
+  });
+
+  it("rejects run ids that do not line up with the values", () => {
+    expect(() => detectRegressions({ values: [1, 2, 3], runIds: ["a"] })).toThrow(/runIds/);
+  });
+});

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { ThreadbenchError } from "../errors.js";
 import { type CliIo, CliUsageError } from "./command.js";
 import { commands } from "./commands.js";
@@ -55,8 +57,24 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const isEntryPoint = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntryPoint) {
+/** True when run as a program (also through the npm bin symlink), false when imported. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+if (isEntryPoint()) {
+  // `threadbench runs | head` closes the pipe early: that is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(0);
+      throw error;
+    });
+  }
   const controller = new AbortController();
   let interrupts = 0;
   process.on("SIGINT", () => {

@@ -1,0 +1,34 @@
+import type { Logger } from "pino";
+import type { Database } from "../db/client.js";
+import type { Caller } from "../server/auth.js";
+import type { ServerConfig } from "../server/config.js";
+import type { RunEventBus } from "../server/events.js";
+import type { RunQueue } from "../server/run-queue.js";
+import { createLoaders, type Loaders } from "./loaders.js";
+
+/** What every resolver gets: long-lived services plus per-request loaders and caller. */
+export interface GraphQLContext {
+  database: Database;
+  queue: RunQueue;
+  events: RunEventBus;
+  config: ServerConfig;
+  caller: Caller;
+  logger: Logger;
+  requestId: string;
+  /** Per-request batching caches: never shared between requests. */
+  loaders: Loaders;
+}
+
+export interface Services {
+  database: Database;
+  queue: RunQueue;
+  events: RunEventBus;
+  config: ServerConfig;
+}
+
+export function createContext(
+  services: Services,
+  request: { caller: Caller; logger: Logger; requestId: string },
+): GraphQLContext {
+  return { ...services, ...request, loaders: createLoaders(services.database, services.queue) };
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import type { RunFilter } from "../db/run-repository.js";
+import type { RunSource, RunStatus } from "../db/vocabulary.js";
+import { fieldIssues, UserInputError } from "../errors.js";
+import type { RunFilter as RunFilterInput } from "../generated/graphql.js";
+
+/*
+ * Validation of GraphQL arguments beyond their types: ranges, lengths, formats. Every
+ * problem becomes a BAD_USER_INPUT issue with the argument's path and what is allowed.
+ */
+
+export const pageLimits = { maxRunsPage: 200, maxSeriesList: 500, maxSeriesPoints: 5_000, minSeriesPoints: 3 } as const;
+
+const labelSchema = z
+  .string()
+  .trim()
+  .min(1, "allowed: 1 to 64 characters")
+  .max(64, "allowed: 1 to 64 characters")
+  .regex(/^[\w.:/@+-]+$/, "allowed: letters, digits and _ . : / @ + -");
+export const labelsSchema = z.array(labelSchema).max(32, "allowed: at most 32 labels");
+export const commitShaSchema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{4,64}$/, "allowed: a hexadecimal commit SHA of 4 to 64 characters")
+  .transform((sha) => sha.toLowerCase());
+export const branchSchema = z.string().trim().min(1, "allowed: 1 to 200 characters").max(200, "allowed: 1 to 200 characters");
+
+/** Parses `value` with `schema`; issues get `path` as prefix. */
+export function validate<T extends z.ZodType>(schema: T, value: unknown, path: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UserInputError(fieldIssues(parsed.error.issues, path));
+  return parsed.data;
+}
+
+export function checkInteger(value: number, path: string, minimum: number, maximum: number): number {
+  if (!Number.isInteger(value) || value < minimum || value > maximum) {
+    throw new UserInputError([{ path, message: `${value} is out of range (allowed: an integer from ${minimum} to ${maximum})` }]);
+  }
+  return value;
+}
+
+export function parseDate(value: unknown, path: string): Date {
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime())) {
+    throw new UserInputError([{ path, message: `"${String(value)}" is not a date (allowed: ISO 8601, e.g. 2026-01-31T12:00:00Z)` }]);
+  }
+  return date;
+}
+
+export function toRunFilter(input: RunFilterInput | null | undefined): RunFilter {
+  if (!input) return {};
+  const filter: RunFilter = {};
+  if (input.workload != null) filter.workloadId = input.workload;
+  if (input.status != null && input.status.length > 0) {
+    filter.status = input.status.map((status) => status.toLowerCase() as RunStatus);
+  }
+  if (input.mode != null) filter.mode = input.mode;
+  if (input.threads != null) filter.threads = checkInteger(input.threads, "filter.threads", 1, 100_000);
+  if (input.branch != null) filter.branch = input.branch;
+  if (input.commitSha != null) filter.commitSha = validate(commitShaSchema, input.commitSha, "filter.commitSha");
+  if (input.testbedId != null) filter.testbedId = input.testbedId;
+  if (input.label != null) filter.label = input.label;
+  if (input.source != null) filter.source = input.source.toLowerCase() as RunSource;
+  if (input.createdFrom != null) filter.from = parseDate(input.createdFrom, "filter.createdFrom");
+  if (input.createdTo != null) filter.to = parseDate(input.createdTo, "filter.createdTo");
+  return filter;
+}

@@ -1,0 +1,222 @@
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLSchema,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  getArgumentValues,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
+import type { OperationLimits } from "../server/config.js";
+
+/** Which limit an operation broke; sent as `extensions.limit`. */
+export type LimitKind = "depth" | "aliases" | "tokens" | "cost" | "body";
+
+function limitError(kind: LimitKind, message: string, maximum: number, actual: number): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: "GRAPHQL_VALIDATION_FAILED",
+      limit: kind,
+      maximum,
+      actual,
+      http: { status: 400 },
+    },
+  });
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return fragments;
+}
+
+/** Deepest field nesting of a selection set, following fragments (a cycle counts once). */
+function depthOf(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  visiting: Set<string>,
+): number {
+  let deepest = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const below = selection.selectionSet ? depthOf(selection.selectionSet, fragments, visiting) : 0;
+      deepest = Math.max(deepest, 1 + below);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      if (!fragment || visiting.has(name)) continue;
+      visiting.add(name);
+      deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, visiting));
+      visiting.delete(name);
+    }
+  }
+  return deepest;
+}
+
+/** Rejects operations nested deeper than `maxDepth` fields. */
+export function depthLimitRule(maxDepth: number): ValidationRule {
+  return (context: ValidationContext) => {
+    const fragments = fragmentsOf(context.getDocument());
+    return {
+      OperationDefinition(operation) {
+        const depth = depthOf(operation.selectionSet, fragments, new Set());
+        if (depth > maxDepth) {
+          context.reportError(
+            limitError("depth", `the operation is ${depth} fields deep; allowed: at most ${maxDepth}`, maxDepth, depth),
+          );
+        }
+      },
+    };
+  };
+}
+
+/** Rejects documents with more than `maxAliases` aliased fields (alias-based amplification). */
+export function aliasLimitRule(maxAliases: number): ValidationRule {
+  return (context: ValidationContext) => {
+    let aliases = 0;
+    return {
+      Field(field) {
+        if (field.alias) aliases++;
+      },
+      Document: {
+        leave() {
+          if (aliases > maxAliases) {
+            context.reportError(
+              limitError(
+                "aliases",
+                `the document has ${aliases} aliased fields; allowed: at most ${maxAliases}`,
+                maxAliases,
+                aliases,
+              ),
+            );
+          }
+        },
+      },
+    };
+  };
+}
+
+/** The validation rules every operation passes, whichever transport it came by. */
+export function limitRules(limits: OperationLimits): ValidationRule[] {
+  return [depthLimitRule(limits.maxDepth), aliasLimitRule(limits.maxAliases)];
+}
+
+/** Parse options that stop the lexer after `maxTokens` tokens. */
+export function parseOptions(limits: OperationLimits): { maxTokens: number } {
+  return { maxTokens: limits.maxTokens };
+}
+
+/** A list field without a size argument is assumed to hold this many items. */
+const assumedListSize = 10;
+/** The most items a size argument is counted for (resolvers reject larger values). */
+const largestCountedSize = 5_000;
+/** Arguments that say how many items a field returns. */
+const sizeArguments = ["first", "maxPoints"] as const;
+/**
+ * Lists whose size is already counted by the field above them: a connection's `edges`
+ * and `nodes` hold `first` items, counted once at `runs(first:)`.
+ */
+const countedAbove = new Set(["RunConnection.edges", "RunConnection.nodes", "SeriesHistory.points"]);
+
+/**
+ * Estimated cost of an operation: every field costs 1, and everything selected under a
+ * list field costs as many times as the list is long (its `first` / `maxPoints`
+ * argument, else 10). Deliberately simple: it bounds the work of one request, not
+ * predicts it.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+): number {
+  const fragments = fragmentsOf(document);
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  const variables = coerced.coerced ?? {};
+  const root =
+    operation.operation === "query"
+      ? schema.getQueryType()
+      : operation.operation === "mutation"
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
+  if (!root) return 0;
+
+  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, visiting: Set<string>): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        total += costOf(selection.selectionSet, isCompositeType(condition) ? condition : parent, visiting);
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || visiting.has(name)) continue;
+        const condition = schema.getType(fragment.typeCondition.name.value);
+        visiting.add(name);
+        total += costOf(fragment.selectionSet, isCompositeType(condition) ? condition : parent, visiting);
+        visiting.delete(name);
+        continue;
+      }
+      total += 1;
+      if (!selection.selectionSet) continue;
+      const field: GraphQLField<unknown, unknown> | undefined =
+        isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
+      if (!field) continue;
+      const named = getNamedType(field.type);
+      if (!isCompositeType(named)) continue;
+      let multiplier = 1;
+      let argumentValues: Record<string, unknown> = {};
+      try {
+        argumentValues = getArgumentValues(field, selection, variables);
+      } catch {
+        // Invalid arguments are reported by execution with their own error.
+      }
+      const sized = sizeArguments.map((name) => argumentValues[name]).find((value) => typeof value === "number");
+      if (typeof sized === "number") {
+        multiplier = Math.max(1, Math.min(sized, largestCountedSize));
+      } else if (isListType(getNullableType(field.type)) && !countedAbove.has(`${parent.name}.${field.name}`)) {
+        multiplier = assumedListSize;
+      }
+      total += multiplier * costOf(selection.selectionSet, named, visiting);
+    }
+    return total;
+  };
+  return costOf(operation.selectionSet, root, new Set());
+}
+
+/** Throws the limit error when the operation's estimated cost is above `maxCost`. */
+export function assertCostWithinLimit(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  maxCost: number,
+): void {
+  const cost = operationCost(schema, document, operation, variables);
+  if (cost > maxCost) {
+    throw limitError(
+      "cost",
+      `the operation's estimated cost is ${cost}; allowed: at most ${maxCost} (every field costs 1, fields under a list as many times as its first/maxPoints, else 10)`,
+      maxCost,
+      cost,
+    );
+  }
+}

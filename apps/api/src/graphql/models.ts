@@ -1,0 +1,86 @@
+import type { StoredRun, StoredSeries } from "../db/run-repository.js";
+import type { StoredTestbed } from "../db/testbed.js";
+import type { Prisma } from "../db/client.js";
+import type { RunEvent } from "../server/events.js";
+import type { AnyWorkload } from "@threadbench/workloads";
+
+/**
+ * What resolvers pass down for each GraphQL object type (codegen "mappers"): storage
+ * shapes where they exist, so that fields are computed from them, not copied.
+ */
+export type RunModel = StoredRun;
+export type MeasurementModel = Prisma.MeasurementGetPayload<object>;
+export type SampleModel = Prisma.SampleGetPayload<object>;
+export type TestbedModel = StoredTestbed;
+export type SeriesModel = StoredSeries;
+export type WorkloadModel = AnyWorkload;
+export type RunEventModel = RunEvent;
+
+export interface RunEdgeModel {
+  cursor: string;
+  node: RunModel;
+}
+
+export interface RunConnectionModel {
+  edges: RunEdgeModel[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  /** Counted only when asked for. */
+  count: () => Promise<number>;
+}
+
+export interface QueueModel {
+  runningRunId: string | null;
+  queuedRunIds: string[];
+}
+
+export interface IngestRunPayloadModel {
+  run: RunModel;
+  created: boolean;
+}
+
+export interface SeriesHistoryModel {
+  series: SeriesModel;
+  metric: SeriesMetricValue;
+  totalPoints: number;
+  downsampled: boolean;
+  points: SeriesPointModel[];
+}
+
+export type SeriesMetricValue = "WALL_MEDIAN" | "WALL_MEAN" | "WALL_MIN" | "CPU_MEDIAN" | "SPEEDUP" | "EFFICIENCY";
+
+export interface SeriesPointModel {
+  runId: string;
+  measurementId: string;
+  commitSha: string | null;
+  branch: string | null;
+  timestamp: Date;
+  value: number;
+  low: number | null;
+  high: number | null;
+}
+
+export interface CellComparisonModel {
+  mode: string;
+  threads: number;
+  base: MeasurementModel | null;
+  head: MeasurementModel | null;
+  baseMedianMs: number | null;
+  headMedianMs: number | null;
+  differenceMs: number | null;
+  relativeChange: number | null;
+  relativeChangeLow: number | null;
+  relativeChangeHigh: number | null;
+  confidence: number | null;
+  pValue: number | null;
+  verdict: "FASTER" | "SLOWER" | "UNCHANGED" | "NOISY" | null;
+  baseSpeedup: number | null;
+  headSpeedup: number | null;
+}
+
+export interface ComparisonModel {
+  base: RunModel;
+  head: RunModel;
+  cells: CellComparisonModel[];
+}
+export type { ParameterDescription as ParameterDescriptionModel } from "@threadbench/workloads";

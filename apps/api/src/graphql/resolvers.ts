@@ -1,0 +1,548 @@
+import { describeParameters, findWorkload, workloads } from "@threadbench/workloads";
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import { compareSamples } from "../analysis/compare.js";
+import {
+  deleteRun,
+  getRun,
+  listSeries,
+  parametersKey,
+  requireRun,
+  type StoredRun,
+  updateRunLabels,
+} from "../db/run-repository.js";
+import { finishedRunStatuses, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
+import { ConflictError, NotFoundError, UnauthenticatedError, UserInputError } from "../errors.js";
+import type {
+  CellStatus,
+  ChecksumStatus,
+  ParameterType,
+  Resolvers,
+  RunEventKind,
+  RunSource,
+  RunStatus,
+  ScalingKind,
+} from "../generated/graphql.js";
+import { parseRunPlan, planLimits } from "../runner/index.js";
+import { pushIterator, type RunEvent, type RunProgressUpdate } from "../server/events.js";
+import type { GraphQLContext } from "./context.js";
+import {
+  branchSchema,
+  checkInteger,
+  commitShaSchema,
+  labelsSchema,
+  pageLimits,
+  parseDate,
+  toRunFilter,
+  validate,
+} from "./inputs.js";
+import { ingestRunDocument } from "./ingest.js";
+import { largestTriangleThreeBuckets } from "./lttb.js";
+import type {
+  CellComparisonModel,
+  MeasurementModel,
+  SeriesMetricValue,
+  SeriesModel,
+  SeriesPointModel,
+} from "./models.js";
+import { encodeRunCursor, listRunPage, runsByIds, runWhere } from "./run-queries.js";
+
+const upper = <T extends string>(value: string) => value.toUpperCase() as T;
+
+/** Mutations need a token; checked again here so no resolver can forget it. */
+function requireToken(context: GraphQLContext): string {
+  if (context.caller.kind !== "token") throw new UnauthenticatedError();
+  return context.caller.name;
+}
+
+const executionModeDescriptions = [
+  { name: "sequential", description: "Main thread, tasks back to back: every cell's baseline." },
+  { name: "event-loop", description: "Main thread, tasks interleaved in slices: concurrency without parallelism." },
+  { name: "worker-threads", description: "A pool of worker threads (piscina): parallel, shared process." },
+  { name: "child-processes", description: "A pool of child processes: parallel, separate memory." },
+];
+
+function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
+  switch (node.kind) {
+    case Kind.NULL:
+      return null;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.STRING:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.LIST:
+      return node.values.map((value) => jsonLiteral(value, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((field) => [field.name.value, jsonLiteral(field.value, variables)]));
+    case Kind.VARIABLE:
+      return variables?.[node.name.value];
+  }
+}
+
+const JSONScalar = new GraphQLScalarType({
+  name: "JSON",
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: jsonLiteral,
+});
+
+const DateTimeScalar = new GraphQLScalarType({
+  name: "DateTime",
+  serialize(value) {
+    const date = value instanceof Date ? value : new Date(String(value));
+    if (Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime cannot represent ${String(value)}`);
+    return date.toISOString();
+  },
+  parseValue(value) {
+    const date = new Date(typeof value === "number" ? value : String(value));
+    if (typeof value !== "string" || Number.isNaN(date.getTime())) {
+      throw new GraphQLError(`DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}`);
+    }
+    return date;
+  },
+  parseLiteral(node) {
+    if (node.kind !== Kind.STRING || Number.isNaN(Date.parse(node.value))) {
+      throw new GraphQLError("DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z");
+    }
+    return new Date(node.value);
+  },
+});
+
+function metricValue(
+  metric: SeriesMetricValue,
+  row: { wallMedian: number | null; wallMean: number | null; wallMin: number | null; wallStddev: number | null; cpuMedian: number | null; cpuStddev: number | null; speedup: number | null; efficiency: number | null },
+): { value: number | null; spread: number | null } {
+  switch (metric) {
+    case "WALL_MEDIAN":
+      return { value: row.wallMedian, spread: row.wallStddev };
+    case "WALL_MEAN":
+      return { value: row.wallMean, spread: row.wallStddev };
+    case "WALL_MIN":
+      return { value: row.wallMin, spread: null };
+    case "CPU_MEDIAN":
+      return { value: row.cpuMedian, spread: row.cpuStddev };
+    case "SPEEDUP":
+      return { value: row.speedup, spread: null };
+    case "EFFICIENCY":
+      return { value: row.efficiency, spread: null };
+    default: {
+      const unreachable: never = metric;
+      throw new Error(`unknown metric ${String(unreachable)}`);
+    }
+  }
+}
+
+/** The progress of a run that is not executing here, derived from what is stored. */
+async function storedProgress(context: GraphQLContext, run: StoredRun): Promise<RunProgressUpdate> {
+  const cellsTotal = run.modes.length * run.threads.length;
+  const stepsPerCell = run.repetitions + run.warmups;
+  const measurements = run.status === "queued" ? [] : await context.loaders.measurementsByRun.load(run.id);
+  const cellsDone = Math.min(measurements.length, cellsTotal);
+  const elapsedMs =
+    run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : 0;
+  return {
+    runId: run.id,
+    status: run.status,
+    cellsDone: run.status === "succeeded" ? cellsTotal : cellsDone,
+    cellsTotal,
+    stepsDone: run.status === "succeeded" ? cellsTotal * stepsPerCell : cellsDone * stepsPerCell,
+    stepsTotal: cellsTotal * stepsPerCell,
+    currentCell: null,
+    elapsedMs,
+    etaMs: finishedRunStatuses.includes(run.status) ? 0 : null,
+  };
+}
+
+const isFinished = (status: StoredRunStatus | null) => status === null || finishedRunStatuses.includes(status);
+
+function progressSubscription(context: GraphQLContext, runId: string): AsyncIterableIterator<RunProgressUpdate> {
+  const unsubscribers: Array<() => void> = [];
+  const stream = pushIterator<RunProgressUpdate>(() => {
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  });
+  let ready = false;
+  let last: RunProgressUpdate | null = null;
+  const early: RunProgressUpdate[] = [];
+  const deliver = (update: RunProgressUpdate) => {
+    last = update;
+    stream.push(update);
+    if (isFinished(update.status)) stream.end();
+  };
+  unsubscribers.push(
+    context.events.onProgress(runId, (update) => (ready ? deliver(update) : early.push(update))),
+    context.events.onEvent((event) => {
+      if (event.runId !== runId || !isFinished(event.status) || !ready || last === null) return;
+      if (!isFinished(last.status)) deliver({ ...last, status: event.status ?? "cancelled", currentCell: null });
+    }),
+  );
+  void (async () => {
+    try {
+      const live = context.queue.progressOf(runId);
+      const run = live ? null : await getRun(context.database, runId, { samples: false });
+      if (!live && !run) throw new NotFoundError("run", runId);
+      const initial = live ?? (await storedProgress(context, run as StoredRun));
+      deliver(initial);
+      for (const update of early) {
+        if (!isFinished((last as RunProgressUpdate | null)?.status ?? null)) deliver(update);
+      }
+      ready = true;
+    } catch (error) {
+      context.logger.warn({ err: error, runId }, "runProgress subscription could not start");
+      stream.end();
+    }
+  })();
+  return stream.iterator;
+}
+
+function eventSubscription(context: GraphQLContext): AsyncIterableIterator<RunEvent> {
+  let unsubscribe = () => {};
+  const stream = pushIterator<RunEvent>(() => unsubscribe());
+  unsubscribe = context.events.onEvent((event) => stream.push(event));
+  return stream.iterator;
+}
+
+function planFromInput(input: Record<string, unknown>): Record<string, unknown> {
+  // GraphQL nulls mean "not given": the runner's defaults apply.
+  const plan = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined));
+  if (typeof plan.scaling === "string") plan.scaling = plan.scaling.toLowerCase();
+  return plan;
+}
+
+function compareCells(
+  base: MeasurementModel[],
+  head: MeasurementModel[],
+  baseSamples: Map<string, number[]>,
+  headSamples: Map<string, number[]>,
+): CellComparisonModel[] {
+  const key = (measurement: MeasurementModel) => `${measurement.mode}\u0000${measurement.threads}`;
+  const headByCell = new Map(head.map((measurement) => [key(measurement), measurement]));
+  const cells: CellComparisonModel[] = [];
+  const seen = new Set<string>();
+  for (const measurement of [...base, ...head]) {
+    const cellKey = key(measurement);
+    if (seen.has(cellKey)) continue;
+    seen.add(cellKey);
+    const baseCell = base.find((candidate) => key(candidate) === cellKey) ?? null;
+    const headCell = headByCell.get(cellKey) ?? null;
+    const baseMedian = baseCell?.wallMedian ?? null;
+    const headMedian = headCell?.wallMedian ?? null;
+    const cell: CellComparisonModel = {
+      mode: measurement.mode,
+      threads: measurement.threads,
+      base: baseCell,
+      head: headCell,
+      baseMedianMs: baseMedian,
+      headMedianMs: headMedian,
+      differenceMs: baseMedian !== null && headMedian !== null ? headMedian - baseMedian : null,
+      relativeChange: baseMedian !== null && headMedian !== null && baseMedian > 0 ? headMedian / baseMedian - 1 : null,
+      relativeChangeLow: null,
+      relativeChangeHigh: null,
+      confidence: null,
+      pValue: null,
+      verdict: null,
+      baseSpeedup: baseCell?.speedup ?? null,
+      headSpeedup: headCell?.speedup ?? null,
+    };
+    const baseWall = baseCell ? baseSamples.get(baseCell.id) : undefined;
+    const headWall = headCell ? headSamples.get(headCell.id) : undefined;
+    if (baseWall && headWall && baseWall.length > 0 && headWall.length > 0) {
+      const comparison = compareSamples(baseWall, headWall);
+      cell.relativeChange = comparison.relativeChange?.estimate ?? cell.relativeChange;
+      cell.relativeChangeLow = comparison.relativeChange?.lower ?? null;
+      cell.relativeChangeHigh = comparison.relativeChange?.upper ?? null;
+      cell.confidence = comparison.relativeChange?.confidence ?? null;
+      cell.pValue = Number.isFinite(comparison.mannWhitney.pValue) ? comparison.mannWhitney.pValue : null;
+      cell.verdict = upper<NonNullable<CellComparisonModel["verdict"]>>(comparison.verdict);
+    }
+    cells.push(cell);
+  }
+  return cells;
+}
+
+export const resolvers: Resolvers = {
+  JSON: JSONScalar,
+  DateTime: DateTimeScalar,
+
+  Query: {
+    workloads: () => [...workloads],
+    workload: (_parent, { id }) => findWorkload(id) ?? null,
+    executionModes: () => executionModeDescriptions,
+    planLimits: () => ({ ...planLimits }),
+    runs: async (_parent, { filter, first, after }, context) => {
+      const pageSize = checkInteger(first ?? 20, "first", 1, pageLimits.maxRunsPage);
+      const runFilter = toRunFilter(filter);
+      // RunOrder has one value today; the connection already serves both directions.
+      const page = await listRunPage(context.database, { filter: runFilter, direction: "desc", first: pageSize, after: after ?? null });
+      return {
+        edges: page.runs.map((run) => ({ cursor: encodeRunCursor(run), node: run })),
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: Boolean(after),
+        count: () => context.database.prisma.run.count({ where: runWhere(runFilter) }),
+      };
+    },
+    run: (_parent, { id }, context) => getRun(context.database, id, { samples: false }),
+    testbeds: async (_parent, _args, context) => {
+      const rows = await context.database.prisma.testbed.findMany({ orderBy: [{ hostname: "asc" }, { createdAt: "asc" }] });
+      return Promise.all(rows.map((row) => context.loaders.testbedById.load(row.id))).then((testbeds) =>
+        testbeds.filter((testbed) => testbed !== null),
+      );
+    },
+    seriesList: async (_parent, { filter, first }, context) => {
+      const limit = checkInteger(first ?? 100, "first", 1, pageLimits.maxSeriesList);
+      const series = await listSeries(context.database, {
+        ...(filter?.workload != null ? { workloadId: filter.workload } : {}),
+        ...(filter?.mode != null ? { mode: filter.mode } : {}),
+        ...(filter?.threads != null ? { threads: filter.threads } : {}),
+        ...(filter?.testbedId != null ? { testbedId: filter.testbedId } : {}),
+        ...(filter?.branch != null ? { branch: filter.branch } : {}),
+      });
+      return series.slice(0, limit);
+    },
+    series: async (_parent, args, context) => {
+      const maxPoints = checkInteger(args.maxPoints ?? 1000, "maxPoints", pageLimits.minSeriesPoints, pageLimits.maxSeriesPoints);
+      const metric = (args.metric ?? "WALL_MEDIAN") as SeriesMetricValue;
+      const from = args.from != null ? parseDate(args.from, "from") : undefined;
+      const to = args.to != null ? parseDate(args.to, "to") : undefined;
+      let series: SeriesModel | null;
+      if (args.key != null && args.parts != null) {
+        throw new UserInputError([{ path: "key", message: "give either key or parts, not both" }]);
+      } else if (args.key != null) {
+        series = await context.database.prisma.series.findUnique({ where: { seriesKey: args.key } });
+      } else if (args.parts != null) {
+        const parts = args.parts;
+        const params = parts.params ?? {};
+        if (typeof params !== "object" || Array.isArray(params)) {
+          throw new UserInputError([{ path: "parts.params", message: "allowed: a JSON object of parameters" }]);
+        }
+        const candidates = await context.database.prisma.series.findMany({
+          where: {
+            workloadId: parts.workload,
+            paramsKey: parametersKey(parts.workload, params as Record<string, unknown>),
+            mode: parts.mode,
+            threads: parts.threads,
+            scaling: (parts.scaling ?? "WEAK").toLowerCase(),
+            branch: parts.branch ?? "",
+            ...(parts.testbedId != null ? { testbedId: parts.testbedId } : {}),
+          },
+          take: 20,
+        });
+        if (candidates.length > 1) {
+          throw new UserInputError([
+            {
+              path: "parts.testbedId",
+              message: `the parts match ${candidates.length} series on different testbeds; name one (allowed: ${candidates.map((candidate) => candidate.testbedId ?? "null").join(", ")})`,
+            },
+          ]);
+        }
+        series = candidates[0] ?? null;
+      } else {
+        throw new UserInputError([{ path: "key", message: "give the series key or its parts" }]);
+      }
+      if (!series) return null;
+      const rows = await context.database.prisma.measurement.findMany({
+        where: {
+          seriesKey: series.seriesKey,
+          ...(from || to ? { recordedAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+        },
+        orderBy: [{ recordedAt: "asc" }, { id: "asc" }],
+        select: {
+          id: true,
+          runId: true,
+          recordedAt: true,
+          wallMedian: true,
+          wallMean: true,
+          wallMin: true,
+          wallStddev: true,
+          cpuMedian: true,
+          cpuStddev: true,
+          speedup: true,
+          efficiency: true,
+          run: { select: { commitSha: true, branch: true } },
+        },
+      });
+      const points: SeriesPointModel[] = [];
+      for (const row of rows) {
+        const { value, spread } = metricValue(metric, row);
+        if (value === null) continue;
+        points.push({
+          runId: row.runId,
+          measurementId: row.id,
+          commitSha: row.run.commitSha,
+          branch: row.run.branch,
+          timestamp: row.recordedAt,
+          value,
+          low: spread === null ? null : value - spread,
+          high: spread === null ? null : value + spread,
+        });
+      }
+      const sampled = largestTriangleThreeBuckets(points, maxPoints, (point) => point.timestamp.getTime(), (point) => point.value);
+      return { series, metric, totalPoints: points.length, downsampled: sampled.length < points.length, points: sampled };
+    },
+    compare: async (_parent, { baseRunId, headRunId }, context) => {
+      const [base, head] = await Promise.all([
+        getRun(context.database, baseRunId, { samples: false }),
+        getRun(context.database, headRunId, { samples: false }),
+      ]);
+      if (!base) throw new NotFoundError("run", baseRunId);
+      if (!head) throw new NotFoundError("run", headRunId);
+      const [baseCells, headCells] = await Promise.all([
+        context.loaders.measurementsByRun.load(base.id),
+        context.loaders.measurementsByRun.load(head.id),
+      ]);
+      const wallSamples = async (cells: MeasurementModel[]) =>
+        new Map(
+          await Promise.all(
+            cells.map(async (cell) => {
+              const samples = await context.loaders.samplesByMeasurement.load(cell.id);
+              return [cell.id, samples.map((sample) => sample.wallMs)] as const;
+            }),
+          ),
+        );
+      const [baseSamples, headSamples] = await Promise.all([wallSamples(baseCells), wallSamples(headCells)]);
+      return { base, head, cells: compareCells(baseCells, headCells, baseSamples, headSamples) };
+    },
+    queue: async (_parent, _args, context) => ({
+      runningRunId: context.queue.runningRunId(),
+      queuedRunIds: await context.queue.queuedRunIds(),
+    }),
+  },
+
+  Mutation: {
+    startRun: async (_parent, args, context) => {
+      const requestedBy = requireToken(context);
+      const plan = parseRunPlan(planFromInput(args.plan as Record<string, unknown>), "plan");
+      const labels = args.labels != null ? validate(labelsSchema, args.labels, "labels") : [];
+      const commitSha = args.commitSha != null ? validate(commitShaSchema, args.commitSha, "commitSha") : null;
+      const branch = args.branch != null ? validate(branchSchema, args.branch, "branch") : null;
+      return context.queue.enqueue({ plan, labels, commitSha, branch, requestedBy });
+    },
+    cancelRun: async (_parent, { id }, context) => {
+      const requestedBy = requireToken(context);
+      const run = await getRun(context.database, id, { samples: false });
+      if (!run) throw new NotFoundError("run", id);
+      if (finishedRunStatuses.includes(run.status)) {
+        throw new ConflictError(`run "${id}" has already finished (${run.status}); only queued or running runs can be cancelled`);
+      }
+      return context.queue.cancel(id, requestedBy);
+    },
+    ingestRun: async (_parent, { input }, context) => {
+      const requestedBy = requireToken(context);
+      const { run, created } = await ingestRunDocument(context.database, input, requestedBy);
+      if (created) {
+        context.events.publishEvent({
+          kind: run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "cancelled",
+          runId: run.id,
+          status: run.status,
+          at: new Date(),
+        });
+      }
+      return { run, created };
+    },
+    deleteRun: async (_parent, { id }, context) => {
+      requireToken(context);
+      const run = await getRun(context.database, id, { samples: false });
+      if (!run) throw new NotFoundError("run", id);
+      if (run.status === "queued" || run.status === "running") {
+        throw new ConflictError(`run "${id}" is ${run.status}; cancel it before deleting it`);
+      }
+      await deleteRun(context.database, id);
+      context.events.publishEvent({ kind: "deleted", runId: id, status: null, at: new Date() });
+      return id;
+    },
+    updateRunLabels: async (_parent, { id, labels }, context) => {
+      requireToken(context);
+      return updateRunLabels(context.database, id, validate(labelsSchema, labels, "labels"));
+    },
+  },
+
+  Subscription: {
+    runProgress: {
+      subscribe: (_parent, { id }, context) => progressSubscription(context, id),
+      resolve: (payload: RunProgressUpdate) => payload,
+    },
+    runEvents: {
+      subscribe: (_parent, _args, context) => eventSubscription(context),
+      resolve: (payload: RunEvent) => payload,
+    },
+  },
+
+  Workload: {
+    requiresSharedMemory: (workload) => workload.requiresSharedMemory ?? false,
+    parameters: (workload) => describeParameters(workload),
+  },
+  ParameterDescription: {
+    type: (parameter) => upper<ParameterType>(parameter.type),
+    minimum: (parameter) => parameter.minimum ?? null,
+    maximum: (parameter) => parameter.maximum ?? null,
+    unit: (parameter) => parameter.unit ?? null,
+    options: (parameter) => parameter.options ?? null,
+  },
+
+  Run: {
+    workload: (run) => findWorkload(run.workloadId) ?? null,
+    scaling: (run) => upper<ScalingKind>(run.scaling),
+    status: (run) => upper<RunStatus>(run.status),
+    source: (run) => upper<RunSource>(run.source),
+    durationMs: (run) => (run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null),
+    queuePosition: (run, _args, context) => (run.status === "queued" ? context.loaders.queuePosition(run.id) : null),
+    progress: (run, _args, context) => (run.status === "running" ? context.queue.progressOf(run.id) : null),
+    measurements: (run, _args, context) => context.loaders.measurementsByRun.load(run.id),
+  },
+
+  Measurement: {
+    status: (measurement) => upper<CellStatus>(measurement.status),
+    checksumStatus: (measurement) => upper<ChecksumStatus>(measurement.checksumStatus),
+    wall: (row) =>
+      row.wallMedian === null || row.wallMin === null || row.wallMax === null || row.wallMean === null
+        ? null
+        : { min: row.wallMin, max: row.wallMax, median: row.wallMedian, mean: row.wallMean, stddev: row.wallStddev ?? 0, cv: row.wallCv ?? 0 },
+    cpu: (row) =>
+      row.cpuMedian === null || row.cpuMin === null || row.cpuMax === null || row.cpuMean === null
+        ? null
+        : { min: row.cpuMin, max: row.cpuMax, median: row.cpuMedian, mean: row.cpuMean, stddev: row.cpuStddev ?? 0, cv: row.cpuCv ?? 0 },
+    sharedMemory: (row) => (Array.isArray(row.sharedMemory) ? (row.sharedMemory as never[]) : null),
+    samples: (measurement, _args, context) => context.loaders.samplesByMeasurement.load(measurement.id),
+  },
+  Sample: {
+    taskDurationsMs: (sample) => (Array.isArray(sample.taskDurationsMs) ? (sample.taskDurationsMs as number[]) : []),
+  },
+
+  RunProgress: {
+    status: (progress) => upper<RunStatus>(progress.status),
+    fraction: (progress) => (progress.stepsTotal > 0 ? Math.min(1, progress.stepsDone / progress.stepsTotal) : 1),
+  },
+
+  RunEvent: {
+    kind: (event) => upper<RunEventKind>(event.kind),
+    status: (event) => (event.status ? upper<RunStatus>(event.status) : null),
+    run: (event, _args, context) => (event.kind === "deleted" ? null : getRun(context.database, event.runId, { samples: false })),
+  },
+
+  Queue: {
+    running: (queue, _args, context) => (queue.runningRunId ? requireRun(context.database, queue.runningRunId) : null),
+    queued: (queue, _args, context) => runsByIds(context.database, queue.queuedRunIds),
+  },
+
+  RunConnection: {
+    nodes: (connection) => connection.edges.map((edge) => edge.node),
+    pageInfo: (connection) => ({
+      hasNextPage: connection.hasNextPage,
+      hasPreviousPage: connection.hasPreviousPage,
+      startCursor: connection.edges[0]?.cursor ?? null,
+      endCursor: connection.edges.at(-1)?.cursor ?? null,
+    }),
+    totalCount: (connection) => connection.count(),
+  },
+
+  Series: {
+    key: (series) => series.seriesKey,
+    workload: (series) => findWorkload(series.workloadId) ?? null,
+    params: (series) => JSON.parse(series.paramsKey) as unknown,
+    scaling: (series) => upper<ScalingKind>(series.scaling),
+    testbed: (series, _args, context) => (series.testbedId ? context.loaders.testbedById.load(series.testbedId) : null),
+    branch: (series) => (series.branch === "" ? null : series.branch),
+  },
+};

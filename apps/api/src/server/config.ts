@@ -1,0 +1,228 @@
+import { z } from "zod";
+import { resolveDatabaseUrl } from "../db/database-url.js";
+import { ConfigurationError } from "../errors.js";
+
+/** An API token from THREADBENCH_API_TOKENS: `name=secret`, or just `secret`. */
+export interface ConfiguredToken {
+  /** Who the token belongs to: recorded as `requestedBy` of the runs it starts. */
+  name: string;
+  secret: string;
+}
+
+/** Limits applied to every GraphQL operation, over HTTP and over the WebSocket alike. */
+export interface OperationLimits {
+  /** Largest request body, bytes (413 above it). */
+  maxBodyBytes: number;
+  /** Deepest field nesting of an operation. */
+  maxDepth: number;
+  /** Most aliased fields in one operation. */
+  maxAliases: number;
+  /** Most lexical tokens in one document (checked while parsing). */
+  maxTokens: number;
+  /** Largest estimated cost (fields multiplied by the list sizes they are under). */
+  maxCost: number;
+}
+
+export type NodeEnvironment = "development" | "production" | "test";
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** Everything the API reads from the environment, validated once at start-up. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Undefined means the default SQLite file (see db/database-url.ts). */
+  databaseUrl: string | undefined;
+  tokens: ConfiguredToken[];
+  nodeEnv: NodeEnvironment;
+  logLevel: LogLevel;
+  /** Browser origins allowed to call the API (the dashboard). */
+  corsOrigins: string[];
+  limits: OperationLimits;
+  /** Least time between two runProgress messages of one run, milliseconds. */
+  progressIntervalMs: number;
+  /** Whether this server executes queued runs (off: it only serves reads and queues). */
+  executeRuns: boolean;
+}
+
+/** The limits used when nothing is configured. */
+export const defaultLimits: OperationLimits = {
+  maxBodyBytes: 1_048_576,
+  maxDepth: 12,
+  maxAliases: 20,
+  maxTokens: 5_000,
+  maxCost: 50_000,
+};
+
+const integer = (name: string, minimum: number, maximum: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === "") return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < minimum || parsed > maximum) {
+        context.addIssue({
+          code: "custom",
+          message: `${name}="${value}" is not allowed (allowed: an integer from ${minimum} to ${maximum}; default ${fallback})`,
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context): T => {
+      if (value === undefined || value.trim() === "") return fallback;
+      const normalized = value.trim().toLowerCase();
+      if (!(values as readonly string[]).includes(normalized)) {
+        context.addIssue({
+          code: "custom",
+          message: `${name}="${value}" is not allowed (allowed: ${values.join(", ")}; default ${fallback})`,
+        });
+        return z.NEVER;
+      }
+      return normalized as T;
+    });
+
+const tokenPattern = /^[A-Za-z0-9._~+/-]{16,256}$/;
+const tokenNamePattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+const tokenList = z
+  .string()
+  .optional()
+  .transform((value, context): ConfiguredToken[] => {
+    const entries = (value ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const tokens: ConfiguredToken[] = [];
+    entries.forEach((entry, index) => {
+      const separator = entry.indexOf("=");
+      const name = separator > 0 ? entry.slice(0, separator) : `token-${index + 1}`;
+      const secret = separator > 0 ? entry.slice(separator + 1) : entry;
+      if (!tokenNamePattern.test(name) || !tokenPattern.test(secret)) {
+        context.addIssue({
+          code: "custom",
+          message: `THREADBENCH_API_TOKENS entry ${index + 1} is not allowed (allowed: "secret" or "name=secret", comma separated; a secret is 16 to 256 characters of A-Z a-z 0-9 . _ ~ + / -, a name 1 to 64 of A-Z a-z 0-9 . _ -)`,
+        });
+        return;
+      }
+      tokens.push({ name, secret });
+    });
+    return tokens;
+  });
+
+const originList = z
+  .string()
+  .optional()
+  .transform((value, context): string[] => {
+    if (value === undefined || value.trim() === "") return ["http://localhost:3000"];
+    const origins = value
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    for (const origin of origins) {
+      if (origin === "*") continue;
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || parsed.origin !== origin) {
+        context.addIssue({
+          code: "custom",
+          message: `THREADBENCH_CORS_ORIGINS entry "${origin}" is not allowed (allowed: origins like http://localhost:3000 without a path, comma separated, or *)`,
+        });
+      }
+    }
+    return origins;
+  });
+
+const booleanFlag = (name: string, fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === "") return fallback;
+      const normalized = value.trim().toLowerCase();
+      if (["1", "true", "yes", "on"].includes(normalized)) return true;
+      if (["0", "false", "no", "off"].includes(normalized)) return false;
+      context.addIssue({
+        code: "custom",
+        message: `${name}="${value}" is not allowed (allowed: true, false, 1, 0; default ${fallback})`,
+      });
+      return z.NEVER;
+    });
+
+const environmentSchema = z.object({
+  PORT: integer("PORT", 0, 65_535, 4000),
+  HOST: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : "127.0.0.1")),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === "") return undefined;
+      try {
+        resolveDatabaseUrl(value, {});
+      } catch (error) {
+        context.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+      return value.trim();
+    }),
+  THREADBENCH_API_TOKENS: tokenList,
+  NODE_ENV: oneOf("NODE_ENV", ["development", "production", "test"] as const, "production"),
+  LOG_LEVEL: oneOf("LOG_LEVEL", logLevels, "info"),
+  THREADBENCH_CORS_ORIGINS: originList,
+  THREADBENCH_MAX_BODY_BYTES: integer("THREADBENCH_MAX_BODY_BYTES", 1_024, 104_857_600, defaultLimits.maxBodyBytes),
+  THREADBENCH_MAX_DEPTH: integer("THREADBENCH_MAX_DEPTH", 2, 100, defaultLimits.maxDepth),
+  THREADBENCH_MAX_ALIASES: integer("THREADBENCH_MAX_ALIASES", 0, 1_000, defaultLimits.maxAliases),
+  THREADBENCH_MAX_TOKENS: integer("THREADBENCH_MAX_TOKENS", 100, 1_000_000, defaultLimits.maxTokens),
+  THREADBENCH_MAX_COST: integer("THREADBENCH_MAX_COST", 10, 100_000_000, defaultLimits.maxCost),
+  THREADBENCH_PROGRESS_INTERVAL_MS: integer("THREADBENCH_PROGRESS_INTERVAL_MS", 0, 60_000, 100),
+  THREADBENCH_EXECUTE_RUNS: booleanFlag("THREADBENCH_EXECUTE_RUNS", true),
+});
+
+/**
+ * Reads and validates the API's environment variables once. Every problem is reported
+ * together, each naming its variable and what is allowed; unset variables take defaults
+ * that need nothing else set (SQLite under data/, port 4000, no tokens: read-only).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) =>
+      issue.path.length > 0 && !issue.message.includes(String(issue.path[0]))
+        ? `${String(issue.path[0])}: ${issue.message}`
+        : issue.message,
+    );
+    throw new ConfigurationError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const values = parsed.data;
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    tokens: values.THREADBENCH_API_TOKENS,
+    nodeEnv: values.NODE_ENV,
+    logLevel: values.LOG_LEVEL,
+    corsOrigins: values.THREADBENCH_CORS_ORIGINS,
+    limits: {
+      maxBodyBytes: values.THREADBENCH_MAX_BODY_BYTES,
+      maxDepth: values.THREADBENCH_MAX_DEPTH,
+      maxAliases: values.THREADBENCH_MAX_ALIASES,
+      maxTokens: values.THREADBENCH_MAX_TOKENS,
+      maxCost: values.THREADBENCH_MAX_COST,
+    },
+    progressIntervalMs: values.THREADBENCH_PROGRESS_INTERVAL_MS,
+    executeRuns: values.THREADBENCH_EXECUTE_RUNS,
+  };
+}

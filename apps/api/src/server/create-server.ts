@@ -1,0 +1,335 @@
+import { randomUUID } from "node:crypto";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  getOperationAST,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+} from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { type Logger, pino } from "pino";
+import { WebSocketServer } from "ws";
+import { type Database, openDatabase } from "../db/client.js";
+import { UnauthenticatedError } from "../errors.js";
+import { createContext, type GraphQLContext, type Services } from "../graphql/context.js";
+import { createErrorFormatter } from "../graphql/format-error.js";
+import { assertCostWithinLimit, limitRules } from "../graphql/limits.js";
+import { createLoaders } from "../graphql/loaders.js";
+import { createSchema } from "../graphql/schema.js";
+import { type Caller, createTokenVerifier } from "./auth.js";
+import type { ServerConfig } from "./config.js";
+import { RunEventBus } from "./events.js";
+import { RunQueue, type RunQueueOptions } from "./run-queue.js";
+
+export interface CreateServerOptions {
+  /** Defaults to a pino logger at config.logLevel on stdout. */
+  logger?: Logger;
+  /** Use this database instead of opening config.databaseUrl (it is not closed by close()). */
+  database?: Database;
+  /** Overrides of the run queue (tests). */
+  queue?: Partial<Pick<RunQueueOptions, "execute" | "heartbeatIntervalMs">>;
+}
+
+export interface ThreadbenchServer {
+  /** http://host:port/graphql (the WebSocket is ws://host:port/graphql). */
+  url: string;
+  port: number;
+  database: Database;
+  queue: RunQueue;
+  logger: Logger;
+  /** Stops accepting, lets requests finish, stores the current run's cells, closes the database. */
+  close(): Promise<void>;
+}
+
+const graphqlPath = "/graphql";
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+
+/** Throws UNAUTHENTICATED (401) for a mutation without a valid token. */
+function assertMayExecute(operation: "query" | "mutation" | "subscription", caller: Caller): void {
+  if (operation === "mutation" && caller.kind !== "token") {
+    const error = new UnauthenticatedError();
+    throw new GraphQLError(error.message, {
+      originalError: error,
+      extensions: { code: error.code, http: { status: 401 } },
+    });
+  }
+}
+
+/** Runs the checks that need the resolved operation: authentication, then cost. */
+function operationGuardPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(requestContext) {
+          const operation = requestContext.operation;
+          if (!operation) return;
+          assertMayExecute(operation.operation, requestContext.contextValue.caller);
+          assertCostWithinLimit(schema, requestContext.document, operation, requestContext.request.variables, maxCost);
+        },
+      };
+    },
+  };
+}
+
+class PayloadTooLargeError extends Error {}
+
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers["content-length"] ?? 0);
+  if (declared > maxBytes) throw new PayloadTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new PayloadTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.statusCode = status;
+  response.setHeader("content-type", "application/json; charset=utf-8");
+  response.end(JSON.stringify(body));
+}
+
+/**
+ * Builds the whole API: database (migrated), run queue (recovering from a crash and
+ * continuing what is queued), Apollo Server over a plain Node HTTP server, and
+ * graphql-ws subscriptions on the same port and path, with the same limits on both.
+ */
+export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<ThreadbenchServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "threadbench-api" } });
+  const development = config.nodeEnv === "development";
+  const database = options.database ?? (await openDatabase(config.databaseUrl));
+  const events = new RunEventBus();
+  const queue = new RunQueue({
+    database,
+    events,
+    logger: logger.child({ component: "queue" }),
+    progressIntervalMs: config.progressIntervalMs,
+    executeRuns: config.executeRuns,
+    ...options.queue,
+  });
+  const services: Services = { database, queue, events, config };
+  const verifier = createTokenVerifier(config.tokens);
+  const schema = createSchema();
+  const formatError = createErrorFormatter({ logger, includeStacktrace: development });
+  const rules = [...limitRules(config.limits), ...(development ? [] : [NoSchemaIntrospectionCustomRule])];
+
+  const httpServer = createHttpServer();
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: development,
+    introspection: development,
+    validationRules: limitRules(config.limits),
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    logger: logger.child({ component: "apollo" }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      operationGuardPlugin(schema, config.limits.maxCost),
+    ],
+  });
+
+  // ---- WebSocket: the same parse limits, validation rules, auth and cost as HTTP ----
+  const webSocketServer = new WebSocketServer({ server: httpServer, path: graphqlPath, maxPayload: config.limits.maxBodyBytes });
+  const formatErrors = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((error) => formatError(error.toJSON(), error));
+  const webSocketHandle = useServer<Record<string, unknown> | undefined>(
+    {
+      schema,
+      onSubscribe(context, _id, payload): ExecutionArgs | readonly GraphQLError[] {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: config.limits.maxTokens });
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))].map(
+            (parseError) => new GraphQLError(parseError.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } }),
+          );
+        }
+        const validationErrors = validate(schema, document, [...specifiedRules, ...rules]);
+        if (validationErrors.length > 0) {
+          return validationErrors.map(
+            (error) =>
+              new GraphQLError(error.message, {
+                nodes: error.nodes ?? null,
+                extensions: { code: "GRAPHQL_VALIDATION_FAILED", ...error.extensions },
+              }),
+          );
+        }
+        const operation = getOperationAST(document, payload.operationName ?? undefined);
+        if (!operation) {
+          return [new GraphQLError("the document names no (single) operation to run", { extensions: { code: "BAD_REQUEST" } })];
+        }
+        const authorization = context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
+        const caller = verifier.identify(typeof authorization === "string" ? authorization : undefined);
+        try {
+          assertMayExecute(operation.operation, caller);
+          assertCostWithinLimit(schema, document, operation, payload.variables ?? undefined, config.limits.maxCost);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const requestId = randomUUID();
+        const contextValue = createContext(services, {
+          caller,
+          logger: logger.child({ requestId, transport: "ws" }),
+          requestId,
+        });
+        // A subscription lives for many events: fresh loaders each time, never stale data.
+        Object.defineProperty(contextValue, "loaders", { get: () => createLoaders(database, queue) });
+        return {
+          schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue,
+        };
+      },
+      onError(_context, _id, _payload, errors) {
+        return formatErrors(errors);
+      },
+      onNext(_context, _id, _payload, _args, result) {
+        if (!result.errors) return;
+        return { ...result, errors: formatErrors(result.errors) };
+      },
+    },
+    webSocketServer,
+  );
+
+  await apollo.start();
+
+  httpServer.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const header = request.headers["x-request-id"];
+    const requestId = typeof header === "string" && requestIdPattern.test(header) ? header : randomUUID();
+    const requestLogger = logger.child({ requestId });
+    response.setHeader("x-request-id", requestId);
+    response.on("finish", () => {
+      requestLogger.info(
+        {
+          method: request.method,
+          url: request.url,
+          status: response.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        "request",
+      );
+    });
+
+    const origin = request.headers.origin;
+    if (origin && (config.corsOrigins.includes("*") || config.corsOrigins.includes(origin))) {
+      response.setHeader("access-control-allow-origin", origin);
+      response.setHeader("vary", "Origin");
+      response.setHeader(
+        "access-control-allow-headers",
+        "content-type, authorization, apollo-require-preflight, x-apollo-operation-name, x-request-id",
+      );
+      response.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
+      response.setHeader("access-control-expose-headers", "x-request-id");
+      response.setHeader("access-control-max-age", "600");
+    }
+    const url = new URL(request.url ?? "/", "http://localhost");
+    if (url.pathname === "/healthz") {
+      sendJson(response, 200, { status: "ok" });
+      return;
+    }
+    if (url.pathname !== graphqlPath) {
+      sendJson(response, 404, { errors: [{ message: `not found; the API is at ${graphqlPath}`, extensions: { code: "NOT_FOUND" } }] });
+      return;
+    }
+    if (request.method === "OPTIONS") {
+      response.statusCode = 204;
+      response.end();
+      return;
+    }
+    void (async () => {
+      let body: unknown;
+      try {
+        const text = await readBody(request, config.limits.maxBodyBytes);
+        const contentType = request.headers["content-type"] ?? "";
+        body = contentType.includes("application/json") && text.length > 0 ? JSON.parse(text) : text || undefined;
+      } catch (error) {
+        if (error instanceof PayloadTooLargeError) {
+          sendJson(response, 413, {
+            errors: [
+              {
+                message: `the request body is larger than allowed (at most ${config.limits.maxBodyBytes} bytes)`,
+                extensions: { code: "PAYLOAD_TOO_LARGE", limit: "body", maximum: config.limits.maxBodyBytes },
+              },
+            ],
+          });
+          request.resume();
+          return;
+        }
+        sendJson(response, 400, { errors: [{ message: "the request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+        return;
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+      }
+      const caller = verifier.identify(headers.get("authorization"));
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: (request.method ?? "GET").toUpperCase(), headers, search: url.search, body },
+        context: async () => createContext(services, { caller, logger: requestLogger, requestId }),
+      });
+      for (const [key, value] of result.headers) response.setHeader(key, value);
+      response.statusCode = result.status ?? 200;
+      if (result.body.kind === "complete") {
+        response.end(result.body.string);
+        return;
+      }
+      for await (const chunk of result.body.asyncIterator) response.write(chunk);
+      response.end();
+    })().catch((error: unknown) => {
+      requestLogger.error({ err: error }, "request failed outside GraphQL");
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      else response.end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host === "0.0.0.0" || host === "[::]" ? "localhost" : host}:${address.port}${graphqlPath}`;
+
+  // Recover and continue the queue only once the server answers.
+  await queue.start();
+  logger.info({ url, provider: database.provider }, "threadbench API listening");
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port: address.port,
+    database,
+    queue,
+    logger,
+    close() {
+      closing ??= (async () => {
+        await queue.close();
+        await webSocketHandle.dispose();
+        await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
+        await apollo.stop();
+        if (!options.database) await database.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -125,3 +125,40 @@ describe("parseParamFlags", () => {
     });
   });
 });
+
+describe("reliabilityWarnings", () => {
+  it("warns when the main thread got much less CPU than wall time, and when repetitions vary", async () => {
+    const { reliabilityWarnings } = await import("./format.js");
+    const summary = (median: number, cv: number) => ({
+      count: 5,
+      min: median,
+      max: median,
+      median,
+      mean: median,
+      stddev: cv * median,
+      cv,
+    });
+    const cell = {
+      mode: "sequential" as const,
+      threads: 1,
+      tasks: 1,
+      status: "succeeded" as const,
+      error: null,
+      samples: [],
+      wall: summary(100, 0.2),
+      cpu: summary(50, 0),
+      setupMs: null,
+      speedup: 1,
+      efficiency: 1,
+      checksum: "1",
+      expectedChecksum: null,
+      checksumStatus: "baseline" as const,
+      sharedMemory: null,
+    };
+    const warnings = reliabilityWarnings([cell]);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain("50.0% of wall time");
+    expect(warnings[1]).toContain("sequential x1");
+    expect(reliabilityWarnings([{ ...cell, wall: summary(100, 0.01), cpu: summary(99, 0) }])).toEqual([]);
+  });
+});

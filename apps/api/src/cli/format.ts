@@ -123,3 +123,33 @@ export function formatSharedMemory(cells: readonly CellResult[]): string {
   }
   return rows.length > 1 ? table(rows, new Set([1, 3, 4, 5])) : "";
 }
+
+/**
+ * Warnings a careful reader would want before trusting the figures: a main-thread
+ * cell whose CPU time falls well short of its wall time was waiting for a core
+ * (another process was running), and a high coefficient of variation means the
+ * repetitions disagree.
+ */
+export function reliabilityWarnings(cells: readonly CellResult[]): string[] {
+  const warnings: string[] = [];
+  const starved = cells.filter(
+    (cell) =>
+      (cell.mode === "sequential" || cell.mode === "event-loop") &&
+      cell.wall &&
+      cell.cpu &&
+      cell.cpu.median < 0.8 * cell.wall.median,
+  );
+  if (starved.length > 0) {
+    const worst = Math.min(...starved.map((cell) => (cell.cpu?.median ?? 0) / (cell.wall?.median ?? 1)));
+    warnings.push(
+      `warning: the machine was busy: on the main thread CPU time was as low as ${formatPercent(worst)} of wall time (${starved.map((cell) => `${cell.mode} x${cell.threads}`).join(", ")}); other processes took the cores, so speedups are unreliable. Re-run on a quiet machine.`,
+    );
+  }
+  const noisy = cells.filter((cell) => (cell.wall?.cv ?? 0) > 0.1 && (cell.wall?.count ?? 0) > 1);
+  if (noisy.length > 0) {
+    warnings.push(
+      `warning: repetitions vary by more than 10% (cv) in ${noisy.map((cell) => `${cell.mode} x${cell.threads}`).join(", ")}; more repetitions (--repetitions) or a quieter machine would tighten them.`,
+    );
+  }
+  return warnings;
+}

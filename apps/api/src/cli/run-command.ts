@@ -10,7 +10,13 @@ import {
   parseInteger,
   parseList,
 } from "./command.js";
-import { formatCells, formatEnvironment, formatHeadline, formatSharedMemory } from "./format.js";
+import {
+  formatCells,
+  formatEnvironment,
+  formatHeadline,
+  formatSharedMemory,
+  reliabilityWarnings,
+} from "./format.js";
 import { ProgressBar } from "./progress-bar.js";
 
 const flags = {
@@ -127,6 +133,7 @@ export function printRun(result: RunResult, io: CliIo, extra: string[] = []): vo
   );
   const shared = formatSharedMemory(result.cells);
   if (shared) io.stdout.write(`${shared}\n\n`);
+  for (const warning of reliabilityWarnings(result.cells)) io.stdout.write(`${warning}\n`);
   io.stdout.write(`status    ${result.status}${result.error ? `: ${result.error}` : ""}\n`);
 }
 

@@ -384,7 +384,7 @@ async function insertMeasurements(
         wallMs: sample.wallMs,
         cpuMs: sample.cpuMs,
         taskDurationsMs: sample.taskDurationsMs,
-        checksum: sample.checksum ?? null,
+        checksum: sample.checksum || null,
         sharedMemory: (sample.sharedMemory ?? undefined) as Prisma.InputJsonValue | undefined,
       });
     }

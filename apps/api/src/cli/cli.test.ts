@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../db/client.js";
+import { getRun } from "../db/run-repository.js";
 import type { CliIo } from "./command.js";
 import { main } from "./main.js";
 import { parseParamFlags } from "./run-command.js";
@@ -9,6 +14,10 @@ interface Captured {
   stdout: string;
   stderr: string;
 }
+
+const scratch = mkdtempSync(join(tmpdir(), "threadbench-cli-"));
+const databaseUrl = `file:${join(scratch, "cli.db")}`;
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function cli(...argv: string[]): Promise<Captured> {
   const stdout = new PassThrough();
@@ -21,7 +30,13 @@ async function cli(...argv: string[]): Promise<Captured> {
   stderr.on("data", (chunk) => {
     err += String(chunk);
   });
-  const io: CliIo = { stdout, stderr, env: {}, cwd: process.cwd(), signal: new AbortController().signal };
+  const io: CliIo = {
+    stdout,
+    stderr,
+    env: { DATABASE_URL: databaseUrl },
+    cwd: process.cwd(),
+    signal: new AbortController().signal,
+  };
   const code = await main(argv, io);
   return { code, stdout: out, stderr: err };
 }
@@ -71,6 +86,23 @@ describe("threadbench CLI", () => {
     expect(stderr).toContain(allowed);
   });
 
+  it("does not store a run with --no-store", async () => {
+    const { code, stdout } = await cli(
+      "run",
+      "--param",
+      "n=100",
+      "--threads",
+      "1",
+      "--repetitions",
+      "1",
+      "--modes",
+      "sequential",
+      "--no-store",
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("stored    no (--no-store)");
+  });
+
   it("runs a small plan and prints the scaling table", async () => {
     const { code, stdout } = await cli(
       "run",
@@ -101,10 +133,17 @@ describe("threadbench CLI", () => {
       "1",
       "--modes",
       "event-loop",
+      "--label",
+      "cli-test",
+      "--commit",
+      "abc123",
+      "--branch",
+      "feature/x",
       "--json",
     );
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as {
+      id: string;
       status: string;
       cells: Array<{ mode: string; checksumStatus: string }>;
     };
@@ -113,6 +152,20 @@ describe("threadbench CLI", () => {
       ["sequential", "baseline"],
       ["event-loop", "match"],
     ]);
+
+    // The run was stored, finished, with its cells, commit, branch and label.
+    const database = await openDatabase(databaseUrl);
+    try {
+      const stored = await getRun(database, result.id);
+      expect(stored).toMatchObject({ status: "succeeded", commitSha: "abc123", branch: "feature/x" });
+      expect(stored?.labels).toContain("cli-test");
+      expect(stored?.measurements.map((measurement) => measurement.mode)).toEqual([
+        "sequential",
+        "event-loop",
+      ]);
+    } finally {
+      await database.close();
+    }
   });
 });
 

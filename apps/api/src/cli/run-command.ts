@@ -1,4 +1,14 @@
 import { workloadIds } from "@threadbench/workloads";
+import { openDatabase } from "../db/client.js";
+import { gitInfo } from "../db/git-info.js";
+import {
+  createQueuedRun,
+  finishRunWithoutResult,
+  heartbeatRun,
+  markInterruptedRuns,
+  markRunRunning,
+  storeRunResult,
+} from "../db/run-repository.js";
 import { executeRun } from "../runner/execute-run.js";
 import { parseRunPlan, planLimits } from "../runner/plan.js";
 import { executionModes, type RunResult, scalingKinds } from "../runner/types.js";
@@ -29,10 +39,17 @@ const flags = {
   scaling: { type: "string", default: "weak" },
   "task-timeout": { type: "string", default: "600000" },
   "max-heap": { type: "string", default: "2048" },
+  commit: { type: "string" },
+  branch: { type: "string" },
+  label: { type: "string", short: "l", multiple: true },
+  "no-store": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
   progress: { type: "boolean", default: true },
   "no-progress": { type: "boolean", default: false },
 } as const;
+
+/** How often a running run proves it is alive, so a crash can be told from a long run. */
+const HEARTBEAT_MS = 5_000;
 
 /** `--param n=1000` values: numbers and booleans as such, anything else as text. */
 export function parseParamFlags(values: readonly string[]): Record<string, unknown> {
@@ -159,6 +176,11 @@ Flags:
                            strong: one job split into N chunks
       --task-timeout MS    Fail a cell whose task runs longer (default 600000)
       --max-heap MIB       Heap limit of each worker thread and child process (default 2048)
+      --commit SHA         Commit the run measured (default: HEAD of the git checkout here)
+      --branch NAME        Branch of that commit (default: the checked-out branch)
+  -l, --label TEXT         Free-form label, repeatable (e.g. --label nightly)
+      --no-store           Do not store the run (by default every run is kept in the
+                           database named by DATABASE_URL; unset: data/threadbench.db)
       --json               Print the result as JSON on stdout
       --no-progress        No progress bar (it is only drawn on a terminal anyway)
 
@@ -168,17 +190,69 @@ cancelled (Ctrl-C), 2 for bad flags.
   async run(argv, io) {
     const { values } = parseFlags(argv, flags);
     const plan = planFromFlags(values);
-    const bar = new ProgressBar(io.stderr);
-    const showProgress = !values["no-progress"] && values.progress;
-    const result = await executeRun(plan, {
-      signal: io.signal,
-      onProgress: (progress) => {
-        if (showProgress) bar.update(progress);
-      },
-    });
-    bar.done();
-    if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else printRun(result, io);
-    return result.status === "succeeded" ? 0 : 1;
+    const labels = values.label ?? [];
+    const database = values["no-store"] ? null : await openDatabase(io.env.DATABASE_URL ?? "");
+    try {
+      let stored: { id: string; commitSha: string | null; branch: string | null } | null = null;
+      if (database) {
+        // A run this machine left `running` when it crashed is not running any more.
+        await markInterruptedRuns(database);
+        const git = await gitInfo(io.cwd, io.env);
+        const commitSha = values.commit ?? git.commitSha;
+        const branch = values.branch ?? git.branch;
+        const { run } = await createQueuedRun(database, { plan, commitSha, branch, labels });
+        await markRunRunning(database, run.id);
+        stored = { id: run.id, commitSha, branch };
+      }
+      const heartbeat =
+        database && stored
+          ? setInterval(() => {
+              heartbeatRun(database, (stored as { id: string }).id).catch(() => {});
+            }, HEARTBEAT_MS)
+          : null;
+      const bar = new ProgressBar(io.stderr);
+      const showProgress = !values["no-progress"] && values.progress;
+      let result: RunResult;
+      try {
+        result = await executeRun(plan, {
+          signal: io.signal,
+          onProgress: (progress) => {
+            if (showProgress) bar.update(progress);
+          },
+        });
+      } catch (error) {
+        if (database && stored) {
+          await finishRunWithoutResult(database, stored.id, {
+            status: "failed",
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+        throw error;
+      } finally {
+        if (heartbeat) clearInterval(heartbeat);
+        bar.done();
+      }
+      if (database && stored) {
+        await storeRunResult(database, result, {
+          runId: stored.id,
+          commitSha: stored.commitSha,
+          branch: stored.branch,
+          labels,
+        });
+      }
+      if (values.json) {
+        io.stdout.write(`${JSON.stringify({ id: stored?.id ?? null, ...result }, null, 2)}\n`);
+      } else {
+        const where = stored
+          ? [
+              `stored    run ${stored.id}${stored.commitSha ? ` at ${stored.commitSha.slice(0, 12)}` : ""}${stored.branch ? ` on ${stored.branch}` : ""} (threadbench show ${stored.id})`,
+            ]
+          : ["stored    no (--no-store)"];
+        printRun(result, io, where);
+      }
+      return result.status === "succeeded" ? 0 : 1;
+    } finally {
+      await database?.close();
+    }
   },
 };

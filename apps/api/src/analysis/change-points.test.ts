@@ -122,7 +122,10 @@ describe("detectChangePoints", () => {
       length: 1000,
       seed: 8,
       noise: "outliers",
-      steps: [{ index: 400, relative: 0.1 }, { index: 700, relative: -0.05 }],
+      steps: [
+        { index: 400, relative: 0.1 },
+        { index: 700, relative: -0.05 },
+      ],
     });
     const indices = detectChangePoints(values).map((change) => change.index);
     expect(indices).toHaveLength(2);

@@ -1,7 +1,13 @@
 import { normalSurvival } from "./distributions.js";
 import { createRandom, type Random } from "./random.js";
 import { midranks } from "./ranks.js";
-import { type ConfidenceInterval, median, medianInPlace, quantileOfSorted } from "./summary.js";
+import {
+  type ConfidenceInterval,
+  median,
+  medianAbsoluteDeviation,
+  medianInPlace,
+  quantileOfSorted,
+} from "./summary.js";
 
 /** How the Mann-Whitney p-value is computed. */
 export type MannWhitneyMethod = "exact" | "normal";
@@ -181,6 +187,14 @@ export interface CompareOptions {
   alpha?: number;
   /** Coverage of the bootstrap interval of the relative change. Default 0.95. */
   confidence?: number;
+  /**
+   * A change also has to exceed this many times the larger robust CV (scaled MAD /
+   * median) of the two samples before it is called faster or slower. Default 1: a shift
+   * smaller than the scatter of the repetitions themselves is what a busy machine does
+   * between two back-to-back batches, and the rank test only sees within-batch scatter.
+   * On clean samples (CV 1-3%) it never binds before minEffect does.
+   */
+  noiseMultiple?: number;
   /** Fewer samples than this on either side: the verdict is "noisy". Default 5. */
   minSamples?: number;
   /** Bootstrap resamples. Default 2000. */
@@ -223,15 +237,24 @@ export function compareSamples(
     relativeChange,
     mannWhitney,
   };
+  const noiseFloor = (options.noiseMultiple ?? 1) * Math.max(robustCv(base), robustCv(head));
   const enoughSamples = base.length >= minSamples && head.length >= minSamples;
   return {
     ...comparison,
-    verdict: enoughSamples ? decideVerdict(comparison, minEffect, alpha) : "noisy",
+    verdict: enoughSamples
+      ? decideVerdict(comparison, Math.max(minEffect, noiseFloor), minEffect, alpha)
+      : "noisy",
   };
+}
+
+function robustCv(values: readonly number[]): number {
+  const center = median(values);
+  return center === 0 ? 0 : medianAbsoluteDeviation(values) / Math.abs(center);
 }
 
 function decideVerdict(
   comparison: Omit<Comparison, "verdict">,
+  minChange: number,
   minEffect: number,
   alpha: number,
 ): Verdict {
@@ -239,7 +262,7 @@ function decideVerdict(
   if (change === null) return "noisy";
   if (change.lower > -minEffect && change.upper < minEffect) return "unchanged";
   const significant = comparison.mannWhitney.pValue < alpha;
-  if (significant && change.estimate >= minEffect && change.lower > 0) return "slower";
-  if (significant && change.estimate <= -minEffect && change.upper < 0) return "faster";
+  if (significant && change.estimate >= minChange && change.lower > 0) return "slower";
+  if (significant && change.estimate <= -minChange && change.upper < 0) return "faster";
   return "noisy";
 }

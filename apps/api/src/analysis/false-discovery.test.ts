@@ -8,9 +8,9 @@ describe("controlFalseDiscovery", () => {
     expect(result.rejected).toEqual([true, true, true, true, false]);
     expect(result.threshold).toBe(0.04);
     // SciPy: false_discovery_control([...]) -> [0.025, 0.05, 0.05, 0.025, 0.2].
-    result.adjustedPValues.forEach((value, index) =>
-      expect(value).toBeCloseTo([0.025, 0.05, 0.05, 0.025, 0.2][index] as number, 12),
-    );
+    for (const [index, value] of result.adjustedPValues.entries()) {
+      expect(value).toBeCloseTo([0.025, 0.05, 0.05, 0.025, 0.2][index] as number, 12);
+    }
   });
 
   it("steps up only as far as the last p-value under its line", () => {
@@ -18,7 +18,9 @@ describe("controlFalseDiscovery", () => {
     const result = controlFalseDiscovery(pValues, 0.05);
     expect(result.rejected.filter(Boolean)).toHaveLength(2);
     const expected = [0.01, 0.04, 0.084, 0.084, 0.084, 0.1, 0.10571429, 0.216, 0.216, 0.216];
-    result.adjustedPValues.forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 7));
+    for (const [index, value] of result.adjustedPValues.entries()) {
+      expect(value).toBeCloseTo(expected[index] as number, 7);
+    }
   });
 
   it("rejects nothing when nothing is small, and handles p = 0 and no input", () => {

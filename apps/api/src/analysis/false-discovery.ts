@@ -13,12 +13,11 @@ export interface FalseDiscoveryResult {
  * hypotheses with the k smallest p-values, k the largest rank with p_(k) <= k q / m, so
  * that the expected share of false alarms among the alarms stays at most q.
  */
-export function controlFalseDiscovery(
-  pValues: readonly number[],
-  q: number,
-): FalseDiscoveryResult {
+export function controlFalseDiscovery(pValues: readonly number[], q: number): FalseDiscoveryResult {
   const count = pValues.length;
-  const order = pValues.map((_, index) => index).sort((a, b) => (pValues[a] as number) - (pValues[b] as number));
+  const order = pValues
+    .map((_, index) => index)
+    .sort((a, b) => (pValues[a] as number) - (pValues[b] as number));
   const adjustedPValues = new Array<number>(count).fill(1);
   let running = 1;
   for (let rank = count; rank >= 1; rank--) {

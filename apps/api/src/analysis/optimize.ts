@@ -85,7 +85,9 @@ export function nelderMead(
     a.map((value, axis) => value + weight * ((b[axis] as number) - value));
 
   for (let iteration = 0; iteration < maxIterations; iteration++) {
-    const order = values.map((_, index) => index).sort((a, b) => (values[a] as number) - (values[b] as number));
+    const order = values
+      .map((_, index) => index)
+      .sort((a, b) => (values[a] as number) - (values[b] as number));
     simplex = order.map((index) => simplex[index] as number[]);
     values = order.map((index) => values[index] as number);
     const best = values[0] as number;
@@ -94,7 +96,8 @@ export function nelderMead(
     const centroid = new Array<number>(dimension).fill(0);
     for (let vertex = 0; vertex < dimension; vertex++) {
       for (let axis = 0; axis < dimension; axis++) {
-        centroid[axis] = (centroid[axis] as number) + ((simplex[vertex] as number[])[axis] as number) / dimension;
+        centroid[axis] =
+          (centroid[axis] as number) + ((simplex[vertex] as number[])[axis] as number) / dimension;
       }
     }
     const worstVertex = simplex[dimension] as number[];

@@ -25,7 +25,8 @@ describe("detectRegressions", () => {
     const speedup = slowdown.map((value, index) => (index >= 60 ? value / 1.44 : value));
     expect(detectRegressions({ values: speedup, runIds: runIdsFor(100) })[0]?.kind).toBe("improvement");
     expect(
-      detectRegressions({ values: slowdown, runIds: runIdsFor(100) }, { direction: "higher-is-better" })[0]?.kind,
+      detectRegressions({ values: slowdown, runIds: runIdsFor(100) }, { direction: "higher-is-better" })[0]
+        ?.kind,
     ).toBe("improvement");
   });
 

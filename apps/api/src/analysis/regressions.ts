@@ -50,12 +50,8 @@ export interface DetectedChange {
  * improvements. A change is reported only when its interval excludes zero and its size
  * is at least minEffect.
  */
-export function detectRegressions(
-  series: SeriesHistory,
-  options: RegressionOptions = {},
-): DetectedChange[] {
-  const { direction = "lower-is-better", minEffect = 0.01, lastPoints, ...changeOptions } =
-    options;
+export function detectRegressions(series: SeriesHistory, options: RegressionOptions = {}): DetectedChange[] {
+  const { direction = "lower-is-better", minEffect = 0.01, lastPoints, ...changeOptions } = options;
   const count = series.values.length;
   if (series.runIds.length !== count) {
     throw new TypeError(

@@ -51,7 +51,9 @@ describe("fitAmdahl", () => {
       expect(Math.abs((fit?.serialFraction ?? -1) - serialFraction)).toBeLessThan(0.03);
     }
     // Superlinear speedup clamps to s = 0.
-    expect(fitAmdahl(threadCounts.map((threads) => ({ threads, speedup: threads * 1.1 })))?.serialFraction).toBe(0);
+    expect(
+      fitAmdahl(threadCounts.map((threads) => ({ threads, speedup: threads * 1.1 })))?.serialFraction,
+    ).toBe(0);
   });
 
   it("needs a point above one thread", () => {
@@ -65,7 +67,10 @@ describe("fitUniversalScalability", () => {
     for (let trial = 0; trial < 30; trial++) {
       const contention = random.next() * 0.3;
       const coherency = trial % 5 === 0 ? 0 : random.next() * 0.01;
-      const points = threadCounts.map((threads) => ({ threads, speedup: uslSpeedup(threads, contention, coherency) }));
+      const points = threadCounts.map((threads) => ({
+        threads,
+        speedup: uslSpeedup(threads, contention, coherency),
+      }));
       const fit = fitUniversalScalability(points);
       expect(Math.abs((fit?.contention ?? -1) - contention)).toBeLessThan(1e-4);
       expect(Math.abs((fit?.coherency ?? -1) - coherency)).toBeLessThan(1e-5);
@@ -104,8 +109,12 @@ describe("scalingRegression", () => {
   });
 
   it("does not flag an unchanged or improved run", () => {
-    expect(scalingRegression(fitScaling(amdahlPoints(0.1)), fitScaling(amdahlPoints(0.1))).regressed).toBe(false);
-    expect(scalingRegression(fitScaling(amdahlPoints(0.1)), fitScaling(amdahlPoints(0.05))).regressed).toBe(false);
+    expect(scalingRegression(fitScaling(amdahlPoints(0.1)), fitScaling(amdahlPoints(0.1))).regressed).toBe(
+      false,
+    );
+    expect(scalingRegression(fitScaling(amdahlPoints(0.1)), fitScaling(amdahlPoints(0.05))).regressed).toBe(
+      false,
+    );
   });
 
   it("needs evidence: large spreads hide a small worsening", () => {
@@ -114,9 +123,9 @@ describe("scalingRegression", () => {
     const result = scalingRegression(base, head);
     expect(result.serialFraction?.change).toBeCloseTo(0.03, 3);
     expect(result.regressed).toBe(false);
-    expect(scalingRegression(fitScaling(amdahlPoints(0.05, 0.01)), fitScaling(amdahlPoints(0.08, 0.01))).regressed).toBe(
-      true,
-    );
+    expect(
+      scalingRegression(fitScaling(amdahlPoints(0.05, 0.01)), fitScaling(amdahlPoints(0.08, 0.01))).regressed,
+    ).toBe(true);
   });
 
   it("compares efficiency at the highest thread count both runs measured", () => {

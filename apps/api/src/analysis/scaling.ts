@@ -75,9 +75,7 @@ function quality(points: readonly ScalingPoint[], predict: (threads: number) => 
 }
 
 function usable(points: readonly ScalingPoint[]): ScalingPoint[] {
-  return points.filter(
-    (point) => Number.isFinite(point.speedup) && point.speedup > 0 && point.threads >= 1,
-  );
+  return points.filter((point) => Number.isFinite(point.speedup) && point.speedup > 0 && point.threads >= 1);
 }
 
 /**
@@ -91,7 +89,8 @@ export function fitAmdahl(points: readonly ScalingPoint[]): AmdahlFit | null {
   const weightedSquares = (serialFraction: number): number =>
     data.reduce(
       (total, point, index) =>
-        total + (weights[index] as number) * (point.speedup - amdahlSpeedup(point.threads, serialFraction)) ** 2,
+        total +
+        (weights[index] as number) * (point.speedup - amdahlSpeedup(point.threads, serialFraction)) ** 2,
       0,
     );
   const serialFraction = minimizeOnInterval(weightedSquares, 0, 1, { gridPoints: 400 });
@@ -110,7 +109,8 @@ export function fitAmdahl(points: readonly ScalingPoint[]): AmdahlFit | null {
     : weightedSquares(serialFraction) / degrees;
   return {
     serialFraction,
-    serialFractionStdError: information > 0 ? Math.sqrt(residualVariance / information) : Number.POSITIVE_INFINITY,
+    serialFractionStdError:
+      information > 0 ? Math.sqrt(residualVariance / information) : Number.POSITIVE_INFINITY,
     ...quality(data, (threads) => amdahlSpeedup(threads, serialFraction)),
     peakThreads: null,
     peakSpeedup: serialFraction > 0 ? 1 / serialFraction : null,
@@ -277,8 +277,18 @@ export function scalingRegression(
     const head = efficiencyAt(headFit, threads);
     const change = head.value / base.value - 1;
     // Drop in efficiency, as a positive number when worse, against its standard error.
-    const pValue = oneSidedP((base.value - head.value) / base.value, Math.hypot(base.stdError, head.stdError) / base.value);
-    efficiency = { threads, base: base.value, head: head.value, change, pValue, worse: change <= -efficiencyThreshold && pValue < alpha };
+    const pValue = oneSidedP(
+      (base.value - head.value) / base.value,
+      Math.hypot(base.stdError, head.stdError) / base.value,
+    );
+    efficiency = {
+      threads,
+      base: base.value,
+      head: head.value,
+      change,
+      pValue,
+      worse: change <= -efficiencyThreshold && pValue < alpha,
+    };
   }
   return {
     regressed: Boolean(serialFraction?.worse || efficiency?.worse),
@@ -302,6 +312,9 @@ function efficiencyAt(fit: ScalingFit, threads: number): { value: number; stdErr
     return { value, stdError: Math.sqrt(variance) / atThreads.length / threads };
   }
   // No spreads: the better fit's residual size stands in for a point's uncertainty.
-  const rmse = Math.min(fit.usl?.rmse ?? Number.POSITIVE_INFINITY, fit.amdahl?.rmse ?? Number.POSITIVE_INFINITY);
+  const rmse = Math.min(
+    fit.usl?.rmse ?? Number.POSITIVE_INFINITY,
+    fit.amdahl?.rmse ?? Number.POSITIVE_INFINITY,
+  );
   return { value, stdError: Number.isFinite(rmse) ? rmse / Math.sqrt(atThreads.length) / threads : 0 };
 }

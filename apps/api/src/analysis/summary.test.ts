@@ -109,7 +109,9 @@ describe("bootstrapMedianInterval", () => {
     const values = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
     const wide = bootstrapMedianInterval(values, { confidence: 0.99 });
     const narrow = bootstrapMedianInterval(values, { confidence: 0.5 });
-    expect((narrow?.upper ?? 0) - (narrow?.lower ?? 0)).toBeLessThanOrEqual((wide?.upper ?? 0) - (wide?.lower ?? 0));
+    expect((narrow?.upper ?? 0) - (narrow?.lower ?? 0)).toBeLessThanOrEqual(
+      (wide?.upper ?? 0) - (wide?.lower ?? 0),
+    );
     expect(bootstrapMedianInterval([])).toBeNull();
   });
 });

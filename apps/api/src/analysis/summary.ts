@@ -26,9 +26,7 @@ export function summarize(values: readonly number[]): Summary | null {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((total, value) => total + value, 0) / count;
   const variance =
-    count > 1
-      ? values.reduce((total, value) => total + (value - mean) ** 2, 0) / (count - 1)
-      : 0;
+    count > 1 ? values.reduce((total, value) => total + (value - mean) ** 2, 0) / (count - 1) : 0;
   const stddev = Math.sqrt(variance);
   return {
     count,
@@ -109,10 +107,7 @@ export interface MadOptions {
  * Scaled by default (comparable to a standard deviation); `{ scaled: false }` for the raw
  * value. NaN for an empty list.
  */
-export function medianAbsoluteDeviation(
-  values: readonly number[],
-  options: MadOptions = {},
-): number {
+export function medianAbsoluteDeviation(values: readonly number[], options: MadOptions = {}): number {
   if (values.length === 0) return Number.NaN;
   const center = median(values);
   const raw = median(values.map((value) => Math.abs(value - center)));

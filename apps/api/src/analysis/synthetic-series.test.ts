@@ -5,7 +5,9 @@ describe("generateSyntheticSeries", () => {
   it("is deterministic for a seed", () => {
     const options = { length: 50, seed: 3, noise: "student-t" as const };
     expect(generateSyntheticSeries(options)).toEqual(generateSyntheticSeries(options));
-    expect(generateSyntheticSeries({ ...options, seed: 4 }).values).not.toEqual(generateSyntheticSeries(options).values);
+    expect(generateSyntheticSeries({ ...options, seed: 4 }).values).not.toEqual(
+      generateSyntheticSeries(options).values,
+    );
   });
 
   it("gives every noise shape the requested standard deviation", () => {
@@ -14,7 +16,9 @@ describe("generateSyntheticSeries", () => {
       const { values } = generateSyntheticSeries({ length: 40_000, seed: 5, noise, noiseCv: 0.02 });
       const relative = values.map((value) => value / 100 - 1);
       const mean = relative.reduce((total, value) => total + value, 0) / relative.length;
-      const deviation = Math.sqrt(relative.reduce((total, value) => total + (value - mean) ** 2, 0) / relative.length);
+      const deviation = Math.sqrt(
+        relative.reduce((total, value) => total + (value - mean) ** 2, 0) / relative.length,
+      );
       expect(Math.abs(mean)).toBeLessThan(0.001);
       expect(Math.abs(deviation / 0.02 - 1)).toBeLessThan(0.08);
     }
@@ -25,7 +29,10 @@ describe("generateSyntheticSeries", () => {
       length: 100,
       seed: 6,
       noiseCv: 0,
-      steps: [{ index: 60, relative: 0.5 }, { index: 20, relative: -0.5 }],
+      steps: [
+        { index: 60, relative: 0.5 },
+        { index: 20, relative: -0.5 },
+      ],
       spikes: [{ index: 10, relative: 9 }],
     });
     expect(series.changes.map((change) => change.index)).toEqual([20, 60]);

@@ -13,14 +13,17 @@ export function wordToEnum(word: string): string {
   return word.toUpperCase().replace(/-/g, "_");
 }
 
-/** Execution modes in the order the runner executes them. */
-export const modeOrder = ["SEQUENTIAL", "EVENT_LOOP", "WORKER_THREADS", "CHILD_PROCESSES"] as const;
+/**
+ * The runner's execution modes in the order it executes them. Modes are plain
+ * words in the API (ingested runs may name others, which sort after these).
+ */
+export const modeOrder = ["sequential", "event-loop", "worker-threads", "child-processes"] as const;
 
 export const modeDescriptions: Record<string, string> = {
-  SEQUENTIAL: "main thread, tasks back to back (the baseline)",
-  EVENT_LOOP: "main thread, tasks interleaved: concurrency without parallelism",
-  WORKER_THREADS: "a pool of worker threads (piscina)",
-  CHILD_PROCESSES: "a pool of child processes",
+  sequential: "main thread, tasks back to back (the baseline)",
+  "event-loop": "main thread, tasks interleaved: concurrency without parallelism",
+  "worker-threads": "a pool of worker threads (piscina)",
+  "child-processes": "a pool of child processes",
 };
 
 export type Tone = "good" | "bad" | "warn" | "info" | "neutral";

@@ -5,6 +5,7 @@ import {
   defaultRunsView,
   parseCompare,
   parseRunsView,
+  runFilterOf,
   serializeRunsView,
   withCursor,
   withFilter,
@@ -87,5 +88,24 @@ describe("compare URLs", () => {
     expect(href).toBe("/compare?a=run+a&b=run-b");
     const search = new URLSearchParams(href.split("?")[1]);
     expect(parseCompare(Object.fromEntries(search))).toEqual({ a: "run a", b: "run-b" });
+  });
+});
+
+describe("runFilterOf", () => {
+  it("maps URL words onto the API's filter, with an inclusive end day", () => {
+    const view = parseRunsView({
+      mode: "worker-threads",
+      status: "running",
+      testbed: "tb1",
+      from: "2025-01-31",
+      to: "2025-01-31",
+    });
+    expect(runFilterOf(view.filters)).toEqual({
+      mode: "worker-threads",
+      status: ["RUNNING"],
+      testbedId: "tb1",
+      createdFrom: "2025-01-31T00:00:00.000Z",
+      createdTo: "2025-02-01T00:00:00.000Z",
+    });
   });
 });

@@ -49,7 +49,8 @@ export const defaultRunsView: RunsView = {
   pageSize: 50,
 };
 
-export const pageSizes = [25, 50, 100, 200] as const;
+/** The API caps `first` at 100. */
+export const pageSizes = [25, 50, 100] as const;
 
 /** What Next.js hands a page as `searchParams`. */
 export type SearchParamsRecord = Record<string, string | string[] | undefined>;
@@ -159,4 +160,33 @@ export function parseCompare(params: SearchParamsRecord): { a?: string; b?: stri
 export function compareHref(baselineRunId: string, candidateRunId: string): string {
   const search = new URLSearchParams({ a: baselineRunId, b: candidateRunId });
   return `/compare?${search.toString()}`;
+}
+
+/** The API's RunFilter for a view (days are UTC; `to` is inclusive, the API's bound exclusive). */
+export function runFilterOf(filters: RunFilters) {
+  const filter: {
+    workload?: string;
+    status?: string[];
+    mode?: string;
+    threads?: number;
+    branch?: string;
+    testbedId?: string;
+    label?: string;
+    createdFrom?: string;
+    createdTo?: string;
+  } = {};
+  if (filters.workload) filter.workload = filters.workload;
+  if (filters.status) filter.status = [filters.status.toUpperCase()];
+  if (filters.mode) filter.mode = filters.mode;
+  if (filters.threads) filter.threads = filters.threads;
+  if (filters.branch) filter.branch = filters.branch;
+  if (filters.testbed) filter.testbedId = filters.testbed;
+  if (filters.label) filter.label = filters.label;
+  if (filters.from) filter.createdFrom = `${filters.from}T00:00:00.000Z`;
+  if (filters.to) {
+    const next = new Date(`${filters.to}T00:00:00.000Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    filter.createdTo = next.toISOString();
+  }
+  return filter;
 }

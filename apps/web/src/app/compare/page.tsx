@@ -1,0 +1,230 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Badge, ErrorCallout, RunLabels, StatusBadge } from "../../components/ui";
+import type { CompareQuery as CompareResult } from "../../generated/graphql";
+import { CompareQuery } from "../../graphql/queries";
+import { serverQuery } from "../../graphql/server";
+import {
+  formatChange,
+  formatDateTime,
+  formatDuration,
+  formatParams,
+  formatRatioPercent,
+  formatSpeedup,
+  shortSha,
+} from "../../lib/format";
+import { enumToWord, verdictTone } from "../../lib/labels";
+import { compareHref, parseCompare, type SearchParamsRecord } from "../../lib/url-state";
+
+export const metadata: Metadata = { title: "Compare runs" };
+
+type Side = CompareResult["compare"]["base"];
+
+function RunCard({ run, role }: { run: Side; role: string }) {
+  return (
+    <section className="panel" aria-label={`${role} run`}>
+      <h2>
+        <span>
+          {role}: <Link href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</Link>
+        </span>
+        <StatusBadge status={run.status} />
+      </h2>
+      <dl className="facts">
+        <dt>Run</dt>
+        <dd className="mono small">{run.id}</dd>
+        <dt>Parameters</dt>
+        <dd>{formatParams(run.params)}</dd>
+        <dt>Commit</dt>
+        <dd>
+          <span className="mono">{shortSha(run.commitSha)}</span> {run.branch ? `on ${run.branch}` : ""}
+        </dd>
+        <dt>Testbed</dt>
+        <dd>
+          {run.testbed
+            ? `${run.testbed.hostname} · ${run.testbed.runtime} ${run.testbed.runtimeVersion}`
+            : "–"}
+        </dd>
+        <dt>Created</dt>
+        <dd>{formatDateTime(run.createdAt)}</dd>
+        <dt>Repetitions</dt>
+        <dd>{run.repetitions}</dd>
+        <dt>Labels</dt>
+        <dd>
+          <RunLabels labels={run.labels} seeded={run.seeded} />
+          {run.labels.length === 0 && !run.seeded ? "–" : null}
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
+function Chooser({ a, b }: { a?: string | undefined; b?: string | undefined }) {
+  return (
+    <form className="panel" method="get" action="/compare">
+      <p>
+        Choose two runs: tick them in the <Link href="/runs">runs table</Link> and press “Compare selected”, or paste
+        their ids.
+      </p>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor="compare-a">Baseline run id</label>
+          <input id="compare-a" name="a" defaultValue={a ?? ""} required />
+        </div>
+        <div className="field">
+          <label htmlFor="compare-b">Candidate run id</label>
+          <input id="compare-b" name="b" defaultValue={b ?? ""} required />
+        </div>
+      </div>
+      <div className="actions" style={{ marginTop: 12 }}>
+        <button type="submit" className="primary">
+          Compare
+        </button>
+      </div>
+    </form>
+  );
+}
+
+interface PageProps {
+  searchParams: Promise<SearchParamsRecord>;
+}
+
+export default async function ComparePage({ searchParams }: PageProps) {
+  const { a, b } = parseCompare(await searchParams);
+  if (!a || !b) {
+    return (
+      <>
+        <h1>Compare runs</h1>
+        <Chooser a={a} b={b} />
+      </>
+    );
+  }
+  const result = await serverQuery(CompareQuery, { base: a, head: b });
+  if (!result.ok) {
+    return (
+      <>
+        <h1>Compare runs</h1>
+        <ErrorCallout error={result.error} title="Could not compare these runs" />
+        <Chooser a={a} b={b} />
+      </>
+    );
+  }
+  const { base, head, cells } = result.data.compare;
+  const differentWorkload =
+    base.workloadId !== head.workloadId || JSON.stringify(base.params) !== JSON.stringify(head.params);
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Compare runs</h1>
+          <p className="subtitle">
+            Per cell: candidate vs baseline median wall time, with the confidence interval of the relative change and a
+            verdict from a Mann–Whitney test on the repetitions.
+          </p>
+        </div>
+        <div className="actions">
+          <Link className="button" href={compareHref(head.id, base.id)}>
+            Swap sides
+          </Link>
+        </div>
+      </div>
+      {differentWorkload ? (
+        <div className="callout warn">
+          <p>
+            These runs measure different workloads or parameters: differences say more about the work than about the
+            code.
+          </p>
+        </div>
+      ) : null}
+      <div className="grid-2" style={{ marginBottom: 16 }}>
+        <RunCard run={base} role="Baseline" />
+        <RunCard run={head} role="Candidate" />
+      </div>
+      <section className="panel" aria-labelledby="cells-heading">
+        <h2 id="cells-heading">Cells</h2>
+        {cells.length === 0 ? (
+          <p className="muted">The runs have no (mode, threads) cells in common.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="data" data-testid="compare-table">
+              <thead>
+                <tr>
+                  <th scope="col">Mode</th>
+                  <th scope="col" className="num">
+                    Threads
+                  </th>
+                  <th scope="col" className="num">
+                    Baseline
+                  </th>
+                  <th scope="col" className="num">
+                    Candidate
+                  </th>
+                  <th scope="col" className="num">
+                    Change
+                  </th>
+                  <th scope="col" className="num hide-narrow">
+                    Interval
+                  </th>
+                  <th scope="col">Verdict</th>
+                  <th scope="col" className="num hide-narrow">
+                    p
+                  </th>
+                  <th scope="col" className="num hide-narrow">
+                    Speedup
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {cells.map((cell) => (
+                  <tr key={`${cell.mode}:${cell.threads}`}>
+                    <td>{enumToWord(cell.mode)}</td>
+                    <td className="num">{cell.threads}</td>
+                    <td className="num">{cell.base ? formatDuration(cell.baseMedianMs) : "missing"}</td>
+                    <td className="num">{cell.head ? formatDuration(cell.headMedianMs) : "missing"}</td>
+                    <td className="num">
+                      <strong>{formatChange(cell.relativeChange)}</strong>
+                      {cell.differenceMs !== null && cell.differenceMs !== undefined ? (
+                        <div className="small muted">
+                          {cell.differenceMs > 0 ? "+" : ""}
+                          {formatDuration(cell.differenceMs)}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td className="num hide-narrow">
+                      {cell.relativeChangeLow !== null &&
+                      cell.relativeChangeLow !== undefined &&
+                      cell.relativeChangeHigh !== null &&
+                      cell.relativeChangeHigh !== undefined
+                        ? `${formatChange(cell.relativeChangeLow)} … ${formatChange(cell.relativeChangeHigh)}`
+                        : "–"}
+                      {cell.confidence ? (
+                        <div className="small muted">{formatRatioPercent(cell.confidence)} CI</div>
+                      ) : null}
+                    </td>
+                    <td>
+                      {cell.verdict ? (
+                        <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
+                      ) : (
+                        <span className="muted">–</span>
+                      )}
+                    </td>
+                    <td className="num hide-narrow">
+                      {cell.pValue !== null && cell.pValue !== undefined ? cell.pValue.toPrecision(2) : "–"}
+                    </td>
+                    <td className="num hide-narrow">
+                      {formatSpeedup(cell.baseSpeedup)} → {formatSpeedup(cell.headSpeedup)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="chart-caption">
+              Change: candidate ÷ baseline − 1 of the median wall time; positive means slower. “noisy”: too few
+              repetitions or too much spread to tell.
+            </p>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,427 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ScalingChart, TimeChart } from "../../../components/charts/run-charts";
+import { RunProgressPanel } from "../../../components/run-progress";
+import { Badge, ErrorCallout, NotInApi, RunLabels, StatusBadge } from "../../../components/ui";
+import type { RunQuery as RunQueryResult } from "../../../generated/graphql";
+import { RunQuery } from "../../../graphql/queries";
+import { publicWebSocketUrl, serverQuery } from "../../../graphql/server";
+import type { CellPoint } from "../../../lib/chart-data";
+import {
+  formatBytes,
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatParams,
+  formatRatioPercent,
+  formatSpeedup,
+  shortSha,
+} from "../../../lib/format";
+import { checksumTone, enumToWord, isActiveStatus, modeDescriptions } from "../../../lib/labels";
+
+type Run = NonNullable<RunQueryResult["run"]>;
+type Measurement = Run["measurements"][number];
+
+interface PageProps {
+  params: Promise<{ id: string }>;
+}
+
+export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Run ${id.slice(0, 8)}` };
+}
+
+function cellPoints(measurements: readonly Measurement[]): CellPoint[] {
+  return measurements
+    .filter((measurement) => measurement.status === "SUCCEEDED")
+    .map((measurement) => ({
+      mode: measurement.mode,
+      threads: measurement.threads,
+      speedup: measurement.speedup ?? null,
+      medianMs: measurement.wall?.median ?? null,
+      minMs: measurement.wall?.min ?? null,
+      maxMs: measurement.wall?.max ?? null,
+    }));
+}
+
+function ChecksumSummary({ measurements }: { measurements: readonly Measurement[] }) {
+  const mismatches = measurements.filter((measurement) => measurement.checksumStatus === "MISMATCH");
+  const checked = measurements.filter((measurement) => measurement.checksumStatus === "MATCH").length;
+  if (measurements.length === 0) return null;
+  if (mismatches.length > 0) {
+    return (
+      <div className="callout error" role="alert">
+        <strong>Checksum mismatch in {mismatches.length} cell(s)</strong>
+        <p>
+          {mismatches.map((cell) => `${enumToWord(cell.mode)} × ${cell.threads}`).join(", ")} computed a different
+          answer from the sequential baseline: those timings measure a different (wrong) computation.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <p className="small" data-testid="checksum-summary">
+      <Badge tone="good">checksums agree</Badge>{" "}
+      <span className="muted">
+        {checked} cell(s) computed the same answer as the sequential baseline
+        {measurements.some((measurement) => measurement.checksumStatus === "UNCHECKED")
+          ? "; some cells could not be checked"
+          : ""}
+        .
+      </span>
+    </p>
+  );
+}
+
+function CellsTable({ measurements }: { measurements: readonly Measurement[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="cells-table">
+        <caption className="visually-hidden">Every (mode, threads) cell of the run</caption>
+        <thead>
+          <tr>
+            <th scope="col">Mode</th>
+            <th scope="col" className="num">
+              Threads
+            </th>
+            <th scope="col" className="num">
+              Median
+            </th>
+            <th scope="col" className="num hide-narrow">
+              Min – max
+            </th>
+            <th scope="col" className="num hide-narrow">
+              CV
+            </th>
+            <th scope="col" className="num">
+              Speedup
+            </th>
+            <th scope="col" className="num">
+              Efficiency
+            </th>
+            <th scope="col" className="num hide-narrow">
+              CPU (median)
+            </th>
+            <th scope="col" className="num hide-narrow">
+              Setup
+            </th>
+            <th scope="col">Checksum</th>
+            <th scope="col">History</th>
+          </tr>
+        </thead>
+        <tbody>
+          {measurements.map((measurement) => (
+            <tr key={measurement.id}>
+              <td title={modeDescriptions[measurement.mode]}>
+                {enumToWord(measurement.mode)}
+                {measurement.status !== "SUCCEEDED" ? (
+                  <>
+                    {" "}
+                    <Badge tone="bad" title={measurement.error ?? undefined}>
+                      {enumToWord(measurement.status)}
+                    </Badge>
+                  </>
+                ) : null}
+              </td>
+              <td className="num">{measurement.threads}</td>
+              <td className="num">{formatDuration(measurement.wall?.median)}</td>
+              <td className="num hide-narrow">
+                {measurement.wall
+                  ? `${formatDuration(measurement.wall.min)} – ${formatDuration(measurement.wall.max)}`
+                  : "–"}
+              </td>
+              <td className="num hide-narrow">{formatRatioPercent(measurement.wall?.cv, 1)}</td>
+              <td className="num">
+                <strong>{formatSpeedup(measurement.speedup)}</strong>
+              </td>
+              <td className="num">{formatRatioPercent(measurement.efficiency)}</td>
+              <td className="num hide-narrow">{formatDuration(measurement.cpu?.median)}</td>
+              <td className="num hide-narrow">{formatDuration(measurement.setupMs)}</td>
+              <td>
+                <Badge
+                  tone={checksumTone(measurement.checksumStatus)}
+                  title={measurement.checksum ? `checksum ${measurement.checksum}` : undefined}
+                >
+                  {enumToWord(measurement.checksumStatus)}
+                </Badge>
+              </td>
+              <td>
+                <Link href={`/series/${encodeURIComponent(measurement.seriesKey)}`}>history</Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="chart-caption">
+        {measurements[0]?.sampleCount ?? 0} timed repetition(s) per cell. Speedup: median sequential wall time ÷ median
+        wall time of the cell; efficiency: speedup ÷ threads. CV: standard deviation ÷ mean of the repetitions.
+      </p>
+    </div>
+  );
+}
+
+function LostUpdates({ measurements }: { measurements: readonly Measurement[] }) {
+  const rows = measurements.flatMap((measurement) =>
+    (measurement.sharedMemory ?? []).map((report) => ({ measurement, report })),
+  );
+  if (rows.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="lost-heading">
+      <h2 id="lost-heading">
+        <span>Lost updates</span>
+        <span className="panel-note">last repetition of each cell</span>
+      </h2>
+      <p className="small muted">
+        Every task increments one shared counter: unsynchronised, with Atomics.add, and under a lock. Only real
+        parallelism loses unsynchronised updates; atomic and locked variants must never lose any.
+      </p>
+      <div className="table-wrap">
+        <table className="data" data-testid="lost-updates">
+          <thead>
+            <tr>
+              <th scope="col">Mode</th>
+              <th scope="col" className="num">
+                Threads
+              </th>
+              <th scope="col">Variant</th>
+              <th scope="col" className="num">
+                Expected
+              </th>
+              <th scope="col" className="num">
+                Observed
+              </th>
+              <th scope="col" className="num">
+                Lost
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ measurement, report }) => (
+              <tr key={`${measurement.id}:${report.variant}`}>
+                <td>{enumToWord(measurement.mode)}</td>
+                <td className="num">{measurement.threads}</td>
+                <td>{report.variant}</td>
+                <td className="num">{formatCount(report.expected)}</td>
+                <td className="num">{formatCount(report.observed)}</td>
+                <td className="num">
+                  {report.lostUpdates > 0 ? (
+                    <Badge tone={report.variant === "unsafe" ? "warn" : "bad"}>
+                      {formatCount(report.lostUpdates)} ({formatRatioPercent(report.lostUpdates / report.expected, 1)})
+                    </Badge>
+                  ) : (
+                    "0"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export default async function RunPage({ params }: PageProps) {
+  const { id } = await params;
+  const result = await serverQuery(RunQuery, { id });
+  if (!result.ok) {
+    return (
+      <>
+        <h1>Run {id}</h1>
+        <ErrorCallout error={result.error} />
+      </>
+    );
+  }
+  const run = result.data.run;
+  if (!run) {
+    return (
+      <>
+        <h1>Run not found</h1>
+        <div className="callout warn">
+          <p>
+            No run has the id <code>{id}</code>. It may have been deleted. <Link href="/runs">Browse all runs</Link>.
+          </p>
+        </div>
+      </>
+    );
+  }
+  const cells = cellPoints(run.measurements);
+  const active = isActiveStatus(run.status);
+  const testbed = run.testbed;
+  const isSharedCounter = run.workloadId === "shared-counter";
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <div className="breadcrumbs">
+            <Link href="/runs">Runs</Link> / <span className="mono">{run.id}</span>
+          </div>
+          <h1>
+            {run.workload?.title ?? run.workloadId} <StatusBadge status={run.status} />{" "}
+            <RunLabels labels={run.labels} seeded={run.seeded} />
+          </h1>
+          <p className="subtitle">
+            {formatParams(run.params)} · {enumToWord(run.scaling)} scaling · {run.threads.join(", ")} threads
+            {run.commitSha ? (
+              <>
+                {" "}
+                · commit <span className="mono">{shortSha(run.commitSha)}</span>
+              </>
+            ) : null}
+            {run.branch ? ` on ${run.branch}` : ""}
+          </p>
+        </div>
+        <div className="actions">
+          <Link className="button" href={`/runs?workload=${encodeURIComponent(run.workloadId)}`}>
+            Runs of {run.workloadId}
+          </Link>
+          <Link className="button" href={`/runs?workload=${encodeURIComponent(run.workloadId)}&select=${encodeURIComponent(run.id)}`}>
+            Compare with…
+          </Link>
+        </div>
+      </div>
+
+      {run.seeded ? (
+        <div className="callout info small">
+          <p>This run is part of a seeded demo history: synthetic numbers, not a measurement of this machine.</p>
+        </div>
+      ) : null}
+      {run.error ? (
+        <div className="callout error" role="alert">
+          <strong>The run did not succeed</strong>
+          <p>{run.error}</p>
+        </div>
+      ) : null}
+
+      {active ? (
+        <RunProgressPanel
+          runId={run.id}
+          initialStatus={run.status}
+          initialProgress={run.progress ?? null}
+          queuePosition={run.queuePosition ?? null}
+          webSocketUrl={publicWebSocketUrl()}
+        />
+      ) : null}
+
+      <div className="grid-2" style={{ marginBottom: 16 }}>
+        <section className="panel" aria-labelledby="scaling-heading">
+          <h2 id="scaling-heading">
+            <span>Scaling</span>
+            <span className="panel-note">speedup vs threads, log₂ axis</span>
+          </h2>
+          <div data-testid="scaling-chart">
+            <ScalingChart cells={cells} />
+          </div>
+          <p className="chart-caption">
+            Dashed grey: ideal linear speedup. Amdahl/USL fits are not shown: the API does not provide fitted
+            scaling laws yet.
+          </p>
+        </section>
+        <section className="panel" aria-labelledby="time-heading">
+          <h2 id="time-heading">
+            <span>Time per mode and threads</span>
+            <span className="panel-note">median, whiskers: min–max of repetitions</span>
+          </h2>
+          <TimeChart cells={cells} />
+          <p className="chart-caption">
+            {run.scaling === "WEAK"
+              ? "Weak scaling: N full-size tasks on N threads, so ideal time stays flat as threads grow."
+              : "Strong scaling: one job split into N chunks, so ideal time falls as 1/N."}
+          </p>
+        </section>
+      </div>
+
+      <section className="panel" aria-labelledby="cells-heading">
+        <h2 id="cells-heading">Cells</h2>
+        <ChecksumSummary measurements={run.measurements} />
+        {run.measurements.length > 0 ? (
+          <CellsTable measurements={run.measurements} />
+        ) : (
+          <p className="muted">{active ? "Cells appear here as they finish." : "This run has no measurements."}</p>
+        )}
+      </section>
+
+      {isSharedCounter ? <LostUpdates measurements={run.measurements} /> : null}
+
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="plan-heading">
+          <h2 id="plan-heading">Plan</h2>
+          <dl className="facts">
+            <dt>Workload</dt>
+            <dd>
+              {run.workload?.title ?? run.workloadId} <span className="mono muted">({run.workloadId})</span>
+            </dd>
+            <dt>Parameters</dt>
+            <dd className="mono">{formatParams(run.params) || "defaults"}</dd>
+            <dt>Modes</dt>
+            <dd>{run.modes.map(enumToWord).join(", ")}</dd>
+            <dt>Threads</dt>
+            <dd>{run.threads.join(", ")}</dd>
+            <dt>Repetitions</dt>
+            <dd>
+              {run.repetitions} timed + {run.warmups} warm-up per cell
+            </dd>
+            <dt>Scaling</dt>
+            <dd>{enumToWord(run.scaling)}</dd>
+            <dt>Task timeout</dt>
+            <dd>{formatDuration(run.taskTimeoutMs)}</dd>
+            <dt>Heap limit</dt>
+            <dd>{run.maxHeapMb ? `${formatCount(run.maxHeapMb)} MiB per worker` : "–"}</dd>
+            <dt>Source</dt>
+            <dd>
+              {run.source === "INGESTED" ? "ingested (results posted from elsewhere)" : "threadbench runner"}
+              {run.requestedBy ? ` · requested by ${run.requestedBy}` : ""}
+            </dd>
+            <dt>Created</dt>
+            <dd>{formatDateTime(run.createdAt)}</dd>
+            <dt>Started</dt>
+            <dd>{formatDateTime(run.startedAt)}</dd>
+            <dt>Finished</dt>
+            <dd>
+              {formatDateTime(run.finishedAt)}
+              {run.durationMs !== null && run.durationMs !== undefined ? ` (${formatDuration(run.durationMs)})` : ""}
+            </dd>
+          </dl>
+          {run.workload?.description ? <p className="small muted">{run.workload.description}</p> : null}
+        </section>
+        <section className="panel" aria-labelledby="env-heading">
+          <h2 id="env-heading">Environment</h2>
+          {testbed ? (
+            <dl className="facts">
+              <dt>Host</dt>
+              <dd>{testbed.hostname}</dd>
+              <dt>CPU</dt>
+              <dd>
+                {testbed.cpuModel} · {testbed.logicalCores} logical cores
+              </dd>
+              <dt>Memory</dt>
+              <dd>{formatBytes(testbed.memoryBytes)}</dd>
+              <dt>OS</dt>
+              <dd>
+                {testbed.os} {testbed.osRelease} ({testbed.arch})
+              </dd>
+              <dt>Runtime</dt>
+              <dd>
+                {testbed.runtime} {testbed.runtimeVersion}
+                {testbed.v8Version ? ` · V8 ${testbed.v8Version}` : ""}
+              </dd>
+              <dt>Testbed</dt>
+              <dd className="mono small">{testbed.fingerprint.slice(0, 16)}</dd>
+            </dl>
+          ) : (
+            <p className="muted">
+              {active ? "Captured when the run starts." : "No environment was recorded for this run."}
+            </p>
+          )}
+          {testbed && run.threads.some((threads) => threads > testbed.logicalCores) ? (
+            <NotInApi>
+              Some thread counts exceed the {testbed.logicalCores} logical cores of this machine: beyond that,
+              threads share cores and speedup cannot grow.
+            </NotInApi>
+          ) : null}
+        </section>
+      </div>
+    </>
+  );
+}

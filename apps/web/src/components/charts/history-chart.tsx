@@ -1,0 +1,422 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useMemo, useRef, useState } from "react";
+import type uPlot from "uplot";
+import { type HistoryAxis, historyColumns, sortHistory } from "../../lib/chart-data";
+import { formatDateTime, formatDuration, formatRatioPercent, formatSpeedup, shortSha } from "../../lib/format";
+import { type ChartTheme, themedAxis, UPlotChart, withAlpha } from "./uplot-chart";
+
+export interface HistoryChartPoint {
+  runId: string;
+  commitSha: string | null;
+  branch: string | null;
+  timestamp: string;
+  value: number;
+  low: number | null;
+  high: number | null;
+}
+
+/** A run to mark on the chart (regression, change point) with its tone. */
+export interface HistoryMarker {
+  runId: string;
+  label: string;
+  tone: "bad" | "good" | "warn";
+}
+
+/** The x scale's current limits (uPlot always has an x scale). */
+function xScale(chart: uPlot): { min?: number | undefined; max?: number | undefined } {
+  return chart.scales.x ?? {};
+}
+
+export type MetricKind = "duration" | "speedup" | "efficiency";
+
+export function formatMetric(kind: MetricKind, value: number | null | undefined): string {
+  switch (kind) {
+    case "duration":
+      return formatDuration(value);
+    case "speedup":
+      return formatSpeedup(value);
+    case "efficiency":
+      return formatRatioPercent(value, 1);
+    default: {
+      const exhaustive: never = kind;
+      return String(exhaustive);
+    }
+  }
+}
+
+export interface HistoryChartProps {
+  points: HistoryChartPoint[];
+  metric: MetricKind;
+  metricLabel: string;
+  markers?: HistoryMarker[];
+  height?: number;
+  /** Where a click on a point goes; default: the run page. Null disables navigation. */
+  runHref?: ((runId: string) => string) | null;
+}
+
+/**
+ * A series history: the metric over time (or commit order), one standard deviation
+ * as a band, markers for regressions and change points. Drag to zoom, wheel to zoom
+ * around the cursor, shift+drag or arrow keys to pan, double-click or 0 to reset;
+ * hover shows commit, branch and value; click (or Enter on the keyboard-focused
+ * point) opens the run.
+ */
+export function HistoryChart({
+  points,
+  metric,
+  metricLabel,
+  markers = [],
+  height = 360,
+  runHref = (runId) => `/runs/${encodeURIComponent(runId)}`,
+}: HistoryChartProps) {
+  const router = useRouter();
+  const [axis, setAxis] = useState<HistoryAxis>("date");
+  const chartRef = useRef<uPlot | null>(null);
+  const focusIndex = useRef<number | null>(null);
+  const sorted = useMemo(
+    () => sortHistory(points.map((point) => ({ ...point, recordedAt: point.timestamp }))),
+    [points],
+  );
+  const columns = useMemo(() => historyColumns(sorted, axis), [sorted, axis]);
+  const data = useMemo<uPlot.AlignedData>(
+    () => [columns.x, columns.low, columns.high, columns.value],
+    [columns],
+  );
+  const markerIndexes = useMemo(
+    () =>
+      markers.flatMap((marker) => {
+        const index = sorted.findIndex((point) => point.runId === marker.runId);
+        return index === -1 ? [] : [{ ...marker, index }];
+      }),
+    [markers, sorted],
+  );
+
+  const options = useCallback(
+    ({ width, height: chartHeight, theme }: { width: number; height: number; theme: ChartTheme }): uPlot.Options => {
+      const lineColor = theme.series[0] as string;
+      const drawMarkers = (chart: uPlot) => {
+        const context = chart.ctx;
+        const ratio = devicePixelRatio || 1;
+        context.save();
+        for (const marker of markerIndexes) {
+          const x = columns.x[marker.index];
+          if (x === undefined) continue;
+          const left = chart.valToPos(x, "x", true);
+          if (left < chart.bbox.left || left > chart.bbox.left + chart.bbox.width) continue;
+          context.strokeStyle = theme[marker.tone];
+          context.fillStyle = theme[marker.tone];
+          context.lineWidth = 1.5 * ratio;
+          context.setLineDash([5 * ratio, 4 * ratio]);
+          context.beginPath();
+          context.moveTo(left, chart.bbox.top);
+          context.lineTo(left, chart.bbox.top + chart.bbox.height);
+          context.stroke();
+          context.setLineDash([]);
+          context.font = `${11 * ratio}px system-ui, sans-serif`;
+          context.fillText(marker.label, left + 4 * ratio, chart.bbox.top + 12 * ratio);
+        }
+        context.restore();
+      };
+      const showPoints = sorted.length <= 400;
+      return {
+        width,
+        height: chartHeight,
+        legend: { show: false },
+        scales: {
+          x: { time: axis === "date" },
+          y: {
+            range: (_u, min, max) => {
+              const span = max - min || Math.abs(max) || 1;
+              return [Math.max(0, min - span * 0.1), max + span * 0.1];
+            },
+          },
+        },
+        cursor: {
+          drag: { x: true, y: false, setScale: true },
+          points: { size: 8, fill: lineColor },
+          focus: { prox: 24 },
+        },
+        axes: [
+          themedAxis(
+            theme,
+            axis === "date"
+              ? {}
+              : {
+                  label: "commits, oldest first",
+                  values: (_u, splits) =>
+                    splits.map((split) => {
+                      const point = sorted[Math.round(split)];
+                      return Number.isInteger(split) && point ? shortSha(point.commitSha) : "";
+                    }),
+                },
+          ),
+          themedAxis(theme, {
+            label: metricLabel,
+            size: 72,
+            values: (_u, splits) => splits.map((value) => formatMetric(metric, value)),
+          }),
+        ],
+        series: [
+          {},
+          { label: "low", stroke: "transparent", points: { show: false } },
+          { label: "high", stroke: "transparent", points: { show: false } },
+          {
+            label: metricLabel,
+            stroke: lineColor,
+            width: 1.5,
+            spanGaps: true,
+            points: { show: showPoints, size: 5, fill: lineColor },
+          },
+        ],
+        bands: [{ series: [2, 1], fill: withAlpha(lineColor, 0.16) }],
+        hooks: { draw: [drawMarkers] },
+      };
+    },
+    [axis, columns, markerIndexes, metric, metricLabel, sorted],
+  );
+
+  const onCreate = useCallback(
+    (chart: uPlot) => {
+      chartRef.current = chart;
+      const over = chart.over;
+      const tooltip = document.createElement("div");
+      tooltip.className = "chart-tooltip";
+      tooltip.style.display = "none";
+      tooltip.setAttribute("data-testid", "history-tooltip");
+      over.appendChild(tooltip);
+
+      const render = () => {
+        const index = chart.cursor.idx;
+        const point = index === null || index === undefined ? undefined : sorted[index];
+        if (!point) {
+          tooltip.style.display = "none";
+          return;
+        }
+        const left = chart.valToPos(columns.x[index as number] as number, "x");
+        const top = chart.valToPos(point.value, "y");
+        const interval =
+          point.low !== null && point.high !== null && metric === "duration"
+            ? ` ± ${formatDuration((point.high - point.low) / 2)}`
+            : "";
+        tooltip.innerHTML = "";
+        const lines: [string, string][] = [
+          [formatMetric(metric, point.value) + interval, "value"],
+          [formatDateTime(point.timestamp), ""],
+          [`${point.commitSha ? shortSha(point.commitSha) : "no commit"}${point.branch ? ` · ${point.branch}` : ""}`, "mono"],
+        ];
+        for (const [text, kind] of lines) {
+          const line = document.createElement("div");
+          line.textContent = text;
+          if (kind === "value") line.style.fontWeight = "600";
+          if (kind === "mono") line.className = "mono";
+          tooltip.appendChild(line);
+        }
+        if (runHref) {
+          const hint = document.createElement("div");
+          hint.className = "mono";
+          hint.textContent = "click to open the run";
+          tooltip.appendChild(hint);
+        }
+        tooltip.style.display = "block";
+        const width = tooltip.offsetWidth;
+        const flip = left + width + 16 > over.clientWidth;
+        tooltip.style.left = `${flip ? left - width - 12 : left + 12}px`;
+        tooltip.style.top = `${Math.max(0, top - 40)}px`;
+      };
+      chart.hooks.setCursor = [...(chart.hooks.setCursor ?? []), render];
+
+      let downX = 0;
+      let panning: { startX: number; min: number; max: number } | null = null;
+      const onMouseDown = (event: MouseEvent) => {
+        downX = event.clientX;
+        if (event.shiftKey) {
+          event.stopPropagation();
+          const scale = xScale(chart);
+          panning = { startX: event.clientX, min: scale.min ?? 0, max: scale.max ?? 0 };
+        }
+      };
+      const onMouseMove = (event: MouseEvent) => {
+        if (!panning) return;
+        const perPixel = (panning.max - panning.min) / chart.bbox.width / (devicePixelRatio || 1);
+        const shift = (panning.startX - event.clientX) * perPixel * (devicePixelRatio || 1);
+        chart.setScale("x", { min: panning.min + shift, max: panning.max + shift });
+      };
+      const onMouseUp = () => {
+        panning = null;
+      };
+      const onClick = (event: MouseEvent) => {
+        if (Math.abs(event.clientX - downX) > 4 || !runHref) return;
+        const index = chart.cursor.idx;
+        const point = index === null || index === undefined ? undefined : sorted[index];
+        if (point) router.push(runHref(point.runId));
+      };
+      const onWheel = (event: WheelEvent) => {
+        event.preventDefault();
+        const scale = xScale(chart);
+        if (scale.min === undefined || scale.max === undefined) return;
+        const rect = over.getBoundingClientRect();
+        const at = chart.posToVal(event.clientX - rect.left, "x");
+        const factor = event.deltaY < 0 ? 0.8 : 1.25;
+        zoomAround(chart, at, factor);
+      };
+      over.addEventListener("mousedown", onMouseDown, true);
+      window.addEventListener("mousemove", onMouseMove);
+      window.addEventListener("mouseup", onMouseUp);
+      over.addEventListener("click", onClick);
+      over.addEventListener("wheel", onWheel, { passive: false });
+      return () => {
+        over.removeEventListener("mousedown", onMouseDown, true);
+        window.removeEventListener("mousemove", onMouseMove);
+        window.removeEventListener("mouseup", onMouseUp);
+        over.removeEventListener("click", onClick);
+        over.removeEventListener("wheel", onWheel);
+        chartRef.current = null;
+      };
+    },
+    [columns, metric, router, runHref, sorted],
+  );
+
+  const fullRange = () => {
+    const first = columns.x[0];
+    const last = columns.x[columns.x.length - 1];
+    return first === undefined || last === undefined ? null : { min: first, max: last };
+  };
+
+  function zoomAround(chart: uPlot, center: number, factor: number) {
+    const scale = xScale(chart);
+    const full = fullRange();
+    if (scale.min === undefined || scale.max === undefined || !full) return;
+    let min = center - (center - scale.min) * factor;
+    let max = center + (scale.max - center) * factor;
+    if (max - min >= full.max - full.min) {
+      min = full.min;
+      max = full.max;
+    }
+    chart.setScale("x", { min, max });
+  }
+
+  function moveFocus(chart: uPlot, index: number) {
+    const clamped = Math.max(0, Math.min(sorted.length - 1, index));
+    focusIndex.current = clamped;
+    const x = columns.x[clamped] as number;
+    const point = sorted[clamped];
+    if (!point) return;
+    const scale = xScale(chart);
+    if (scale.min !== undefined && scale.max !== undefined && (x < scale.min || x > scale.max)) {
+      const half = (scale.max - scale.min) / 2;
+      chart.setScale("x", { min: x - half, max: x + half });
+    }
+    chart.setCursor({ left: chart.valToPos(x, "x"), top: chart.valToPos(point.value, "y") });
+  }
+
+  function onKeyDown(event: React.KeyboardEvent) {
+    const chart = chartRef.current;
+    if (!chart || sorted.length === 0) return;
+    const scale = xScale(chart);
+    const current = focusIndex.current ?? sorted.length - 1;
+    const span = (scale.max ?? 0) - (scale.min ?? 0);
+    switch (event.key) {
+      case "ArrowLeft":
+      case "ArrowRight": {
+        event.preventDefault();
+        const direction = event.key === "ArrowLeft" ? -1 : 1;
+        if (event.shiftKey && scale.min !== undefined && scale.max !== undefined) {
+          chart.setScale("x", { min: scale.min + direction * span * 0.2, max: scale.max + direction * span * 0.2 });
+        } else {
+          moveFocus(chart, focusIndex.current === null ? sorted.length - 1 : current + direction);
+        }
+        break;
+      }
+      case "Home":
+        event.preventDefault();
+        moveFocus(chart, 0);
+        break;
+      case "End":
+        event.preventDefault();
+        moveFocus(chart, sorted.length - 1);
+        break;
+      case "+":
+      case "=":
+        event.preventDefault();
+        zoomAround(chart, columns.x[current] ?? (scale.min ?? 0) + span / 2, 0.6);
+        break;
+      case "-":
+        event.preventDefault();
+        zoomAround(chart, columns.x[current] ?? (scale.min ?? 0) + span / 2, 1.6);
+        break;
+      case "0": {
+        event.preventDefault();
+        const full = fullRange();
+        if (full) chart.setScale("x", full);
+        break;
+      }
+      case "Enter": {
+        const point = focusIndex.current === null ? undefined : sorted[focusIndex.current];
+        if (point && runHref) router.push(runHref(point.runId));
+        break;
+      }
+      default:
+    }
+  }
+
+  function zoomButton(factor: number) {
+    const chart = chartRef.current;
+    if (!chart) return;
+    const scale = xScale(chart);
+    if (scale.min === undefined || scale.max === undefined) return;
+    zoomAround(chart, (scale.min + scale.max) / 2, factor);
+  }
+
+  function reset() {
+    const chart = chartRef.current;
+    const full = fullRange();
+    if (chart && full) chart.setScale("x", full);
+  }
+
+  if (sorted.length === 0) return <p className="muted">No points in this range.</p>;
+
+  return (
+    <div>
+      <div className="chart-toolbar">
+        <div className="segmented" role="group" aria-label="X axis">
+          <button type="button" aria-pressed={axis === "date"} onClick={() => setAxis("date")}>
+            By date
+          </button>
+          <button type="button" aria-pressed={axis === "commit"} onClick={() => setAxis("commit")}>
+            By commit order
+          </button>
+        </div>
+        <span className="spacer" />
+        <button type="button" className="small" onClick={() => zoomButton(0.6)} aria-label="Zoom in">
+          ＋
+        </button>
+        <button type="button" className="small" onClick={() => zoomButton(1.6)} aria-label="Zoom out">
+          −
+        </button>
+        <button type="button" className="small" onClick={reset}>
+          Reset zoom
+        </button>
+      </div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the chart is keyboard-operable (arrows, +/-, Enter); see the help text below. */}
+      <div tabIndex={0} onKeyDown={onKeyDown} aria-describedby="history-chart-help" data-testid="history-chart">
+        <UPlotChart
+          options={options}
+          data={data}
+          height={height}
+          label={`${metricLabel} over ${axis === "date" ? "time" : "commits"}, ${sorted.length} points`}
+          onCreate={onCreate}
+          onRendered={(milliseconds) => {
+            (window as unknown as { __threadbenchChartRenderMs?: number }).__threadbenchChartRenderMs = milliseconds;
+          }}
+        />
+      </div>
+      <p className="chart-caption" id="history-chart-help">
+        Drag to zoom, mouse wheel to zoom around the cursor, shift+drag to pan, double-click to reset. Keyboard: focus
+        the chart, ← → to step through points, shift+← → to pan, + − to zoom, 0 to reset, Enter to open the run.
+        Band: ±1 standard deviation of the repetitions.
+      </p>
+    </div>
+  );
+}

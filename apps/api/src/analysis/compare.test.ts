@@ -150,6 +150,15 @@ describe("compareSamples", () => {
     expect(compareSamples(base, head, { minEffect: 0.02, alpha: 1e-30 }).verdict).toBe("noisy");
   });
 
+  it("does not call a shift smaller than the samples' own scatter (noiseMultiple)", () => {
+    // 61 values evenly spread over 80..120 (robust CV about 15%) against the same plus 10%.
+    const base = Array.from({ length: 61 }, (_, index) => 80 + (40 * index) / 60);
+    const head = base.map((value) => value + 10);
+    const plain = compareSamples(base, head, { noiseMultiple: 0 });
+    expect(plain.verdict).toBe("slower");
+    expect(compareSamples(base, head).verdict).toBe("noisy");
+  });
+
   it("rarely alarms on A/A pairs (seeded property)", () => {
     let alarms = 0;
     for (let trial = 0; trial < 200; trial++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectRegressions } from "./regressions.js";
+import { detectRegressions, detectRegressionsAcrossSeries } from "./regressions.js";
 import { generateSyntheticSeries } from "./synthetic-series.js";
 
 const runIdsFor = (count: number): string[] => Array.from({ length: count }, (_, index) => `run-${index}`);
@@ -53,5 +53,23 @@ describe("detectRegressions", () => {
 
   it("rejects run ids that do not line up with the values", () => {
     expect(() => detectRegressions({ values: [1, 2, 3], runIds: ["a"] })).toThrow(/runIds/);
+  });
+});
+
+describe("detectRegressionsAcrossSeries", () => {
+  it("keeps clear changes and drops chance ones across many pure-noise series", () => {
+    const seriesList = Array.from({ length: 40 }, (_, index) => {
+      const steps = index < 3 ? [{ index: 50, relative: 0.1 }] : [];
+      const { values } = generateSyntheticSeries({ length: 100, seed: 500 + index, noiseCv: 0.01, steps });
+      return { values, runIds: runIdsFor(100) };
+    });
+    const results = detectRegressionsAcrossSeries(seriesList);
+    expect(results).toHaveLength(40);
+    expect(results.slice(0, 3).map((changes) => changes.map((change) => change.index))).toEqual([
+      [50],
+      [50],
+      [50],
+    ]);
+    expect(results.slice(3).flat()).toEqual([]);
   });
 });

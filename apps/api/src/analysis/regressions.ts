@@ -1,4 +1,5 @@
 import { type ChangePointOptions, detectChangePoints } from "./change-points.js";
+import { controlFalseDiscovery } from "./false-discovery.js";
 import type { ConfidenceInterval } from "./summary.js";
 
 /** A series' history, oldest first, as the store hands it over. */
@@ -83,4 +84,39 @@ export function detectRegressions(series: SeriesHistory, options: RegressionOpti
     });
   }
   return detected;
+}
+
+/** Options of {@link detectRegressionsAcrossSeries}. */
+export interface ManySeriesOptions extends RegressionOptions {
+  /** Target false discovery rate across all series. Default 0.05. */
+  falseDiscoveryRate?: number;
+}
+
+/**
+ * Checks many series at once (e.g. every cell of a finished run against its history)
+ * and keeps only the changes that survive Benjamini-Hochberg control of the false
+ * discovery rate across all of them. Each series is searched at level q; a series with
+ * no candidate counts as one hypothesis with p = 1, which keeps the procedure
+ * conservative. Returns one list per series, in input order.
+ */
+export function detectRegressionsAcrossSeries(
+  seriesList: readonly SeriesHistory[],
+  options: ManySeriesOptions = {},
+): DetectedChange[][] {
+  const { falseDiscoveryRate = 0.05, ...perSeries } = options;
+  const candidates = seriesList.map((series) =>
+    detectRegressions(series, { alpha: falseDiscoveryRate, ...perSeries }),
+  );
+  const pValues = candidates.flatMap((changes) =>
+    changes.length > 0 ? changes.map((change) => change.pValue) : [1],
+  );
+  const { rejected } = controlFalseDiscovery(pValues, falseDiscoveryRate);
+  let position = 0;
+  return candidates.map((changes) => {
+    if (changes.length === 0) {
+      position++;
+      return [];
+    }
+    return changes.filter(() => rejected[position++] === true);
+  });
 }

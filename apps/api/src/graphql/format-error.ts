@@ -1,4 +1,5 @@
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError } from "./graphql-js.js";
 import type { Logger } from "pino";
 import { ThreadbenchError, UserInputError } from "../errors.js";
 

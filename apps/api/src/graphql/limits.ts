@@ -1,24 +1,26 @@
+import type {
+  DocumentNode,
+  FragmentDefinitionNode,
+  GraphQLCompositeType,
+  GraphQLField,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
+} from "graphql";
 import {
-  type DocumentNode,
-  type FragmentDefinitionNode,
   GraphQLError,
-  type GraphQLSchema,
-  type GraphQLCompositeType,
-  type GraphQLField,
   getArgumentValues,
   getNamedType,
   getNullableType,
   getVariableValues,
   isCompositeType,
+  isInterfaceType,
   isListType,
   isObjectType,
-  isInterfaceType,
   Kind,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-  type ValidationRule,
-} from "graphql";
+} from "./graphql-js.js";
 import type { OperationLimits } from "../server/config.js";
 
 /** Which limit an operation broke; sent as `extensions.limit`. */

@@ -1,5 +1,6 @@
 import { describeParameters, findWorkload, workloads } from "@threadbench/workloads";
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import type { ValueNode } from "graphql";
+import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import { compareSamples } from "../analysis/compare.js";
 import {
   deleteRun,

@@ -3,18 +3,15 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import type { DocumentNode, ExecutionArgs, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import {
-  type DocumentNode,
-  type ExecutionArgs,
   GraphQLError,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
   getOperationAST,
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
   validate,
-} from "graphql";
+} from "../graphql/graphql-js.js";
 import { useServer } from "graphql-ws/use/ws";
 import { type Logger, pino } from "pino";
 import { WebSocketServer } from "ws";

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { ConfigurationError } from "../errors.js";
+import { defaultLimits, loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("needs nothing set: port 4000, SQLite default, no tokens, production", () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 4000,
+      host: "127.0.0.1",
+      databaseUrl: undefined,
+      tokens: [],
+      nodeEnv: "production",
+      corsOrigins: ["http://localhost:3000"],
+      limits: defaultLimits,
+    });
+  });
+
+  it("reads named and unnamed tokens", () => {
+    const config = loadConfig({ THREADBENCH_API_TOKENS: "ci=0123456789abcdef0123, fedcba9876543210fedc" });
+    expect(config.tokens).toEqual([
+      { name: "ci", secret: "0123456789abcdef0123" },
+      { name: "token-2", secret: "fedcba9876543210fedc" },
+    ]);
+  });
+
+  it("reports every bad variable by name with what is allowed", () => {
+    const attempt = () =>
+      loadConfig({ PORT: "http", NODE_ENV: "staging", THREADBENCH_API_TOKENS: "short", DATABASE_URL: "mysql://x", THREADBENCH_MAX_DEPTH: "1" });
+    expect(attempt).toThrow(ConfigurationError);
+    const message = (() => {
+      try {
+        attempt();
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('PORT="http" is not allowed (allowed: an integer from 0 to 65535');
+    expect(message).toContain('NODE_ENV="staging" is not allowed (allowed: development, production, test');
+    expect(message).toContain("THREADBENCH_API_TOKENS entry 1 is not allowed");
+    expect(message).toContain("DATABASE_URL");
+    expect(message).toContain("THREADBENCH_MAX_DEPTH");
+    expect(message).not.toContain("short");
+  });
+});

@@ -1,4 +1,8 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/** Absolute: project roots must not depend on the directory vitest is started from. */
+const at = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * One config, one project per package. Each package's `npm test` runs its own
@@ -10,14 +14,14 @@ export default defineConfig({
       {
         test: {
           name: "workloads",
-          root: "packages/workloads",
+          root: at("./packages/workloads"),
           include: ["src/**/*.test.ts"],
         },
       },
       {
         test: {
           name: "api",
-          root: "apps/api",
+          root: at("./apps/api"),
           include: ["src/**/*.test.ts"],
           // One PostgreSQL server for the run (TEST_DATABASE_URL or an ephemeral cluster).
           globalSetup: ["src/test/postgres-global-setup.ts"],
@@ -28,7 +32,7 @@ export default defineConfig({
       {
         test: {
           name: "web",
-          root: "apps/web",
+          root: at("./apps/web"),
           include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
         },
       },
@@ -36,7 +40,7 @@ export default defineConfig({
         test: {
           // Real browser against the production build and a real API: slow, serial.
           name: "e2e",
-          root: "apps/web",
+          root: at("./apps/web"),
           include: ["e2e/**/*.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 300_000,

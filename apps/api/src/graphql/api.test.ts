@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { createClient, type Client } from "graphql-ws";
 import { pino } from "pino";
@@ -103,9 +104,14 @@ async function runCount(database: Database): Promise<number> {
   return database.prisma.run.count();
 }
 
-function ingestDocument(key: string, seed = 1) {
-  const result = makeRunResult({ seed, plan: { threads: [1, 2], repetitions: 3 } });
-  return { idempotencyKey: key, commitSha: "abcdef1234", branch: "main", labels: ["ci"], ...result, plan: { ...result.plan } };
+const examplePayload = JSON.parse(
+  readFileSync(new URL("../../ingest/example-cpython-3.13-gil.json", import.meta.url), "utf8"),
+) as Record<string, unknown>;
+
+/** The ingest format's own example (what the CLI's `threadbench ingest` takes), with a new key. */
+function ingestDocument(key: string) {
+  const { $schema: _schema, ...payload } = examplePayload;
+  return { ...payload, idempotencyKey: key };
 }
 
 describeEachDatabase("GraphQL API", (databases) => {
@@ -222,12 +228,12 @@ describeEachDatabase("GraphQL API", (databases) => {
     const badIngest = await post(
       server,
       "mutation($input: JSON!) { ingestRun(input: $input) { created } }",
-      { input: { ...ingestDocument("bad"), status: "exploded", cells: [{ mode: "sequential" }] } },
+      { input: { ...ingestDocument("bad"), status: "exploded", measurements: [{ mode: "sequential" }] } },
       { token },
     );
     expect(badIngest.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const ingestPaths = (badIngest.errors?.[0]?.extensions?.issues as Array<{ path: string }>).map((issue) => issue.path);
-    expect(ingestPaths).toEqual(expect.arrayContaining(["input.status", "input.cells.0.threads"]));
+    expect(ingestPaths).toEqual(expect.arrayContaining(["input.status", "input.measurements[0].threads"]));
 
     const badPage = await post(server, "{ runs(first: 201) { totalCount } }");
     expect(badPage.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
@@ -314,6 +320,18 @@ describeEachDatabase("GraphQL API", (databases) => {
       for (let index = 0; index < 50; index++) {
         await storeRunResult(database, makeRunResult({ seed: index, startedAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString() }));
       }
+      const oldestFirst = await post<{ runs: { nodes: Array<{ createdAt: string }>; pageInfo: { endCursor: string } } }>(
+        reader,
+        "query($after: String) { runs(first: 30, orderBy: CREATED_AT_ASC, after: $after) { nodes { createdAt } pageInfo { endCursor } } }",
+      );
+      const next = await post<{ runs: { nodes: Array<{ createdAt: string }> } }>(
+        reader,
+        "query($after: String) { runs(first: 30, orderBy: CREATED_AT_ASC, after: $after) { nodes { createdAt } } }",
+        { after: oldestFirst.data?.runs.pageInfo.endCursor },
+      );
+      const dates = [...(oldestFirst.data?.runs.nodes ?? []), ...(next.data?.runs.nodes ?? [])].map((node) => node.createdAt);
+      expect(dates).toHaveLength(50);
+      expect([...dates].sort()).toEqual(dates);
       const forFive = await countFor(5);
       const forFifty = await countFor(50);
       expect(forFifty).toBe(forFive);

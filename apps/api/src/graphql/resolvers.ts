@@ -11,6 +11,7 @@ import {
   type StoredRun,
   updateRunLabels,
 } from "../db/run-repository.js";
+import { ingestRun } from "../db/ingest.js";
 import { finishedRunStatuses, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UnauthenticatedError, UserInputError } from "../errors.js";
 import type {
@@ -36,7 +37,6 @@ import {
   toRunFilter,
   validate,
 } from "./inputs.js";
-import { ingestRunDocument } from "./ingest.js";
 import { largestTriangleThreeBuckets } from "./lttb.js";
 import type {
   CellComparisonModel,
@@ -272,11 +272,11 @@ export const resolvers: Resolvers = {
     workload: (_parent, { id }) => findWorkload(id) ?? null,
     executionModes: () => executionModeDescriptions,
     planLimits: () => ({ ...planLimits }),
-    runs: async (_parent, { filter, first, after }, context) => {
+    runs: async (_parent, { filter, orderBy, first, after }, context) => {
       const pageSize = checkInteger(first ?? 20, "first", 1, pageLimits.maxRunsPage);
       const runFilter = toRunFilter(filter);
-      // RunOrder has one value today; the connection already serves both directions.
-      const page = await listRunPage(context.database, { filter: runFilter, direction: "desc", first: pageSize, after: after ?? null });
+      const direction = orderBy === "CREATED_AT_ASC" ? "asc" : "desc";
+      const page = await listRunPage(context.database, { filter: runFilter, direction, first: pageSize, after: after ?? null });
       return {
         edges: page.runs.map((run) => ({ cursor: encodeRunCursor(run), node: run })),
         hasNextPage: page.hasNextPage,
@@ -430,8 +430,16 @@ export const resolvers: Resolvers = {
       return context.queue.cancel(id, requestedBy);
     },
     ingestRun: async (_parent, { input }, context) => {
-      const requestedBy = requireToken(context);
-      const { run, created } = await ingestRunDocument(context.database, input, requestedBy);
+      requireToken(context);
+      const { run, created } = await ingestRun(context.database, input).catch((error: unknown) => {
+        // The payload is the `input` argument: name paths from there.
+        if (error instanceof UserInputError) {
+          throw new UserInputError(
+            error.issues.map((issue) => ({ ...issue, path: issue.path === "(root)" ? "input" : `input.${issue.path}` })),
+          );
+        }
+        throw error;
+      });
       if (created) {
         context.events.publishEvent({
           kind: run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "cancelled",

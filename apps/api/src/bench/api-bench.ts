@@ -51,7 +51,11 @@ async function inProcess(work: () => Promise<unknown>, seconds: number) {
     latencies.push(performance.now() - started);
   }
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  return {
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+  };
 }
 
 async function overHttp(url: string, query: string, variables: Record<string, unknown>, seconds: number) {
@@ -61,7 +65,8 @@ async function overHttp(url: string, query: string, variables: Record<string, un
   const checked = (await check.json()) as { errors?: unknown };
   if (checked.errors) throw new Error(`the benchmark query fails: ${JSON.stringify(checked.errors)}`);
   const result = await autocannon({ url, method: "POST", headers, body, connections: 1, duration: seconds });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${result.non2xx} non-2xx responses, ${result.errors} errors`);
   return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -78,7 +83,9 @@ async function main(): Promise<void> {
   if (fresh) {
     process.stdout.write(`seeding ${runs} runs into ${file} (once; reused by later runs)...\n`);
     const report = await seedDatabase(database, { runs, seed: 1, until: new Date("2026-01-01T00:00:00Z") });
-    process.stdout.write(`  ${report.runs} runs, ${report.measurements} measurements, ${report.samples} samples in ${report.seconds.toFixed(1)} s\n`);
+    process.stdout.write(
+      `  ${report.runs} runs, ${report.measurements} measurements, ${report.samples} samples in ${report.seconds.toFixed(1)} s\n`,
+    );
   }
 
   // The series with the most points, and the date from which its last 1,000 start.
@@ -115,21 +122,37 @@ async function main(): Promise<void> {
     const runsInProcess = await inProcess(async () => {
       const page = await listRuns(database, {}, { limit: 50 });
       await countRuns(database);
-      await database.prisma.measurement.findMany({ where: { runId: { in: page.runs.map((run) => run.id) } } });
+      await database.prisma.measurement.findMany({
+        where: { runId: { in: page.runs.map((run) => run.id) } },
+      });
     }, durationSeconds);
     const runsHttp = await overHttp(server.url, runsPage, {}, durationSeconds);
-    const seriesInProcess = await inProcess(() => seriesPoints(database, largest.seriesKey, { last: 1000 }), durationSeconds);
-    const seriesHttp = await overHttp(server.url, series, { key: largest.seriesKey, from: from.toISOString() }, durationSeconds);
+    const seriesInProcess = await inProcess(
+      () => seriesPoints(database, largest.seriesKey, { last: 1000 }),
+      durationSeconds,
+    );
+    const seriesHttp = await overHttp(
+      server.url,
+      series,
+      { key: largest.seriesKey, from: from.toISOString() },
+      durationSeconds,
+    );
 
-    process.stdout.write(`\nGraphQL over HTTP vs in-process repository (SQLite, ${runs} runs, 1 connection, ${durationSeconds} s each)\n`);
+    process.stdout.write(
+      `\nGraphQL over HTTP vs in-process repository (SQLite, ${runs} runs, 1 connection, ${durationSeconds} s each)\n`,
+    );
     process.stdout.write("runs page (50 runs with measurements and testbeds, totalCount)\n");
     process.stdout.write(`${row("in-process", runsInProcess)}\n${row("GraphQL over HTTP", runsHttp)}\n`);
     const runsRatio = runsHttp.p50 / runsInProcess.p50;
-    process.stdout.write(`  ratio at p50: ${runsRatio.toFixed(2)}x (target <= 3x: ${runsRatio <= 3 ? "ok" : "MISSED"})\n`);
+    process.stdout.write(
+      `  ratio at p50: ${runsRatio.toFixed(2)}x (target <= 3x: ${runsRatio <= 3 ? "ok" : "MISSED"})\n`,
+    );
     process.stdout.write(`series (${lastPoints.length} points)\n`);
     process.stdout.write(`${row("in-process", seriesInProcess)}\n${row("GraphQL over HTTP", seriesHttp)}\n`);
     const seriesRatio = seriesHttp.p50 / seriesInProcess.p50;
-    process.stdout.write(`  ratio at p50: ${seriesRatio.toFixed(2)}x (target <= 3x: ${seriesRatio <= 3 ? "ok" : "MISSED"})\n`);
+    process.stdout.write(
+      `  ratio at p50: ${seriesRatio.toFixed(2)}x (target <= 3x: ${seriesRatio <= 3 ? "ok" : "MISSED"})\n`,
+    );
   } finally {
     await server.close();
     await database.close();

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { createClient, type Client } from "graphql-ws";
+import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Database } from "../db/client.js";
 import { createQueuedRun, markRunRunning, storeRunResult } from "../db/run-repository.js";
 import { parseRunPlan } from "../runner/index.js";
-import { type ServerConfig, defaultLimits } from "../server/config.js";
+import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
@@ -27,7 +27,14 @@ function testConfig(databaseUrl: string, overrides: Partial<ServerConfig> = {}):
     nodeEnv: "test",
     logLevel: "silent",
     corsOrigins: ["http://localhost:3000"],
-    limits: { ...defaultLimits, maxDepth: 5, maxAliases: 5, maxTokens: 400, maxCost: 5_000, maxBodyBytes: 20_000 },
+    limits: {
+      ...defaultLimits,
+      maxDepth: 5,
+      maxAliases: 5,
+      maxTokens: 400,
+      maxCost: 5_000,
+      maxBodyBytes: 20_000,
+    },
     progressIntervalMs: 0,
     executeRuns: true,
     ...overrides,
@@ -93,7 +100,11 @@ function subscribe<T>(client: Client, query: string, variables: Record<string, u
 
 async function waitForStatus(server: ThreadbenchServer, runId: string, statuses: string[]): Promise<string> {
   for (;;) {
-    const result = await post<{ run: { status: string } }>(server, "query($id: ID!) { run(id: $id) { status } }", { id: runId });
+    const result = await post<{ run: { status: string } }>(
+      server,
+      "query($id: ID!) { run(id: $id) { status } }",
+      { id: runId },
+    );
     const status = result.data?.run.status ?? "";
     if (statuses.includes(status)) return status;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -122,7 +133,12 @@ describeEachDatabase("GraphQL API", (databases) => {
   beforeAll(async () => {
     url = await databases.newUrl();
     server = await createServer(testConfig(url), { logger: pino({ level: "silent" }) });
-    client = createClient({ url: server.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+    client = createClient({
+      url: server.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+    });
   });
   afterAll(async () => {
     await client?.dispose();
@@ -130,10 +146,16 @@ describeEachDatabase("GraphQL API", (databases) => {
   });
 
   it("runs a run started through the API, streams its progress over the WebSocket to the end, and stores it", async () => {
-    const events = subscribe<{ runEvents: { kind: string; runId: string } }>(client, "subscription { runEvents { kind runId status } }");
+    const events = subscribe<{ runEvents: { kind: string; runId: string } }>(
+      client,
+      "subscription { runEvents { kind runId status } }",
+    );
     // The subscription is registered once the server acknowledged it; a query over the same socket orders after it.
     await new Promise<void>((resolve, reject) =>
-      client.subscribe({ query: "{ planLimits { maxThreads } }" }, { next: () => {}, error: reject, complete: resolve }),
+      client.subscribe(
+        { query: "{ planLimits { maxThreads } }" },
+        { next: () => {}, error: reject, complete: resolve },
+      ),
     );
     const started = await post<{ startRun: { id: string; status: string; labels: string[] } }>(
       server,
@@ -145,7 +167,9 @@ describeEachDatabase("GraphQL API", (databases) => {
     const runId = started.data?.startRun.id as string;
     expect(started.data?.startRun.labels).toEqual(["api-test"]);
 
-    const progress = subscribe<{ runProgress: { status: string; fraction: number; cellsDone: number; cellsTotal: number } }>(
+    const progress = subscribe<{
+      runProgress: { status: string; fraction: number; cellsDone: number; cellsTotal: number };
+    }>(
       client,
       "subscription($id: ID!) { runProgress(id: $id) { runId status cellsDone cellsTotal stepsDone stepsTotal fraction elapsedMs etaMs currentCell { mode threads } } }",
       { id: runId },
@@ -157,7 +181,9 @@ describeEachDatabase("GraphQL API", (databases) => {
     const fractions = progress.messages.map((message) => message.runProgress.fraction);
     expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
 
-    const stored = await post<{ run: { status: string; measurements: Array<{ mode: string; threads: number; samples: unknown[] }> } }>(
+    const stored = await post<{
+      run: { status: string; measurements: Array<{ mode: string; threads: number; samples: unknown[] }> };
+    }>(
       server,
       "query($id: ID!) { run(id: $id) { status source requestedBy testbed { hostname } measurements { mode threads status samples { wallMs } } } }",
       { id: runId },
@@ -169,26 +195,36 @@ describeEachDatabase("GraphQL API", (databases) => {
       "worker-threads/1",
       "worker-threads/2",
     ]);
-    await waitUntil(() => events.messages.some((event) => event.runEvents.runId === runId && event.runEvents.kind === "FINISHED"));
-    expect(events.messages.filter((event) => event.runEvents.runId === runId).map((event) => event.runEvents.kind)).toEqual([
-      "QUEUED",
-      "STARTED",
-      "FINISHED",
-    ]);
+    await waitUntil(() =>
+      events.messages.some((event) => event.runEvents.runId === runId && event.runEvents.kind === "FINISHED"),
+    );
+    expect(
+      events.messages.filter((event) => event.runEvents.runId === runId).map((event) => event.runEvents.kind),
+    ).toEqual(["QUEUED", "STARTED", "FINISHED"]);
   });
 
   it("stores one run when the same ingest document is posted concurrently", async () => {
     const document = ingestDocument(`ingest-${databases.provider}-1`);
-    const mutation = "mutation($input: JSON!) { ingestRun(input: $input) { created run { id source status measurements { id } } } }";
+    const mutation =
+      "mutation($input: JSON!) { ingestRun(input: $input) { created run { id source status measurements { id } } } }";
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => post<{ ingestRun: { created: boolean; run: { id: string; source: string } } }>(server, mutation, { input: document }, { token })),
+      Array.from({ length: 6 }, () =>
+        post<{ ingestRun: { created: boolean; run: { id: string; source: string } } }>(
+          server,
+          mutation,
+          { input: document },
+          { token },
+        ),
+      ),
     );
     for (const result of results) expect(result.errors).toBeUndefined();
     const ids = new Set(results.map((result) => result.data?.ingestRun.run.id));
     expect(ids.size).toBe(1);
     expect(results.filter((result) => result.data?.ingestRun.created)).toHaveLength(1);
     expect(results[0]?.data?.ingestRun.run.source).toBe("INGESTED");
-    expect(await server.database.prisma.run.count({ where: { idempotencyKey: document.idempotencyKey } })).toBe(1);
+    expect(
+      await server.database.prisma.run.count({ where: { idempotencyKey: document.idempotencyKey } }),
+    ).toBe(1);
   });
 
   it("changes nothing for mutations without a valid token", async () => {
@@ -196,9 +232,15 @@ describeEachDatabase("GraphQL API", (databases) => {
     const [run] = await server.database.prisma.run.findMany({ take: 1 });
     const attempts = [
       { query: startRun, variables: { plan: tinyPlan } },
-      { query: "mutation($input: JSON!) { ingestRun(input: $input) { created } }", variables: { input: ingestDocument("no-token") } },
+      {
+        query: "mutation($input: JSON!) { ingestRun(input: $input) { created } }",
+        variables: { input: ingestDocument("no-token") },
+      },
       { query: "mutation($id: ID!) { deleteRun(id: $id) }", variables: { id: run?.id } },
-      { query: "mutation($id: ID!) { updateRunLabels(id: $id, labels: [\"x\"]) { id } }", variables: { id: run?.id } },
+      {
+        query: 'mutation($id: ID!) { updateRunLabels(id: $id, labels: ["x"]) { id } }',
+        variables: { id: run?.id },
+      },
     ];
     for (const attempt of attempts) {
       for (const presented of [null, "wrong-token-0123456789"]) {
@@ -214,10 +256,17 @@ describeEachDatabase("GraphQL API", (databases) => {
 
   it("rejects invalid input with BAD_USER_INPUT, the field path and the allowed values, and changes nothing", async () => {
     const before = await runCount(server.database);
-    const badPlan = await post(server, startRun, { plan: { ...tinyPlan, workload: "no-such-workload", threads: [0] } }, { token });
+    const badPlan = await post(
+      server,
+      startRun,
+      { plan: { ...tinyPlan, workload: "no-such-workload", threads: [0] } },
+      { token },
+    );
     expect(badPlan.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const planIssues = badPlan.errors?.[0]?.extensions?.issues as Array<{ path: string; message: string }>;
-    expect(planIssues.map((issue) => issue.path)).toEqual(expect.arrayContaining(["plan.workload", "plan.threads.0"]));
+    expect(planIssues.map((issue) => issue.path)).toEqual(
+      expect.arrayContaining(["plan.workload", "plan.threads.0"]),
+    );
     expect(planIssues.find((issue) => issue.path === "plan.workload")?.message).toContain("sum-squares");
 
     const badParams = await post(server, startRun, { plan: { ...tinyPlan, params: { n: -5 } } }, { token });
@@ -232,7 +281,8 @@ describeEachDatabase("GraphQL API", (databases) => {
       { token },
     );
     expect(badIngest.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    const ingestPaths = (badIngest.errors?.[0]?.extensions?.issues as Array<{ path: string }>).map((issue) => issue.path);
+    const ingestIssues = (badIngest.errors?.[0]?.extensions?.issues ?? []) as Array<{ path: string }>;
+    const ingestPaths = ingestIssues.map((issue) => issue.path);
     expect(ingestPaths).toEqual(expect.arrayContaining(["input.status", "input.measurements[0].threads"]));
 
     const badPage = await post(server, "{ runs(first: 201) { totalCount } }");
@@ -246,13 +296,22 @@ describeEachDatabase("GraphQL API", (databases) => {
 
     const aliases = Array.from({ length: 6 }, (_, index) => `a${index}: planLimits { maxThreads }`).join(" ");
     const aliased = await post(server, `{ ${aliases} }`);
-    expect(aliased.errors?.[0]?.extensions).toMatchObject({ code: "GRAPHQL_VALIDATION_FAILED", limit: "aliases" });
+    expect(aliased.errors?.[0]?.extensions).toMatchObject({
+      code: "GRAPHQL_VALIDATION_FAILED",
+      limit: "aliases",
+    });
 
     const manyTokens = await post(server, `{ ${"planLimits { maxThreads } ".repeat(100)} }`);
     expect(manyTokens.errors?.[0]?.extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
 
-    const costly = await post(server, "{ runs(first: 200) { nodes { measurements { samples { wallMs cpuMs } } } } }");
-    expect(costly.errors?.[0]?.extensions).toMatchObject({ code: "GRAPHQL_VALIDATION_FAILED", limit: "cost" });
+    const costly = await post(
+      server,
+      "{ runs(first: 200) { nodes { measurements { samples { wallMs cpuMs } } } } }",
+    );
+    expect(costly.errors?.[0]?.extensions).toMatchObject({
+      code: "GRAPHQL_VALIDATION_FAILED",
+      limit: "cost",
+    });
 
     const big = await fetch(server.url, {
       method: "POST",
@@ -264,11 +323,16 @@ describeEachDatabase("GraphQL API", (databases) => {
     const batched = await fetch(server.url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify([{ query: "{ planLimits { maxThreads } }" }, { query: "{ planLimits { maxThreads } }" }]),
+      body: JSON.stringify([
+        { query: "{ planLimits { maxThreads } }" },
+        { query: "{ planLimits { maxThreads } }" },
+      ]),
     });
     expect(batched.status).toBe(400);
 
-    const simpleGet = await fetch(`${server.url}?query=${encodeURIComponent("{ planLimits { maxThreads } }")}`);
+    const simpleGet = await fetch(
+      `${server.url}?query=${encodeURIComponent("{ planLimits { maxThreads } }")}`,
+    );
     expect(simpleGet.status).toBe(400);
 
     const introspection = await post(server, "{ __schema { types { name } } }");
@@ -280,7 +344,10 @@ describeEachDatabase("GraphQL API", (databases) => {
     await deep.done;
     expect(JSON.stringify(deep.errors)).toContain("depth");
 
-    const costly = subscribe(client, "{ runs(first: 200) { nodes { measurements { samples { wallMs cpuMs } } } } }");
+    const costly = subscribe(
+      client,
+      "{ runs(first: 200) { nodes { measurements { samples { wallMs cpuMs } } } } }",
+    );
     await costly.done;
     expect(JSON.stringify(costly.errors)).toContain("cost");
 
@@ -302,11 +369,18 @@ describeEachDatabase("GraphQL API", (databases) => {
         },
       },
     });
-    const countingDatabase = { ...database, prisma: counted as unknown as Database["prisma"], close: async () => {} };
-    const reader = await createServer(testConfig("file:unused.db", { executeRuns: false, limits: defaultLimits }), {
-      logger: pino({ level: "silent" }),
-      database: countingDatabase,
-    });
+    const countingDatabase = {
+      ...database,
+      prisma: counted as unknown as Database["prisma"],
+      close: async () => {},
+    };
+    const reader = await createServer(
+      testConfig("file:unused.db", { executeRuns: false, limits: defaultLimits }),
+      {
+        logger: pino({ level: "silent" }),
+        database: countingDatabase,
+      },
+    );
     try {
       const page = `query($first: Int) { runs(first: $first) { totalCount nodes { id labels testbed { hostname cpuModel }
         measurements { mode threads wall { median } speedup samples { wallMs } } } } }`;
@@ -318,9 +392,14 @@ describeEachDatabase("GraphQL API", (databases) => {
         return operations;
       };
       for (let index = 0; index < 50; index++) {
-        await storeRunResult(database, makeRunResult({ seed: index, startedAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString() }));
+        await storeRunResult(
+          database,
+          makeRunResult({ seed: index, startedAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString() }),
+        );
       }
-      const oldestFirst = await post<{ runs: { nodes: Array<{ createdAt: string }>; pageInfo: { endCursor: string } } }>(
+      const oldestFirst = await post<{
+        runs: { nodes: Array<{ createdAt: string }>; pageInfo: { endCursor: string } };
+      }>(
         reader,
         "query($after: String) { runs(first: 30, orderBy: CREATED_AT_ASC, after: $after) { nodes { createdAt } pageInfo { endCursor } } }",
       );
@@ -329,7 +408,9 @@ describeEachDatabase("GraphQL API", (databases) => {
         "query($after: String) { runs(first: 30, orderBy: CREATED_AT_ASC, after: $after) { nodes { createdAt } } }",
         { after: oldestFirst.data?.runs.pageInfo.endCursor },
       );
-      const dates = [...(oldestFirst.data?.runs.nodes ?? []), ...(next.data?.runs.nodes ?? [])].map((node) => node.createdAt);
+      const dates = [...(oldestFirst.data?.runs.nodes ?? []), ...(next.data?.runs.nodes ?? [])].map(
+        (node) => node.createdAt,
+      );
       expect(dates).toHaveLength(50);
       expect([...dates].sort()).toEqual(dates);
       const forFive = await countFor(5);
@@ -356,7 +437,10 @@ describeEachDatabase("GraphQL API restart recovery", (databases) => {
     try {
       expect(await waitForStatus(server, abandoned.run.id, ["INTERRUPTED"])).toBe("INTERRUPTED");
       expect(await waitForStatus(server, waiting.run.id, ["SUCCEEDED", "FAILED"])).toBe("SUCCEEDED");
-      const queue = await post<{ queue: { running: unknown; queued: unknown[] } }>(server, "{ queue { running { id } queued { id } } }");
+      const queue = await post<{ queue: { running: unknown; queued: unknown[] } }>(
+        server,
+        "{ queue { running { id } queued { id } } }",
+      );
       expect(queue.data?.queue.queued).toEqual([]);
     } finally {
       await server.close();
@@ -365,10 +449,22 @@ describeEachDatabase("GraphQL API restart recovery", (databases) => {
 
   it("cancels a queued run (it leaves the queue) and rejects cancelling a finished one", async () => {
     const url = await databases.newUrl();
-    const server = await createServer(testConfig(url, { executeRuns: false }), { logger: pino({ level: "silent" }) });
+    const server = await createServer(testConfig(url, { executeRuns: false }), {
+      logger: pino({ level: "silent" }),
+    });
     try {
-      const first = await post<{ startRun: { id: string; queuePosition: number } }>(server, startRun, { plan: tinyPlan }, { token });
-      const second = await post<{ startRun: { id: string; queuePosition: number } }>(server, startRun, { plan: tinyPlan }, { token });
+      const first = await post<{ startRun: { id: string; queuePosition: number } }>(
+        server,
+        startRun,
+        { plan: tinyPlan },
+        { token },
+      );
+      const second = await post<{ startRun: { id: string; queuePosition: number } }>(
+        server,
+        startRun,
+        { plan: tinyPlan },
+        { token },
+      );
       expect(first.data?.startRun.queuePosition).toBe(1);
       expect(second.data?.startRun.queuePosition).toBe(2);
       const firstId = first.data?.startRun.id as string;
@@ -379,11 +475,19 @@ describeEachDatabase("GraphQL API restart recovery", (databases) => {
         { token },
       );
       expect(cancelled.data?.cancelRun).toEqual({ status: "CANCELLED", queuePosition: null });
-      const queue = await post<{ queue: { queued: Array<{ id: string; queuePosition: number }> } }>(server, "{ queue { queued { id queuePosition } } }");
+      const queue = await post<{ queue: { queued: Array<{ id: string; queuePosition: number }> } }>(
+        server,
+        "{ queue { queued { id queuePosition } } }",
+      );
       expect(queue.data?.queue.queued).toEqual([{ id: second.data?.startRun.id, queuePosition: 1 }]);
-      const again = await post(server, "mutation($id: ID!) { cancelRun(id: $id) { status } }", { id: firstId }, { token });
+      const again = await post(
+        server,
+        "mutation($id: ID!) { cancelRun(id: $id) { status } }",
+        { id: firstId },
+        { token },
+      );
       expect(again.errors?.[0]?.extensions?.code).toBe("CONFLICT");
-      const missing = await post(server, "mutation { cancelRun(id: \"nope\") { status } }", {}, { token });
+      const missing = await post(server, 'mutation { cancelRun(id: "nope") { status } }', {}, { token });
       expect(missing.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
     } finally {
       await server.close();
@@ -394,4 +498,3 @@ describeEachDatabase("GraphQL API restart recovery", (databases) => {
 async function waitUntil(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
-

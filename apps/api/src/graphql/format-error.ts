@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from "graphql";
-import { GraphQLError } from "./graphql-js.js";
 import type { Logger } from "pino";
 import { ThreadbenchError, UserInputError } from "../errors.js";
+import { GraphQLError } from "./graphql-js.js";
 
 /**
  * Codes that GraphQL itself or Apollo Server produce for requests that are wrong (not
@@ -67,7 +67,10 @@ export function createErrorFormatter(options: FormatErrorOptions) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...base, extensions };
     }
-    options.logger.error({ err: original, path: formatted.path }, "unexpected error while handling a GraphQL request");
+    options.logger.error(
+      { err: original, path: formatted.path },
+      "unexpected error while handling a GraphQL request",
+    );
     return {
       ...base,
       message: maskedMessage,

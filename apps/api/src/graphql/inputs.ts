@@ -9,7 +9,12 @@ import type { RunFilter as RunFilterInput } from "../generated/graphql.js";
  * problem becomes a BAD_USER_INPUT issue with the argument's path and what is allowed.
  */
 
-export const pageLimits = { maxRunsPage: 200, maxSeriesList: 500, maxSeriesPoints: 5_000, minSeriesPoints: 3 } as const;
+export const pageLimits = {
+  maxRunsPage: 200,
+  maxSeriesList: 500,
+  maxSeriesPoints: 5_000,
+  minSeriesPoints: 3,
+} as const;
 
 const labelSchema = z
   .string()
@@ -22,7 +27,11 @@ export const commitShaSchema = z
   .string()
   .regex(/^[0-9a-fA-F]{4,64}$/, "allowed: a hexadecimal commit SHA of 4 to 64 characters")
   .transform((sha) => sha.toLowerCase());
-export const branchSchema = z.string().trim().min(1, "allowed: 1 to 200 characters").max(200, "allowed: 1 to 200 characters");
+export const branchSchema = z
+  .string()
+  .trim()
+  .min(1, "allowed: 1 to 200 characters")
+  .max(200, "allowed: 1 to 200 characters");
 
 /** Parses `value` with `schema`; issues get `path` as prefix. */
 export function validate<T extends z.ZodType>(schema: T, value: unknown, path: string): z.output<T> {
@@ -33,7 +42,9 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown, path: s
 
 export function checkInteger(value: number, path: string, minimum: number, maximum: number): number {
   if (!Number.isInteger(value) || value < minimum || value > maximum) {
-    throw new UserInputError([{ path, message: `${value} is out of range (allowed: an integer from ${minimum} to ${maximum})` }]);
+    throw new UserInputError([
+      { path, message: `${value} is out of range (allowed: an integer from ${minimum} to ${maximum})` },
+    ]);
   }
   return value;
 }
@@ -41,7 +52,9 @@ export function checkInteger(value: number, path: string, minimum: number, maxim
 export function parseDate(value: unknown, path: string): Date {
   const date = value instanceof Date ? value : new Date(String(value));
   if (Number.isNaN(date.getTime())) {
-    throw new UserInputError([{ path, message: `"${String(value)}" is not a date (allowed: ISO 8601, e.g. 2026-01-31T12:00:00Z)` }]);
+    throw new UserInputError([
+      { path, message: `"${String(value)}" is not a date (allowed: ISO 8601, e.g. 2026-01-31T12:00:00Z)` },
+    ]);
   }
   return date;
 }
@@ -56,7 +69,8 @@ export function toRunFilter(input: RunFilterInput | null | undefined): RunFilter
   if (input.mode != null) filter.mode = input.mode;
   if (input.threads != null) filter.threads = checkInteger(input.threads, "filter.threads", 1, 100_000);
   if (input.branch != null) filter.branch = input.branch;
-  if (input.commitSha != null) filter.commitSha = validate(commitShaSchema, input.commitSha, "filter.commitSha");
+  if (input.commitSha != null)
+    filter.commitSha = validate(commitShaSchema, input.commitSha, "filter.commitSha");
   if (input.testbedId != null) filter.testbedId = input.testbedId;
   if (input.label != null) filter.label = input.label;
   if (input.source != null) filter.source = input.source.toLowerCase() as RunSource;

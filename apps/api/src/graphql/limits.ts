@@ -9,6 +9,7 @@ import type {
   ValidationContext,
   ValidationRule,
 } from "graphql";
+import type { OperationLimits } from "../server/config.js";
 import {
   GraphQLError,
   getArgumentValues,
@@ -21,7 +22,6 @@ import {
   isObjectType,
   Kind,
 } from "./graphql-js.js";
-import type { OperationLimits } from "../server/config.js";
 
 /** Which limit an operation broke; sent as `extensions.limit`. */
 export type LimitKind = "depth" | "aliases" | "tokens" | "cost" | "body";
@@ -80,7 +80,12 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
         const depth = depthOf(operation.selectionSet, fragments, new Set());
         if (depth > maxDepth) {
           context.reportError(
-            limitError("depth", `the operation is ${depth} fields deep; allowed: at most ${maxDepth}`, maxDepth, depth),
+            limitError(
+              "depth",
+              `the operation is ${depth} fields deep; allowed: at most ${maxDepth}`,
+              maxDepth,
+              depth,
+            ),
           );
         }
       },
@@ -159,11 +164,17 @@ export function operationCost(
         : schema.getSubscriptionType();
   if (!root) return 0;
 
-  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, visiting: Set<string>): number => {
+  const costOf = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    visiting: Set<string>,
+  ): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        const condition = selection.typeCondition
+          ? schema.getType(selection.typeCondition.name.value)
+          : parent;
         total += costOf(selection.selectionSet, isCompositeType(condition) ? condition : parent, visiting);
         continue;
       }
@@ -180,7 +191,9 @@ export function operationCost(
       total += 1;
       if (!selection.selectionSet) continue;
       const field: GraphQLField<unknown, unknown> | undefined =
-        isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
+        isObjectType(parent) || isInterfaceType(parent)
+          ? parent.getFields()[selection.name.value]
+          : undefined;
       if (!field) continue;
       const named = getNamedType(field.type);
       if (!isCompositeType(named)) continue;
@@ -191,10 +204,15 @@ export function operationCost(
       } catch {
         // Invalid arguments are reported by execution with their own error.
       }
-      const sized = sizeArguments.map((name) => argumentValues[name]).find((value) => typeof value === "number");
+      const sized = sizeArguments
+        .map((name) => argumentValues[name])
+        .find((value) => typeof value === "number");
       if (typeof sized === "number") {
         multiplier = Math.max(1, Math.min(sized, largestCountedSize));
-      } else if (isListType(getNullableType(field.type)) && !countedAbove.has(`${parent.name}.${field.name}`)) {
+      } else if (
+        isListType(getNullableType(field.type)) &&
+        !countedAbove.has(`${parent.name}.${field.name}`)
+      ) {
         multiplier = assumedListSize;
       }
       total += multiplier * costOf(selection.selectionSet, named, visiting);

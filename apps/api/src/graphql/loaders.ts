@@ -71,7 +71,10 @@ export function createLoaders(database: Database, queue: RunQueue) {
     /** A run's measurements in execution order (mode, then threads). */
     measurementsByRun: new BatchLoader<string, MeasurementModel[]>(async (runIds) => {
       const rows = await database.prisma.measurement.findMany({ where: { runId: { in: [...runIds] } } });
-      rows.sort((a, b) => modeRank(a.mode) - modeRank(b.mode) || a.mode.localeCompare(b.mode) || a.threads - b.threads);
+      rows.sort(
+        (a, b) =>
+          modeRank(a.mode) - modeRank(b.mode) || a.mode.localeCompare(b.mode) || a.threads - b.threads,
+      );
       return groupBy(rows, (row) => row.runId);
     }, []),
     /** A measurement's samples by index. */

@@ -39,7 +39,9 @@ export function largestTriangleThreeBuckets<Point>(
     for (let index = start; index < end; index++) {
       const pointX = x(points[index] as Point);
       const pointY = y(points[index] as Point);
-      const area = Math.abs((anchorX - averageX) * (pointY - anchorY) - (anchorX - pointX) * (averageY - anchorY));
+      const area = Math.abs(
+        (anchorX - averageX) * (pointY - anchorY) - (anchorX - pointX) * (averageY - anchorY),
+      );
       if (area > largestArea) {
         largestArea = area;
         chosen = index;

@@ -1,8 +1,8 @@
+import type { AnyWorkload } from "@threadbench/workloads";
+import type { Prisma } from "../db/client.js";
 import type { StoredRun, StoredSeries } from "../db/run-repository.js";
 import type { StoredTestbed } from "../db/testbed.js";
-import type { Prisma } from "../db/client.js";
 import type { RunEvent } from "../server/events.js";
-import type { AnyWorkload } from "@threadbench/workloads";
 
 /**
  * What resolvers pass down for each GraphQL object type (codegen "mappers"): storage
@@ -47,7 +47,13 @@ export interface SeriesHistoryModel {
   points: SeriesPointModel[];
 }
 
-export type SeriesMetricValue = "WALL_MEDIAN" | "WALL_MEAN" | "WALL_MIN" | "CPU_MEDIAN" | "SPEEDUP" | "EFFICIENCY";
+export type SeriesMetricValue =
+  | "WALL_MEDIAN"
+  | "WALL_MEAN"
+  | "WALL_MIN"
+  | "CPU_MEDIAN"
+  | "SPEEDUP"
+  | "EFFICIENCY";
 
 export interface SeriesPointModel {
   runId: string;

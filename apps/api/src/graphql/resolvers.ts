@@ -1,7 +1,7 @@
 import { describeParameters, findWorkload, workloads } from "@threadbench/workloads";
 import type { ValueNode } from "graphql";
-import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import { compareSamples } from "../analysis/compare.js";
+import { ingestRun } from "../db/ingest.js";
 import {
   deleteRun,
   getRun,
@@ -11,7 +11,6 @@ import {
   type StoredRun,
   updateRunLabels,
 } from "../db/run-repository.js";
-import { ingestRun } from "../db/ingest.js";
 import { finishedRunStatuses, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UnauthenticatedError, UserInputError } from "../errors.js";
 import type {
@@ -27,6 +26,7 @@ import type {
 import { parseRunPlan, planLimits } from "../runner/index.js";
 import { pushIterator, type RunEvent, type RunProgressUpdate } from "../server/events.js";
 import type { GraphQLContext } from "./context.js";
+import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import {
   branchSchema,
   checkInteger,
@@ -57,7 +57,10 @@ function requireToken(context: GraphQLContext): string {
 
 const executionModeDescriptions = [
   { name: "sequential", description: "Main thread, tasks back to back: every cell's baseline." },
-  { name: "event-loop", description: "Main thread, tasks interleaved in slices: concurrency without parallelism." },
+  {
+    name: "event-loop",
+    description: "Main thread, tasks interleaved in slices: concurrency without parallelism.",
+  },
   { name: "worker-threads", description: "A pool of worker threads (piscina): parallel, shared process." },
   { name: "child-processes", description: "A pool of child processes: parallel, separate memory." },
 ];
@@ -77,7 +80,9 @@ function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null 
     case Kind.LIST:
       return node.values.map((value) => jsonLiteral(value, variables));
     case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((field) => [field.name.value, jsonLiteral(field.value, variables)]));
+      return Object.fromEntries(
+        node.fields.map((field) => [field.name.value, jsonLiteral(field.value, variables)]),
+      );
     case Kind.VARIABLE:
       return variables?.[node.name.value];
   }
@@ -100,7 +105,9 @@ const DateTimeScalar = new GraphQLScalarType({
   parseValue(value) {
     const date = new Date(typeof value === "number" ? value : String(value));
     if (typeof value !== "string" || Number.isNaN(date.getTime())) {
-      throw new GraphQLError(`DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}`);
+      throw new GraphQLError(
+        `DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}`,
+      );
     }
     return date;
   },
@@ -114,7 +121,16 @@ const DateTimeScalar = new GraphQLScalarType({
 
 function metricValue(
   metric: SeriesMetricValue,
-  row: { wallMedian: number | null; wallMean: number | null; wallMin: number | null; wallStddev: number | null; cpuMedian: number | null; cpuStddev: number | null; speedup: number | null; efficiency: number | null },
+  row: {
+    wallMedian: number | null;
+    wallMean: number | null;
+    wallMin: number | null;
+    wallStddev: number | null;
+    cpuMedian: number | null;
+    cpuStddev: number | null;
+    speedup: number | null;
+    efficiency: number | null;
+  },
 ): { value: number | null; spread: number | null } {
   switch (metric) {
     case "WALL_MEDIAN":
@@ -142,8 +158,7 @@ async function storedProgress(context: GraphQLContext, run: StoredRun): Promise<
   const stepsPerCell = run.repetitions + run.warmups;
   const measurements = run.status === "queued" ? [] : await context.loaders.measurementsByRun.load(run.id);
   const cellsDone = Math.min(measurements.length, cellsTotal);
-  const elapsedMs =
-    run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : 0;
+  const elapsedMs = run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : 0;
   return {
     runId: run.id,
     status: run.status,
@@ -157,9 +172,13 @@ async function storedProgress(context: GraphQLContext, run: StoredRun): Promise<
   };
 }
 
-const isFinished = (status: StoredRunStatus | null) => status === null || finishedRunStatuses.includes(status);
+const isFinished = (status: StoredRunStatus | null) =>
+  status === null || finishedRunStatuses.includes(status);
 
-function progressSubscription(context: GraphQLContext, runId: string): AsyncIterableIterator<RunProgressUpdate> {
+function progressSubscription(
+  context: GraphQLContext,
+  runId: string,
+): AsyncIterableIterator<RunProgressUpdate> {
   const unsubscribers: Array<() => void> = [];
   const stream = pushIterator<RunProgressUpdate>(() => {
     for (const unsubscribe of unsubscribers) unsubscribe();
@@ -176,7 +195,8 @@ function progressSubscription(context: GraphQLContext, runId: string): AsyncIter
     context.events.onProgress(runId, (update) => (ready ? deliver(update) : early.push(update))),
     context.events.onEvent((event) => {
       if (event.runId !== runId || !isFinished(event.status) || !ready || last === null) return;
-      if (!isFinished(last.status)) deliver({ ...last, status: event.status ?? "cancelled", currentCell: null });
+      if (!isFinished(last.status))
+        deliver({ ...last, status: event.status ?? "cancelled", currentCell: null });
     }),
   );
   void (async () => {
@@ -207,7 +227,9 @@ function eventSubscription(context: GraphQLContext): AsyncIterableIterator<RunEv
 
 function planFromInput(input: Record<string, unknown>): Record<string, unknown> {
   // GraphQL nulls mean "not given": the runner's defaults apply.
-  const plan = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined));
+  const plan = Object.fromEntries(
+    Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
+  );
   if (typeof plan.scaling === "string") plan.scaling = plan.scaling.toLowerCase();
   return plan;
 }
@@ -238,7 +260,8 @@ function compareCells(
       baseMedianMs: baseMedian,
       headMedianMs: headMedian,
       differenceMs: baseMedian !== null && headMedian !== null ? headMedian - baseMedian : null,
-      relativeChange: baseMedian !== null && headMedian !== null && baseMedian > 0 ? headMedian / baseMedian - 1 : null,
+      relativeChange:
+        baseMedian !== null && headMedian !== null && baseMedian > 0 ? headMedian / baseMedian - 1 : null,
       relativeChangeLow: null,
       relativeChangeHigh: null,
       confidence: null,
@@ -276,7 +299,12 @@ export const resolvers: Resolvers = {
       const pageSize = checkInteger(first ?? 20, "first", 1, pageLimits.maxRunsPage);
       const runFilter = toRunFilter(filter);
       const direction = orderBy === "CREATED_AT_ASC" ? "asc" : "desc";
-      const page = await listRunPage(context.database, { filter: runFilter, direction, first: pageSize, after: after ?? null });
+      const page = await listRunPage(context.database, {
+        filter: runFilter,
+        direction,
+        first: pageSize,
+        after: after ?? null,
+      });
       return {
         edges: page.runs.map((run) => ({ cursor: encodeRunCursor(run), node: run })),
         hasNextPage: page.hasNextPage,
@@ -286,7 +314,9 @@ export const resolvers: Resolvers = {
     },
     run: (_parent, { id }, context) => getRun(context.database, id, { samples: false }),
     testbeds: async (_parent, _args, context) => {
-      const rows = await context.database.prisma.testbed.findMany({ orderBy: [{ hostname: "asc" }, { createdAt: "asc" }] });
+      const rows = await context.database.prisma.testbed.findMany({
+        orderBy: [{ hostname: "asc" }, { createdAt: "asc" }],
+      });
       return Promise.all(rows.map((row) => context.loaders.testbedById.load(row.id))).then((testbeds) =>
         testbeds.filter((testbed) => testbed !== null),
       );
@@ -303,7 +333,12 @@ export const resolvers: Resolvers = {
       return series.slice(0, limit);
     },
     series: async (_parent, args, context) => {
-      const maxPoints = checkInteger(args.maxPoints ?? 1000, "maxPoints", pageLimits.minSeriesPoints, pageLimits.maxSeriesPoints);
+      const maxPoints = checkInteger(
+        args.maxPoints ?? 1000,
+        "maxPoints",
+        pageLimits.minSeriesPoints,
+        pageLimits.maxSeriesPoints,
+      );
       const metric = (args.metric ?? "WALL_MEDIAN") as SeriesMetricValue;
       const from = args.from != null ? parseDate(args.from, "from") : undefined;
       const to = args.to != null ? parseDate(args.to, "to") : undefined;
@@ -316,7 +351,9 @@ export const resolvers: Resolvers = {
         const parts = args.parts;
         const params = parts.params ?? {};
         if (typeof params !== "object" || Array.isArray(params)) {
-          throw new UserInputError([{ path: "parts.params", message: "allowed: a JSON object of parameters" }]);
+          throw new UserInputError([
+            { path: "parts.params", message: "allowed: a JSON object of parameters" },
+          ]);
         }
         const candidates = await context.database.prisma.series.findMany({
           where: {
@@ -346,7 +383,9 @@ export const resolvers: Resolvers = {
       const rows = await context.database.prisma.measurement.findMany({
         where: {
           seriesKey: series.seriesKey,
-          ...(from || to ? { recordedAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+          ...(from || to
+            ? { recordedAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } }
+            : {}),
         },
         orderBy: [{ recordedAt: "asc" }, { id: "asc" }],
         select: {
@@ -379,8 +418,19 @@ export const resolvers: Resolvers = {
           high: spread === null ? null : value + spread,
         });
       }
-      const sampled = largestTriangleThreeBuckets(points, maxPoints, (point) => point.timestamp.getTime(), (point) => point.value);
-      return { series, metric, totalPoints: points.length, downsampled: sampled.length < points.length, points: sampled };
+      const sampled = largestTriangleThreeBuckets(
+        points,
+        maxPoints,
+        (point) => point.timestamp.getTime(),
+        (point) => point.value,
+      );
+      return {
+        series,
+        metric,
+        totalPoints: points.length,
+        downsampled: sampled.length < points.length,
+        points: sampled,
+      };
     },
     compare: async (_parent, { baseRunId, headRunId }, context) => {
       const [base, head] = await Promise.all([
@@ -416,7 +466,8 @@ export const resolvers: Resolvers = {
       const requestedBy = requireToken(context);
       const plan = parseRunPlan(planFromInput(args.plan as Record<string, unknown>), "plan");
       const labels = args.labels != null ? validate(labelsSchema, args.labels, "labels") : [];
-      const commitSha = args.commitSha != null ? validate(commitShaSchema, args.commitSha, "commitSha") : null;
+      const commitSha =
+        args.commitSha != null ? validate(commitShaSchema, args.commitSha, "commitSha") : null;
       const branch = args.branch != null ? validate(branchSchema, args.branch, "branch") : null;
       return context.queue.enqueue({ plan, labels, commitSha, branch, requestedBy });
     },
@@ -425,7 +476,9 @@ export const resolvers: Resolvers = {
       const run = await getRun(context.database, id, { samples: false });
       if (!run) throw new NotFoundError("run", id);
       if (finishedRunStatuses.includes(run.status)) {
-        throw new ConflictError(`run "${id}" has already finished (${run.status}); only queued or running runs can be cancelled`);
+        throw new ConflictError(
+          `run "${id}" has already finished (${run.status}); only queued or running runs can be cancelled`,
+        );
       }
       return context.queue.cancel(id, requestedBy);
     },
@@ -435,7 +488,10 @@ export const resolvers: Resolvers = {
         // The payload is the `input` argument: name paths from there.
         if (error instanceof UserInputError) {
           throw new UserInputError(
-            error.issues.map((issue) => ({ ...issue, path: issue.path === "(root)" ? "input" : `input.${issue.path}` })),
+            error.issues.map((issue) => ({
+              ...issue,
+              path: issue.path === "(root)" ? "input" : `input.${issue.path}`,
+            })),
           );
         }
         throw error;
@@ -495,8 +551,10 @@ export const resolvers: Resolvers = {
     scaling: (run) => upper<ScalingKind>(run.scaling),
     status: (run) => upper<RunStatus>(run.status),
     source: (run) => upper<RunSource>(run.source),
-    durationMs: (run) => (run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null),
-    queuePosition: (run, _args, context) => (run.status === "queued" ? context.loaders.queuePosition(run.id) : null),
+    durationMs: (run) =>
+      run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
+    queuePosition: (run, _args, context) =>
+      run.status === "queued" ? context.loaders.queuePosition(run.id) : null,
     progress: (run, _args, context) => (run.status === "running" ? context.queue.progressOf(run.id) : null),
     measurements: (run, _args, context) => context.loaders.measurementsByRun.load(run.id),
   },
@@ -507,31 +565,49 @@ export const resolvers: Resolvers = {
     wall: (row) =>
       row.wallMedian === null || row.wallMin === null || row.wallMax === null || row.wallMean === null
         ? null
-        : { min: row.wallMin, max: row.wallMax, median: row.wallMedian, mean: row.wallMean, stddev: row.wallStddev ?? 0, cv: row.wallCv ?? 0 },
+        : {
+            min: row.wallMin,
+            max: row.wallMax,
+            median: row.wallMedian,
+            mean: row.wallMean,
+            stddev: row.wallStddev ?? 0,
+            cv: row.wallCv ?? 0,
+          },
     cpu: (row) =>
       row.cpuMedian === null || row.cpuMin === null || row.cpuMax === null || row.cpuMean === null
         ? null
-        : { min: row.cpuMin, max: row.cpuMax, median: row.cpuMedian, mean: row.cpuMean, stddev: row.cpuStddev ?? 0, cv: row.cpuCv ?? 0 },
+        : {
+            min: row.cpuMin,
+            max: row.cpuMax,
+            median: row.cpuMedian,
+            mean: row.cpuMean,
+            stddev: row.cpuStddev ?? 0,
+            cv: row.cpuCv ?? 0,
+          },
     sharedMemory: (row) => (Array.isArray(row.sharedMemory) ? (row.sharedMemory as never[]) : null),
     samples: (measurement, _args, context) => context.loaders.samplesByMeasurement.load(measurement.id),
   },
   Sample: {
-    taskDurationsMs: (sample) => (Array.isArray(sample.taskDurationsMs) ? (sample.taskDurationsMs as number[]) : []),
+    taskDurationsMs: (sample) =>
+      Array.isArray(sample.taskDurationsMs) ? (sample.taskDurationsMs as number[]) : [],
   },
 
   RunProgress: {
     status: (progress) => upper<RunStatus>(progress.status),
-    fraction: (progress) => (progress.stepsTotal > 0 ? Math.min(1, progress.stepsDone / progress.stepsTotal) : 1),
+    fraction: (progress) =>
+      progress.stepsTotal > 0 ? Math.min(1, progress.stepsDone / progress.stepsTotal) : 1,
   },
 
   RunEvent: {
     kind: (event) => upper<RunEventKind>(event.kind),
     status: (event) => (event.status ? upper<RunStatus>(event.status) : null),
-    run: (event, _args, context) => (event.kind === "deleted" ? null : getRun(context.database, event.runId, { samples: false })),
+    run: (event, _args, context) =>
+      event.kind === "deleted" ? null : getRun(context.database, event.runId, { samples: false }),
   },
 
   Queue: {
-    running: (queue, _args, context) => (queue.runningRunId ? requireRun(context.database, queue.runningRunId) : null),
+    running: (queue, _args, context) =>
+      queue.runningRunId ? requireRun(context.database, queue.runningRunId) : null,
     queued: (queue, _args, context) => runsByIds(context.database, queue.queuedRunIds),
   },
 
@@ -551,7 +627,8 @@ export const resolvers: Resolvers = {
     workload: (series) => findWorkload(series.workloadId) ?? null,
     params: (series) => JSON.parse(series.paramsKey) as unknown,
     scaling: (series) => upper<ScalingKind>(series.scaling),
-    testbed: (series, _args, context) => (series.testbedId ? context.loaders.testbedById.load(series.testbedId) : null),
+    testbed: (series, _args, context) =>
+      series.testbedId ? context.loaders.testbedById.load(series.testbedId) : null,
     branch: (series) => (series.branch === "" ? null : series.branch),
   },
 };

@@ -38,7 +38,8 @@ function toStoredRun(row: RunRow): StoredRun {
 export function runWhere(filter: RunFilter): Prisma.RunWhereInput {
   const where: Prisma.RunWhereInput = {};
   if (filter.workloadId !== undefined) where.workloadId = filter.workloadId;
-  if (filter.status !== undefined) where.status = Array.isArray(filter.status) ? { in: filter.status } : filter.status;
+  if (filter.status !== undefined)
+    where.status = Array.isArray(filter.status) ? { in: filter.status } : filter.status;
   if (filter.branch !== undefined) where.branch = filter.branch;
   if (filter.commitSha !== undefined) {
     where.commitSha = filter.commitSha.length >= 40 ? filter.commitSha : { startsWith: filter.commitSha };
@@ -75,7 +76,12 @@ function decodeRunCursor(cursor: string): { createdAt: Date; id: string } {
   } catch {
     // reported below
   }
-  throw new UserInputError([{ path: "after", message: `"${cursor}" is not a cursor returned by a previous page (pageInfo.endCursor)` }]);
+  throw new UserInputError([
+    {
+      path: "after",
+      message: `"${cursor}" is not a cursor returned by a previous page (pageInfo.endCursor)`,
+    },
+  ]);
 }
 
 export interface RunPageRequest {
@@ -95,7 +101,10 @@ export async function listRunPage(
     const cursor = decodeRunCursor(request.after);
     const beyond = request.direction === "desc" ? "lt" : "gt";
     where.push({
-      OR: [{ createdAt: { [beyond]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [beyond]: cursor.id } }],
+      OR: [
+        { createdAt: { [beyond]: cursor.createdAt } },
+        { createdAt: cursor.createdAt, id: { [beyond]: cursor.id } },
+      ],
     });
   }
   const rows = await database.prisma.run.findMany({

@@ -25,7 +25,13 @@ describe("loadConfig", () => {
 
   it("reports every bad variable by name with what is allowed", () => {
     const attempt = () =>
-      loadConfig({ PORT: "http", NODE_ENV: "staging", THREADBENCH_API_TOKENS: "short", DATABASE_URL: "mysql://x", THREADBENCH_MAX_DEPTH: "1" });
+      loadConfig({
+        PORT: "http",
+        NODE_ENV: "staging",
+        THREADBENCH_API_TOKENS: "short",
+        DATABASE_URL: "mysql://x",
+        THREADBENCH_MAX_DEPTH: "1",
+      });
     expect(attempt).toThrow(ConfigurationError);
     const message = (() => {
       try {

@@ -182,7 +182,12 @@ const environmentSchema = z.object({
   NODE_ENV: oneOf("NODE_ENV", ["development", "production", "test"] as const, "production"),
   LOG_LEVEL: oneOf("LOG_LEVEL", logLevels, "info"),
   THREADBENCH_CORS_ORIGINS: originList,
-  THREADBENCH_MAX_BODY_BYTES: integer("THREADBENCH_MAX_BODY_BYTES", 1_024, 104_857_600, defaultLimits.maxBodyBytes),
+  THREADBENCH_MAX_BODY_BYTES: integer(
+    "THREADBENCH_MAX_BODY_BYTES",
+    1_024,
+    104_857_600,
+    defaultLimits.maxBodyBytes,
+  ),
   THREADBENCH_MAX_DEPTH: integer("THREADBENCH_MAX_DEPTH", 2, 100, defaultLimits.maxDepth),
   THREADBENCH_MAX_ALIASES: integer("THREADBENCH_MAX_ALIASES", 0, 1_000, defaultLimits.maxAliases),
   THREADBENCH_MAX_TOKENS: integer("THREADBENCH_MAX_TOKENS", 100, 1_000_000, defaultLimits.maxTokens),

@@ -4,6 +4,13 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { DocumentNode, ExecutionArgs, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { type Logger, pino } from "pino";
+import { WebSocketServer } from "ws";
+import { type Database, openDatabase } from "../db/client.js";
+import { UnauthenticatedError } from "../errors.js";
+import { createContext, type GraphQLContext, type Services } from "../graphql/context.js";
+import { createErrorFormatter } from "../graphql/format-error.js";
 import {
   GraphQLError,
   getOperationAST,
@@ -12,13 +19,6 @@ import {
   specifiedRules,
   validate,
 } from "../graphql/graphql-js.js";
-import { useServer } from "graphql-ws/use/ws";
-import { type Logger, pino } from "pino";
-import { WebSocketServer } from "ws";
-import { type Database, openDatabase } from "../db/client.js";
-import { UnauthenticatedError } from "../errors.js";
-import { createContext, type GraphQLContext, type Services } from "../graphql/context.js";
-import { createErrorFormatter } from "../graphql/format-error.js";
 import { assertCostWithinLimit, limitRules } from "../graphql/limits.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { createSchema } from "../graphql/schema.js";
@@ -70,7 +70,13 @@ function operationGuardPlugin(schema: GraphQLSchema, maxCost: number): ApolloSer
           const operation = requestContext.operation;
           if (!operation) return;
           assertMayExecute(operation.operation, requestContext.contextValue.caller);
-          assertCostWithinLimit(schema, requestContext.document, operation, requestContext.request.variables, maxCost);
+          assertCostWithinLimit(
+            schema,
+            requestContext.document,
+            operation,
+            requestContext.request.variables,
+            maxCost,
+          );
         },
       };
     },
@@ -103,7 +109,10 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
  * continuing what is queued), Apollo Server over a plain Node HTTP server, and
  * graphql-ws subscriptions on the same port and path, with the same limits on both.
  */
-export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<ThreadbenchServer> {
+export async function createServer(
+  config: ServerConfig,
+  options: CreateServerOptions = {},
+): Promise<ThreadbenchServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "threadbench-api" } });
   const development = config.nodeEnv === "development";
   const database = options.database ?? (await openDatabase(config.databaseUrl));
@@ -140,7 +149,11 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   });
 
   // ---- WebSocket: the same parse limits, validation rules, auth and cost as HTTP ----
-  const webSocketServer = new WebSocketServer({ server: httpServer, path: graphqlPath, maxPayload: config.limits.maxBodyBytes });
+  const webSocketServer = new WebSocketServer({
+    server: httpServer,
+    path: graphqlPath,
+    maxPayload: config.limits.maxBodyBytes,
+  });
   const formatErrors = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((error) => formatError(error.toJSON(), error));
   const webSocketHandle = useServer<Record<string, unknown> | undefined>(
@@ -152,7 +165,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
           document = parse(payload.query, { maxTokens: config.limits.maxTokens });
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError(String(error))].map(
-            (parseError) => new GraphQLError(parseError.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } }),
+            (parseError) =>
+              new GraphQLError(parseError.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } }),
           );
         }
         const validationErrors = validate(schema, document, [...specifiedRules, ...rules]);
@@ -167,13 +181,24 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
         }
         const operation = getOperationAST(document, payload.operationName ?? undefined);
         if (!operation) {
-          return [new GraphQLError("the document names no (single) operation to run", { extensions: { code: "BAD_REQUEST" } })];
+          return [
+            new GraphQLError("the document names no (single) operation to run", {
+              extensions: { code: "BAD_REQUEST" },
+            }),
+          ];
         }
-        const authorization = context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
+        const authorization =
+          context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
         const caller = verifier.identify(typeof authorization === "string" ? authorization : undefined);
         try {
           assertMayExecute(operation.operation, caller);
-          assertCostWithinLimit(schema, document, operation, payload.variables ?? undefined, config.limits.maxCost);
+          assertCostWithinLimit(
+            schema,
+            document,
+            operation,
+            payload.variables ?? undefined,
+            config.limits.maxCost,
+          );
         } catch (error) {
           return [error as GraphQLError];
         }
@@ -242,7 +267,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       return;
     }
     if (url.pathname !== graphqlPath) {
-      sendJson(response, 404, { errors: [{ message: `not found; the API is at ${graphqlPath}`, extensions: { code: "NOT_FOUND" } }] });
+      sendJson(response, 404, {
+        errors: [{ message: `not found; the API is at ${graphqlPath}`, extensions: { code: "NOT_FOUND" } }],
+      });
       return;
     }
     if (request.method === "OPTIONS") {
@@ -255,7 +282,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       try {
         const text = await readBody(request, config.limits.maxBodyBytes);
         const contentType = request.headers["content-type"] ?? "";
-        body = contentType.includes("application/json") && text.length > 0 ? JSON.parse(text) : text || undefined;
+        body =
+          contentType.includes("application/json") && text.length > 0 ? JSON.parse(text) : text || undefined;
       } catch (error) {
         if (error instanceof PayloadTooLargeError) {
           sendJson(response, 413, {
@@ -269,7 +297,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
           request.resume();
           return;
         }
-        sendJson(response, 400, { errors: [{ message: "the request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+        sendJson(response, 400, {
+          errors: [{ message: "the request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }],
+        });
         return;
       }
       const headers = new HeaderMap();
@@ -278,7 +308,12 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       }
       const caller = verifier.identify(headers.get("authorization"));
       const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: (request.method ?? "GET").toUpperCase(), headers, search: url.search, body },
+        httpGraphQLRequest: {
+          method: (request.method ?? "GET").toUpperCase(),
+          headers,
+          search: url.search,
+          body,
+        },
         context: async () => createContext(services, { caller, logger: requestLogger, requestId }),
       });
       for (const [key, value] of result.headers) response.setHeader(key, value);
@@ -291,7 +326,10 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       response.end();
     })().catch((error: unknown) => {
       requestLogger.error({ err: error }, "request failed outside GraphQL");
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      if (!response.headersSent)
+        sendJson(response, 500, {
+          errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+        });
       else response.end();
     });
   });

@@ -1,7 +1,14 @@
 import type { RunStatus } from "../db/vocabulary.js";
 import type { RunProgress } from "../runner/index.js";
 
-export type RunEventKind = "queued" | "started" | "finished" | "failed" | "cancelled" | "interrupted" | "deleted";
+export type RunEventKind =
+  | "queued"
+  | "started"
+  | "finished"
+  | "failed"
+  | "cancelled"
+  | "interrupted"
+  | "deleted";
 
 /** A run lifecycle event, as published to runEvents subscribers. */
 export interface RunEvent {

@@ -63,7 +63,11 @@ export class RunQueue {
   async start(): Promise<string[]> {
     const interrupted = await markInterruptedRuns(this.#options.database);
     for (const runId of interrupted) this.#publish("interrupted", runId, "interrupted");
-    if (interrupted.length > 0) this.#options.logger.warn({ runIds: interrupted }, "runs left running by a stopped process are now interrupted");
+    if (interrupted.length > 0)
+      this.#options.logger.warn(
+        { runIds: interrupted },
+        "runs left running by a stopped process are now interrupted",
+      );
     this.#wake();
     return interrupted;
   }
@@ -251,15 +255,23 @@ export class RunQueue {
       currentCell: null,
       etaMs: 0,
     });
-    this.#publish(status === "succeeded" ? "finished" : status === "failed" ? "failed" : "cancelled", run.id, status);
+    this.#publish(
+      status === "succeeded" ? "finished" : status === "failed" ? "failed" : "cancelled",
+      run.id,
+      status,
+    );
     log.info({ status }, "run finished");
   }
 
   async #fail(runId: string, message: string): Promise<void> {
     try {
-      const run = await finishRunWithoutResult(this.#options.database, runId, { status: "failed", error: message });
+      const run = await finishRunWithoutResult(this.#options.database, runId, {
+        status: "failed",
+        error: message,
+      });
       const progress = this.#current?.progress;
-      if (progress) this.#options.events.publishProgress({ ...progress, status: run.status, currentCell: null });
+      if (progress)
+        this.#options.events.publishProgress({ ...progress, status: run.status, currentCell: null });
       this.#publish("failed", runId, run.status);
     } catch (error) {
       this.#options.logger.error({ err: error, runId }, "could not mark the run failed");

@@ -205,10 +205,9 @@ export const RunQuery = graphql(`
 
 export const SeriesHistoryQuery = graphql(`
   query SeriesHistory($key: ID!, $metric: SeriesMetric, $from: DateTime, $to: DateTime, $maxPoints: Int) {
-    series(key: $key, metric: $metric, from: $from, to: $to, maxPoints: $maxPoints) {
-      metric
-      totalPoints
-      downsampled
+    # The API's cost limit multiplies every field under series() by maxPoints, so the
+    # series' description is fetched with maxPoints 1 and the points on their own.
+    about: series(key: $key, maxPoints: 1) {
       series {
         key
         workloadId
@@ -231,9 +230,13 @@ export const SeriesHistoryQuery = graphql(`
           runtimeVersion
         }
       }
+    }
+    history: series(key: $key, metric: $metric, from: $from, to: $to, maxPoints: $maxPoints) {
+      metric
+      totalPoints
+      downsampled
       points {
         runId
-        measurementId
         commitSha
         branch
         timestamp

@@ -338,7 +338,7 @@ export default async function RunPage({ params }: PageProps) {
         {run.measurements.length > 0 ? (
           <CellsTable measurements={run.measurements} />
         ) : (
-          <p className="muted">{active ? "Cells appear here as they finish." : "This run has no measurements."}</p>
+          <p className="muted">{active ? "Cell results appear here once the run has stored them." : "This run has no measurements."}</p>
         )}
       </section>
 

@@ -19,7 +19,8 @@ const metrics: { id: SeriesMetric; word: string; label: string; kind: MetricKind
   { id: "SPEEDUP", word: "speedup", label: "speedup", kind: "speedup", lowerIsBetter: false },
   { id: "EFFICIENCY", word: "efficiency", label: "efficiency", kind: "efficiency", lowerIsBetter: false },
 ];
-const pointLimits = [500, 2000, 5000] as const;
+/** 4,000 is what fits the API's default query cost limit (50,000). */
+const pointLimits = [500, 2000, 4000] as const;
 
 interface PageProps {
   params: Promise<{ key: string }>;
@@ -52,8 +53,9 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
       </>
     );
   }
-  const history = result.data.series;
-  if (!history) {
+  const history = result.data.history;
+  const about = result.data.about;
+  if (!history || !about) {
     return (
       <>
         <h1>Series not found</h1>
@@ -66,7 +68,8 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
       </>
     );
   }
-  const { series, points } = history;
+  const { series } = about;
+  const { points } = history;
   const change = latestChange(points.map((point) => point.value));
   const latest = points[points.length - 1];
   const recent = points.slice(-15).reverse();
@@ -174,7 +177,7 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
             </thead>
             <tbody>
               {recent.map((point) => (
-                <tr key={point.measurementId}>
+                <tr key={`${point.runId}:${point.timestamp}`}>
                   <td className="nowrap">{formatDateTime(point.timestamp)}</td>
                   <td className="mono">{shortSha(point.commitSha)}</td>
                   <td>{point.branch ?? "–"}</td>

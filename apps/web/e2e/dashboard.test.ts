@@ -1,0 +1,224 @@
+/**
+ * The dashboard in a real browser against the production build and a real API on
+ * a temporary SQLite database (see harness.ts).
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingestAll, plantedDocuments, plantedSeriesKey } from "./fixtures";
+import { apiToken, browserAvailable, graphql, repoRoot, type Stack, startStack } from "./harness";
+import { measurePerformance, printReport } from "./measure";
+
+const enabled = browserAvailable();
+const screenshots = join(repoRoot, "docs", "screenshots");
+
+async function runCount(apiUrl: string): Promise<number> {
+  const data = await graphql<{ runs: { totalCount: number } }>(apiUrl, "{ runs { totalCount } }");
+  return data.runs.totalCount;
+}
+
+async function newPage(browser: Browser, width = 1280, height = 900): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme: "light" });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("[browser error]", error.message));
+  return page;
+}
+
+async function enterToken(page: Page): Promise<void> {
+  await page.getByLabel("API token").fill(apiToken);
+}
+
+describe.skipIf(!enabled)("dashboard end to end", () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = stack.browser as Browser;
+    mkdirSync(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("shows a new user what to do when there is no data", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${stack.webUrl}/`);
+    await expect(page.getByRole("heading", { name: "No runs yet" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("link", { name: "Start a run" }).isVisible()).resolves.toBe(true);
+    await page.context().close();
+  });
+
+  it("bad form input shows field errors and submits nothing", async () => {
+    const before = await runCount(stack.apiUrl);
+    const page = await newPage(browser);
+    const mutations: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().endsWith("/graphql")) mutations.push(request.postData() ?? "");
+    });
+    await page.goto(`${stack.webUrl}/runs/new`);
+    await enterToken(page);
+    await page.getByLabel("Workload", { exact: true }).selectOption("sum-squares");
+    await page.getByLabel(/^n/).fill("0");
+    await page.getByLabel("Thread counts").fill("1, two");
+    await page.getByLabel("Repetitions").fill("0");
+    await page.getByRole("button", { name: "Start run" }).click();
+
+    const errors = page.locator(".field-error[role=alert]");
+    await errors.first().waitFor();
+    const texts = await errors.allTextContents();
+    expect(texts.some((text) => /too small \(allowed: an integer from 1 to 67,108,864 iterations\)/.test(text))).toBe(true);
+    expect(texts.some((text) => /"two" is not a valid thread count/.test(text))).toBe(true);
+    expect(texts.some((text) => /from 1 to 1000/.test(text))).toBe(true);
+    expect(await page.locator("[aria-invalid=true]").count()).toBeGreaterThanOrEqual(3);
+    expect(new URL(page.url()).pathname).toBe("/runs/new");
+    // Fixing one field clears its error inline while the others stay.
+    await page.getByLabel("Repetitions").fill("2");
+    await expect(page.locator(".field-error[role=alert]").count()).resolves.toBe(2);
+    await page.waitForTimeout(500);
+    expect(mutations.filter((body) => body.includes("startRun"))).toEqual([]);
+    expect(await runCount(stack.apiUrl)).toBe(before);
+    await page.context().close();
+  });
+
+  it("starts a small run from the form, follows its progress to 100% and shows it", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${stack.webUrl}/runs/new`);
+    await enterToken(page);
+    await page.getByLabel("Workload", { exact: true }).selectOption("sum-squares");
+    await page.getByLabel(/^n/).fill("1000");
+    await page.getByLabel("Thread counts").fill("1, 2");
+    await page.getByLabel("Repetitions").fill("1");
+    await page.getByLabel("Warm-ups").fill("0");
+    await page.getByRole("button", { name: "Start run" }).click();
+
+    await page.waitForURL((url) => /^\/runs\/[^/]+$/.test(url.pathname) && url.pathname !== "/runs/new", {
+      timeout: 30_000,
+    });
+    const runId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() as string);
+    expect(runId).not.toBe("new");
+
+    // The run may finish before the page has loaded; either way the page must end at
+    // 100% with the results. When the progress panel is shown it must reach 100%.
+    const progressSeen = await page
+      .locator("[data-testid=run-progress]")
+      .isVisible()
+      .catch(() => false);
+    if (progressSeen) {
+      await page.waitForFunction(
+        () => {
+          const percent = document.querySelector("[data-testid=progress-percent]")?.textContent;
+          return percent === "100%" || !document.querySelector("[data-testid=run-progress]");
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
+    }
+    await page.locator('h1 [data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+    await page.locator("[data-testid=scaling-chart] canvas").first().waitFor({ timeout: 30_000 });
+    expect(await page.locator("[data-testid=cells-table] tbody tr").count()).toBe(8);
+    await expect(page.locator("[data-testid=checksum-summary]").textContent()).resolves.toMatch(/checksums agree/);
+
+    await page.goto(`${stack.webUrl}/runs`);
+    await page.locator(`[data-testid=runs-table] tr[data-run-id="${runId}"]`).waitFor();
+    await page.context().close();
+  });
+
+  it("opens a series history with a planted regression, hovers and clicks through to a run", async () => {
+    const documents = plantedDocuments({ runs: 120, stepAt: 80, stepSize: 0.2, baseMs: 400 });
+    const ids = await ingestAll(stack.apiUrl, apiToken, documents);
+    const key = await plantedSeriesKey(stack.apiUrl);
+
+    const page = await newPage(browser);
+    await page.goto(`${stack.webUrl}/series/${encodeURIComponent(key)}`);
+    const chart = page.locator("[data-testid=history-chart] .u-over");
+    await chart.waitFor();
+    const box = await chart.boundingBox();
+    if (!box) throw new Error("chart has no box");
+    // Hover the right part (after the step): the tooltip shows value, date, commit and branch.
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+    const tooltip = page.locator("[data-testid=history-tooltip]");
+    await tooltip.waitFor({ state: "visible" });
+    await expect(tooltip.textContent()).resolves.toMatch(/main/);
+    await page.mouse.click(box.x + box.width * 0.9, box.y + box.height / 2);
+    await page.waitForURL(/\/runs\/[^/]+$/);
+    const opened = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() as string);
+    expect(ids).toContain(opened);
+    await page.context().close();
+  });
+
+  it("acknowledges the planted regression from the series history", async (context) => {
+    // Introspection is off in production, so ask for the field and read the refusal.
+    const hasRegressions = await graphql(stack.apiUrl, "{ regressions { id } }").then(
+      () => true,
+      (error: Error) => !/Cannot query field "regressions"/.test(error.message),
+    );
+    if (!hasRegressions) {
+      context.skip(
+        "BLOCKED ON THE API: schema.graphql has no regressions query or acknowledge mutation yet, so the dashboard cannot list, mark or acknowledge regressions",
+      );
+    }
+    // When the API grows regressions, this test drives the acknowledge button here.
+    throw new Error("the API now has regressions: implement the acknowledge flow in the series page and this test");
+  });
+
+  it("takes the README screenshots", async () => {
+    // A run with a more telling shape than the tiny one above: real timings from this machine.
+    const started = await graphql<{ startRun: { id: string } }>(
+      stack.apiUrl,
+      `mutation($plan: RunPlanInput!) { startRun(plan: $plan, labels: ["screenshot"]) { id } }`,
+      {
+        plan: {
+          workload: "sum-squares",
+          params: { n: 3_000_000 },
+          modes: ["sequential", "event-loop", "worker-threads", "child-processes"],
+          threads: [1, 2, 4],
+          repetitions: 3,
+          warmups: 1,
+        },
+      },
+      apiToken,
+    );
+    const runId = started.startRun.id;
+    const page = await newPage(browser, 1280, 900);
+    await page.goto(`${stack.webUrl}/runs/${encodeURIComponent(runId)}`);
+    await page.locator('h1 [data-status="SUCCEEDED"]').waitFor({ timeout: 170_000 });
+    await page.locator("[data-testid=scaling-chart] canvas").first().waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshots, "run.png"), fullPage: true });
+
+    const key = await plantedSeriesKey(stack.apiUrl);
+    await page.goto(`${stack.webUrl}/series/${encodeURIComponent(key)}`);
+    const chart = page.locator("[data-testid=history-chart] .u-over");
+    await chart.waitFor();
+    const box = await chart.boundingBox();
+    if (box) await page.mouse.move(box.x + box.width * 0.72, box.y + box.height * 0.4);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshots, "series-history.png"), fullPage: true });
+
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto(`${stack.webUrl}/`);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshots, "overview-dark.png"), fullPage: true });
+    await page.context().close();
+
+    const phone = await newPage(browser, 390, 844);
+    await phone.goto(`${stack.webUrl}/runs/${encodeURIComponent(runId)}`);
+    await phone.locator("[data-testid=scaling-chart] canvas").first().waitFor();
+    await phone.screenshot({ path: join(screenshots, "run-phone.png"), fullPage: false });
+    await phone.context().close();
+  }, 240_000);
+
+  it("prints first contentful paint and chart render time", async () => {
+    const key = await plantedSeriesKey(stack.apiUrl);
+    const report = await measurePerformance(browser, {
+      overview: `${stack.webUrl}/`,
+      series: `${stack.webUrl}/series/${encodeURIComponent(key)}`,
+      chart: `${stack.webUrl}/bench/history-chart?points=10000`,
+    });
+    printReport(report, "e2e database: 120 planted runs plus the e2e runs");
+    expect(report.chart10kRenderMs).toBeGreaterThan(0);
+  });
+});

@@ -28,15 +28,14 @@ const name = (what: string) =>
     .min(1, { error: `expected ${what} (a non-empty string)` })
     .max(200, { error: `${what} is too long (at most 200 characters)` });
 
+// zod 4 numbers reject NaN and Infinity by themselves.
 const positiveNumber = z
   .number({ error: "expected a positive number" })
-  .positive({ error: "expected a positive number" })
-  .refine(Number.isFinite, { error: "expected a positive number" });
+  .positive({ error: "expected a positive number" });
 
 const nonNegativeNumber = z
   .number({ error: "expected a number >= 0" })
-  .min(0, { error: "expected a number >= 0" })
-  .refine(Number.isFinite, { error: "expected a number >= 0" });
+  .min(0, { error: "expected a number >= 0" });
 
 const integer = (min: number, max: number) =>
   z

@@ -12,7 +12,7 @@ import type {
 import {
   type Database,
   isUniqueViolation,
-  type Prisma,
+  Prisma,
   type TransactionClient,
   writeTransaction,
 } from "./client.js";
@@ -305,7 +305,7 @@ export async function storeFinishedRun(
           },
         });
       }
-      await insertMeasurements(tx, {
+      await insertMeasurements(database, tx, {
         runId,
         recordedAt: write.finishedAt,
         workloadId: write.plan.workloadId,
@@ -327,6 +327,7 @@ export async function storeFinishedRun(
 }
 
 async function insertMeasurements(
+  database: Database,
   tx: TransactionClient,
   input: {
     runId: string;
@@ -342,7 +343,7 @@ async function insertMeasurements(
 ): Promise<void> {
   if (input.cells.length === 0) return;
   const measurements: Prisma.MeasurementCreateManyInput[] = [];
-  const samples: Prisma.SampleCreateManyInput[] = [];
+  const samples: SampleInsert[] = [];
   const series = new Map<string, { mode: string; threads: number }>();
   for (const cell of input.cells) {
     const key = seriesKey({
@@ -385,7 +386,7 @@ async function insertMeasurements(
         cpuMs: sample.cpuMs,
         taskDurationsMs: sample.taskDurationsMs,
         checksum: sample.checksum || null,
-        sharedMemory: (sample.sharedMemory ?? undefined) as Prisma.InputJsonValue | undefined,
+        sharedMemory: sample.sharedMemory ?? null,
       });
     }
   }
@@ -395,7 +396,64 @@ async function insertMeasurements(
       ON CONFLICT ("seriesKey") DO NOTHING`;
   }
   await tx.measurement.createMany({ data: measurements });
-  if (samples.length > 0) await tx.sample.createMany({ data: samples });
+  if (samples.length > 0) await insertSamples(database, tx, samples);
+}
+
+interface SampleInsert {
+  measurementId: string;
+  index: number;
+  wallMs: number;
+  cpuMs: number | null;
+  taskDurationsMs: number[];
+  checksum: string | null;
+  sharedMemory: unknown[] | null;
+}
+
+const sampleColumns = `"measurementId", "index", "wallMs", "cpuMs", "taskDurationsMs", "checksum", "sharedMemory"`;
+
+/**
+ * Bulk sample insert inside the caller's transaction. Samples are most of the rows
+ * (a run easily has tens of thousands), and Prisma's `createMany` spends about 0.25 ms
+ * per row on parameter handling. SQLite: a prepared statement on the adapter's own
+ * connection, which is inside the open transaction. PostgreSQL: one statement per
+ * 5,000 rows that unpacks a single JSON parameter server-side. Both keep every float
+ * exact (Prisma's Float parameters lose the last digit, prisma/orm#11096).
+ */
+async function insertSamples(database: Database, tx: TransactionClient, samples: SampleInsert[]): Promise<void> {
+  if (database.provider === "sqlite" && database.sqliteConnection) {
+    const statement = database
+      .sqliteConnection()
+      .prepare(`INSERT INTO "Sample" (${sampleColumns}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    for (const sample of samples) {
+      statement.run(
+        sample.measurementId,
+        sample.index,
+        sample.wallMs,
+        sample.cpuMs,
+        JSON.stringify(sample.taskDurationsMs),
+        sample.checksum,
+        sample.sharedMemory === null ? null : JSON.stringify(sample.sharedMemory),
+      );
+    }
+    return;
+  }
+  for (let start = 0; start < samples.length; start += 5000) {
+    const chunk = samples.slice(start, start + 5000).map((sample) => ({
+      m: sample.measurementId,
+      i: sample.index,
+      w: sample.wallMs,
+      c: sample.cpuMs,
+      t: sample.taskDurationsMs,
+      k: sample.checksum,
+      s: sample.sharedMemory,
+    }));
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "Sample" (${sampleColumns})
+       SELECT e->>'m', (e->>'i')::int, (e->>'w')::float8, (e->>'c')::float8, e->'t', e->>'k', NULLIF(e->'s', 'null'::jsonb)
+         FROM jsonb_array_elements($1::jsonb) AS e`,
+      JSON.stringify(chunk),
+    );
+  }
 }
 
 export interface FinishWithoutResultOptions {
@@ -554,23 +612,144 @@ export async function listRuns(
   page: PageRequest = {},
 ): Promise<RunPage> {
   const limit = Math.min(Math.max(Math.trunc(page.limit ?? 50), 1), 500);
-  const where: Prisma.RunWhereInput[] = [runWhere(filter)];
+  // Hand-written SQL through Prisma: the dashboard's busiest query. Prisma's own
+  // findMany + include costs three round trips and ~4x the time of this one join
+  // (measured by src/bench/storage-bench.ts); countRuns keeps the Prisma filter.
+  const conditions = runConditions(filter);
   if (page.cursor) {
     const cursor = decodeCursor(page.cursor);
-    where.push({
-      OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
-    });
+    conditions.push(
+      Prisma.sql`(r."createdAt" < ${cursor.createdAt} OR (r."createdAt" = ${cursor.createdAt} AND r."id" < ${cursor.id}))`,
+    );
   }
-  const rows = await database.prisma.run.findMany({
-    where: { AND: where },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit + 1,
-    include: runInclude,
-  });
+  const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const rows = await database.prisma.$queryRaw<RawRunRow[]>`
+    SELECT r.*, ${testbedColumns}
+      FROM "Run" r LEFT JOIN "Testbed" t ON t."id" = r."testbedId"
+      ${where}
+     ORDER BY r."createdAt" DESC, r."id" DESC
+     LIMIT ${limit + 1}`;
   const hasMore = rows.length > limit;
-  const runs = rows.slice(0, limit).map(toStoredRun);
+  const pageRows = rows.slice(0, limit);
+  const labels = pageRows.length
+    ? await database.prisma.runLabel.findMany({
+        where: { runId: { in: pageRows.map((row) => row.id) } },
+        orderBy: { label: "asc" },
+      })
+    : [];
+  const labelsByRun = new Map<string, string[]>();
+  for (const { runId, label } of labels) labelsByRun.set(runId, [...(labelsByRun.get(runId) ?? []), label]);
+  const runs = pageRows.map((row) => fromRawRunRow(row, labelsByRun.get(row.id) ?? []));
   const last = runs.at(-1);
   return { runs, nextCursor: hasMore && last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+const testbedColumns = Prisma.raw(
+  ["fingerprint", "hostname", "os", "osRelease", "arch", "cpuModel", "logicalCores", "memoryBytes", "runtime", "runtimeVersion", "v8Version", "createdAt"]
+    .map((column) => `t."${column}" AS "testbed_${column}"`)
+    .join(", "),
+);
+
+type RawRunRow = Record<string, unknown> & { id: string };
+
+function runConditions(filter: RunFilter): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (filter.workloadId !== undefined) conditions.push(Prisma.sql`r."workloadId" = ${filter.workloadId}`);
+  if (filter.status !== undefined) {
+    const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
+    conditions.push(statuses.length ? Prisma.sql`r."status" IN (${Prisma.join(statuses)})` : Prisma.sql`1 = 0`);
+  }
+  if (filter.branch !== undefined) conditions.push(Prisma.sql`r."branch" = ${filter.branch}`);
+  if (filter.commitSha !== undefined) {
+    conditions.push(
+      filter.commitSha.length >= 40
+        ? Prisma.sql`r."commitSha" = ${filter.commitSha}`
+        : Prisma.sql`substr(r."commitSha", 1, ${filter.commitSha.length}) = ${filter.commitSha}`,
+    );
+  }
+  if (filter.testbedId !== undefined) conditions.push(Prisma.sql`r."testbedId" = ${filter.testbedId}`);
+  if (filter.source !== undefined) conditions.push(Prisma.sql`r."source" = ${filter.source}`);
+  if (filter.seeded !== undefined) conditions.push(Prisma.sql`r."seeded" = ${filter.seeded}`);
+  if (filter.label !== undefined) {
+    conditions.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM "RunLabel" l WHERE l."runId" = r."id" AND l."label" = ${filter.label})`,
+    );
+  }
+  if (filter.mode !== undefined || filter.threads !== undefined) {
+    const cell: Prisma.Sql[] = [Prisma.sql`m."runId" = r."id"`];
+    if (filter.mode !== undefined) cell.push(Prisma.sql`m."mode" = ${filter.mode}`);
+    if (filter.threads !== undefined) cell.push(Prisma.sql`m."threads" = ${filter.threads}`);
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Measurement" m WHERE ${Prisma.join(cell, " AND ")})`);
+  }
+  if (filter.from !== undefined) conditions.push(Prisma.sql`r."createdAt" >= ${filter.from}`);
+  if (filter.to !== undefined) conditions.push(Prisma.sql`r."createdAt" < ${filter.to}`);
+  return conditions;
+}
+
+const asDate = (value: unknown): Date | null =>
+  value === null || value === undefined
+    ? null
+    : value instanceof Date
+      ? value
+      : typeof value === "number" || typeof value === "bigint"
+        ? new Date(Number(value))
+        : new Date(String(value));
+const asNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const asJson = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : (value ?? null));
+const asString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+/** A raw `r.*, testbed_*` row as a StoredRun (raw results keep each driver's types). */
+function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
+  const testbedFingerprint = asString(row.testbed_fingerprint);
+  return {
+    id: row.id,
+    workloadId: String(row.workloadId),
+    params: asJson(row.params) as Record<string, unknown>,
+    paramsKey: String(row.paramsKey),
+    modes: asJson(row.modes) as string[],
+    threads: asJson(row.threads) as number[],
+    repetitions: Number(row.repetitions),
+    warmups: Number(row.warmups),
+    scaling: String(row.scaling),
+    taskTimeoutMs: asNumber(row.taskTimeoutMs),
+    maxHeapMb: asNumber(row.maxHeapMb),
+    status: String(row.status) as RunStatus,
+    error: asString(row.error),
+    source: String(row.source) as RunSource,
+    commitSha: asString(row.commitSha),
+    branch: asString(row.branch),
+    labels,
+    idempotencyKey: asString(row.idempotencyKey),
+    seeded: row.seeded === true || Number(row.seeded) === 1,
+    environment: asJson(row.environment) as Environment | null,
+    testbed:
+      testbedFingerprint === null
+        ? null
+        : {
+            id: String(row.testbedId),
+            fingerprint: testbedFingerprint,
+            hostname: String(row.testbed_hostname),
+            os: String(row.testbed_os),
+            osRelease: String(row.testbed_osRelease),
+            arch: String(row.testbed_arch),
+            cpuModel: String(row.testbed_cpuModel),
+            logicalCores: Number(row.testbed_logicalCores),
+            memoryBytes: Number(row.testbed_memoryBytes),
+            runtime: String(row.testbed_runtime),
+            runtimeVersion: String(row.testbed_runtimeVersion),
+            v8Version: asString(row.testbed_v8Version),
+            createdAt: asDate(row.testbed_createdAt) as Date,
+          },
+    createdAt: asDate(row.createdAt) as Date,
+    startedAt: asDate(row.startedAt),
+    finishedAt: asDate(row.finishedAt),
+    updatedAt: asDate(row.updatedAt) as Date,
+    priority: Number(row.priority),
+    requestedBy: asString(row.requestedBy),
+    claimedBy: asString(row.claimedBy),
+    heartbeatAt: asDate(row.heartbeatAt),
+    cancelRequestedAt: asDate(row.cancelRequestedAt),
+  };
 }
 
 /** Counts the runs matching a filter (for "N runs" in lists). */
@@ -722,32 +901,33 @@ export async function seriesPoints(
   options: SeriesPointsOptions = {},
 ): Promise<SeriesPoint[]> {
   const last = Math.min(Math.max(Math.trunc(options.last ?? 1000), 1), 100_000);
-  const rows = await database.prisma.measurement.findMany({
-    where: { seriesKey: key, ...(options.before ? { recordedAt: { lt: options.before } } : {}) },
-    orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
-    take: last,
-    select: {
-      id: true,
-      runId: true,
-      recordedAt: true,
-      status: true,
-      sampleCount: true,
-      wallMedian: true,
-      wallMean: true,
-      wallStddev: true,
-      wallMin: true,
-      wallMax: true,
-      cpuMedian: true,
-      speedup: true,
-      efficiency: true,
-      checksumStatus: true,
-      run: { select: { commitSha: true } },
-    },
-  });
-  return rows.reverse().map(({ id, run, ...rest }) => ({
-    measurementId: id,
-    ...rest,
-    commitSha: run.commitSha,
+  // Hand-written SQL through Prisma: one join instead of findMany + a 1,000-id IN query
+  // for the commit (about 4x faster, see src/bench/storage-bench.ts).
+  const before = options.before ? Prisma.sql`AND m."recordedAt" < ${options.before}` : Prisma.empty;
+  const rows = await database.prisma.$queryRaw<Array<Record<string, unknown>>>`
+    SELECT m."id", m."runId", m."recordedAt", m."status", m."sampleCount", m."wallMedian", m."wallMean",
+           m."wallStddev", m."wallMin", m."wallMax", m."cpuMedian", m."speedup", m."efficiency",
+           m."checksumStatus", r."commitSha"
+      FROM "Measurement" m JOIN "Run" r ON r."id" = m."runId"
+     WHERE m."seriesKey" = ${key} ${before}
+     ORDER BY m."recordedAt" DESC, m."id" DESC
+     LIMIT ${last}`;
+  return rows.reverse().map((row) => ({
+    measurementId: String(row.id),
+    runId: String(row.runId),
+    recordedAt: asDate(row.recordedAt) as Date,
+    status: String(row.status),
+    sampleCount: Number(row.sampleCount),
+    wallMedian: asNumber(row.wallMedian),
+    wallMean: asNumber(row.wallMean),
+    wallStddev: asNumber(row.wallStddev),
+    wallMin: asNumber(row.wallMin),
+    wallMax: asNumber(row.wallMax),
+    cpuMedian: asNumber(row.cpuMedian),
+    speedup: asNumber(row.speedup),
+    efficiency: asNumber(row.efficiency),
+    checksumStatus: String(row.checksumStatus),
+    commitSha: asString(row.commitSha),
   }));
 }
 

@@ -1,0 +1,151 @@
+import { type CompareOptions, compareSamples, type Verdict } from "../analysis/compare.js";
+import type { ConfidenceInterval } from "../analysis/summary.js";
+import type { Database } from "../db/client.js";
+import { requireRunDetail, type StoredMeasurement, type StoredRunDetail } from "../db/run-repository.js";
+
+/** One (mode, threads) cell of a comparison of two runs. */
+export type CellComparison =
+  | {
+      kind: "compared";
+      mode: string;
+      threads: number;
+      baseMedianMs: number;
+      headMedianMs: number;
+      /** head / base - 1 of the median wall times, with its bootstrap interval. */
+      relativeChange: ConfidenceInterval | null;
+      /** Two-sided Mann-Whitney p-value of the wall-time samples. */
+      pValue: number;
+      verdict: Verdict;
+      baseSamples: number;
+      headSamples: number;
+    }
+  | {
+      /** The cell failed in one of the runs: its samples are not comparable. */
+      kind: "failed";
+      mode: string;
+      threads: number;
+      baseStatus: string;
+      headStatus: string;
+    }
+  | { kind: "base-only" | "head-only"; mode: string; threads: number };
+
+/** Result of {@link compareRuns}. */
+export interface RunComparison {
+  baseRunId: string;
+  headRunId: string;
+  /** Differences that make the comparison questionable (workload, params, testbed...). */
+  warnings: string[];
+  cells: CellComparison[];
+  /** Compared cells per verdict. */
+  verdicts: Record<Verdict, number>;
+}
+
+const modeOrder = ["sequential", "event-loop", "worker-threads", "child-processes"];
+
+/**
+ * Compares two stored runs cell by cell: for each (mode, threads) in both runs, the
+ * wall-time samples with `compareSamples` (relative change of medians with a bootstrap
+ * interval, Mann-Whitney p-value, and a faster / slower / unchanged / noisy verdict);
+ * cells present in only one run are listed as such. NotFoundError for a missing run.
+ */
+export async function compareRuns(
+  database: Database,
+  baseRunId: string,
+  headRunId: string,
+  options: CompareOptions = {},
+): Promise<RunComparison> {
+  const [base, head] = await Promise.all([
+    requireRunDetail(database, baseRunId),
+    requireRunDetail(database, headRunId),
+  ]);
+  return compareRunDetails(base, head, options);
+}
+
+/** {@link compareRuns} on runs already read (with samples). */
+export function compareRunDetails(
+  base: StoredRunDetail,
+  head: StoredRunDetail,
+  options: CompareOptions = {},
+): RunComparison {
+  const cellKey = (measurement: StoredMeasurement) => `${measurement.mode}\u0000${measurement.threads}`;
+  const baseCells = new Map(base.measurements.map((measurement) => [cellKey(measurement), measurement]));
+  const headCells = new Map(head.measurements.map((measurement) => [cellKey(measurement), measurement]));
+  const keys = [...new Set([...baseCells.keys(), ...headCells.keys()])];
+  const cells: CellComparison[] = [];
+  const verdicts: Record<Verdict, number> = { faster: 0, slower: 0, unchanged: 0, noisy: 0 };
+  for (const key of keys) {
+    const baseCell = baseCells.get(key);
+    const headCell = headCells.get(key);
+    const any = (baseCell ?? headCell) as StoredMeasurement;
+    const where = { mode: any.mode, threads: any.threads };
+    if (!baseCell) {
+      cells.push({ kind: "head-only", ...where });
+      continue;
+    }
+    if (!headCell) {
+      cells.push({ kind: "base-only", ...where });
+      continue;
+    }
+    if (baseCell.status !== "succeeded" || headCell.status !== "succeeded") {
+      cells.push({ kind: "failed", ...where, baseStatus: baseCell.status, headStatus: headCell.status });
+      continue;
+    }
+    const baseWall = baseCell.samples.map((sample) => sample.wallMs);
+    const headWall = headCell.samples.map((sample) => sample.wallMs);
+    const comparison = compareSamples(baseWall, headWall, options);
+    verdicts[comparison.verdict]++;
+    cells.push({
+      kind: "compared",
+      ...where,
+      baseMedianMs: comparison.baseMedian,
+      headMedianMs: comparison.headMedian,
+      relativeChange: comparison.relativeChange,
+      pValue: comparison.mannWhitney.pValue,
+      verdict: comparison.verdict,
+      baseSamples: baseWall.length,
+      headSamples: headWall.length,
+    });
+  }
+  cells.sort((a, b) => rank(a.mode) - rank(b.mode) || a.mode.localeCompare(b.mode) || a.threads - b.threads);
+  return {
+    baseRunId: base.id,
+    headRunId: head.id,
+    warnings: comparisonWarnings(base, head),
+    cells,
+    verdicts,
+  };
+}
+
+function rank(mode: string): number {
+  const index = modeOrder.indexOf(mode);
+  return index < 0 ? modeOrder.length : index;
+}
+
+function comparisonWarnings(base: StoredRunDetail, head: StoredRunDetail): string[] {
+  const warnings: string[] = [];
+  if (base.workloadId !== head.workloadId) {
+    warnings.push(`different workloads: ${base.workloadId} vs ${head.workloadId}`);
+  } else if (base.paramsKey !== head.paramsKey) {
+    warnings.push(`different parameters: ${base.paramsKey} vs ${head.paramsKey}`);
+  }
+  if (base.scaling !== head.scaling) warnings.push(`different scaling: ${base.scaling} vs ${head.scaling}`);
+  if ((base.testbed?.id ?? null) !== (head.testbed?.id ?? null)) {
+    warnings.push(
+      `different testbeds: ${describeTestbed(base)} vs ${describeTestbed(head)} (a machine change is a change)`,
+    );
+  }
+  if (base.seeded !== head.seeded) warnings.push("one run is seeded (synthetic) and the other is not");
+  for (const [name, run] of [
+    ["base", base],
+    ["head", head],
+  ] as const) {
+    if (run.status !== "succeeded")
+      warnings.push(`the ${name} run ${run.status}${run.error ? `: ${run.error}` : ""}`);
+  }
+  return warnings;
+}
+
+function describeTestbed(run: StoredRunDetail): string {
+  const testbed = run.testbed;
+  return testbed ? `${testbed.hostname} ${testbed.runtime} ${testbed.runtimeVersion}` : "unknown";
+}

@@ -1,6 +1,7 @@
 import { ConfigurationError } from "./errors.js";
 import { loadConfig, type ServerConfig } from "./server/config.js";
 import { createServer } from "./server/create-server.js";
+import { localToken } from "./server/local-token.js";
 
 /** Reads the configuration, starts listening, and shuts down cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -14,7 +15,18 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // No THREADBENCH_API_TOKENS at all (not even empty): a local installation. Writes
+  // need a token all the same; make one and say where it is.
+  const local = process.env.THREADBENCH_API_TOKENS === undefined ? localToken() : null;
+  if (local) config = { ...config, tokens: [local.token] };
   const server = await createServer(config);
+  if (local) {
+    process.stderr.write(
+      `threadbench API: mutations need Authorization: Bearer ${local.token.secret}\n` +
+        `  (a local token, kept in ${local.path}; paste it into the dashboard's token field.\n` +
+        "   Set THREADBENCH_API_TOKENS to use your own tokens, or to empty for a read-only API.)\n",
+    );
+  }
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -39,11 +39,16 @@ interface RawDriver {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Median latency of a and b, interleaved so that machine noise hits both alike. */
-async function compare(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number; b: number }> {
+async function compare(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<{ a: number; b: number }> {
   for (let warmup = 0; warmup < 5; warmup++) {
     await a();
     await b();
@@ -66,7 +71,12 @@ function rawDriver(database: Database): RawDriver {
     const connection = new BetterSqlite3(database.target.filePath, { readonly: true });
     return {
       async all(sql, params) {
-        return connection.prepare(sql).all(params.map((value) => (value instanceof Date ? value.getTime() : value))) as Record<string, unknown>[];
+        return connection
+          .prepare(sql)
+          .all(params.map((value) => (value instanceof Date ? value.getTime() : value))) as Record<
+          string,
+          unknown
+        >[];
       },
       async close() {
         connection.close();
@@ -87,7 +97,11 @@ function rawDriver(database: Database): RawDriver {
 }
 
 const toDate = (value: unknown): Date =>
-  value instanceof Date ? value : typeof value === "number" || typeof value === "bigint" ? new Date(Number(value)) : new Date(`${String(value)}Z`);
+  value instanceof Date
+    ? value
+    : typeof value === "number" || typeof value === "bigint"
+      ? new Date(Number(value))
+      : new Date(`${String(value)}Z`);
 
 /** The series query of `seriesPoints`, by hand. */
 async function rawSeries(raw: RawDriver, key: string): Promise<unknown[]> {
@@ -104,7 +118,10 @@ async function rawSeries(raw: RawDriver, key: string): Promise<unknown[]> {
 }
 
 /** The page query of `listRuns` (with testbed and labels), by hand. */
-async function rawPage(raw: RawDriver, filter: Required<Pick<RunFilter, "workloadId" | "branch">>): Promise<unknown[]> {
+async function rawPage(
+  raw: RawDriver,
+  filter: Required<Pick<RunFilter, "workloadId" | "branch">>,
+): Promise<unknown[]> {
   const rows = await raw.all(
     `SELECT r.*, t."hostname" AS "testbedHostname", t."runtime" AS "testbedRuntime", t."runtimeVersion" AS "testbedRuntimeVersion",
             t."cpuModel" AS "testbedCpuModel", t."fingerprint" AS "testbedFingerprint"
@@ -116,10 +133,14 @@ async function rawPage(raw: RawDriver, filter: Required<Pick<RunFilter, "workloa
   );
   const ids = rows.map((row) => row.id);
   const labels = ids.length
-    ? await raw.all(`SELECT "runId", "label" FROM "RunLabel" WHERE "runId" IN (${ids.map(() => "?").join(", ")})`, ids)
+    ? await raw.all(
+        `SELECT "runId", "label" FROM "RunLabel" WHERE "runId" IN (${ids.map(() => "?").join(", ")})`,
+        ids,
+      )
     : [];
   const byRun = new Map<unknown, string[]>();
-  for (const label of labels) byRun.set(label.runId, [...(byRun.get(label.runId) ?? []), String(label.label)]);
+  for (const label of labels)
+    byRun.set(label.runId, [...(byRun.get(label.runId) ?? []), String(label.label)]);
   return rows.slice(0, 50).map((row) => ({
     ...row,
     params: typeof row.params === "string" ? JSON.parse(row.params) : row.params,
@@ -138,7 +159,16 @@ function ingestPayload(key: string, measurements: number, samplesPerMeasurement:
     workload: "bench/ingest",
     params: { size: 1 },
     startedAt: "2026-01-01T00:00:00Z",
-    testbed: { hostname: "bench", os: "linux", arch: "x64", cpuModel: "cpu", logicalCores: 4, memoryBytes: 2 ** 34, runtime: "cpython", runtimeVersion: "3.13.1t" },
+    testbed: {
+      hostname: "bench",
+      os: "linux",
+      arch: "x64",
+      cpuModel: "cpu",
+      logicalCores: 4,
+      memoryBytes: 2 ** 34,
+      runtime: "cpython",
+      runtimeVersion: "3.13.1t",
+    },
     measurements: Array.from({ length: measurements }, (_, index) => ({
       mode: modes[index % modes.length],
       threads: 1 + Math.floor(index / modes.length),
@@ -174,7 +204,8 @@ async function benchmark(url: string): Promise<ProviderFigures> {
       runs,
       seed: 7,
       onProgress: (done) => {
-        if (done % 20_000 === 0) process.stderr.write(`[${database.provider}]   ${done.toLocaleString("en-US")}\n`);
+        if (done % 20_000 === 0)
+          process.stderr.write(`[${database.provider}]   ${done.toLocaleString("en-US")}\n`);
       },
     });
     // The longest series (what a history chart of a busy benchmark shows).
@@ -183,7 +214,9 @@ async function benchmark(url: string): Promise<ProviderFigures> {
       [],
     );
     const key = String(longest?.seriesKey);
-    const [series] = await raw.all(`SELECT "workloadId", "branch" FROM "Series" WHERE "seriesKey" = ?`, [key]);
+    const [series] = await raw.all(`SELECT "workloadId", "branch" FROM "Series" WHERE "seriesKey" = ?`, [
+      key,
+    ]);
     const filter = { workloadId: String(series?.workloadId), branch: String(series?.branch) };
 
     const check = await seriesPoints(database, key, { last: 1000 });
@@ -248,8 +281,13 @@ function print(figures: ProviderFigures[]): void {
   }
   lines.push("", "provider    bulk ingestion (ingestRun, 10,000-sample runs)");
   for (const figure of figures) {
-    const target = figure.provider === "sqlite" ? `  target >= 20,000/s ${figure.ingestSamplesPerSecond >= 20_000 ? "ok" : "MISSED"}` : "";
-    lines.push(`${figure.provider.padEnd(11)} ${Math.round(figure.ingestSamplesPerSecond).toLocaleString("en-US")} samples/s${target}`);
+    const target =
+      figure.provider === "sqlite"
+        ? `  target >= 20,000/s ${figure.ingestSamplesPerSecond >= 20_000 ? "ok" : "MISSED"}`
+        : "";
+    lines.push(
+      `${figure.provider.padEnd(11)} ${Math.round(figure.ingestSamplesPerSecond).toLocaleString("en-US")} samples/s${target}`,
+    );
   }
   lines.push(
     "",
@@ -270,10 +308,13 @@ if (!sqliteOnly) {
   const given = process.env.TEST_DATABASE_URL?.trim();
   let cluster: Awaited<ReturnType<typeof startEphemeralPostgres>> | undefined;
   try {
-    const adminUrl = given || (cluster = await startEphemeralPostgres()).adminUrl;
+    if (!given) cluster = await startEphemeralPostgres();
+    const adminUrl = given || (cluster?.adminUrl as string);
     figures.push(await benchmark(await createScratchDatabase(adminUrl, "threadbench_bench")));
   } catch (error) {
-    process.stderr.write(`PostgreSQL part skipped: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `PostgreSQL part skipped: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   } finally {
     await cluster?.stop();
   }

@@ -43,11 +43,14 @@ Flags:
     const seed = values.seed === undefined ? 1 : parseInteger("seed", values.seed, 0, 2 ** 31 - 1);
     const database = await openDatabase(io.env.DATABASE_URL);
     try {
-      const where = database.target.provider === "sqlite" ? database.target.filePath : redact(database.target.url);
+      const where =
+        database.target.provider === "sqlite" ? database.target.filePath : redact(database.target.url);
       if (action === "migrate") {
         const { applied, alreadyApplied } = database.migrations;
         if (values.json) {
-          io.stdout.write(`${JSON.stringify({ provider: database.provider, applied, alreadyApplied }, null, 2)}\n`);
+          io.stdout.write(
+            `${JSON.stringify({ provider: database.provider, applied, alreadyApplied }, null, 2)}\n`,
+          );
         } else {
           io.stdout.write(
             applied.length > 0
@@ -64,7 +67,9 @@ Flags:
         onProgress: (done) => {
           if (io.signal.aborted) throw new Error("seeding interrupted (the last batch was rolled back)");
           if (!values.json && (done % progressEvery < 1000 || done === runs)) {
-            io.stderr.write(`seeded ${done.toLocaleString("en-US")} / ${runs.toLocaleString("en-US")} runs\n`);
+            io.stderr.write(
+              `seeded ${done.toLocaleString("en-US")} / ${runs.toLocaleString("en-US")} runs\n`,
+            );
           }
         },
       });

@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { UserInputError } from "../errors.js";
 import { ingestRun } from "../db/ingest.js";
 import { startDatabase } from "../db/startup.js";
+import { UserInputError } from "../errors.js";
 import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
+import { formatStoredChanges } from "./comparison-format.js";
+import { detectAfterStore } from "./detect-after-store.js";
 
 export const ingestCommand: CliCommand = {
   name: "ingest",
@@ -32,25 +34,40 @@ Flags:
     try {
       text = await readFile(path, "utf8");
     } catch (error) {
-      throw new UserInputError([{ path: "FILE", message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+      throw new UserInputError([
+        {
+          path: "FILE",
+          message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        },
+      ]);
     }
     let payload: unknown;
     try {
       payload = JSON.parse(text);
     } catch (error) {
-      throw new UserInputError([{ path: "(root)", message: `${path} is not JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+      throw new UserInputError([
+        {
+          path: "(root)",
+          message: `${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ]);
     }
     const { database } = await startDatabase(io.env.DATABASE_URL);
     try {
       const { run, created } = await ingestRun(database, payload);
+      // Re-ingesting stores nothing new, so there is nothing new to check.
+      const check = created ? await detectAfterStore(database, run.id, io) : null;
       if (values.json) {
-        io.stdout.write(`${JSON.stringify({ id: run.id, created, run }, null, 2)}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ id: run.id, created, run, regressions: check?.stored ?? [] }, null, 2)}\n`,
+        );
       } else {
         io.stdout.write(
           created
             ? `stored run ${run.id} (${run.workloadId}, ${run.testbed?.runtime ?? "?"} ${run.testbed?.runtimeVersion ?? ""})\n`
             : `already stored as run ${run.id} (idempotency key "${run.idempotencyKey}"): nothing stored\n`,
         );
+        for (const line of check ? formatStoredChanges(check) : []) io.stdout.write(`${line}\n`);
       }
       return 0;
     } finally {

@@ -1,6 +1,6 @@
-import { startDatabase } from "../db/startup.js";
 import { listRuns, type RunFilter } from "../db/run-repository.js";
-import { runStatuses, type RunStatus } from "../db/vocabulary.js";
+import { startDatabase } from "../db/startup.js";
+import { type RunStatus, runStatuses } from "../db/vocabulary.js";
 import { type CliCommand, CliUsageError, parseFlags, parseInteger, parseList } from "./command.js";
 import { table } from "./format.js";
 
@@ -44,7 +44,9 @@ Flags:
     });
     if (values.seeded && values.real) throw new CliUsageError("--seeded and --real exclude each other");
     if (values.commit !== undefined && !/^[0-9a-f]{4,64}$/i.test(values.commit)) {
-      throw new CliUsageError(`--commit: "${values.commit}" is not allowed (allowed: 4 to 64 hexadecimal digits)`);
+      throw new CliUsageError(
+        `--commit: "${values.commit}" is not allowed (allowed: 4 to 64 hexadecimal digits)`,
+      );
     }
     const filter: RunFilter = {};
     if (values.workload) filter.workloadId = values.workload;

@@ -1,5 +1,5 @@
-import { startDatabase } from "../db/startup.js";
 import { requireRunDetail } from "../db/run-repository.js";
+import { startDatabase } from "../db/startup.js";
 import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
 import { formatBytes, formatDuration, formatPercent, formatRatio, table } from "./format.js";
 
@@ -18,7 +18,11 @@ Flags:
   --json     Print the run, measurements and samples as JSON
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { samples: { type: "boolean" }, json: { type: "boolean" } }, true);
+    const { values, positionals } = parseFlags(
+      argv,
+      { samples: { type: "boolean" }, json: { type: "boolean" } },
+      true,
+    );
     const [id, ...extra] = positionals;
     if (!id) throw new CliUsageError("expected a run id (see `threadbench runs`)");
     if (extra.length > 0) throw new CliUsageError(`unexpected argument "${extra[0]}"`);

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import type BetterSqlite3 from "better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type BetterSqlite3 from "better-sqlite3";
 import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgresql/client.js";
 import { Prisma, PrismaClient as SqlitePrismaClient } from "../generated/prisma-sqlite/client.js";
 import { type DatabaseProvider, type DatabaseTarget, resolveDatabaseUrl } from "./database-url.js";

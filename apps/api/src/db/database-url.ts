@@ -6,7 +6,7 @@ export type DatabaseProvider = "sqlite" | "postgresql";
 
 /** Where the data lives, decided once from DATABASE_URL. */
 export type DatabaseTarget =
-  | { provider: "sqlite"; url: string; /** Absolute path of the database file. */ filePath: string }
+  | { provider: "sqlite"; url: string /** Absolute path of the database file. */; filePath: string }
   | { provider: "postgresql"; url: string };
 
 const acceptedForms =
@@ -36,7 +36,11 @@ export function resolveDatabaseUrl(
     return { provider: "sqlite", url: `file:${filePath}`, filePath };
   }
   if (value.startsWith("file:")) {
-    const path = value.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0] ?? "";
+    const path =
+      value
+        .slice("file:".length)
+        .replace(/^\/\/(?=\/)/, "")
+        .split("?")[0] ?? "";
     if (!path) {
       throw new ConfigurationError(`DATABASE_URL "${value}" names no file (accepted: ${acceptedForms})`);
     }

@@ -26,7 +26,8 @@ function findBinDirectory(): string | null {
     if (versions[0]) return join(root, versions[0], "bin");
   }
   for (const directory of (process.env.PATH ?? "").split(":")) {
-    if (directory && existsSync(join(directory, "initdb")) && existsSync(join(directory, "pg_ctl"))) return directory;
+    if (directory && existsSync(join(directory, "initdb")) && existsSync(join(directory, "pg_ctl")))
+      return directory;
   }
   return null;
 }
@@ -38,7 +39,9 @@ async function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -51,7 +54,10 @@ async function freePort(): Promise<number> {
  */
 export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
   const bin = findBinDirectory();
-  if (!bin) throw new Error("no PostgreSQL server binaries (initdb, pg_ctl) found in /usr/lib/postgresql/*/bin or PATH");
+  if (!bin)
+    throw new Error(
+      "no PostgreSQL server binaries (initdb, pg_ctl) found in /usr/lib/postgresql/*/bin or PATH",
+    );
   const asRoot = process.getuid?.() === 0;
   let uid: number | undefined;
   let gid: number | undefined;
@@ -70,15 +76,20 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
   try {
     await exec("initdb", ["-D", dataDirectory, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
     await exec("pg_ctl", [
-      "-D", dataDirectory,
-      "-l", join(directory, "server.log"),
+      "-D",
+      dataDirectory,
+      "-l",
+      join(directory, "server.log"),
       "-w",
-      "-o", `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      "-o",
+      `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
       "start",
     ]);
   } catch (error) {
     rmSync(directory, { recursive: true, force: true });
-    throw new Error(`could not start PostgreSQL from ${bin}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `could not start PostgreSQL from ${bin}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return {
     adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`,

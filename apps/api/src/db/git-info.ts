@@ -29,6 +29,6 @@ export async function gitInfo(cwd: string, env: NodeJS.ProcessEnv = process.env)
   const branch =
     symbolic && symbolic !== "HEAD"
       ? symbolic
-      : (env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || null);
+      : env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || null;
   return { commitSha, branch };
 }

@@ -13,6 +13,16 @@ function example(index = 1): Record<string, unknown> {
   return JSON.parse(readFileSync(ingestExamplePaths()[index] as string, "utf8")) as Record<string, unknown>;
 }
 
+type JsonObject = Record<string, unknown>;
+
+function measurementAt(payload: JsonObject, index: number): JsonObject {
+  return (payload.measurements as JsonObject[])[index] as JsonObject;
+}
+
+function sampleAt(payload: JsonObject, measurement: number, sample: number): JsonObject {
+  return (measurementAt(payload, measurement).samples as JsonObject[])[sample] as JsonObject;
+}
+
 function issuesOf(payload: unknown): Array<{ path: string; message: string }> {
   try {
     parseIngestPayload(payload);
@@ -42,9 +52,9 @@ describe("ingest format v1", () => {
     payload.colour = "blue";
     payload.finishedAt = "2020-01-01T00:00:00Z";
     const measurements = payload.measurements as Array<Record<string, unknown>>;
-    (measurements[2]?.samples as Array<Record<string, unknown>>)[0]!.wallMs = -3;
-    (measurements[0]?.samples as Array<Record<string, unknown>>)[1]!.taskDurationsMs = [1, "x"];
-    measurements[3]!.threads = 0;
+    sampleAt(payload, 2, 0).wallMs = -3;
+    sampleAt(payload, 0, 1).taskDurationsMs = [1, "x"];
+    measurementAt(payload, 3).threads = 0;
     measurements.push({ ...measurements[1], samples: [] });
     const issues = issuesOf(payload);
     const byPath = Object.fromEntries(issues.map((issue) => [issue.path, issue.message]));
@@ -58,9 +68,11 @@ describe("ingest format v1", () => {
     });
     expect(issues.length).toBeGreaterThanOrEqual(6);
     expect(issuesOf(null)).toEqual([{ path: "(root)", message: "expected a JSON object" }]);
-    expect(issuesOf({ formatVersion: 1 }).map((issue) => issue.path).sort()).toEqual(
-      ["measurements", "startedAt", "testbed", "workload"].sort(),
-    );
+    expect(
+      issuesOf({ formatVersion: 1 })
+        .map((issue) => issue.path)
+        .sort(),
+    ).toEqual(["measurements", "startedAt", "testbed", "workload"].sort());
   });
 
   it("reports cross-field problems: duplicate cells, no samples, dates out of order", () => {
@@ -72,7 +84,9 @@ describe("ingest format v1", () => {
     expect(paths).toContain(
       'measurements[4]: duplicate cell: mode "sequential" with 4 threads is already measurements[1]',
     );
-    expect(paths).toContain("measurements[5].samples: expected at least one sample for a succeeded measurement");
+    expect(paths).toContain(
+      "measurements[5].samples: expected at least one sample for a succeeded measurement",
+    );
     expect(paths).toContain("finishedAt: expected a date-time not before startedAt");
   });
 });
@@ -88,7 +102,9 @@ describeEachDatabase("ingestion", ({ open, newUrl, reopen }) => {
     expect(freeThreaded.run.labels).toEqual(["cpython", "example"]);
     const detail = await getRun(database, freeThreaded.run.id);
     const cell = (mode: string, threads: number) =>
-      detail?.measurements.find((measurement) => measurement.mode === mode && measurement.threads === threads);
+      detail?.measurements.find(
+        (measurement) => measurement.mode === mode && measurement.threads === threads,
+      );
     expect(cell("sequential", 4)?.speedup).toBeCloseTo(1, 10);
     expect(cell("sequential", 4)?.checksumStatus).toBe("baseline");
     expect(cell("threading", 4)?.speedup).toBeGreaterThan(3);
@@ -132,10 +148,15 @@ describeEachDatabase("ingestion", ({ open, newUrl, reopen }) => {
     writeFileSync(file, JSON.stringify(example()));
     // Separate processes race for real (one SQLite connection or PostgreSQL pool each);
     // two at once inside each process race through the same client.
-    const results = await Promise.all(Array.from({ length: 5 }, () => runChild("ingest-child.ts", [file, "2"], url)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => runChild("ingest-child.ts", [file, "2"], url)),
+    );
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     const outcomes = results.flatMap((result) =>
-      result.stdout.trim().split("\n").map((line) => JSON.parse(line) as { id: string; created: boolean }),
+      result.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { id: string; created: boolean }),
     );
     expect(outcomes).toHaveLength(10);
     expect(new Set(outcomes.map((outcome) => outcome.id)).size).toBe(1);
@@ -148,9 +169,10 @@ describeEachDatabase("ingestion", ({ open, newUrl, reopen }) => {
   it("rejects an invalid file whole and stores nothing", async () => {
     const database = await open();
     const payload = example();
-    const measurements = payload.measurements as Array<Record<string, unknown>>;
-    (measurements[3]?.samples as Array<Record<string, unknown>>)[4]!.wallMs = "fast";
-    await expect(ingestRun(database, payload)).rejects.toThrow(/measurements\[3\]\.samples\[4\]\.wallMs: expected a positive number/);
+    sampleAt(payload, 3, 4).wallMs = "fast";
+    await expect(ingestRun(database, payload)).rejects.toThrow(
+      /measurements\[3\]\.samples\[4\]\.wallMs: expected a positive number/,
+    );
     expect(await database.prisma.run.count()).toBe(0);
     expect(await database.prisma.testbed.count()).toBe(0);
     expect(await database.prisma.sample.count()).toBe(0);

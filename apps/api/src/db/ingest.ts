@@ -1,15 +1,10 @@
-import { z } from "zod";
 import type { FieldIssue } from "@threadbench/workloads";
-import { UserInputError } from "../errors.js";
+import { z } from "zod";
 import { summarize } from "../analysis/summary.js";
+import { UserInputError } from "../errors.js";
 import type { ChecksumStatus } from "../runner/types.js";
 import type { Database } from "./client.js";
-import {
-  parametersKey,
-  type StorableCell,
-  type StoredRun,
-  storeFinishedRun,
-} from "./run-repository.js";
+import { parametersKey, type StorableCell, type StoredRun, storeFinishedRun } from "./run-repository.js";
 
 /**
  * The ingest format, version 1: results produced elsewhere (CPython with and without
@@ -118,7 +113,9 @@ const testbedSchema = z
         .int({ error: "expected a whole number of bytes" })
         .min(0, { error: "expected a number of bytes >= 0" }),
       runtime: name("a runtime name").describe('e.g. "node", "cpython", "pypy".'),
-      runtimeVersion: name("a runtime version").describe('e.g. "20.20.2", "3.13.1", "3.13.1t" (free-threaded).'),
+      runtimeVersion: name("a runtime version").describe(
+        'e.g. "20.20.2", "3.13.1", "3.13.1t" (free-threaded).',
+      ),
     },
     { error: "expected an object" },
   )
@@ -139,7 +136,8 @@ export const ingestPayloadSchema = z
       workload: z
         .string({ error: "expected a workload or benchmark name (a string)" })
         .regex(/^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}$/, {
-          error: 'expected a workload or benchmark name: letters, digits and . _ : / + - (e.g. "sum-squares", "pyperformance/nbody")',
+          error:
+            'expected a workload or benchmark name: letters, digits and . _ : / + - (e.g. "sum-squares", "pyperformance/nbody")',
         })
         .describe("A threadbench workload id or any benchmark name."),
       params: z
@@ -160,7 +158,9 @@ export const ingestPayloadSchema = z
         .optional(),
       branch: z.string({ error: "expected a string" }).trim().min(1).max(255).nullable().optional(),
       labels: z
-        .array(z.string({ error: "expected a string" }).trim().min(1).max(100), { error: "expected an array of strings" })
+        .array(z.string({ error: "expected a string" }).trim().min(1).max(100), {
+          error: "expected an array of strings",
+        })
         .max(50)
         .optional(),
       startedAt: timestamp,
@@ -196,7 +196,11 @@ export const ingestPayloadSchema = z
       }
     });
     if (payload.finishedAt && Date.parse(payload.finishedAt) < Date.parse(payload.startedAt)) {
-      context.addIssue({ code: "custom", path: ["finishedAt"], message: "expected a date-time not before startedAt" });
+      context.addIssue({
+        code: "custom",
+        path: ["finishedAt"],
+        message: "expected a date-time not before startedAt",
+      });
     }
   })
   .describe("threadbench ingest format v1: one run of results produced outside threadbench.");
@@ -205,7 +209,10 @@ export type IngestPayload = z.output<typeof ingestPayloadSchema>;
 
 /** The JSON Schema of the format (what apps/api/ingest/threadbench-ingest-v1.schema.json holds). */
 export function ingestJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(ingestPayloadSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(ingestPayloadSchema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: "https://threadbench.dev/schemas/threadbench-ingest-v1.schema.json",
@@ -266,7 +273,9 @@ export async function ingestRun(
   const startedAt = new Date(payload.startedAt);
   const finishedAt = new Date(payload.finishedAt ?? payload.startedAt);
   const modes = [...new Set(payload.measurements.map((measurement) => measurement.mode))];
-  const threads = [...new Set(payload.measurements.map((measurement) => measurement.threads))].sort((a, b) => a - b);
+  const threads = [...new Set(payload.measurements.map((measurement) => measurement.threads))].sort(
+    (a, b) => a - b,
+  );
   return storeFinishedRun(database, {
     plan: {
       workloadId: payload.workload,
@@ -309,7 +318,8 @@ function ingestCells(payload: IngestPayload, scaling: "weak" | "strong"): Storab
     };
   });
   const sequential = summarized.filter(
-    (cell) => cell.measurement.mode === "sequential" && (cell.measurement.status ?? "succeeded") === "succeeded",
+    (cell) =>
+      cell.measurement.mode === "sequential" && (cell.measurement.status ?? "succeeded") === "succeeded",
   );
   return summarized.map(({ measurement, tasks, wall, cpu }) => {
     // Baseline: the sequential cell with the same task count; else the single-task
@@ -324,7 +334,8 @@ function ingestCells(payload: IngestPayload, scaling: "weak" | "strong"): Storab
     const checksum = measurement.checksum ?? null;
     let checksumStatus: ChecksumStatus = "unchecked";
     if (measurement.mode === "sequential" && checksum) checksumStatus = "baseline";
-    else if (checksum && expectedChecksum) checksumStatus = checksum === expectedChecksum ? "match" : "mismatch";
+    else if (checksum && expectedChecksum)
+      checksumStatus = checksum === expectedChecksum ? "match" : "mismatch";
     return {
       mode: measurement.mode,
       threads: measurement.threads,

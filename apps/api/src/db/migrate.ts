@@ -154,7 +154,9 @@ function migrateSqlite(filePath: string, files: MigrationFile[]): MigrationRepor
       try {
         database.exec(sqliteHistoryTable);
         const rows = database
-          .prepare(`SELECT "migration_name", "checksum", "finished_at", "rolled_back_at" FROM "_prisma_migrations"`)
+          .prepare(
+            `SELECT "migration_name", "checksum", "finished_at", "rolled_back_at" FROM "_prisma_migrations"`,
+          )
           .all() as AppliedRow[];
         const { pending, done } = plan(files, rows);
         const next = pending[0];
@@ -222,7 +224,9 @@ async function migratePostgres(url: string, files: MigrationFile[]): Promise<Mig
       }
       return report;
     } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [postgresLockKey.toString()]).catch(() => undefined);
+      await client
+        .query("SELECT pg_advisory_unlock($1)", [postgresLockKey.toString()])
+        .catch(() => undefined);
     }
   } finally {
     await client.end();

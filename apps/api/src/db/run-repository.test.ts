@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makePlan, makeRunResult } from "../test/run-factories.js";
 import { describeEachDatabase } from "../test/databases.js";
+import { makePlan, makeRunResult } from "../test/run-factories.js";
 import {
   createQueuedRun,
   deleteRun,
@@ -8,6 +8,7 @@ import {
   listRuns,
   markInterruptedRuns,
   markRunRunning,
+  type StoredRun,
   seriesPoints,
   storeRunResult,
   updateRunLabels,
@@ -50,7 +51,11 @@ describeEachDatabase("run repository", ({ open }) => {
       expect(stored?.setupMs).toBe(cell.setupMs);
       expectClose(
         stored?.samples.map(({ index: i, wallMs, cpuMs, taskDurationsMs, checksum }) => ({
-          index: i, wallMs, cpuMs, taskDurationsMs, checksum,
+          index: i,
+          wallMs,
+          cpuMs,
+          taskDurationsMs,
+          checksum,
         })),
         cell.samples,
       );
@@ -60,10 +65,16 @@ describeEachDatabase("run repository", ({ open }) => {
   it("reuses one testbed per fingerprint and keys series by testbed and branch", async () => {
     const database = await open();
     const first = await storeRunResult(database, makeRunResult({ seed: 1 }), { branch: "main" });
-    const second = await storeRunResult(database, makeRunResult({ seed: 2, startedAt: "2026-01-02T00:00:00.000Z" }), { branch: "main" });
+    const second = await storeRunResult(
+      database,
+      makeRunResult({ seed: 2, startedAt: "2026-01-02T00:00:00.000Z" }),
+      { branch: "main" },
+    );
     const other = await storeRunResult(database, makeRunResult({ seed: 3 }), { branch: "feature" });
     expect(first.run.testbed?.id).toBe(second.run.testbed?.id);
-    const [a, b, c] = await Promise.all([first, second, other].map(({ run }) => getRun(database, run.id, { samples: false })));
+    const [a, b, c] = await Promise.all(
+      [first, second, other].map(({ run }) => getRun(database, run.id, { samples: false })),
+    );
     expect(a?.measurements[0]?.seriesKey).toBe(b?.measurements[0]?.seriesKey);
     expect(a?.measurements[0]?.seriesKey).not.toBe(c?.measurements[0]?.seriesKey);
     const points = await seriesPoints(database, a?.measurements[0]?.seriesKey as string, { last: 10 });
@@ -73,7 +84,11 @@ describeEachDatabase("run repository", ({ open }) => {
 
   it("takes a queued run through running to its stored result", async () => {
     const database = await open();
-    const { run: queued } = await createQueuedRun(database, { plan: makePlan(), labels: ["pr-1"], branch: "main" });
+    const { run: queued } = await createQueuedRun(database, {
+      plan: makePlan(),
+      labels: ["pr-1"],
+      branch: "main",
+    });
     expect(queued.status).toBe("queued");
     const running = await markRunRunning(database, queued.id, { claimedBy: "elsewhere:1" });
     expect(running.status).toBe("running");
@@ -82,7 +97,9 @@ describeEachDatabase("run repository", ({ open }) => {
     expect(run.id).toBe(queued.id);
     expect(run.status).toBe("succeeded");
     expect(run.labels).toEqual(["pr-1"]);
-    await expect(storeRunResult(database, makeRunResult(), { runId: queued.id })).rejects.toThrow(/it is succeeded/);
+    await expect(storeRunResult(database, makeRunResult(), { runId: queued.id })).rejects.toThrow(
+      /it is succeeded/,
+    );
   });
 
   it("pages through runs newest first with a stable cursor and filters", async () => {
@@ -97,9 +114,16 @@ describeEachDatabase("run repository", ({ open }) => {
         makeRunResult({
           seed: index,
           startedAt,
-          plan: index % 3 === 0 ? { workloadId: "shared-counter", params: {}, modes: ["sequential"], threads: [1, 8] } : {},
+          plan:
+            index % 3 === 0
+              ? { workloadId: "shared-counter", params: {}, modes: ["sequential"], threads: [1, 8] }
+              : {},
         }),
-        { branch: index % 2 ? "main" : "dev", labels: index % 5 === 0 ? ["weekly"] : [], commitSha: `c0ffee${index}` },
+        {
+          branch: index % 2 ? "main" : "dev",
+          labels: index % 5 === 0 ? ["weekly"] : [],
+          commitSha: `c0ffee${index}`,
+        },
       );
       ids.push(run.id);
     }
@@ -115,10 +139,11 @@ describeEachDatabase("run repository", ({ open }) => {
     const all = (await listRuns(database, {}, { limit: 100 })).runs;
     expect(all.map((run) => run.id)).toEqual(seen);
     for (let index = 1; index < all.length; index++) {
-      const previous = all[index - 1]!;
-      const current = all[index]!;
+      const previous = all[index - 1] as StoredRun;
+      const current = all[index] as StoredRun;
       expect(
-        previous.createdAt > current.createdAt || (+previous.createdAt === +current.createdAt && previous.id > current.id),
+        previous.createdAt > current.createdAt ||
+          (+previous.createdAt === +current.createdAt && previous.id > current.id),
       ).toBe(true);
     }
 
@@ -150,11 +175,16 @@ describeEachDatabase("run repository", ({ open }) => {
     const database = await open();
     const plan = makePlan();
     const crashed = (await createQueuedRun(database, { plan })).run;
-    await markRunRunning(database, crashed.id, { claimedBy: `${(await import("node:os")).hostname()}:999999999` });
+    await markRunRunning(database, crashed.id, {
+      claimedBy: `${(await import("node:os")).hostname()}:999999999`,
+    });
     const live = (await createQueuedRun(database, { plan })).run;
     await markRunRunning(database, live.id); // this very process: alive
     const silent = (await createQueuedRun(database, { plan })).run;
-    await markRunRunning(database, silent.id, { claimedBy: "other-host:1", startedAt: new Date(Date.now() - 3_600_000) });
+    await markRunRunning(database, silent.id, {
+      claimedBy: "other-host:1",
+      startedAt: new Date(Date.now() - 3_600_000),
+    });
     const queued = (await createQueuedRun(database, { plan })).run;
 
     const marked = await markInterruptedRuns(database);
@@ -186,7 +216,11 @@ function expectClose(actual: unknown, expected: unknown, path = "value"): void {
   if (expected && typeof expected === "object" && actual && typeof actual === "object") {
     expect(Object.keys(actual).sort(), path).toEqual(Object.keys(expected).sort());
     for (const key of Object.keys(expected)) {
-      expectClose((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
+      expectClose(
+        (actual as Record<string, unknown>)[key],
+        (expected as Record<string, unknown>)[key],
+        `${path}.${key}`,
+      );
     }
     return;
   }

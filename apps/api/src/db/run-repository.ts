@@ -1,14 +1,8 @@
-import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { canonicalParameters, findWorkload } from "@threadbench/workloads";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
-import type {
-  CellResult,
-  Environment,
-  RunPlan,
-  RunResult,
-  Summary,
-} from "../runner/types.js";
+import type { CellResult, Environment, RunPlan, RunResult, Summary } from "../runner/types.js";
 import {
   type Database,
   isUniqueViolation,
@@ -419,7 +413,11 @@ const sampleColumns = `"measurementId", "index", "wallMs", "cpuMs", "taskDuratio
  * 5,000 rows that unpacks a single JSON parameter server-side. Both keep every float
  * exact (Prisma's Float parameters lose the last digit, prisma/orm#11096).
  */
-async function insertSamples(database: Database, tx: TransactionClient, samples: SampleInsert[]): Promise<void> {
+async function insertSamples(
+  database: Database,
+  tx: TransactionClient,
+  samples: SampleInsert[],
+): Promise<void> {
   if (database.provider === "sqlite" && database.sqliteConnection) {
     const statement = database
       .sqliteConnection()
@@ -470,7 +468,13 @@ export async function finishRunWithoutResult(
   const now = new Date();
   const { count } = await database.prisma.run.updateMany({
     where: { id: runId, status: { in: ["queued", "running"] } },
-    data: { status: options.status, error: options.error, finishedAt: now, updatedAt: now, heartbeatAt: null },
+    data: {
+      status: options.status,
+      error: options.error,
+      finishedAt: now,
+      updatedAt: now,
+      heartbeatAt: null,
+    },
   });
   if (count === 0) await explainNoTransition(database, runId, "queued or running", "finish");
   return requireRun(database, runId);
@@ -645,7 +649,20 @@ export async function listRuns(
 }
 
 const testbedColumns = Prisma.raw(
-  ["fingerprint", "hostname", "os", "osRelease", "arch", "cpuModel", "logicalCores", "memoryBytes", "runtime", "runtimeVersion", "v8Version", "createdAt"]
+  [
+    "fingerprint",
+    "hostname",
+    "os",
+    "osRelease",
+    "arch",
+    "cpuModel",
+    "logicalCores",
+    "memoryBytes",
+    "runtime",
+    "runtimeVersion",
+    "v8Version",
+    "createdAt",
+  ]
     .map((column) => `t."${column}" AS "testbed_${column}"`)
     .join(", "),
 );
@@ -657,7 +674,9 @@ function runConditions(filter: RunFilter): Prisma.Sql[] {
   if (filter.workloadId !== undefined) conditions.push(Prisma.sql`r."workloadId" = ${filter.workloadId}`);
   if (filter.status !== undefined) {
     const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
-    conditions.push(statuses.length ? Prisma.sql`r."status" IN (${Prisma.join(statuses)})` : Prisma.sql`1 = 0`);
+    conditions.push(
+      statuses.length ? Prisma.sql`r."status" IN (${Prisma.join(statuses)})` : Prisma.sql`1 = 0`,
+    );
   }
   if (filter.branch !== undefined) conditions.push(Prisma.sql`r."branch" = ${filter.branch}`);
   if (filter.commitSha !== undefined) {
@@ -694,9 +713,11 @@ const asDate = (value: unknown): Date | null =>
       : typeof value === "number" || typeof value === "bigint"
         ? new Date(Number(value))
         : new Date(String(value));
-const asNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const asNumber = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
 const asJson = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : (value ?? null));
-const asString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+const asString = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
 
 /** A raw `r.*, testbed_*` row as a StoredRun (raw results keep each driver's types). */
 function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
@@ -803,7 +824,6 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
     { path: "cursor", message: `"${cursor}" is not a cursor returned by a previous page` },
   ]);
 }
-
 
 export interface GetRunOptions {
   /** Include every repetition sample (default true). */
@@ -1074,9 +1094,17 @@ function toStoredRun(row: RunRow): StoredRun {
 
 function toSummary(
   count: number,
-  values: { min: number | null; max: number | null; median: number | null; mean: number | null; stddev: number | null; cv: number | null },
+  values: {
+    min: number | null;
+    max: number | null;
+    median: number | null;
+    mean: number | null;
+    stddev: number | null;
+    cv: number | null;
+  },
 ): Summary | null {
-  if (values.median === null || values.min === null || values.max === null || values.mean === null) return null;
+  if (values.median === null || values.min === null || values.max === null || values.mean === null)
+    return null;
   return {
     count,
     min: values.min,
@@ -1101,10 +1129,20 @@ function toStoredMeasurement(row: MeasurementRow & { samples?: SampleRow[] }): S
     error: row.error,
     sampleCount: row.sampleCount,
     wall: toSummary(row.sampleCount, {
-      min: row.wallMin, max: row.wallMax, median: row.wallMedian, mean: row.wallMean, stddev: row.wallStddev, cv: row.wallCv,
+      min: row.wallMin,
+      max: row.wallMax,
+      median: row.wallMedian,
+      mean: row.wallMean,
+      stddev: row.wallStddev,
+      cv: row.wallCv,
     }),
     cpu: toSummary(row.sampleCount, {
-      min: row.cpuMin, max: row.cpuMax, median: row.cpuMedian, mean: row.cpuMean, stddev: row.cpuStddev, cv: row.cpuCv,
+      min: row.cpuMin,
+      max: row.cpuMax,
+      median: row.cpuMedian,
+      mean: row.cpuMean,
+      stddev: row.cpuStddev,
+      cv: row.cpuCv,
     }),
     setupMs: row.setupMs,
     speedup: row.speedup,

@@ -14,7 +14,11 @@ describeEachDatabase("seed", ({ open }) => {
     expect(await database.prisma.run.count({ where: { seeded: true } })).toBe(300);
     expect(await database.prisma.runLabel.count({ where: { label: seededLabel } })).toBe(300);
 
-    const page = await listRuns(database, { seeded: true, branch: "main", status: "succeeded" }, { limit: 5 });
+    const page = await listRuns(
+      database,
+      { seeded: true, branch: "main", status: "succeeded" },
+      { limit: 5 },
+    );
     expect(page.runs).toHaveLength(5);
     const newest = page.runs[0];
     expect(newest?.labels).toEqual([seededLabel]);
@@ -36,7 +40,9 @@ describeEachDatabase("seed", ({ open }) => {
     expect(points.length).toBeGreaterThan(1);
     expect(points.at(-1)?.runId).toBe(newest?.id);
     for (let index = 1; index < points.length; index++) {
-      expect(points[index]!.recordedAt.getTime()).toBeGreaterThanOrEqual(points[index - 1]!.recordedAt.getTime());
+      expect(points[index]?.recordedAt.getTime()).toBeGreaterThanOrEqual(
+        points[index - 1]?.recordedAt.getTime() as number,
+      );
     }
     expect(await database.prisma.series.count()).toBe(report.seriesKeys.length);
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { findWorkload, workloads } from "@threadbench/workloads";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { findWorkload, workloads } from "@threadbench/workloads";
 import type { Database } from "./client.js";
 import { parametersKey } from "./run-repository.js";
 import { seriesKey } from "./series-key.js";
@@ -15,7 +15,12 @@ import { seededLabel } from "./vocabulary.js";
  * UTC timestamps on PostgreSQL, JSON as text, booleans as 0/1 on SQLite).
  */
 export interface RowWriter {
-  insert(table: string, columns: readonly string[], rows: unknown[][], onConflictDoNothing?: string): Promise<void>;
+  insert(
+    table: string,
+    columns: readonly string[],
+    rows: unknown[][],
+    onConflictDoNothing?: string,
+  ): Promise<void>;
   query<T>(sql: string, params: unknown[]): Promise<T[]>;
   transaction(work: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -132,12 +137,56 @@ export interface SeedReport {
 }
 
 const seedTestbeds: TestbedInput[] = [
-  { hostname: "ci-x64-1", os: "linux", osRelease: "6.1.0", arch: "x64", cpuModel: "AMD EPYC 7B13", logicalCores: 4, memoryBytes: 16 * 1024 ** 3, runtime: "node", runtimeVersion: "20.20.2", v8Version: "11.3.244.8" },
-  { hostname: "ci-x64-1", os: "linux", osRelease: "6.1.0", arch: "x64", cpuModel: "AMD EPYC 7B13", logicalCores: 4, memoryBytes: 16 * 1024 ** 3, runtime: "node", runtimeVersion: "22.12.0", v8Version: "12.4.254.21" },
-  { hostname: "mac-mini-m2", os: "darwin", osRelease: "24.1.0", arch: "arm64", cpuModel: "Apple M2", logicalCores: 8, memoryBytes: 24 * 1024 ** 3, runtime: "node", runtimeVersion: "20.20.2", v8Version: "11.3.244.8" },
+  {
+    hostname: "ci-x64-1",
+    os: "linux",
+    osRelease: "6.1.0",
+    arch: "x64",
+    cpuModel: "AMD EPYC 7B13",
+    logicalCores: 4,
+    memoryBytes: 16 * 1024 ** 3,
+    runtime: "node",
+    runtimeVersion: "20.20.2",
+    v8Version: "11.3.244.8",
+  },
+  {
+    hostname: "ci-x64-1",
+    os: "linux",
+    osRelease: "6.1.0",
+    arch: "x64",
+    cpuModel: "AMD EPYC 7B13",
+    logicalCores: 4,
+    memoryBytes: 16 * 1024 ** 3,
+    runtime: "node",
+    runtimeVersion: "22.12.0",
+    v8Version: "12.4.254.21",
+  },
+  {
+    hostname: "mac-mini-m2",
+    os: "darwin",
+    osRelease: "24.1.0",
+    arch: "arm64",
+    cpuModel: "Apple M2",
+    logicalCores: 8,
+    memoryBytes: 24 * 1024 ** 3,
+    runtime: "node",
+    runtimeVersion: "20.20.2",
+    v8Version: "11.3.244.8",
+  },
 ];
 
-const seedBranches = ["main", "main", "main", "main", "main", "main", "dev", "dev", "feature/pool-tuning", "feature/simd"];
+const seedBranches = [
+  "main",
+  "main",
+  "main",
+  "main",
+  "main",
+  "main",
+  "dev",
+  "dev",
+  "feature/pool-tuning",
+  "feature/simd",
+];
 
 /** mulberry32: small, fast and deterministic. */
 function randomGenerator(seed: number): () => number {
@@ -193,11 +242,44 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
         const fingerprint = testbedFingerprint(input);
         await writer.insert(
           "Testbed",
-          ["id", "fingerprint", "hostname", "os", "osRelease", "arch", "cpuModel", "logicalCores", "memoryBytes", "runtime", "runtimeVersion", "v8Version", "createdAt"],
-          [[randomUUID(), fingerprint, input.hostname, input.os, input.osRelease ?? "", input.arch, input.cpuModel, input.logicalCores, BigInt(input.memoryBytes), input.runtime, input.runtimeVersion, input.v8Version ?? null, new Date(firstTime)]],
+          [
+            "id",
+            "fingerprint",
+            "hostname",
+            "os",
+            "osRelease",
+            "arch",
+            "cpuModel",
+            "logicalCores",
+            "memoryBytes",
+            "runtime",
+            "runtimeVersion",
+            "v8Version",
+            "createdAt",
+          ],
+          [
+            [
+              randomUUID(),
+              fingerprint,
+              input.hostname,
+              input.os,
+              input.osRelease ?? "",
+              input.arch,
+              input.cpuModel,
+              input.logicalCores,
+              BigInt(input.memoryBytes),
+              input.runtime,
+              input.runtimeVersion,
+              input.v8Version ?? null,
+              new Date(firstTime),
+            ],
+          ],
           "fingerprint",
         );
-        const [row] = await writer.query<{ id: string }>(`SELECT "id" FROM "Testbed" WHERE "fingerprint" = ?`, [fingerprint]);
+        const [row] = await writer.query<{ id: string }>(
+          `SELECT "id" FROM "Testbed" WHERE "fingerprint" = ?`,
+          [fingerprint],
+        );
         testbeds.push({ id: row?.id as string, fingerprint, input, speed: [1, 0.93, 0.8][index] ?? 1 });
       }
     });
@@ -213,11 +295,18 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
       for (let index = start; index < Math.min(options.runs, start + batchSize); index++) {
         const progress = index / Math.max(1, options.runs - 1);
         const workloadId = workloadIds[Math.floor(random() * workloadIds.length)] as string;
-        const { params, paramsKey } = paramsFor.get(workloadId) as { params: Record<string, unknown>; paramsKey: string };
+        const { params, paramsKey } = paramsFor.get(workloadId) as {
+          params: Record<string, unknown>;
+          paramsKey: string;
+        };
         const testbed = testbeds[Math.floor(random() * testbeds.length)] as (typeof testbeds)[number];
         const branch = seedBranches[Math.floor(random() * seedBranches.length)] as string;
-        if (index % 5 === 0 || !commit) commit = Array.from({ length: 40 }, () => Math.floor(random() * 16).toString(16)).join("");
-        const modes = random() < 0.3 ? ["sequential", "worker-threads", "child-processes"] : ["sequential", "worker-threads"];
+        if (index % 5 === 0 || !commit)
+          commit = Array.from({ length: 40 }, () => Math.floor(random() * 16).toString(16)).join("");
+        const modes =
+          random() < 0.3
+            ? ["sequential", "worker-threads", "child-processes"]
+            : ["sequential", "worker-threads"];
         const threads = random() < 0.5 ? [1, 4] : [1, 2, 4];
         const roll = random();
         const status = roll < 0.97 ? "succeeded" : roll < 0.99 ? "failed" : "cancelled";
@@ -227,9 +316,36 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
         const cellCount = modes.length * threads.length;
         const finishedAt = new Date(startedAt.getTime() + cellCount * repetitions * 200);
         runRows.push([
-          runId, workloadId, JSON.stringify(params), paramsKey, JSON.stringify(modes), JSON.stringify(threads), repetitions, 1, "weak", 60_000, 512,
-          status, status === "failed" ? "worker-threads x4: task timed out after 60000 ms" : status === "cancelled" ? "cancelled by the user" : null,
-          "runner", commit, branch, null, true, null, testbed.id, startedAt, startedAt, finishedAt, finishedAt, 0, "seed",
+          runId,
+          workloadId,
+          JSON.stringify(params),
+          paramsKey,
+          JSON.stringify(modes),
+          JSON.stringify(threads),
+          repetitions,
+          1,
+          "weak",
+          60_000,
+          512,
+          status,
+          status === "failed"
+            ? "worker-threads x4: task timed out after 60000 ms"
+            : status === "cancelled"
+              ? "cancelled by the user"
+              : null,
+          "runner",
+          commit,
+          branch,
+          null,
+          true,
+          null,
+          testbed.id,
+          startedAt,
+          startedAt,
+          finishedAt,
+          finishedAt,
+          0,
+          "seed",
         ]);
         labelRows.push([runId, seededLabel]);
         const sequentialMedian = new Map<number, number>();
@@ -239,40 +355,103 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
             // Step changes: what regression detection should find.
             if (branch === "main" && mode === "worker-threads" && progress > 0.4) taskMs *= 1.08;
             if (mode === "sequential" && progress > 0.7) taskMs *= 0.95;
-            if (testbed.input.runtimeVersion.startsWith("22") && mode === "child-processes" && progress > 0.85) taskMs *= 1.12;
+            if (
+              testbed.input.runtimeVersion.startsWith("22") &&
+              mode === "child-processes" &&
+              progress > 0.85
+            )
+              taskMs *= 1.12;
             const parallel = mode !== "sequential";
-            const failedCell = status === "failed" && mode === "worker-threads" && threadCount === threads.at(-1);
+            const failedCell =
+              status === "failed" && mode === "worker-threads" && threadCount === threads.at(-1);
             const measurementId = randomUUID();
             const walls: number[] = [];
             if (!failedCell) {
               for (let sample = 0; sample < repetitions; sample++) {
-                const durations = Array.from({ length: threadCount }, () => taskMs * Math.exp(0.02 * gaussian()));
+                const durations = Array.from(
+                  { length: threadCount },
+                  () => taskMs * Math.exp(0.02 * gaussian()),
+                );
                 const total = durations.reduce((sum, value) => sum + value, 0);
                 const overhead = mode === "child-processes" ? 1.1 : 1.03;
-                const wallMs = parallel ? Math.max(...durations) * overhead * (threadCount > testbed.input.logicalCores ? threadCount / testbed.input.logicalCores : 1) : total;
+                const wallMs = parallel
+                  ? Math.max(...durations) *
+                    overhead *
+                    (threadCount > testbed.input.logicalCores ? threadCount / testbed.input.logicalCores : 1)
+                  : total;
                 walls.push(wallMs);
-                sampleRows.push([measurementId, sample, wallMs, total * 1.01, JSON.stringify(durations.map((value) => Math.round(value * 1000) / 1000)), "seeded-checksum"]);
+                sampleRows.push([
+                  measurementId,
+                  sample,
+                  wallMs,
+                  total * 1.01,
+                  JSON.stringify(durations.map((value) => Math.round(value * 1000) / 1000)),
+                  "seeded-checksum",
+                ]);
               }
             }
             const sorted = [...walls].sort((a, b) => a - b);
             const median = sorted.length ? (sorted[Math.floor(sorted.length / 2)] as number) : null;
             const mean = walls.length ? walls.reduce((sum, value) => sum + value, 0) / walls.length : null;
-            const stddev = mean !== null && walls.length > 1 ? Math.sqrt(walls.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (walls.length - 1)) : 0;
+            const stddev =
+              mean !== null && walls.length > 1
+                ? Math.sqrt(walls.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (walls.length - 1))
+                : 0;
             if (mode === "sequential" && median !== null) sequentialMedian.set(threadCount, median);
             const baseline = sequentialMedian.get(threadCount);
             const speedup = median !== null && baseline !== undefined ? baseline / median : null;
-            const key = seriesKey({ workloadId, paramsKey, mode, threads: threadCount, scaling: "weak", testbedFingerprint: testbed.fingerprint, branch });
+            const key = seriesKey({
+              workloadId,
+              paramsKey,
+              mode,
+              threads: threadCount,
+              scaling: "weak",
+              testbedFingerprint: testbed.fingerprint,
+              branch,
+            });
             if (!seriesSeen.has(key)) {
               seriesSeen.add(key);
-              seriesRows.push([key, workloadId, paramsKey, mode, threadCount, "weak", testbed.id, branch, startedAt]);
+              seriesRows.push([
+                key,
+                workloadId,
+                paramsKey,
+                mode,
+                threadCount,
+                "weak",
+                testbed.id,
+                branch,
+                startedAt,
+              ]);
             }
             measurementRows.push([
-              measurementId, runId, key, finishedAt, mode, threadCount, threadCount,
-              failedCell ? "failed" : status === "cancelled" && mode !== "sequential" ? "cancelled" : "succeeded",
-              failedCell ? "task timed out after 60000 ms" : null, walls.length,
-              sorted[0] ?? null, sorted.at(-1) ?? null, median, mean, mean === null ? null : stddev, mean ? stddev / mean : null,
-              parallel && mode === "child-processes" ? 35 + random() * 10 : parallel ? 8 + random() * 4 : null,
-              speedup, speedup === null ? null : speedup / threadCount, walls.length ? "seeded-checksum" : null,
+              measurementId,
+              runId,
+              key,
+              finishedAt,
+              mode,
+              threadCount,
+              threadCount,
+              failedCell
+                ? "failed"
+                : status === "cancelled" && mode !== "sequential"
+                  ? "cancelled"
+                  : "succeeded",
+              failedCell ? "task timed out after 60000 ms" : null,
+              walls.length,
+              sorted[0] ?? null,
+              sorted.at(-1) ?? null,
+              median,
+              mean,
+              mean === null ? null : stddev,
+              mean ? stddev / mean : null,
+              parallel && mode === "child-processes"
+                ? 35 + random() * 10
+                : parallel
+                  ? 8 + random() * 4
+                  : null,
+              speedup,
+              speedup === null ? null : speedup / threadCount,
+              walls.length ? "seeded-checksum" : null,
               mode === "sequential" || !walls.length ? null : "seeded-checksum",
               !walls.length ? "unchecked" : mode === "sequential" ? "baseline" : "match",
             ]);
@@ -282,17 +461,86 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
       await writer.transaction(async () => {
         await writer.insert(
           "Run",
-          ["id", "workloadId", "params", "paramsKey", "modes", "threads", "repetitions", "warmups", "scaling", "taskTimeoutMs", "maxHeapMb", "status", "error", "source", "commitSha", "branch", "idempotencyKey", "seeded", "environment", "testbedId", "createdAt", "startedAt", "finishedAt", "updatedAt", "priority", "requestedBy"],
+          [
+            "id",
+            "workloadId",
+            "params",
+            "paramsKey",
+            "modes",
+            "threads",
+            "repetitions",
+            "warmups",
+            "scaling",
+            "taskTimeoutMs",
+            "maxHeapMb",
+            "status",
+            "error",
+            "source",
+            "commitSha",
+            "branch",
+            "idempotencyKey",
+            "seeded",
+            "environment",
+            "testbedId",
+            "createdAt",
+            "startedAt",
+            "finishedAt",
+            "updatedAt",
+            "priority",
+            "requestedBy",
+          ],
           runRows,
         );
         await writer.insert("RunLabel", ["runId", "label"], labelRows);
-        await writer.insert("Series", ["seriesKey", "workloadId", "paramsKey", "mode", "threads", "scaling", "testbedId", "branch", "createdAt"], seriesRows, "seriesKey");
+        await writer.insert(
+          "Series",
+          [
+            "seriesKey",
+            "workloadId",
+            "paramsKey",
+            "mode",
+            "threads",
+            "scaling",
+            "testbedId",
+            "branch",
+            "createdAt",
+          ],
+          seriesRows,
+          "seriesKey",
+        );
         await writer.insert(
           "Measurement",
-          ["id", "runId", "seriesKey", "recordedAt", "mode", "threads", "tasks", "status", "error", "sampleCount", "wallMin", "wallMax", "wallMedian", "wallMean", "wallStddev", "wallCv", "setupMs", "speedup", "efficiency", "checksum", "expectedChecksum", "checksumStatus"],
+          [
+            "id",
+            "runId",
+            "seriesKey",
+            "recordedAt",
+            "mode",
+            "threads",
+            "tasks",
+            "status",
+            "error",
+            "sampleCount",
+            "wallMin",
+            "wallMax",
+            "wallMedian",
+            "wallMean",
+            "wallStddev",
+            "wallCv",
+            "setupMs",
+            "speedup",
+            "efficiency",
+            "checksum",
+            "expectedChecksum",
+            "checksumStatus",
+          ],
           measurementRows,
         );
-        await writer.insert("Sample", ["measurementId", "index", "wallMs", "cpuMs", "taskDurationsMs", "checksum"], sampleRows);
+        await writer.insert(
+          "Sample",
+          ["measurementId", "index", "wallMs", "cpuMs", "taskDurationsMs", "checksum"],
+          sampleRows,
+        );
       });
       report.runs += runRows.length;
       report.measurements += measurementRows.length;

@@ -1,4 +1,4 @@
-import { type Database, openDatabase, type OpenDatabaseOptions } from "./client.js";
+import { type Database, type OpenDatabaseOptions, openDatabase } from "./client.js";
 import { markInterruptedRuns } from "./run-repository.js";
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Environment } from "../runner/types.js";
-import { Prisma, type TransactionClient } from "./client.js";
+import type { Prisma, TransactionClient } from "./client.js";
 
 /** The testbed part of an environment: what identifies a machine + runtime. */
 export interface TestbedInput {

@@ -37,7 +37,9 @@ export function describeEachDatabase(title: string, body: (context: TestDatabase
           );
         });
       } else {
-        warnLoudly(`PostgreSQL tests SKIPPED for "${title}": ${reason}. Set TEST_DATABASE_URL or install PostgreSQL.`);
+        warnLoudly(
+          `PostgreSQL tests SKIPPED for "${title}": ${reason}. Set TEST_DATABASE_URL or install PostgreSQL.`,
+        );
         describe.skip(`${title} [postgresql]`, () => body(unavailableContext(provider)));
       }
       continue;

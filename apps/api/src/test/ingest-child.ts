@@ -10,7 +10,8 @@ try {
   const payload = JSON.parse(readFileSync(process.argv[2] as string, "utf8")) as unknown;
   const count = Number(process.argv[3] ?? 1);
   const outcomes = await Promise.all(Array.from({ length: count }, () => ingestRun(database, payload)));
-  for (const { run, created } of outcomes) process.stdout.write(`${JSON.stringify({ id: run.id, created })}\n`);
+  for (const { run, created } of outcomes)
+    process.stdout.write(`${JSON.stringify({ id: run.id, created })}\n`);
 } finally {
   await database.close();
 }

@@ -46,10 +46,23 @@ export function makePlan(overrides: Partial<RunPlan> = {}): RunPlan {
 function summaryOf(values: number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((total, value) => total + value, 0) / values.length;
-  const stddev = Math.sqrt(values.reduce((total, value) => total + (value - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  const stddev = Math.sqrt(
+    values.reduce((total, value) => total + (value - mean) ** 2, 0) / Math.max(1, values.length - 1),
+  );
   const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-  return { count: values.length, min: sorted[0] as number, max: sorted.at(-1) as number, median, mean, stddev, cv: stddev / mean };
+  const median =
+    sorted.length % 2
+      ? (sorted[middle] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return {
+    count: values.length,
+    min: sorted[0] as number,
+    max: sorted.at(-1) as number,
+    median,
+    mean,
+    stddev,
+    cv: stddev / mean,
+  };
 }
 
 export interface MakeRunResultOptions {

@@ -41,7 +41,9 @@ describe("storage CLI: db, ingest, runs, show", () => {
     expect(created).toBe(true);
     expect((await cli("ingest", example as string)).stdout).toMatch(/nothing stored/);
 
-    const list = JSON.parse((await cli("runs", "--real", "--json")).stdout) as { runs: Array<{ id: string }> };
+    const list = JSON.parse((await cli("runs", "--real", "--json")).stdout) as {
+      runs: Array<{ id: string }>;
+    };
     expect(list.runs.map((run) => run.id)).toEqual([id]);
     const table = await cli("runs", "--label", "seeded", "--limit", "3");
     expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+CREATED/);
@@ -49,7 +51,9 @@ describe("storage CLI: db, ingest, runs, show", () => {
 
     const shown = await cli("show", id);
     expect(shown.stdout).toMatch(/threading\s+4\s+succeeded/);
-    const json = JSON.parse((await cli("show", id, "--json")).stdout) as { measurements: Array<{ samples: unknown[] }> };
+    const json = JSON.parse((await cli("show", id, "--json")).stdout) as {
+      measurements: Array<{ samples: unknown[] }>;
+    };
     expect(json.measurements[0]?.samples).toHaveLength(5);
     const missing = await cli("show", "no-such-run");
     expect(missing.code).toBe(1);

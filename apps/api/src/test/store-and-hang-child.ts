@@ -36,7 +36,11 @@ const database = await openDatabase();
 process.stdout.write("OPEN\n");
 const result = makeRunResult({
   seed: 99,
-  plan: { modes: ["sequential", "worker-threads", "child-processes"], threads: [1, 2, 4, 8, 16], repetitions: 200 },
+  plan: {
+    modes: ["sequential", "worker-threads", "child-processes"],
+    threads: [1, 2, 4, 8, 16],
+    repetitions: 200,
+  },
 });
 await storeRunResult(database, result, { labels: ["should-never-exist"] });
 process.stdout.write("STORED (the parent should have killed this process)\n");

@@ -1,8 +1,10 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
+import { UnauthenticatedError } from "../errors.js";
 import type { Caller } from "../server/auth.js";
 import type { ServerConfig } from "../server/config.js";
 import type { RunEventBus } from "../server/events.js";
+import type { RegressionChecks } from "../server/regression-checks.js";
 import type { RunQueue } from "../server/run-queue.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
@@ -12,6 +14,8 @@ export interface GraphQLContext {
   queue: RunQueue;
   events: RunEventBus;
   config: ServerConfig;
+  /** Checks stored runs against their history (one at a time); never throws. */
+  regressionChecks: RegressionChecks;
   caller: Caller;
   logger: Logger;
   requestId: string;
@@ -24,6 +28,7 @@ export interface Services {
   queue: RunQueue;
   events: RunEventBus;
   config: ServerConfig;
+  regressionChecks: RegressionChecks;
 }
 
 export function createContext(
@@ -31,4 +36,13 @@ export function createContext(
   request: { caller: Caller; logger: Logger; requestId: string },
 ): GraphQLContext {
   return { ...services, ...request, loaders: createLoaders(services.database, services.queue) };
+}
+
+/**
+ * Mutations need a token (checked before any resolver runs); every mutation resolver
+ * checks again, so none can forget it. Returns the token's name (who did it).
+ */
+export function requireToken(context: GraphQLContext): string {
+  if (context.caller.kind !== "token") throw new UnauthenticatedError();
+  return context.caller.name;
 }

@@ -14,6 +14,9 @@ export const pageLimits = {
   maxSeriesList: 500,
   maxSeriesPoints: 5_000,
   minSeriesPoints: 3,
+  maxRegressionsPage: 200,
+  /** Points searched by Series.changePoints (the detector is linear per permutation). */
+  maxChangePointPoints: 2_000,
 } as const;
 
 const labelSchema = z

@@ -1,7 +1,14 @@
 import type { Database } from "../db/client.js";
+import type { StoredRun, StoredSeries } from "../db/run-repository.js";
 import { type StoredTestbed, toStoredTestbed } from "../db/testbed.js";
+import {
+  type MutedSeriesEntry,
+  type StoredRegression,
+  toStoredRegressions,
+} from "../regressions/regression-store.js";
 import type { RunQueue } from "../server/run-queue.js";
 import type { MeasurementModel, SampleModel } from "./models.js";
+import { runsByIds } from "./run-queries.js";
 
 /**
  * Collects keys requested in the same tick and loads them with one call, caching the
@@ -88,6 +95,75 @@ export function createLoaders(database: Database, queue: RunQueue) {
     testbedById: new BatchLoader<string, StoredTestbed | null>(async (ids) => {
       const rows = await database.prisma.testbed.findMany({ where: { id: { in: [...ids] } } });
       return new Map(rows.map((row) => [row.id, toStoredTestbed(row)]));
+    }, null),
+    runById: new BatchLoader<string, StoredRun | null>(async (ids) => {
+      const runs = await runsByIds(database, ids);
+      return new Map(runs.map((run) => [run.id, run]));
+    }, null),
+    seriesByKey: new BatchLoader<string, StoredSeries | null>(async (keys) => {
+      const rows = await database.prisma.series.findMany({ where: { seriesKey: { in: [...keys] } } });
+      return new Map(rows.map((row) => [row.seriesKey, row]));
+    }, null),
+    mutedSeriesByKey: new BatchLoader<string, MutedSeriesEntry | null>(async (keys) => {
+      const rows = await database.prisma.mutedSeries.findMany({ where: { seriesKey: { in: [...keys] } } });
+      return new Map(rows.map((row) => [row.seriesKey, row]));
+    }, null),
+    /** Regressions and improvements a run introduced, newest first. */
+    regressionsByRun: new BatchLoader<string, StoredRegression[]>(async (runIds) => {
+      const rows = await database.prisma.regression.findMany({
+        where: { runId: { in: [...runIds] } },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+      return groupBy(await toStoredRegressions(database, rows), (regression) => regression.runId);
+    }, []),
+    /** A series' regressions and improvements, newest first. */
+    regressionsBySeries: new BatchLoader<string, StoredRegression[]>(async (keys) => {
+      const rows = await database.prisma.regression.findMany({
+        where: { seriesKey: { in: [...keys] } },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+      return groupBy(await toStoredRegressions(database, rows), (regression) => regression.seriesKey);
+    }, []),
+    /**
+     * The run of the point before a regression's run in its series, keyed by
+     * `seriesKey \u0000 runId`: the history the detector saw (succeeded cells with a wall
+     * time, seeded and real runs apart). One query for the points, then one per key.
+     */
+    previousRunInSeries: new BatchLoader<string, string | null>(async (keys) => {
+      const pairs = keys.map((key) => {
+        const [seriesKey, runId] = key.split("\u0000") as [string, string];
+        return { seriesKey, runId };
+      });
+      const points = await database.prisma.measurement.findMany({
+        where: { OR: pairs },
+        select: {
+          id: true,
+          seriesKey: true,
+          runId: true,
+          recordedAt: true,
+          run: { select: { seeded: true } },
+        },
+      });
+      const previous = await Promise.all(
+        points.map(async (point) => {
+          const row = await database.prisma.measurement.findFirst({
+            where: {
+              seriesKey: point.seriesKey,
+              status: "succeeded",
+              wallMedian: { not: null },
+              run: { seeded: point.run.seeded },
+              OR: [
+                { recordedAt: { lt: point.recordedAt } },
+                { recordedAt: point.recordedAt, id: { lt: point.id } },
+              ],
+            },
+            orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
+            select: { runId: true },
+          });
+          return [`${point.seriesKey}\u0000${point.runId}`, row?.runId ?? null] as const;
+        }),
+      );
+      return new Map(previous);
     }, null),
     /** 1-based positions of queued runs, read once per request. */
     queuePosition(runId: string): Promise<number | null> {

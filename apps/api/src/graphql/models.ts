@@ -1,7 +1,9 @@
 import type { AnyWorkload } from "@threadbench/workloads";
+import type { ScalingFit } from "../analysis/scaling.js";
 import type { Prisma } from "../db/client.js";
 import type { StoredRun, StoredSeries } from "../db/run-repository.js";
 import type { StoredTestbed } from "../db/testbed.js";
+import type { StoredRegression } from "../regressions/regression-store.js";
 import type { RunEvent } from "../server/events.js";
 
 /**
@@ -37,6 +39,48 @@ export interface QueueModel {
 export interface IngestRunPayloadModel {
   run: RunModel;
   created: boolean;
+  /** What the check after storing found (empty for a run already stored). */
+  regressions: RegressionModel[];
+}
+
+export type RegressionModel = StoredRegression;
+
+export interface RegressionEdgeModel {
+  cursor: string;
+  node: RegressionModel;
+}
+
+export interface RegressionConnectionModel {
+  edges: RegressionEdgeModel[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  /** Counted only when asked for. */
+  count: () => Promise<number>;
+}
+
+/** A change point of a series' history, with the point it starts at. */
+export interface ChangePointModel {
+  index: number;
+  runId: string;
+  previousRunId: string | null;
+  timestamp: Date;
+  commitSha: string | null;
+  beforeMedian: number;
+  afterMedian: number;
+  beforeCount: number;
+  afterCount: number;
+  relativeStep: number | null;
+  relativeStepLow: number | null;
+  relativeStepHigh: number | null;
+  intervalConfidence: number;
+  pValue: number;
+  confidence: number;
+}
+
+/** The fits of one mode of a run (analysis' fitScaling). */
+export interface ScalingFitModel {
+  mode: string;
+  fit: ScalingFit;
 }
 
 export interface SeriesHistoryModel {
@@ -82,11 +126,14 @@ export interface CellComparisonModel {
   verdict: "FASTER" | "SLOWER" | "UNCHANGED" | "NOISY" | null;
   baseSpeedup: number | null;
   headSpeedup: number | null;
+  baseSampleCount: number | null;
+  headSampleCount: number | null;
 }
 
 export interface ComparisonModel {
   base: RunModel;
   head: RunModel;
   cells: CellComparisonModel[];
+  warnings: string[];
 }
 export type { ParameterDescription as ParameterDescriptionModel } from "@threadbench/workloads";

@@ -12,7 +12,7 @@ import {
   updateRunLabels,
 } from "../db/run-repository.js";
 import { finishedRunStatuses, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
-import { ConflictError, NotFoundError, UnauthenticatedError, UserInputError } from "../errors.js";
+import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type {
   CellStatus,
   ChecksumStatus,
@@ -23,9 +23,20 @@ import type {
   RunStatus,
   ScalingKind,
 } from "../generated/graphql.js";
+import { compareRunDetails } from "../regressions/compare-runs.js";
 import { parseRunPlan, planLimits } from "../runner/index.js";
 import { pushIterator, type RunEvent, type RunProgressUpdate } from "../server/events.js";
-import type { GraphQLContext } from "./context.js";
+import {
+  analysisMutationResolvers,
+  analysisQueryResolvers,
+  analysisSubscriptionResolvers,
+  regressionConnectionResolvers,
+  regressionResolvers,
+  runAnalysisResolvers,
+  scalingFitResolvers,
+  seriesAnalysisResolvers,
+} from "./analysis-resolvers.js";
+import { type GraphQLContext, requireToken } from "./context.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import {
   branchSchema,
@@ -46,14 +57,9 @@ import type {
   SeriesPointModel,
 } from "./models.js";
 import { encodeRunCursor, listRunPage, runsByIds, runWhere } from "./run-queries.js";
+import { metricValue } from "./series-metrics.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
-
-/** Mutations need a token; checked again here so no resolver can forget it. */
-function requireToken(context: GraphQLContext): string {
-  if (context.caller.kind !== "token") throw new UnauthenticatedError();
-  return context.caller.name;
-}
 
 const executionModeDescriptions = [
   { name: "sequential", description: "Main thread, tasks back to back: every cell's baseline." },
@@ -119,39 +125,6 @@ const DateTimeScalar = new GraphQLScalarType({
   },
 });
 
-function metricValue(
-  metric: SeriesMetricValue,
-  row: {
-    wallMedian: number | null;
-    wallMean: number | null;
-    wallMin: number | null;
-    wallStddev: number | null;
-    cpuMedian: number | null;
-    cpuStddev: number | null;
-    speedup: number | null;
-    efficiency: number | null;
-  },
-): { value: number | null; spread: number | null } {
-  switch (metric) {
-    case "WALL_MEDIAN":
-      return { value: row.wallMedian, spread: row.wallStddev };
-    case "WALL_MEAN":
-      return { value: row.wallMean, spread: row.wallStddev };
-    case "WALL_MIN":
-      return { value: row.wallMin, spread: null };
-    case "CPU_MEDIAN":
-      return { value: row.cpuMedian, spread: row.cpuStddev };
-    case "SPEEDUP":
-      return { value: row.speedup, spread: null };
-    case "EFFICIENCY":
-      return { value: row.efficiency, spread: null };
-    default: {
-      const unreachable: never = metric;
-      throw new Error(`unknown metric ${String(unreachable)}`);
-    }
-  }
-}
-
 /** The progress of a run that is not executing here, derived from what is stored. */
 async function storedProgress(context: GraphQLContext, run: StoredRun): Promise<RunProgressUpdate> {
   const cellsTotal = run.modes.length * run.threads.length;
@@ -194,6 +167,7 @@ function progressSubscription(
   unsubscribers.push(
     context.events.onProgress(runId, (update) => (ready ? deliver(update) : early.push(update))),
     context.events.onEvent((event) => {
+      if (event.kind === "regression-detected") return;
       if (event.runId !== runId || !isFinished(event.status) || !ready || last === null) return;
       if (!isFinished(last.status))
         deliver({ ...last, status: event.status ?? "cancelled", currentCell: null });
@@ -269,6 +243,8 @@ function compareCells(
       verdict: null,
       baseSpeedup: baseCell?.speedup ?? null,
       headSpeedup: headCell?.speedup ?? null,
+      baseSampleCount: baseCell?.sampleCount ?? null,
+      headSampleCount: headCell?.sampleCount ?? null,
     };
     const baseWall = baseCell ? baseSamples.get(baseCell.id) : undefined;
     const headWall = headCell ? headSamples.get(headCell.id) : undefined;
@@ -453,12 +429,19 @@ export const resolvers: Resolvers = {
           ),
         );
       const [baseSamples, headSamples] = await Promise.all([wallSamples(baseCells), wallSamples(headCells)]);
-      return { base, head, cells: compareCells(baseCells, headCells, baseSamples, headSamples) };
+      return {
+        base,
+        head,
+        cells: compareCells(baseCells, headCells, baseSamples, headSamples),
+        // The regressions module's warnings; they only read the runs, not their cells.
+        warnings: compareRunDetails({ ...base, measurements: [] }, { ...head, measurements: [] }).warnings,
+      };
     },
     queue: async (_parent, _args, context) => ({
       runningRunId: context.queue.runningRunId(),
       queuedRunIds: await context.queue.queuedRunIds(),
     }),
+    ...analysisQueryResolvers,
   },
 
   Mutation: {
@@ -496,15 +479,16 @@ export const resolvers: Resolvers = {
         }
         throw error;
       });
-      if (created) {
-        context.events.publishEvent({
-          kind: run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "cancelled",
-          runId: run.id,
-          status: run.status,
-          at: new Date(),
-        });
-      }
-      return { run, created };
+      if (!created) return { run, created, regressions: [] };
+      context.events.publishEvent({
+        kind: run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "cancelled",
+        runId: run.id,
+        status: run.status,
+        at: new Date(),
+      });
+      // The run is stored; the check never throws (a failure is logged, the ingest stands).
+      const regressions = await context.regressionChecks.check(run.id);
+      return { run, created, regressions };
     },
     deleteRun: async (_parent, { id }, context) => {
       requireToken(context);
@@ -521,6 +505,7 @@ export const resolvers: Resolvers = {
       requireToken(context);
       return updateRunLabels(context.database, id, validate(labelsSchema, labels, "labels"));
     },
+    ...analysisMutationResolvers,
   },
 
   Subscription: {
@@ -532,6 +517,7 @@ export const resolvers: Resolvers = {
       subscribe: (_parent, _args, context) => eventSubscription(context),
       resolve: (payload: RunEvent) => payload,
     },
+    ...analysisSubscriptionResolvers,
   },
 
   Workload: {
@@ -557,6 +543,7 @@ export const resolvers: Resolvers = {
       run.status === "queued" ? context.loaders.queuePosition(run.id) : null,
     progress: (run, _args, context) => (run.status === "running" ? context.queue.progressOf(run.id) : null),
     measurements: (run, _args, context) => context.loaders.measurementsByRun.load(run.id),
+    ...runAnalysisResolvers,
   },
 
   Measurement: {
@@ -599,10 +586,21 @@ export const resolvers: Resolvers = {
   },
 
   RunEvent: {
-    kind: (event) => upper<RunEventKind>(event.kind),
+    kind: (event) => upper<RunEventKind>(event.kind.replaceAll("-", "_")),
     status: (event) => (event.status ? upper<RunStatus>(event.status) : null),
     run: (event, _args, context) =>
       event.kind === "deleted" ? null : getRun(context.database, event.runId, { samples: false }),
+    regression: (event) => event.regression ?? null,
+  },
+
+  Comparison: {
+    verdicts: (comparison) => {
+      const counts = { faster: 0, slower: 0, unchanged: 0, noisy: 0 };
+      for (const cell of comparison.cells) {
+        if (cell.verdict !== null) counts[cell.verdict.toLowerCase() as keyof typeof counts]++;
+      }
+      return counts;
+    },
   },
 
   Queue: {
@@ -630,5 +628,10 @@ export const resolvers: Resolvers = {
     testbed: (series, _args, context) =>
       series.testbedId ? context.loaders.testbedById.load(series.testbedId) : null,
     branch: (series) => (series.branch === "" ? null : series.branch),
+    ...seriesAnalysisResolvers,
   },
+
+  Regression: regressionResolvers,
+  RegressionConnection: regressionConnectionResolvers,
+  ScalingFit: scalingFitResolvers,
 };

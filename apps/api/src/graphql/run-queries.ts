@@ -69,7 +69,8 @@ export function encodeRunCursor(run: Pick<StoredRun, "createdAt" | "id">): strin
   return Buffer.from(JSON.stringify([run.createdAt.getTime(), run.id])).toString("base64url");
 }
 
-function decodeRunCursor(cursor: string): { createdAt: Date; id: string } {
+/** The keyset (createdAt, id) of a cursor; BAD_USER_INPUT at `after` when it is not one. */
+export function decodeRunCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [time, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
     if (typeof time === "number" && typeof id === "string") return { createdAt: new Date(time), id };

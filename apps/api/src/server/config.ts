@@ -43,6 +43,8 @@ export interface ServerConfig {
   progressIntervalMs: number;
   /** Whether this server executes queued runs (off: it only serves reads and queues). */
   executeRuns: boolean;
+  /** Receives a JSON POST per newly detected regression (retried with backoff); unset: none. */
+  webhookUrl?: string | null;
 }
 
 /** The limits used when nothing is configured. */
@@ -194,6 +196,26 @@ const environmentSchema = z.object({
   THREADBENCH_MAX_COST: integer("THREADBENCH_MAX_COST", 10, 100_000_000, defaultLimits.maxCost),
   THREADBENCH_PROGRESS_INTERVAL_MS: integer("THREADBENCH_PROGRESS_INTERVAL_MS", 0, 60_000, 100),
   THREADBENCH_EXECUTE_RUNS: booleanFlag("THREADBENCH_EXECUTE_RUNS", true),
+  THREADBENCH_WEBHOOK_URL: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === "") return null;
+      let url: URL | undefined;
+      try {
+        url = new URL(value.trim());
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+        context.addIssue({
+          code: "custom",
+          message: `THREADBENCH_WEBHOOK_URL="${value}" is not allowed (allowed: an http:// or https:// URL; default none)`,
+        });
+        return z.NEVER;
+      }
+      return url.href;
+    }),
 });
 
 /**
@@ -229,5 +251,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     progressIntervalMs: values.THREADBENCH_PROGRESS_INTERVAL_MS,
     executeRuns: values.THREADBENCH_EXECUTE_RUNS,
+    webhookUrl: values.THREADBENCH_WEBHOOK_URL,
   };
 }

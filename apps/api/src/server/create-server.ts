@@ -22,9 +22,11 @@ import {
 import { assertCostWithinLimit, limitRules } from "../graphql/limits.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { createSchema } from "../graphql/schema.js";
+import { createWebhookNotifier } from "../regressions/webhook.js";
 import { type Caller, createTokenVerifier } from "./auth.js";
 import type { ServerConfig } from "./config.js";
 import { RunEventBus } from "./events.js";
+import { RegressionChecks, type RegressionChecksOptions } from "./regression-checks.js";
 import { RunQueue, type RunQueueOptions } from "./run-queue.js";
 
 export interface CreateServerOptions {
@@ -34,6 +36,8 @@ export interface CreateServerOptions {
   database?: Database;
   /** Overrides of the run queue (tests). */
   queue?: Partial<Pick<RunQueueOptions, "execute" | "heartbeatIntervalMs">>;
+  /** Overrides of the regression checks after a run is stored (tests). */
+  regressionChecks?: Partial<Pick<RegressionChecksOptions, "check" | "webhook">>;
 }
 
 export interface ThreadbenchServer {
@@ -117,15 +121,33 @@ export async function createServer(
   const development = config.nodeEnv === "development";
   const database = options.database ?? (await openDatabase(config.databaseUrl));
   const events = new RunEventBus();
+  const analysisLogger = logger.child({ component: "regressions" });
+  const regressionChecks = new RegressionChecks({
+    database,
+    events,
+    logger: analysisLogger,
+    webhook: config.webhookUrl
+      ? createWebhookNotifier({
+          url: config.webhookUrl,
+          onGiveUp: (error, payload) =>
+            analysisLogger.warn(
+              { err: error, regressionId: payload.regression.id },
+              "the webhook did not take a regression after every retry",
+            ),
+        })
+      : null,
+    ...options.regressionChecks,
+  });
   const queue = new RunQueue({
     database,
     events,
     logger: logger.child({ component: "queue" }),
     progressIntervalMs: config.progressIntervalMs,
     executeRuns: config.executeRuns,
+    afterRunStored: (runId) => regressionChecks.check(runId),
     ...options.queue,
   });
-  const services: Services = { database, queue, events, config };
+  const services: Services = { database, queue, events, config, regressionChecks };
   const verifier = createTokenVerifier(config.tokens);
   const schema = createSchema();
   const formatError = createErrorFormatter({ logger, includeStacktrace: development });
@@ -359,6 +381,7 @@ export async function createServer(
     close() {
       closing ??= (async () => {
         await queue.close();
+        await regressionChecks.close();
         await webSocketHandle.dispose();
         await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
         await apollo.stop();

@@ -1,4 +1,5 @@
 import type { RunStatus } from "../db/vocabulary.js";
+import type { StoredRegression } from "../regressions/regression-store.js";
 import type { RunProgress } from "../runner/index.js";
 
 export type RunEventKind =
@@ -8,15 +9,19 @@ export type RunEventKind =
   | "failed"
   | "cancelled"
   | "interrupted"
-  | "deleted";
+  | "deleted"
+  | "regression-detected";
 
 /** A run lifecycle event, as published to runEvents subscribers. */
 export interface RunEvent {
   kind: RunEventKind;
+  /** For "regression-detected": the run that introduced the regression. */
   runId: string;
-  /** The run's status after the event; null once deleted. */
+  /** The run's status after the event; null once deleted and for "regression-detected". */
   status: RunStatus | null;
   at: Date;
+  /** Set for "regression-detected" only. */
+  regression?: StoredRegression;
 }
 
 /** The progress of one run, as published to runProgress subscribers. */
@@ -33,6 +38,7 @@ type Listener<T> = (value: T) => void;
  */
 export class RunEventBus {
   readonly #eventListeners = new Set<Listener<RunEvent>>();
+  readonly #regressionListeners = new Set<Listener<StoredRegression>>();
   readonly #progressListeners = new Map<string, Set<Listener<RunProgressUpdate>>>();
 
   publishEvent(event: RunEvent): void {
@@ -41,6 +47,20 @@ export class RunEventBus {
 
   publishProgress(update: RunProgressUpdate): void {
     for (const listener of [...(this.#progressListeners.get(update.runId) ?? [])]) listener(update);
+  }
+
+  /**
+   * A newly detected regression: to regressionDetected subscribers, and to runEvents
+   * subscribers as a "regression-detected" event of the run that introduced it.
+   */
+  publishRegression(regression: StoredRegression, at = new Date()): void {
+    for (const listener of [...this.#regressionListeners]) listener(regression);
+    this.publishEvent({ kind: "regression-detected", runId: regression.runId, status: null, at, regression });
+  }
+
+  onRegression(listener: Listener<StoredRegression>): () => void {
+    this.#regressionListeners.add(listener);
+    return () => this.#regressionListeners.delete(listener);
   }
 
   onEvent(listener: Listener<RunEvent>): () => void {

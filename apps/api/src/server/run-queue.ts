@@ -28,6 +28,12 @@ export interface RunQueueOptions {
   heartbeatIntervalMs?: number;
   /** The runner (replaceable in tests). */
   execute?: typeof executeRun;
+  /**
+   * Called once a run's result is stored and announced (the regression check). Awaited
+   * before the next run starts, so analysis does not share the cores with a benchmark;
+   * a rejection is logged and changes nothing about the run.
+   */
+  afterRunStored?: (runId: string) => Promise<unknown>;
 }
 
 interface CurrentRun {
@@ -261,6 +267,11 @@ export class RunQueue {
       status,
     );
     log.info({ status }, "run finished");
+    if (this.#options.afterRunStored) {
+      await this.#options
+        .afterRunStored(run.id)
+        .catch((error: unknown) => log.error({ err: error }, "the check after storing the run failed"));
+    }
   }
 
   async #fail(runId: string, message: string): Promise<void> {

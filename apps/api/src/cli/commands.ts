@@ -1,10 +1,14 @@
+import { checkCommand } from "./check-command.js";
 import type { CliCommand } from "./command.js";
+import { compareCommand } from "./compare-command.js";
+import { dbCommand } from "./db-command.js";
+import { ingestCommand } from "./ingest-command.js";
+import { muteCommand, unmuteCommand } from "./mute-command.js";
+import { regressionCommand, regressionsCommand } from "./regressions-command.js";
 import { runCommand } from "./run-command.js";
-import { workloadsCommand } from "./workloads-command.js";
 import { runsCommand } from "./runs-command.js";
 import { showCommand } from "./show-command.js";
-import { ingestCommand } from "./ingest-command.js";
-import { dbCommand } from "./db-command.js";
+import { workloadsCommand } from "./workloads-command.js";
 
 /** Every subcommand, in the order `threadbench --help` lists them. */
 export const commands: readonly CliCommand[] = [
@@ -14,4 +18,10 @@ export const commands: readonly CliCommand[] = [
   showCommand,
   ingestCommand,
   dbCommand,
+  compareCommand,
+  checkCommand,
+  regressionsCommand,
+  regressionCommand,
+  muteCommand,
+  unmuteCommand,
 ];

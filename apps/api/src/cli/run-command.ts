@@ -9,7 +9,9 @@ import {
   markRunRunning,
   storeRunResult,
 } from "../db/run-repository.js";
+import type { CheckRunResult } from "../regressions/check-run.js";
 import { executeRun } from "../runner/execute-run.js";
+import { acquireMachineLock } from "../runner/machine-lock.js";
 import { parseRunPlan, planLimits } from "../runner/plan.js";
 import { executionModes, type RunResult, scalingKinds } from "../runner/types.js";
 import {
@@ -20,6 +22,8 @@ import {
   parseInteger,
   parseList,
 } from "./command.js";
+import { formatStoredChanges } from "./comparison-format.js";
+import { detectAfterStore } from "./detect-after-store.js";
 import {
   formatCells,
   formatEnvironment,
@@ -191,68 +195,86 @@ cancelled (Ctrl-C), 2 for bad flags.
     const { values } = parseFlags(argv, flags);
     const plan = planFromFlags(values);
     const labels = values.label ?? [];
-    const database = values["no-store"] ? null : await openDatabase(io.env.DATABASE_URL ?? "");
+    // One benchmark at a time per machine: wait for a run of another process to end.
+    const lock = await acquireMachineLock({
+      description: `threadbench run ${plan.workloadId}`,
+      signal: io.signal,
+      onWait: (holder) =>
+        io.stderr.write(
+          `threadbench run: waiting for another run on this machine to finish (${holder.description}, pid ${holder.pid}, since ${holder.since})\n`,
+        ),
+    });
     try {
-      let stored: { id: string; commitSha: string | null; branch: string | null } | null = null;
-      if (database) {
-        // A run this machine left `running` when it crashed is not running any more.
-        await markInterruptedRuns(database);
-        const git = await gitInfo(io.cwd, io.env);
-        const commitSha = values.commit ?? git.commitSha;
-        const branch = values.branch ?? git.branch;
-        const { run } = await createQueuedRun(database, { plan, commitSha, branch, labels });
-        await markRunRunning(database, run.id);
-        stored = { id: run.id, commitSha, branch };
-      }
-      const heartbeat =
-        database && stored
-          ? setInterval(() => {
-              heartbeatRun(database, (stored as { id: string }).id).catch(() => {});
-            }, HEARTBEAT_MS)
-          : null;
-      const bar = new ProgressBar(io.stderr);
-      const showProgress = !values["no-progress"] && values.progress;
-      let result: RunResult;
+      const database = values["no-store"] ? null : await openDatabase(io.env.DATABASE_URL ?? "");
       try {
-        result = await executeRun(plan, {
-          signal: io.signal,
-          onProgress: (progress) => {
-            if (showProgress) bar.update(progress);
-          },
-        });
-      } catch (error) {
-        if (database && stored) {
-          await finishRunWithoutResult(database, stored.id, {
-            status: "failed",
-            error: error instanceof Error ? error.message : String(error),
-          });
+        let stored: { id: string; commitSha: string | null; branch: string | null } | null = null;
+        if (database) {
+          // A run this machine left `running` when it crashed is not running any more.
+          await markInterruptedRuns(database);
+          const git = await gitInfo(io.cwd, io.env);
+          const commitSha = values.commit ?? git.commitSha;
+          const branch = values.branch ?? git.branch;
+          const { run } = await createQueuedRun(database, { plan, commitSha, branch, labels });
+          await markRunRunning(database, run.id);
+          stored = { id: run.id, commitSha, branch };
         }
-        throw error;
+        const heartbeat =
+          database && stored
+            ? setInterval(() => {
+                heartbeatRun(database, (stored as { id: string }).id).catch(() => {});
+              }, HEARTBEAT_MS)
+            : null;
+        const bar = new ProgressBar(io.stderr);
+        const showProgress = !values["no-progress"] && values.progress;
+        let result: RunResult;
+        try {
+          result = await executeRun(plan, {
+            signal: io.signal,
+            onProgress: (progress) => {
+              if (showProgress) bar.update(progress);
+            },
+          });
+        } catch (error) {
+          if (database && stored) {
+            await finishRunWithoutResult(database, stored.id, {
+              status: "failed",
+              error: error instanceof Error ? error.message : String(error),
+            });
+          }
+          throw error;
+        } finally {
+          if (heartbeat) clearInterval(heartbeat);
+          bar.done();
+        }
+        let check: CheckRunResult | null = null;
+        if (database && stored) {
+          await storeRunResult(database, result, {
+            runId: stored.id,
+            commitSha: stored.commitSha,
+            branch: stored.branch,
+            labels,
+          });
+          check = await detectAfterStore(database, stored.id, io);
+        }
+        if (values.json) {
+          io.stdout.write(
+            `${JSON.stringify({ id: stored?.id ?? null, ...result, regressions: check?.stored ?? [] }, null, 2)}\n`,
+          );
+        } else {
+          const where = stored
+            ? [
+                `stored    run ${stored.id}${stored.commitSha ? ` at ${stored.commitSha.slice(0, 12)}` : ""}${stored.branch ? ` on ${stored.branch}` : ""} (threadbench show ${stored.id})`,
+              ]
+            : ["stored    no (--no-store)"];
+          printRun(result, io, where);
+          for (const line of check ? formatStoredChanges(check) : []) io.stdout.write(`${line}\n`);
+        }
+        return result.status === "succeeded" ? 0 : 1;
       } finally {
-        if (heartbeat) clearInterval(heartbeat);
-        bar.done();
+        await database?.close();
       }
-      if (database && stored) {
-        await storeRunResult(database, result, {
-          runId: stored.id,
-          commitSha: stored.commitSha,
-          branch: stored.branch,
-          labels,
-        });
-      }
-      if (values.json) {
-        io.stdout.write(`${JSON.stringify({ id: stored?.id ?? null, ...result }, null, 2)}\n`);
-      } else {
-        const where = stored
-          ? [
-              `stored    run ${stored.id}${stored.commitSha ? ` at ${stored.commitSha.slice(0, 12)}` : ""}${stored.branch ? ` on ${stored.branch}` : ""} (threadbench show ${stored.id})`,
-            ]
-          : ["stored    no (--no-store)"];
-        printRun(result, io, where);
-      }
-      return result.status === "succeeded" ? 0 : 1;
     } finally {
-      await database?.close();
+      lock.release();
     }
   },
 };

@@ -1,0 +1,236 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../db/client.js";
+import { getRun, storeRunResult } from "../db/run-repository.js";
+import type { RunComparison } from "../regressions/compare-runs.js";
+import type { StoredRegression } from "../regressions/regression-store.js";
+import { makeRunResult, seededRandom } from "../test/run-factories.js";
+import type { CliIo } from "./command.js";
+import { main } from "./main.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "threadbench-regressions-cli-"));
+const databaseUrl = `file:${join(scratch, "cli.db")}`;
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk) => {
+    out += String(chunk);
+  });
+  stderr.on("data", (chunk) => {
+    err += String(chunk);
+  });
+  const io: CliIo = {
+    stdout,
+    stderr,
+    env: { DATABASE_URL: databaseUrl, USER: "tester" },
+    cwd: scratch,
+    signal: new AbortController().signal,
+  };
+  const code = await main(argv, io);
+  return { code, stdout: out, stderr: err };
+}
+
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  const database = await openDatabase(databaseUrl);
+  try {
+    const plan = { threads: [1, 2], repetitions: 10 };
+    const runs: Array<[name: string, branch: string, taskMs: number, seed: number]> = [
+      ["main", "main", 10, 1],
+      ["slower", "feature-slow", 12, 2],
+      ["same", "feature-same", 10, 3],
+    ];
+    for (const [index, [name, branch, taskMs, seed]] of runs.entries()) {
+      const result = makeRunResult({
+        seed,
+        taskMs,
+        plan,
+        startedAt: new Date(Date.UTC(2026, 1, 1, index)).toISOString(),
+      });
+      ids[name] = (await storeRunResult(database, result, { branch })).run.id;
+    }
+  } finally {
+    await database.close();
+  }
+});
+
+describe("threadbench compare / check", () => {
+  it("compare prints per-cell verdicts with intervals", async () => {
+    const { code, stdout } = await cli("compare", ids.main as string, ids.slower as string);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/sequential\s+1\s+.*\+\d+\.\d% \.\. \+\d+\.\d%.*slower/);
+    expect(stdout).toContain("4 slower, 0 faster, 0 unchanged, 0 noisy");
+    const json = await cli("compare", ids.main as string, ids.same as string, "--json");
+    const comparison = JSON.parse(json.stdout) as RunComparison;
+    expect(comparison.cells.map((cell) => (cell.kind === "compared" ? cell.verdict : cell.kind))).toEqual([
+      "unchanged",
+      "unchanged",
+      "unchanged",
+      "unchanged",
+    ]);
+  });
+
+  it("compare rejects a missing run id (2) and an unknown run (1)", async () => {
+    expect((await cli("compare", ids.main as string)).code).toBe(2);
+    const missing = await cli("compare", ids.main as string, "nope");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('run "nope" was not found');
+  });
+
+  it("check exits 1 and says why when the branch's latest run is slower than the base's", async () => {
+    const { code, stdout } = await cli("check", "--base", "main", "--branch", "feature-slow");
+    expect(code).toBe(1);
+    expect(stdout).toContain(`checking run ${ids.slower}`);
+    expect(stdout).toContain(`against run ${ids.main}`);
+    expect(stdout).toContain("REGRESSION against main:");
+    expect(stdout).toMatch(/- worker-threads x2 is \+\d+\.\d% slower/);
+    const json = await cli("check", "--base", "main", "--branch", "feature-slow", "--json");
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as { regressed: boolean }).regressed).toBe(true);
+  });
+
+  it("check exits 0 with a 'no regression' line otherwise", async () => {
+    const same = await cli("check", "--base", "main", "--branch", "feature-same");
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain("no regression against main: 4 unchanged");
+    const noBase = await cli("check", "--base", "release", "--branch", "feature-slow");
+    expect(noBase.code).toBe(0);
+    expect(noBase.stdout).toContain("no regression: no comparable succeeded run on release");
+  });
+
+  it("check exits 2 for bad flags and 1 when the branch has no run to check", async () => {
+    const noBase = await cli("check", "--branch", "feature-slow");
+    expect(noBase.code).toBe(2);
+    expect(noBase.stderr).toContain("--base is required");
+    // The scratch directory is not a git checkout: the branch cannot be guessed.
+    const noBranch = await cli("check", "--base", "main");
+    expect(noBranch.code).toBe(2);
+    expect(noBranch.stderr).toContain("pass --branch");
+    const nothing = await cli("check", "--base", "main", "--branch", "never-ran");
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain("never-ran");
+  });
+});
+
+/** An ingest document of one run at `level` ms per task, with seeded noise. */
+function ingestDocument(index: number, level: number): unknown {
+  const random = seededRandom(1000 + index);
+  const samples = (scale: number) =>
+    Array.from({ length: 5 }, () => ({ wallMs: level * scale * (1 + random() * 0.03) }));
+  return {
+    formatVersion: 1,
+    idempotencyKey: `history-${index}`,
+    workload: "py-sum",
+    params: { n: 1000 },
+    branch: "main",
+    startedAt: new Date(Date.UTC(2026, 2, 1) + index * 86_400_000).toISOString(),
+    testbed: {
+      hostname: "ci-1",
+      os: "linux",
+      arch: "x64",
+      cpuModel: "Test CPU",
+      logicalCores: 4,
+      memoryBytes: 8 * 1024 ** 3,
+      runtime: "cpython",
+      runtimeVersion: "3.13.1",
+    },
+    measurements: [
+      { mode: "sequential", threads: 1, samples: samples(1) },
+      { mode: "threads", threads: 2, samples: samples(0.55) },
+    ],
+  };
+}
+
+describe("threadbench ingest / regressions / regression / mute", () => {
+  const found: string[] = [];
+
+  beforeAll(async () => {
+    const levels = [...Array.from({ length: 30 }, () => 100), ...Array.from({ length: 8 }, () => 125)];
+    for (const [index, level] of levels.entries()) {
+      const file = join(scratch, `run-${index}.json`);
+      writeFileSync(file, JSON.stringify(ingestDocument(index, level)));
+      const { code, stdout } = await cli("ingest", file);
+      expect(code).toBe(0);
+      found.push(...stdout.split("\n").filter((line) => line.startsWith("REGRESSION")));
+    }
+  });
+
+  it("ingest checks each stored run and prints the regressions it found", () => {
+    expect(found).toHaveLength(2);
+    for (const line of found)
+      expect(line).toMatch(/^REGRESSION {2}py-sum (sequential x1|threads x2) on main: \+2\d\.\d%/);
+  });
+
+  it("re-ingesting a run stores nothing and finds nothing new", async () => {
+    const { code, stdout } = await cli("ingest", join(scratch, "run-37.json"));
+    expect(code).toBe(0);
+    expect(stdout).toContain("nothing stored");
+    expect(stdout).not.toContain("REGRESSION");
+  });
+
+  it("lists regressions, acknowledges one with who and why, and filters by status", async () => {
+    const listed = await cli("regressions", "--status", "open", "--json");
+    const open = JSON.parse(listed.stdout) as StoredRegression[];
+    expect(open).toHaveLength(2);
+    const table = await cli("regressions");
+    expect(table.stdout).toMatch(/ID\s+FOUND \(UTC\)\s+KIND\s+STATUS\s+SIZE/);
+    expect(table.stdout).toContain("py-sum threads x2 on main");
+
+    const id = open[0]?.id as string;
+    const ack = await cli("regression", "ack", id, "--note", "known: new allocator");
+    expect(ack.code).toBe(0);
+    expect(ack.stdout).toContain("is now acknowledged, by tester: known: new allocator");
+    const falseAlarm = await cli(
+      "regression",
+      "false-alarm",
+      open[1]?.id as string,
+      "--by",
+      "alice",
+      "--json",
+    );
+    expect(JSON.parse(falseAlarm.stdout)).toMatchObject({
+      status: "false_alarm",
+      statusChangedBy: "alice",
+      note: null,
+    });
+    expect(JSON.parse((await cli("regressions", "--status", "open", "--json")).stdout)).toEqual([]);
+    const acknowledged = JSON.parse((await cli("regressions", "--status", "acknowledged", "--json")).stdout);
+    expect(acknowledged).toEqual([
+      expect.objectContaining({ id, statusChangedBy: "tester", note: "known: new allocator" }),
+    ]);
+
+    expect((await cli("regression", "shrug", id)).code).toBe(2);
+    expect((await cli("regressions", "--status", "closed")).code).toBe(2);
+    const missing = await cli("regression", "fixed", "nope");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('regression "nope" was not found');
+  });
+
+  it("mutes and unmutes a series by key", async () => {
+    const database = await openDatabase(databaseUrl);
+    let key: string;
+    try {
+      const run = await getRun(database, ids.main as string, { samples: false });
+      key = run?.measurements[0]?.seriesKey as string;
+    } finally {
+      await database.close();
+    }
+    const muted = await cli("mute", key, "--reason", "noisy runner");
+    expect(muted.code).toBe(0);
+    expect(muted.stdout).toContain(`muted series ${key} (noisy runner)`);
+    expect((await cli("unmute", key)).stdout).toContain(`unmuted series ${key}`);
+    expect((await cli("unmute", key)).stdout).toContain("was not muted");
+    const unknown = await cli("mute", "no-such-key");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('series "no-such-key" was not found');
+    expect((await cli("mute")).code).toBe(2);
+  });
+});

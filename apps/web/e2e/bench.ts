@@ -38,7 +38,7 @@ async function heaviestSeries(apiUrl: string): Promise<{ key: string; points: nu
   for (const { key } of list.seriesList) {
     const data = await graphql<{ series: { totalPoints: number } | null }>(
       apiUrl,
-      "query($key: ID!) { series(key: $key, maxPoints: 1) { totalPoints } }",
+      "query($key: ID!) { series(key: $key, maxPoints: 3) { totalPoints } }",
       { key },
     );
     const points = data.series?.totalPoints ?? 0;

@@ -126,6 +126,8 @@ export interface Stack {
   apiUrl: string;
   webUrl: string;
   browser: Browser | null;
+  /** The last output of the API and the dashboard server (for failure messages). */
+  logs(): string;
   stop(): Promise<void>;
 }
 
@@ -198,7 +200,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         headless: true,
       });
     }
-    return { apiUrl, webUrl, browser, stop };
+    const logs = () => `--- API ---\n${api?.output() ?? ""}\n--- dashboard ---\n${web?.output() ?? ""}`;
+    return { apiUrl, webUrl, browser, logs, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -206,8 +206,8 @@ export const RunQuery = graphql(`
 export const SeriesHistoryQuery = graphql(`
   query SeriesHistory($key: ID!, $metric: SeriesMetric, $from: DateTime, $to: DateTime, $maxPoints: Int) {
     # The API's cost limit multiplies every field under series() by maxPoints, so the
-    # series' description is fetched with maxPoints 1 and the points on their own.
-    about: series(key: $key, maxPoints: 1) {
+    # description is fetched with the smallest maxPoints (3), the points on their own.
+    about: series(key: $key, maxPoints: 3) {
       series {
         key
         workloadId

@@ -132,3 +132,22 @@ export function formatParams(params: unknown): string {
     .map(([key, value]) => `${key}=${typeof value === "number" ? formatCount(value) : String(value)}`)
     .join(" · ");
 }
+
+/** What a series metric measures, which decides its unit. */
+export type MetricKind = "duration" | "speedup" | "efficiency";
+
+/** A series metric's value with its unit. */
+export function formatMetric(kind: MetricKind, value: number | null | undefined): string {
+  switch (kind) {
+    case "duration":
+      return formatDuration(value);
+    case "speedup":
+      return formatSpeedup(value);
+    case "efficiency":
+      return formatRatioPercent(value, 1);
+    default: {
+      const exhaustive: never = kind;
+      return String(exhaustive);
+    }
+  }
+}

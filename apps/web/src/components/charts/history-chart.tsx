@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useRef, useState } from "react";
 import type uPlot from "uplot";
 import { type HistoryAxis, historyColumns, sortHistory } from "../../lib/chart-data";
-import { formatDateTime, formatDuration, formatRatioPercent, formatSpeedup, shortSha } from "../../lib/format";
+import { formatDateTime, formatDuration, formatMetric, type MetricKind, shortSha } from "../../lib/format";
 import { type ChartTheme, themedAxis, UPlotChart, withAlpha } from "./uplot-chart";
 
 export interface HistoryChartPoint {
@@ -27,23 +27,6 @@ export interface HistoryMarker {
 /** The x scale's current limits (uPlot always has an x scale). */
 function xScale(chart: uPlot): { min?: number | undefined; max?: number | undefined } {
   return chart.scales.x ?? {};
-}
-
-export type MetricKind = "duration" | "speedup" | "efficiency";
-
-export function formatMetric(kind: MetricKind, value: number | null | undefined): string {
-  switch (kind) {
-    case "duration":
-      return formatDuration(value);
-    case "speedup":
-      return formatSpeedup(value);
-    case "efficiency":
-      return formatRatioPercent(value, 1);
-    default: {
-      const exhaustive: never = kind;
-      return String(exhaustive);
-    }
-  }
 }
 
 export interface HistoryChartProps {
@@ -390,7 +373,7 @@ export function HistoryChart({
         </div>
         <span className="spacer" />
         <button type="button" className="small" onClick={() => zoomButton(0.6)} aria-label="Zoom in">
-          ＋
+          +
         </button>
         <button type="button" className="small" onClick={() => zoomButton(1.6)} aria-label="Zoom out">
           −

@@ -1,12 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { HistoryChart, type MetricKind, formatMetric } from "../../../components/charts/history-chart";
+import { HistoryChart } from "../../../components/charts/history-chart";
 import { ErrorCallout, NotInApi } from "../../../components/ui";
 import type { SeriesMetric } from "../../../generated/graphql";
 import { SeriesHistoryQuery } from "../../../graphql/queries";
 import { serverQuery } from "../../../graphql/server";
 import { latestChange } from "../../../lib/chart-data";
-import { formatChange, formatCount, formatDateTime, formatParams, shortSha } from "../../../lib/format";
+import {
+  formatChange,
+  formatCount,
+  formatDateTime,
+  formatMetric,
+  formatParams,
+  type MetricKind,
+  shortSha,
+} from "../../../lib/format";
 import { enumToWord } from "../../../lib/labels";
 import type { SearchParamsRecord } from "../../../lib/url-state";
 

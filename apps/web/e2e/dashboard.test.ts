@@ -160,8 +160,29 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
         "BLOCKED ON THE API: schema.graphql has no regressions query or acknowledge mutation yet, so the dashboard cannot list, mark or acknowledge regressions",
       );
     }
-    // When the API grows regressions, this test drives the acknowledge button here.
-    throw new Error("the API now has regressions: implement the acknowledge flow in the series page and this test");
+    const key = await plantedSeriesKey(stack.apiUrl);
+    const page = await newPage(browser);
+    await page.goto(`${stack.webUrl}/series/${encodeURIComponent(key)}`);
+    const open = page.locator('[data-testid=regressions] tr[data-regression-status="OPEN"]').first();
+    await open.waitFor();
+    const id = (await open.getAttribute("data-regression-id")) as string;
+    await expect(open.textContent()).resolves.toMatch(/slower \+\d+(\.\d)?%/);
+    await enterToken(page);
+    const row = page.locator(`[data-testid=regressions] tr[data-regression-id="${id}"]`);
+    await row.getByLabel("Note").fill("seen in e2e");
+    await row.getByRole("button", { name: "Acknowledge" }).click();
+    await page.locator(`tr[data-regression-id="${id}"][data-regression-status="ACKNOWLEDGED"]`).waitFor();
+    const stored = await graphql<{ regression: { status: string; statusChangedBy: string; note: string } }>(
+      stack.apiUrl,
+      "query($id: ID!) { regression(id: $id) { status statusChangedBy note } }",
+      { id },
+    );
+    expect(stored.regression).toEqual({ status: "ACKNOWLEDGED", statusChangedBy: "e2e", note: "seen in e2e" });
+
+    // And a false alarm, from the same place.
+    await row.getByRole("button", { name: "False alarm" }).click();
+    await page.locator(`tr[data-regression-id="${id}"][data-regression-status="FALSE_ALARM"]`).waitFor();
+    await page.context().close();
   });
 
   it("takes the README screenshots", async () => {

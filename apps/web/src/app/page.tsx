@@ -1,6 +1,7 @@
 import Link from "next/link";
+import { RegressionList } from "../components/regressions";
 import { type RunRow, RunsTable } from "../components/runs-table";
-import { EmptyRuns, ErrorCallout, NotInApi, RunLabels, StatusBadge } from "../components/ui";
+import { EmptyRuns, ErrorCallout, RunLabels, StatusBadge } from "../components/ui";
 import type { OverviewQuery as OverviewResult } from "../generated/graphql";
 import { OverviewQuery, SparklineQuery } from "../graphql/queries";
 import { serverQuery } from "../graphql/server";
@@ -42,7 +43,7 @@ export default async function OverviewPage() {
       </>
     );
   }
-  const { queue, runs, seriesList } = result.data;
+  const { queue, runs, seriesList, openRegressions } = result.data;
   if (runs.totalCount === 0 && !queue.running && queue.queued.length === 0) {
     return (
       <>
@@ -73,11 +74,22 @@ export default async function OverviewPage() {
       </div>
 
       <section className="panel" aria-labelledby="regressions-heading">
-        <h2 id="regressions-heading">Open regressions</h2>
-        <NotInApi>
-          Regressions cannot be listed yet: the API does not expose detected regressions. Until it does, open a series
-          below and look for steps in its history.
-        </NotInApi>
+        <h2 id="regressions-heading">
+          <span>Open regressions</span>
+          <span className="panel-note">
+            {openRegressions.totalCount > openRegressions.nodes.length
+              ? `newest ${openRegressions.nodes.length} of ${formatCount(openRegressions.totalCount)}`
+              : `${openRegressions.totalCount} open`}
+          </span>
+        </h2>
+        {openRegressions.nodes.length === 0 ? (
+          <p className="muted">
+            No open regressions: every detected slowdown has been acknowledged, fixed or called a false alarm, or none
+            was found. Regressions are checked whenever a run finishes or is ingested.
+          </p>
+        ) : (
+          <RegressionList regressions={openRegressions.nodes} />
+        )}
       </section>
 
       <section className="panel" aria-labelledby="queue-heading">

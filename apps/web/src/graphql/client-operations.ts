@@ -67,3 +67,51 @@ export const RunProgressPollQuery = graphql(`
     }
   }
 `);
+
+export const AcknowledgeRegressionMutation = graphql(`
+  mutation AcknowledgeRegression($id: ID!, $note: String) {
+    acknowledgeRegression(id: $id, note: $note) {
+      id
+      status
+      statusChangedBy
+      statusChangedAt
+      note
+    }
+  }
+`);
+
+export const MarkFalseAlarmMutation = graphql(`
+  mutation MarkFalseAlarm($id: ID!, $note: String) {
+    markFalseAlarm(id: $id, note: $note) {
+      id
+      status
+      statusChangedBy
+      statusChangedAt
+      note
+    }
+  }
+`);
+
+export const MarkRegressionFixedMutation = graphql(`
+  mutation MarkRegressionFixed($id: ID!, $note: String) {
+    markRegressionFixed(id: $id, note: $note) {
+      id
+      status
+      statusChangedBy
+      statusChangedAt
+      note
+    }
+  }
+`);
+
+export const ReopenRegressionMutation = graphql(`
+  mutation ReopenRegression($id: ID!, $note: String) {
+    reopenRegression(id: $id, note: $note) {
+      id
+      status
+      statusChangedBy
+      statusChangedAt
+      note
+    }
+  }
+`);

@@ -36,8 +36,50 @@ export const RunRowFields = graphql(`
   }
 `);
 
+export const RegressionFields = graphql(`
+  fragment RegressionFields on Regression {
+    id
+    kind
+    seriesKey
+    workloadId
+    params
+    mode
+    threads
+    branch
+    runId
+    previousRunId
+    metric
+    size
+    sizeLow
+    sizeHigh
+    baselineValue
+    currentValue
+    confidence
+    pValue
+    status
+    statusChangedBy
+    statusChangedAt
+    note
+    createdAt
+    testbed {
+      hostname
+    }
+    run {
+      commitSha
+      createdAt
+      seeded
+    }
+  }
+`);
+
 export const OverviewQuery = graphql(`
   query Overview {
+    openRegressions: regressions(filter: { status: [OPEN], kind: REGRESSION }, first: 20) {
+      totalCount
+      nodes {
+        ...RegressionFields
+      }
+    }
     queue {
       running {
         ...RunRowFields
@@ -199,6 +241,27 @@ export const RunQuery = graphql(`
       measurements {
         ...MeasurementFields
       }
+      regressions {
+        ...RegressionFields
+      }
+      scalingFits {
+        mode
+        maxThreads
+        efficiencyAtMaxThreads
+        amdahl {
+          serialFraction
+          serialFractionStdError
+          rSquared
+          peakSpeedup
+        }
+        usl {
+          contention
+          coherency
+          rSquared
+          peakThreads
+          peakSpeedup
+        }
+      }
     }
   }
 `);
@@ -209,6 +272,23 @@ export const SeriesHistoryQuery = graphql(`
     # description is fetched with the smallest maxPoints (3), the points on their own.
     about: series(key: $key, maxPoints: 3) {
       series {
+        muted
+        mutedReason
+        changePoints(metric: $metric, last: 2000) {
+          index
+          runId
+          timestamp
+          commitSha
+          beforeMedian
+          afterMedian
+          relativeStep
+          relativeStepLow
+          relativeStepHigh
+          confidence
+        }
+        regressions {
+          ...RegressionFields
+        }
         key
         workloadId
         params

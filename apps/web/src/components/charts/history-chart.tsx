@@ -20,6 +20,8 @@ export interface HistoryChartPoint {
 /** A run to mark on the chart (regression, change point) with its tone. */
 export interface HistoryMarker {
   runId: string;
+  /** Used when the run's point was downsampled away: the nearest point in time is marked. */
+  timestamp?: string;
   label: string;
   tone: "bad" | "good" | "warn";
 }
@@ -70,7 +72,11 @@ export function HistoryChart({
   const markerIndexes = useMemo(
     () =>
       markers.flatMap((marker) => {
-        const index = sorted.findIndex((point) => point.runId === marker.runId);
+        let index = sorted.findIndex((point) => point.runId === marker.runId);
+        if (index === -1 && marker.timestamp) {
+          const target = Date.parse(marker.timestamp);
+          index = sorted.findIndex((point) => Date.parse(point.timestamp) >= target);
+        }
         return index === -1 ? [] : [{ ...marker, index }];
       }),
     [markers, sorted],

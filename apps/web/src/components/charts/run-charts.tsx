@@ -14,11 +14,13 @@ import { formatDuration, formatSpeedup } from "../../lib/format";
 import { enumToWord, modeOrder } from "../../lib/labels";
 import { type ChartTheme, themedAxis, UPlotChart } from "./uplot-chart";
 
-/** A fitted scaling law for one mode, when the API provides one. */
+/** Scaling laws fitted by the API to one mode's speedups. */
 export interface ScalingFit {
   mode: string;
-  amdahl?: { parallelFraction: number } | null;
-  usl?: { sigma: number; kappa: number } | null;
+  /** Amdahl: s is the serial fraction. */
+  amdahl?: { serialFraction: number } | null;
+  /** USL: contention a and coherency b. */
+  usl?: { contention: number; coherency: number } | null;
 }
 
 function colorOf(theme: ChartTheme, index: number): string {
@@ -38,20 +40,20 @@ export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: 
     return fits.flatMap((fit) => {
       const out: { label: string; mode: string; y: number[]; dash: number[] }[] = [];
       if (fit.amdahl) {
-        const p = fit.amdahl.parallelFraction;
+        const serial = fit.amdahl.serialFraction;
         out.push({
-          label: `${enumToWord(fit.mode)} Amdahl (p=${p.toFixed(3)})`,
+          label: `${enumToWord(fit.mode)} Amdahl`,
           mode: fit.mode,
-          y: domain.map((threads) => amdahlSpeedup(p, threads)),
+          y: domain.map((threads) => amdahlSpeedup(1 - serial, threads)),
           dash: [6, 3],
         });
       }
       if (fit.usl) {
-        const { sigma, kappa } = fit.usl;
+        const { contention, coherency } = fit.usl;
         out.push({
-          label: `${enumToWord(fit.mode)} USL (σ=${sigma.toFixed(3)}, κ=${kappa.toFixed(4)})`,
+          label: `${enumToWord(fit.mode)} USL`,
           mode: fit.mode,
-          y: domain.map((threads) => uslSpeedup(sigma, kappa, threads)),
+          y: domain.map((threads) => uslSpeedup(contention, coherency, threads)),
           dash: [2, 3],
         });
       }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ScalingChart, TimeChart } from "../../../components/charts/run-charts";
+import { RegressionList } from "../../../components/regressions";
 import { RunProgressPanel } from "../../../components/run-progress";
 import { Badge, ErrorCallout, NotInApi, RunLabels, StatusBadge } from "../../../components/ui";
 import type { RunQuery as RunQueryResult } from "../../../generated/graphql";
@@ -160,6 +161,67 @@ function CellsTable({ measurements }: { measurements: readonly Measurement[] }) 
   );
 }
 
+function FitsTable({ fits }: { fits: Run["scalingFits"] }) {
+  if (fits.length === 0) return null;
+  return (
+    <div className="table-wrap" style={{ marginTop: 8 }}>
+      <table className="data" data-testid="scaling-fits">
+        <thead>
+          <tr>
+            <th scope="col">Mode</th>
+            <th scope="col" className="num">
+              Amdahl serial s
+            </th>
+            <th scope="col" className="num hide-narrow">
+              R²
+            </th>
+            <th scope="col" className="num">
+              Max speedup
+            </th>
+            <th scope="col" className="num">
+              USL a / b
+            </th>
+            <th scope="col" className="num hide-narrow">
+              R²
+            </th>
+            <th scope="col" className="num">
+              Peak
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {fits.map((fit) => (
+            <tr key={fit.mode}>
+              <td>{enumToWord(fit.mode)}</td>
+              <td className="num">
+                {fit.amdahl ? formatRatioPercent(fit.amdahl.serialFraction, 1) : "–"}
+                {fit.amdahl?.serialFractionStdError ? (
+                  <span className="muted small"> ± {formatRatioPercent(fit.amdahl.serialFractionStdError, 1)}</span>
+                ) : null}
+              </td>
+              <td className="num hide-narrow">{fit.amdahl ? fit.amdahl.rSquared.toFixed(3) : "–"}</td>
+              <td className="num">{fit.amdahl ? (fit.amdahl.peakSpeedup ? formatSpeedup(fit.amdahl.peakSpeedup) : "unbounded") : "–"}</td>
+              <td className="num">
+                {fit.usl ? `${fit.usl.contention.toFixed(3)} / ${fit.usl.coherency.toExponential(1)}` : "–"}
+              </td>
+              <td className="num hide-narrow">{fit.usl ? fit.usl.rSquared.toFixed(3) : "–"}</td>
+              <td className="num">
+                {fit.usl?.peakThreads && fit.usl.peakSpeedup
+                  ? `${formatSpeedup(fit.usl.peakSpeedup)} at ${Math.round(fit.usl.peakThreads)} threads`
+                  : "none in range"}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="chart-caption">
+        Amdahl: S(n) = 1 / (s + (1 − s)/n), max speedup 1/s. USL: S(n) = n / (1 + a(n − 1) + b·n(n − 1)); b &gt; 0
+        predicts a peak after which more threads are slower. Fits over few thread counts are rough.
+      </p>
+    </div>
+  );
+}
+
 function LostUpdates({ measurements }: { measurements: readonly Measurement[] }) {
   const rows = measurements.flatMap((measurement) =>
     (measurement.sharedMemory ?? []).map((report) => ({ measurement, report })),
@@ -311,12 +373,22 @@ export default async function RunPage({ params }: PageProps) {
             <span className="panel-note">speedup vs threads, log₂ axis</span>
           </h2>
           <div data-testid="scaling-chart">
-            <ScalingChart cells={cells} />
+            <ScalingChart
+              cells={cells}
+              fits={run.scalingFits.map((fit) => ({
+                mode: fit.mode,
+                amdahl: fit.amdahl ? { serialFraction: fit.amdahl.serialFraction } : null,
+                usl: fit.usl ? { contention: fit.usl.contention, coherency: fit.usl.coherency } : null,
+              }))}
+            />
           </div>
           <p className="chart-caption">
-            Dashed grey: ideal linear speedup. Amdahl/USL fits are not shown: the API does not provide fitted
-            scaling laws yet.
+            Dashed grey: ideal linear speedup.{" "}
+            {run.scalingFits.length > 0
+              ? "Long dashes: Amdahl fit; short dashes: USL fit, in the colour of their mode."
+              : "Fits appear for modes with at least two thread counts."}
           </p>
+          <FitsTable fits={run.scalingFits} />
         </section>
         <section className="panel" aria-labelledby="time-heading">
           <h2 id="time-heading">
@@ -343,6 +415,16 @@ export default async function RunPage({ params }: PageProps) {
       </section>
 
       {isSharedCounter ? <LostUpdates measurements={run.measurements} /> : null}
+
+      {run.regressions.length > 0 ? (
+        <section className="panel" aria-labelledby="run-regressions-heading">
+          <h2 id="run-regressions-heading">
+            <span>Step changes this run introduced</span>
+            <span className="panel-note">first run at the new level</span>
+          </h2>
+          <RegressionList regressions={run.regressions} actions />
+        </section>
+      ) : null}
 
       <div className="grid-2">
         <section className="panel" aria-labelledby="plan-heading">

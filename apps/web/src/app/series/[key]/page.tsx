@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { HistoryChart } from "../../../components/charts/history-chart";
+import { HistoryChart, type HistoryMarker } from "../../../components/charts/history-chart";
+import { RegressionList } from "../../../components/regressions";
 import { ErrorCallout, NotInApi } from "../../../components/ui";
 import type { SeriesMetric } from "../../../generated/graphql";
 import { SeriesHistoryQuery } from "../../../graphql/queries";
@@ -78,6 +79,25 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
   }
   const { series } = about;
   const { points } = history;
+  const regressionRuns = new Set(series.regressions.map((regression) => regression.runId));
+  const markers: HistoryMarker[] = [
+    ...series.regressions
+      .filter((regression) => regression.metric === metric.id)
+      .map((regression) => ({
+        runId: regression.runId,
+        ...(regression.run?.createdAt ? { timestamp: regression.run.createdAt } : {}),
+        label: `${regression.kind === "REGRESSION" ? "regression" : "improvement"} ${formatChange(regression.size)} (${enumToWord(regression.status).replace("-", " ")})`,
+        tone: regression.kind === "REGRESSION" ? ("bad" as const) : ("good" as const),
+      })),
+    ...series.changePoints
+      .filter((changePoint) => !regressionRuns.has(changePoint.runId))
+      .map((changePoint) => ({
+        runId: changePoint.runId,
+        timestamp: changePoint.timestamp,
+        label: `change ${formatChange(changePoint.relativeStep)}`,
+        tone: "warn" as const,
+      })),
+  ];
   const change = latestChange(points.map((point) => point.value));
   const latest = points[points.length - 1];
   const recent = points.slice(-15).reverse();
@@ -159,13 +179,83 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
         {points.length === 0 ? (
           <p className="muted">This series has no points yet.</p>
         ) : (
-          <HistoryChart points={points} metric={metric.kind} metricLabel={metric.label} />
+          <HistoryChart points={points} metric={metric.kind} metricLabel={metric.label} markers={markers} />
         )}
-        <NotInApi>
-          Change points and regressions are not marked here yet: the API does not expose detected regressions or change
-          points, nor a way to acknowledge them or mark them as false alarms. Runs from a seeded demo history are not
-          distinguishable per point either.
-        </NotInApi>
+        <p className="chart-caption">
+          Dashed red/green lines: stored regressions/improvements (found in the median wall time); amber: other change
+          points the detector sees in this metric.
+        </p>
+        {series.muted ? (
+          <NotInApi>
+            This series is muted{series.mutedReason ? ` (${series.mutedReason})` : ""}: its history is kept, but no
+            regressions are stored for it.
+          </NotInApi>
+        ) : null}
+      </section>
+
+      <section className="panel" aria-labelledby="regressions-heading">
+        <h2 id="regressions-heading">
+          <span>Regressions and improvements</span>
+          <span className="panel-note">{series.regressions.length} detected</span>
+        </h2>
+        {series.regressions.length === 0 ? (
+          <p className="muted">
+            No step change detected in this series{series.changePoints.length > 0 ? " was stored as a regression" : ""}.
+          </p>
+        ) : (
+          <RegressionList regressions={series.regressions} actions showSeries={false} />
+        )}
+        {series.changePoints.length > 0 ? (
+          <details style={{ marginTop: 12 }}>
+            <summary>
+              {series.changePoints.length} change point{series.changePoints.length === 1 ? "" : "s"} in {metric.label}
+            </summary>
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">At</th>
+                    <th scope="col">Commit</th>
+                    <th scope="col" className="num">
+                      Before → after
+                    </th>
+                    <th scope="col" className="num">
+                      Step (95%)
+                    </th>
+                    <th scope="col" className="num">
+                      Confidence
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {series.changePoints.map((changePoint) => (
+                    <tr key={`${changePoint.runId}:${changePoint.index}`}>
+                      <td className="nowrap">
+                        <Link href={`/runs/${encodeURIComponent(changePoint.runId)}`}>
+                          {formatDateTime(changePoint.timestamp)}
+                        </Link>
+                      </td>
+                      <td className="mono">{shortSha(changePoint.commitSha)}</td>
+                      <td className="num">
+                        {formatMetric(metric.kind, changePoint.beforeMedian)} → {formatMetric(metric.kind, changePoint.afterMedian)}
+                      </td>
+                      <td className="num">
+                        {formatChange(changePoint.relativeStep)}
+                        {changePoint.relativeStepLow !== null && changePoint.relativeStepHigh !== null ? (
+                          <span className="muted small">
+                            {" "}
+                            ({formatChange(changePoint.relativeStepLow)} … {formatChange(changePoint.relativeStepHigh)})
+                          </span>
+                        ) : null}
+                      </td>
+                      <td className="num">{(changePoint.confidence * 100).toFixed(1)}%</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </details>
+        ) : null}
       </section>
 
       <section className="panel" aria-labelledby="recent-heading">

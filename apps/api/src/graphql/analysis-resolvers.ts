@@ -8,6 +8,7 @@ import type {
 } from "../db/vocabulary.js";
 import { NotFoundError, UserInputError } from "../errors.js";
 import type {
+  ChangePointResolvers,
   MutationResolvers,
   QueryResolvers,
   RegressionConnectionResolvers,
@@ -358,6 +359,10 @@ export const regressionConnectionResolvers: RegressionConnectionResolvers = {
     endCursor: connection.edges.at(-1)?.cursor ?? null,
   }),
   totalCount: (connection) => connection.count(),
+};
+
+export const changePointResolvers: ChangePointResolvers = {
+  run: (point, _args, context) => context.loaders.runById.load(point.runId),
 };
 
 export const scalingFitResolvers: ScalingFitResolvers = {

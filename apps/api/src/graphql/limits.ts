@@ -136,10 +136,18 @@ const largestCountedSize = 5_000;
 /** Arguments that say how many items a field returns. */
 const sizeArguments = ["first", "maxPoints"] as const;
 /**
- * Lists whose size is already counted by the field above them: a connection's `edges`
- * and `nodes` hold `first` items, counted once at `runs(first:)`.
+ * Lists whose size is given by the field above them: a connection's `edges` and `nodes`
+ * hold `first` items of `runs(first:)`, a history's `points` `maxPoints` of
+ * `series(maxPoints:)`. The size multiplies only these lists, not the object's other
+ * fields (`totalCount`, `pageInfo`, `SeriesHistory.series`).
  */
-const countedAbove = new Set(["RunConnection.edges", "RunConnection.nodes", "SeriesHistory.points"]);
+const countedAbove = new Set([
+  "RunConnection.edges",
+  "RunConnection.nodes",
+  "RegressionConnection.edges",
+  "RegressionConnection.nodes",
+  "SeriesHistory.points",
+]);
 
 /**
  * Estimated cost of an operation: every field costs 1, and everything selected under a
@@ -168,6 +176,8 @@ export function operationCost(
     selectionSet: SelectionSetNode,
     parent: GraphQLCompositeType,
     visiting: Set<string>,
+    /** The size argument of the (non-list) field above, for its countedAbove lists. */
+    sizeAbove: number | null,
   ): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
@@ -175,7 +185,12 @@ export function operationCost(
         const condition = selection.typeCondition
           ? schema.getType(selection.typeCondition.name.value)
           : parent;
-        total += costOf(selection.selectionSet, isCompositeType(condition) ? condition : parent, visiting);
+        total += costOf(
+          selection.selectionSet,
+          isCompositeType(condition) ? condition : parent,
+          visiting,
+          sizeAbove,
+        );
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
@@ -184,7 +199,12 @@ export function operationCost(
         if (!fragment || visiting.has(name)) continue;
         const condition = schema.getType(fragment.typeCondition.name.value);
         visiting.add(name);
-        total += costOf(fragment.selectionSet, isCompositeType(condition) ? condition : parent, visiting);
+        total += costOf(
+          fragment.selectionSet,
+          isCompositeType(condition) ? condition : parent,
+          visiting,
+          sizeAbove,
+        );
         visiting.delete(name);
         continue;
       }
@@ -207,19 +227,24 @@ export function operationCost(
       const sized = sizeArguments
         .map((name) => argumentValues[name])
         .find((value) => typeof value === "number");
-      if (typeof sized === "number") {
-        multiplier = Math.max(1, Math.min(sized, largestCountedSize));
-      } else if (
-        isListType(getNullableType(field.type)) &&
-        !countedAbove.has(`${parent.name}.${field.name}`)
-      ) {
+      const size = typeof sized === "number" ? Math.max(1, Math.min(sized, largestCountedSize)) : null;
+      const isList = isListType(getNullableType(field.type));
+      let passedDown: number | null = null;
+      if (countedAbove.has(`${parent.name}.${field.name}`)) {
+        multiplier = sizeAbove ?? assumedListSize;
+      } else if (size !== null && isList) {
+        multiplier = size;
+      } else if (size !== null) {
+        // A connection or history: the size is that of the lists inside it.
+        passedDown = size;
+      } else if (isList) {
         multiplier = assumedListSize;
       }
-      total += multiplier * costOf(selection.selectionSet, named, visiting);
+      total += multiplier * costOf(selection.selectionSet, named, visiting, passedDown);
     }
     return total;
   };
-  return costOf(operation.selectionSet, root, new Set());
+  return costOf(operation.selectionSet, root, new Set(), null);
 }
 
 /** Throws the limit error when the operation's estimated cost is above `maxCost`. */

@@ -30,6 +30,7 @@ import {
   analysisMutationResolvers,
   analysisQueryResolvers,
   analysisSubscriptionResolvers,
+  changePointResolvers,
   regressionConnectionResolvers,
   regressionResolvers,
   runAnalysisResolvers,
@@ -634,4 +635,5 @@ export const resolvers: Resolvers = {
   Regression: regressionResolvers,
   RegressionConnection: regressionConnectionResolvers,
   ScalingFit: scalingFitResolvers,
+  ChangePoint: changePointResolvers,
 };

@@ -48,4 +48,14 @@ describe("loadConfig", () => {
     expect(message).toContain("THREADBENCH_MAX_DEPTH");
     expect(message).not.toContain("short");
   });
+
+  it("takes an http(s) webhook URL and rejects anything else, naming the variable", () => {
+    expect(loadConfig({}).webhookUrl).toBeNull();
+    expect(loadConfig({ THREADBENCH_WEBHOOK_URL: "https://hooks.example.com/threadbench" }).webhookUrl).toBe(
+      "https://hooks.example.com/threadbench",
+    );
+    expect(() => loadConfig({ THREADBENCH_WEBHOOK_URL: "ftp://example.com" })).toThrow(
+      /THREADBENCH_WEBHOOK_URL="ftp:\/\/example.com" is not allowed \(allowed: an http:\/\/ or https:\/\/ URL/,
+    );
+  });
 });

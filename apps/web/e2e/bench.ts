@@ -20,7 +20,8 @@ const repetitions = Number(process.env.BENCH_REPETITIONS ?? 5);
 
 function seed(databaseUrl: string): void {
   const cli = join(repoRoot, "apps", "api", "dist", "cli", "main.js");
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: build the API first (npm run build -w @threadbench/api).`);
+  if (!existsSync(cli))
+    throw new Error(`${cli} is missing: build the API first (npm run build -w @threadbench/api).`);
   console.log(`[bench] seeding ${runs.toLocaleString("en-US")} runs (threadbench db seed)…`);
   const started = Date.now();
   const result = spawnSync(process.execPath, [cli, "db", "seed", "--runs", String(runs), "--seed", "1"], {

@@ -56,7 +56,8 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     const page = await newPage(browser);
     const mutations: string[] = [];
     page.on("request", (request) => {
-      if (request.method() === "POST" && request.url().endsWith("/graphql")) mutations.push(request.postData() ?? "");
+      if (request.method() === "POST" && request.url().endsWith("/graphql"))
+        mutations.push(request.postData() ?? "");
     });
     await page.goto(`${stack.webUrl}/runs/new`);
     await enterToken(page);
@@ -69,7 +70,9 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     const errors = page.locator(".field-error[role=alert]");
     await errors.first().waitFor();
     const texts = await errors.allTextContents();
-    expect(texts.some((text) => /too small \(allowed: an integer from 1 to 67,108,864 iterations\)/.test(text))).toBe(true);
+    expect(
+      texts.some((text) => /too small \(allowed: an integer from 1 to 67,108,864 iterations\)/.test(text)),
+    ).toBe(true);
     expect(texts.some((text) => /"two" is not a valid thread count/.test(text))).toBe(true);
     expect(texts.some((text) => /from 1 to 1000/.test(text))).toBe(true);
     expect(await page.locator("[aria-invalid=true]").count()).toBeGreaterThanOrEqual(3);
@@ -119,7 +122,9 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.locator('h1 [data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
     await page.locator("[data-testid=scaling-chart] canvas").first().waitFor({ timeout: 30_000 });
     expect(await page.locator("[data-testid=cells-table] tbody tr").count()).toBe(8);
-    await expect(page.locator("[data-testid=checksum-summary]").textContent()).resolves.toMatch(/checksums agree/);
+    await expect(page.locator("[data-testid=checksum-summary]").textContent()).resolves.toMatch(
+      /checksums agree/,
+    );
 
     await page.goto(`${stack.webUrl}/runs`);
     await page.locator(`[data-testid=runs-table] tr[data-run-id="${runId}"]`).waitFor();
@@ -177,7 +182,11 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
       "query($id: ID!) { regression(id: $id) { status statusChangedBy note } }",
       { id },
     );
-    expect(stored.regression).toEqual({ status: "ACKNOWLEDGED", statusChangedBy: "e2e", note: "seen in e2e" });
+    expect(stored.regression).toEqual({
+      status: "ACKNOWLEDGED",
+      statusChangedBy: "e2e",
+      note: "seen in e2e",
+    });
 
     // And a false alarm, from the same place.
     await row.getByRole("button", { name: "False alarm" }).click();
@@ -193,7 +202,8 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
       {
         plan: {
           workload: "sum-squares",
-          params: { n: 3_000_000 },
+          // Tasks of ~100 ms: long enough that pool start-up and scheduling noise stay small.
+          params: { n: 20_000_000 },
           modes: ["sequential", "event-loop", "worker-threads", "child-processes"],
           threads: [1, 2, 4],
           repetitions: 3,
@@ -210,12 +220,13 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(screenshots, "run.png"), fullPage: true });
 
-    const key = await plantedSeriesKey(stack.apiUrl);
+    // A planted history whose regression is still open.
+    const key = await plantedSeriesKey(stack.apiUrl, "sequential", 1);
     await page.goto(`${stack.webUrl}/series/${encodeURIComponent(key)}`);
     const chart = page.locator("[data-testid=history-chart] .u-over");
     await chart.waitFor();
     const box = await chart.boundingBox();
-    if (box) await page.mouse.move(box.x + box.width * 0.72, box.y + box.height * 0.4);
+    if (box) await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.3);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(screenshots, "series-history.png"), fullPage: true });
 

@@ -92,23 +92,43 @@ export function plantedDocuments(options: PlantedHistoryOptions) {
 const ingestMutation = `mutation Ingest($input: JSON!) { ingestRun(input: $input) { created run { id } } }`;
 
 /** Ingests the documents one by one; returns the run ids in order. */
-export async function ingestAll(apiUrl: string, token: string, documents: readonly unknown[]): Promise<string[]> {
+export async function ingestAll(
+  apiUrl: string,
+  token: string,
+  documents: readonly unknown[],
+): Promise<string[]> {
   const ids: string[] = [];
   for (const document of documents) {
-    const data = await graphql<{ ingestRun: { run: { id: string } } }>(apiUrl, ingestMutation, { input: document }, token);
+    const data = await graphql<{ ingestRun: { run: { id: string } } }>(
+      apiUrl,
+      ingestMutation,
+      { input: document },
+      token,
+    );
     ids.push(data.ingestRun.run.id);
   }
   return ids;
 }
 
-/** The series key of the planted (worker-threads, 4 threads) history. */
-export async function plantedSeriesKey(apiUrl: string): Promise<string> {
-  const data = await graphql<{ seriesList: { key: string; mode: string; threads: number }[] }>(
+/** The series key of one planted history (default: worker-threads at 4 threads). */
+export async function plantedSeriesKey(
+  apiUrl: string,
+  mode = "worker-threads",
+  threads = 4,
+): Promise<string> {
+  const data = await graphql<{
+    seriesList: { key: string; mode: string; threads: number; params: unknown }[];
+  }>(
     apiUrl,
-    `query($workload: String) { seriesList(filter: { workload: $workload }, first: 500) { key mode threads } }`,
+    `query($workload: String) { seriesList(filter: { workload: $workload, branch: "main" }, first: 500) { key mode threads params } }`,
     { workload: plantedWorkload.workloadId },
   );
-  const series = data.seriesList.find((entry) => entry.mode === "worker-threads" && entry.threads === 4);
+  const series = data.seriesList.find(
+    (entry) =>
+      entry.mode === mode &&
+      entry.threads === threads &&
+      JSON.stringify(entry.params) === JSON.stringify(plantedWorkload.params),
+  );
   if (!series) throw new Error("the planted series was not found");
   return series.key;
 }

@@ -54,7 +54,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(description: string, check: () => Promise<boolean>, timeoutMs: number, child?: ManagedProcess) {
+async function waitFor(
+  description: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  child?: ManagedProcess,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child && child.process.exitCode !== null) {
@@ -75,8 +80,16 @@ interface ManagedProcess {
   output(): string;
 }
 
-function launch(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): ManagedProcess {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+function launch(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): ManagedProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-20_000);
@@ -118,7 +131,11 @@ export function ensureWebBuild(): void {
   const built = existsSync(join(webRoot, ".next", "BUILD_ID"));
   if (built && process.env.THREADBENCH_E2E_BUILD !== "1") return;
   console.log("[e2e] building the dashboard (next build)…");
-  const result = spawnSync("npm", ["run", "build"], { cwd: webRoot, stdio: "inherit", env: { ...process.env } });
+  const result = spawnSync("npm", ["run", "build"], {
+    cwd: webRoot,
+    stdio: "inherit",
+    env: { ...process.env },
+  });
   if (result.status !== 0) throw new Error("next build failed");
 }
 
@@ -184,10 +201,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const webUrl = `http://127.0.0.1:${webPort}`;
     web = launch(
       process.execPath,
-      [join(repoRoot, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(webPort), "-H", "127.0.0.1"],
+      [
+        join(repoRoot, "node_modules", "next", "dist", "bin", "next"),
+        "start",
+        "-p",
+        String(webPort),
+        "-H",
+        "127.0.0.1",
+      ],
       {
         cwd: webRoot,
-        env: { ...process.env, THREADBENCH_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+        env: {
+          ...process.env,
+          THREADBENCH_API_URL: apiUrl,
+          NEXT_TELEMETRY_DISABLED: "1",
+          NODE_ENV: "production",
+        },
       },
     );
     await waitFor("dashboard", async () => (await fetch(`${webUrl}/runs/new`)).ok, 60_000, web);

@@ -7,7 +7,9 @@ import type { Browser } from "playwright-core";
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** First contentful paint of a fresh load (new context: cold cache), in ms. */
@@ -37,7 +39,10 @@ export async function firstContentfulPaint(browser: Browser, url: string): Promi
  * Client-side render time of the history chart at `url`: the chart's own work
  * (options, construction, first draw) and the wall time until its first draw, in ms.
  */
-export async function chartRenderTimes(browser: Browser, url: string): Promise<{ renderMs: number; firstDrawMs: number }> {
+export async function chartRenderTimes(
+  browser: Browser,
+  url: string,
+): Promise<{ renderMs: number; firstDrawMs: number }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const page = await context.newPage();

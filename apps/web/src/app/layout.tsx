@@ -25,6 +25,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en" suppressHydrationWarning>
       <head>
         {/* Applies the saved theme before the first paint: no flash of the wrong theme. */}
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script of ours, no user input */}
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body>
@@ -35,7 +36,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <div className="inner">
             <a className="brand" href="/">
               <svg className="brand-mark" viewBox="0 0 24 24" aria-hidden="true">
-                <path d="M3 20 L9 13 L13 16 L21 5" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" strokeLinejoin="round" />
+                <path
+                  d="M3 20 L9 13 L13 16 L21 5"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="2.5"
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                />
                 <path d="M3 20 L21 20" stroke="currentColor" strokeWidth="1.5" opacity="0.4" />
               </svg>
               threadbench

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { RegressionList } from "../components/regressions";
 import { type RunRow, RunsTable } from "../components/runs-table";
 import { EmptyRuns, ErrorCallout, RunLabels, StatusBadge } from "../components/ui";
@@ -20,7 +21,12 @@ async function sparklines(series: readonly SeriesEntry[]) {
     series.slice(0, SPARKLINE_LIMIT).map(async (entry) => {
       const result = await serverQuery(SparklineQuery, { key: entry.key, maxPoints: SPARKLINE_POINTS });
       const values = result.ok ? (result.data.series?.points.map((point) => point.value) ?? []) : [];
-      return { entry, values, total: result.ok ? (result.data.series?.totalPoints ?? 0) : 0, failed: !result.ok };
+      return {
+        entry,
+        values,
+        total: result.ok ? (result.data.series?.totalPoints ?? 0) : 0,
+        failed: !result.ok,
+      };
     }),
   );
 }
@@ -28,8 +34,57 @@ async function sparklines(series: readonly SeriesEntry[]) {
 function seriesOrder(a: SeriesEntry, b: SeriesEntry): number {
   return (
     a.workloadId.localeCompare(b.workloadId) ||
-    modeOrder.indexOf(a.mode as (typeof modeOrder)[number]) - modeOrder.indexOf(b.mode as (typeof modeOrder)[number]) ||
+    modeOrder.indexOf(a.mode as (typeof modeOrder)[number]) -
+      modeOrder.indexOf(b.mode as (typeof modeOrder)[number]) ||
     a.threads - b.threads
+  );
+}
+
+/** Sparklines of the tracked series, each with its latest value and recent change. */
+async function TrackedSeries({ series }: { series: readonly SeriesEntry[] }) {
+  const lines = await sparklines(series);
+  return (
+    <>
+      {lines.length === 0 ? (
+        <p className="muted">Series appear once a run has finished measurements.</p>
+      ) : (
+        <div className="series-grid">
+          {lines.map(({ entry, values, total, failed }) => {
+            const change = latestChange(values);
+            const latest = values[values.length - 1];
+            return (
+              <Link key={entry.key} className="series-card" href={`/series/${encodeURIComponent(entry.key)}`}>
+                <div className="title">
+                  {entry.workloadId} · {enumToWord(entry.mode)} × {entry.threads}
+                </div>
+                <div className="meta">
+                  {formatParams(entry.params)} · {entry.branch ?? "no branch"}
+                  {entry.testbed ? ` · ${entry.testbed.hostname}` : ""}
+                </div>
+                <svg className="sparkline" viewBox="0 0 200 36" preserveAspectRatio="none" aria-hidden="true">
+                  <polyline points={sparklinePath(values, 200, 32)} transform="translate(0 2)" />
+                </svg>
+                <div className="figures">
+                  <span className="num">{failed ? "unavailable" : formatDuration(latest)}</span>
+                  <span className="small">
+                    {change !== null ? (
+                      <span
+                        className={change > 0.005 ? "change-up" : change < -0.005 ? "change-down" : "muted"}
+                      >
+                        {formatChange(change)}
+                      </span>
+                    ) : null}{" "}
+                    <span className="muted">
+                      {formatCount(total)} point{total === 1 ? "" : "s"}
+                    </span>
+                  </span>
+                </div>
+              </Link>
+            );
+          })}
+        </div>
+      )}
+    </>
   );
 }
 
@@ -55,7 +110,6 @@ export default async function OverviewPage() {
     );
   }
   const tracked = [...seriesList].sort(seriesOrder);
-  const lines = await sparklines(tracked);
 
   return (
     <>
@@ -84,8 +138,8 @@ export default async function OverviewPage() {
         </h2>
         {openRegressions.nodes.length === 0 ? (
           <p className="muted">
-            No open regressions: every detected slowdown has been acknowledged, fixed or called a false alarm, or none
-            was found. Regressions are checked whenever a run finishes or is ingested.
+            No open regressions: every detected slowdown has been acknowledged, fixed or called a false alarm,
+            or none was found. Regressions are checked whenever a run finishes or is ingested.
           </p>
         ) : (
           <RegressionList regressions={openRegressions.nodes} />
@@ -107,10 +161,14 @@ export default async function OverviewPage() {
               <li>
                 <div className="actions">
                   <StatusBadge status={queue.running.status} />
-                  <Link href={`/runs/${encodeURIComponent(queue.running.id)}`}>{queue.running.workloadId}</Link>
+                  <Link href={`/runs/${encodeURIComponent(queue.running.id)}`}>
+                    {queue.running.workloadId}
+                  </Link>
                   <span className="muted small">
                     {formatParams(queue.running.params)} · threads {queue.running.threads.join(", ")}
-                    {queue.running.progress?.etaMs ? ` · about ${formatDuration(queue.running.progress.etaMs)} left` : ""}
+                    {queue.running.progress?.etaMs
+                      ? ` · about ${formatDuration(queue.running.progress.etaMs)} left`
+                      : ""}
                   </span>
                 </div>
                 <div
@@ -155,44 +213,14 @@ export default async function OverviewPage() {
         <h2 id="series-heading">
           <span>Tracked series</span>
           <span className="panel-note">
-            median wall time{tracked.length > SPARKLINE_LIMIT ? `; first ${SPARKLINE_LIMIT} of ${tracked.length}` : ""}
+            median wall time
+            {tracked.length > SPARKLINE_LIMIT ? `; first ${SPARKLINE_LIMIT} of ${tracked.length}` : ""}
           </span>
         </h2>
-        {lines.length === 0 ? (
-          <p className="muted">Series appear once a run has finished measurements.</p>
-        ) : (
-          <div className="series-grid">
-            {lines.map(({ entry, values, total, failed }) => {
-              const change = latestChange(values);
-              const latest = values[values.length - 1];
-              return (
-                <Link key={entry.key} className="series-card" href={`/series/${encodeURIComponent(entry.key)}`}>
-                  <div className="title">
-                    {entry.workloadId} · {enumToWord(entry.mode)} × {entry.threads}
-                  </div>
-                  <div className="meta">
-                    {formatParams(entry.params)} · {entry.branch ?? "no branch"}
-                    {entry.testbed ? ` · ${entry.testbed.hostname}` : ""}
-                  </div>
-                  <svg className="sparkline" viewBox="0 0 200 36" preserveAspectRatio="none" aria-hidden="true">
-                    <polyline points={sparklinePath(values, 200, 32)} transform="translate(0 2)" />
-                  </svg>
-                  <div className="figures">
-                    <span className="num">{failed ? "unavailable" : formatDuration(latest)}</span>
-                    <span className="small">
-                      {change !== null ? (
-                        <span className={change > 0.005 ? "change-up" : change < -0.005 ? "change-down" : "muted"}>
-                          {formatChange(change)}
-                        </span>
-                      ) : null}{" "}
-                      <span className="muted">{formatCount(total)} pts</span>
-                    </span>
-                  </div>
-                </Link>
-              );
-            })}
-          </div>
-        )}
+        {/* Streamed: one small query per sparkline must not hold back the rest of the page. */}
+        <Suspense fallback={<p className="muted">Loading the series…</p>}>
+          <TrackedSeries series={tracked} />
+        </Suspense>
       </section>
     </>
   );

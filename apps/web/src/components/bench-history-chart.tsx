@@ -32,5 +32,7 @@ function syntheticPoints(count: number): HistoryChartPoint[] {
 
 export function BenchHistoryChart({ count }: { count: number }) {
   const points = useMemo(() => syntheticPoints(count), [count]);
-  return <HistoryChart points={points} metric="duration" metricLabel="wall time (synthetic)" runHref={null} />;
+  return (
+    <HistoryChart points={points} metric="duration" metricLabel="wall time (synthetic)" runHref={null} />
+  );
 }

@@ -3,7 +3,6 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { ApiError, executeOperation } from "../graphql/execute";
 import {
   AcknowledgeRegressionDocument,
   MarkFalseAlarmDocument,
@@ -11,7 +10,15 @@ import {
   type RegressionFieldsFragment,
   ReopenRegressionDocument,
 } from "../generated/graphql";
-import { formatChange, formatDateTime, formatDuration, formatParams, formatRatioPercent, shortSha } from "../lib/format";
+import { ApiError, executeOperation } from "../graphql/execute";
+import {
+  formatChange,
+  formatDateTime,
+  formatDuration,
+  formatParams,
+  formatRatioPercent,
+  shortSha,
+} from "../lib/format";
 import { enumToWord } from "../lib/labels";
 import { TokenField, useApiToken } from "./token-field";
 import { Badge } from "./ui";
@@ -56,13 +63,16 @@ async function send(action: Action, id: string, note: string | null, token: stri
   const options = { token };
   switch (action) {
     case "acknowledge":
-      return (await executeOperation("/graphql", AcknowledgeRegressionDocument, variables, options)).acknowledgeRegression;
+      return (await executeOperation("/graphql", AcknowledgeRegressionDocument, variables, options))
+        .acknowledgeRegression;
     case "false-alarm":
       return (await executeOperation("/graphql", MarkFalseAlarmDocument, variables, options)).markFalseAlarm;
     case "fixed":
-      return (await executeOperation("/graphql", MarkRegressionFixedDocument, variables, options)).markRegressionFixed;
+      return (await executeOperation("/graphql", MarkRegressionFixedDocument, variables, options))
+        .markRegressionFixed;
     case "reopen":
-      return (await executeOperation("/graphql", ReopenRegressionDocument, variables, options)).reopenRegression;
+      return (await executeOperation("/graphql", ReopenRegressionDocument, variables, options))
+        .reopenRegression;
     default: {
       const exhaustive: never = action;
       throw new Error(`unknown action ${String(exhaustive)}`);
@@ -100,7 +110,9 @@ export function RegressionList({
     setBusy(row.id);
     try {
       const updated = await send(action, row.id, notes[row.id]?.trim() || null, token);
-      setRows((current) => current.map((candidate) => (candidate.id === row.id ? { ...candidate, ...updated } : candidate)));
+      setRows((current) =>
+        current.map((candidate) => (candidate.id === row.id ? { ...candidate, ...updated } : candidate)),
+      );
       router.refresh();
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : "Changing the status failed; try again.");
@@ -145,7 +157,10 @@ export function RegressionList({
                   <Badge tone={row.kind === "REGRESSION" ? "bad" : "good"}>
                     {row.kind === "REGRESSION" ? "slower" : "faster"} {formatChange(row.size)}
                   </Badge>
-                  {row.sizeLow !== null && row.sizeLow !== undefined && row.sizeHigh !== null && row.sizeHigh !== undefined ? (
+                  {row.sizeLow !== null &&
+                  row.sizeLow !== undefined &&
+                  row.sizeHigh !== null &&
+                  row.sizeHigh !== undefined ? (
                     <div className="small muted">
                       95%: {formatChange(row.sizeLow)} … {formatChange(row.sizeHigh)}
                     </div>

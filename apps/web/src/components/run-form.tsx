@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useMemo, useRef, useState } from "react";
-import { ApiError, executeOperation } from "../graphql/execute";
 import { type ScalingKind as ApiScalingKind, StartRunDocument } from "../generated/graphql";
+import { ApiError, executeOperation } from "../graphql/execute";
 import { formatQuantity } from "../lib/format";
 import { modeDescriptions, wordToEnum } from "../lib/labels";
 import {
@@ -69,12 +69,16 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
       ...values,
       workloadId: id,
       params: defaults.params,
-      modes: chosen.requiresSharedMemory ? values.modes.filter((mode) => mode !== "child-processes") : values.modes,
+      modes: chosen.requiresSharedMemory
+        ? values.modes.filter((mode) => mode !== "child-processes")
+        : values.modes,
     });
   }
 
   function toggleMode(mode: ExecutionMode) {
-    const modes = values.modes.includes(mode) ? values.modes.filter((other) => other !== mode) : [...values.modes, mode];
+    const modes = values.modes.includes(mode)
+      ? values.modes.filter((other) => other !== mode)
+      : [...values.modes, mode];
     update({ ...values, modes });
   }
 
@@ -138,7 +142,13 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
     [errors[field] ? errorId(field) : null, hintId].filter(Boolean).join(" ") || undefined;
 
   return (
-    <form ref={formRef} noValidate onSubmit={(event) => void submit(event)} aria-label="New run" data-testid="run-form">
+    <form
+      ref={formRef}
+      noValidate
+      onSubmit={(event) => void submit(event)}
+      aria-label="New run"
+      data-testid="run-form"
+    >
       {formError ? (
         <div className="callout error" role="alert">
           <strong>The run was not started</strong>
@@ -176,7 +186,9 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
 
         <fieldset>
           <legend>Parameters</legend>
-          {workload.parameters.length === 0 ? <p className="muted">This workload has no parameters.</p> : null}
+          {workload.parameters.length === 0 ? (
+            <p className="muted">This workload has no parameters.</p>
+          ) : null}
           <div className="form-grid">
             {workload.parameters.map((parameter) => {
               const field = `params.${parameter.name}`;
@@ -199,16 +211,21 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
                       data-field={field}
                       value={values.params[parameter.name] ?? ""}
                       onChange={(event) =>
-                        update({ ...values, params: { ...values.params, [parameter.name]: event.target.value } })
+                        update({
+                          ...values,
+                          params: { ...values.params, [parameter.name]: event.target.value },
+                        })
                       }
                       aria-invalid={errors[field] ? true : undefined}
                       aria-describedby={described(field, hintId)}
                     >
-                      {(parameter.type === "boolean" ? ["true", "false"] : (parameter.options ?? [])).map((option) => (
-                        <option key={option} value={option}>
-                          {option}
-                        </option>
-                      ))}
+                      {(parameter.type === "boolean" ? ["true", "false"] : (parameter.options ?? [])).map(
+                        (option) => (
+                          <option key={option} value={option}>
+                            {option}
+                          </option>
+                        ),
+                      )}
                     </select>
                   ) : (
                     <input
@@ -220,7 +237,10 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
                       autoComplete="off"
                       value={values.params[parameter.name] ?? ""}
                       onChange={(event) =>
-                        update({ ...values, params: { ...values.params, [parameter.name]: event.target.value } })
+                        update({
+                          ...values,
+                          params: { ...values.params, [parameter.name]: event.target.value },
+                        })
                       }
                       aria-invalid={errors[field] ? true : undefined}
                       aria-describedby={described(field, hintId)}
@@ -242,7 +262,8 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
           <legend>Modes</legend>
           <div className="checks">
             {executionModes.map((mode, index) => {
-              const disabled = mode === "sequential" || (mode === "child-processes" && workload.requiresSharedMemory);
+              const disabled =
+                mode === "sequential" || (mode === "child-processes" && workload.requiresSharedMemory);
               return (
                 <label key={mode} title={modeDescriptions[mode]}>
                   <input
@@ -255,7 +276,9 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
                     onChange={() => toggleMode(mode)}
                   />
                   {mode}
-                  {mode === "sequential" ? <span className="muted small">(baseline, always runs)</span> : null}
+                  {mode === "sequential" ? (
+                    <span className="muted small">(baseline, always runs)</span>
+                  ) : null}
                 </label>
               );
             })}
@@ -331,7 +354,9 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
                 name="scaling"
                 data-field="scaling"
                 value={values.scaling}
-                onChange={(event) => update({ ...values, scaling: event.target.value === "strong" ? "strong" : "weak" })}
+                onChange={(event) =>
+                  update({ ...values, scaling: event.target.value === "strong" ? "strong" : "weak" })
+                }
                 aria-describedby={`${formId}-scaling-hint`}
               >
                 <option value="weak">weak: N full-size tasks on N threads</option>
@@ -369,11 +394,13 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
           </button>
           {attempted && Object.keys(errors).length > 0 ? (
             <span className="field-error" role="status">
-              Fix the {Object.keys(errors).length} highlighted field{Object.keys(errors).length === 1 ? "" : "s"}; nothing
-              was sent.
+              Fix the {Object.keys(errors).length} highlighted field
+              {Object.keys(errors).length === 1 ? "" : "s"}; nothing was sent.
             </span>
           ) : (
-            <span className="muted small">The run is queued; one run executes at a time on the API's machine.</span>
+            <span className="muted small">
+              The run is queued; one run executes at a time on the API's machine.
+            </span>
           )}
         </div>
       </div>

@@ -3,13 +3,13 @@
 import { createClient } from "graphql-ws";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { ApiError, executeOperation } from "../graphql/execute";
 import {
   CancelRunDocument,
   RunProgressDocument,
-  type RunProgressSubscription,
   RunProgressPollDocument,
+  type RunProgressSubscription,
 } from "../generated/graphql";
+import { ApiError, executeOperation } from "../graphql/execute";
 import { formatDuration, formatRatioPercent } from "../lib/format";
 import { enumToWord, isActiveStatus } from "../lib/labels";
 import { browserWebSocketUrl } from "../lib/token";
@@ -138,7 +138,11 @@ export function RunProgressPanel({
       <h2 id="progress-heading">
         <span>Progress</span>
         <span className="panel-note">
-          {transport === "live" ? "live" : transport === "polling" ? "updating every second (WebSocket unavailable)" : "connecting…"}
+          {transport === "live"
+            ? "live"
+            : transport === "polling"
+              ? "updating every second (WebSocket unavailable)"
+              : "connecting…"}
         </span>
       </h2>
       <div
@@ -177,7 +181,11 @@ export function RunProgressPanel({
             onClick={() => void cancel()}
             disabled={cancelState !== "idle"}
           >
-            {cancelState === "sending" ? "Cancelling…" : cancelState === "sent" ? "Cancel requested" : "Cancel run"}
+            {cancelState === "sending"
+              ? "Cancelling…"
+              : cancelState === "sent"
+                ? "Cancel requested"
+                : "Cancel run"}
           </button>
         </div>
       ) : null}

@@ -28,7 +28,13 @@ export interface RunRow {
  * The runs table. Ticking two rows enables "Compare": the older run becomes the
  * baseline. Selection is client state; everything else comes from the URL.
  */
-export function RunsTable({ runs, initiallySelected = [] }: { runs: RunRow[]; initiallySelected?: string[] }) {
+export function RunsTable({
+  runs,
+  initiallySelected = [],
+}: {
+  runs: RunRow[];
+  initiallySelected?: string[];
+}) {
   const router = useRouter();
   const [selected, setSelected] = useState<string[]>(initiallySelected);
 
@@ -121,7 +127,11 @@ export function RunsTable({ runs, initiallySelected = [] }: { runs: RunRow[]; in
                     <div className="small muted hide-narrow">{run.modes.map(enumToWord).join(", ")}</div>
                   </td>
                   <td className="hide-narrow">
-                    {run.commitSha ? <span className="mono">{shortSha(run.commitSha)}</span> : <span className="muted">–</span>}
+                    {run.commitSha ? (
+                      <span className="mono">{shortSha(run.commitSha)}</span>
+                    ) : (
+                      <span className="muted">–</span>
+                    )}
                     {run.branch ? <div className="small muted">{run.branch}</div> : null}
                   </td>
                   <td className="hide-narrow small">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { nextTheme, themeChangeEvent, type ThemeChoice, themeStorageKey } from "../lib/theme";
+import { nextTheme, type ThemeChoice, themeChangeEvent, themeStorageKey } from "../lib/theme";
 
 function readChoice(): ThemeChoice {
   try {

@@ -4,7 +4,15 @@ import type { ReactNode } from "react";
 import type { ApiError } from "../graphql/execute";
 import { enumToWord, runStatusTone, type Tone } from "../lib/labels";
 
-export function Badge({ tone = "neutral", children, title }: { tone?: Tone; children: ReactNode; title?: string }) {
+export function Badge({
+  tone = "neutral",
+  children,
+  title,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  title?: string;
+}) {
   return (
     <span className={`badge ${tone === "neutral" ? "" : tone}`} title={title}>
       {children}
@@ -27,7 +35,10 @@ export function RunLabels({ labels, seeded }: { labels: readonly string[]; seede
   return (
     <span className="labels">
       {seeded ? (
-        <span className="badge seeded" title="Synthetic history from `threadbench db seed`: not a real measurement">
+        <span
+          className="badge seeded"
+          title="Synthetic history from `threadbench db seed`: not a real measurement"
+        >
           seeded
         </span>
       ) : null}
@@ -40,7 +51,13 @@ export function RunLabels({ labels, seeded }: { labels: readonly string[]; seede
   );
 }
 
-export function ErrorCallout({ error, title = "Could not load this page" }: { error: ApiError; title?: string }) {
+export function ErrorCallout({
+  error,
+  title = "Could not load this page",
+}: {
+  error: ApiError;
+  title?: string;
+}) {
   return (
     <div className="callout error" role="alert">
       <strong>{title}</strong>

@@ -19,10 +19,12 @@ describe("apiErrorFromGraphQL", () => {
     expect(error.issues).toEqual([{ path: "plan.threads.0", message: "too big" }]);
   });
   it("tells the person what to do about a missing token and masked failures", () => {
-    expect(apiErrorFromGraphQL([{ message: "needs a token", extensions: { code: "UNAUTHENTICATED" } }]).message).toMatch(
-      /Enter an API token/,
+    expect(
+      apiErrorFromGraphQL([{ message: "needs a token", extensions: { code: "UNAUTHENTICATED" } }]).message,
+    ).toMatch(/Enter an API token/);
+    expect(apiErrorFromGraphQL([{ message: "Internal server error" }]).message).toMatch(
+      /log has the details/,
     );
-    expect(apiErrorFromGraphQL([{ message: "Internal server error" }]).message).toMatch(/log has the details/);
   });
 });
 
@@ -30,7 +32,9 @@ describe("executeOperation", () => {
   it("sends the token and returns data", async () => {
     const fetchMock = vi.fn(async () => Response.json({ data: { ok: true } }));
     vi.stubGlobal("fetch", fetchMock);
-    await expect(executeOperation("http://api/graphql", document, {}, { token: "t0k" })).resolves.toEqual({ ok: true });
+    await expect(executeOperation("http://api/graphql", document, {}, { token: "t0k" })).resolves.toEqual({
+      ok: true,
+    });
     const init = (fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1];
     expect((init.headers as Record<string, string>).authorization).toBe("Bearer t0k");
   });
@@ -38,7 +42,9 @@ describe("executeOperation", () => {
     vi.stubGlobal("fetch", async () => {
       throw new TypeError("fetch failed");
     });
-    const error = await executeOperation("http://api/graphql", document, {}).catch((caught: unknown) => caught);
+    const error = await executeOperation("http://api/graphql", document, {}).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe("API_UNREACHABLE");
     expect((error as ApiError).message).toMatch(/not reachable/);

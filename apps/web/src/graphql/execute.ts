@@ -67,7 +67,10 @@ export function apiErrorFromGraphQL(errors: readonly GraphQLErrorShape[]): ApiEr
       `${message}. Enter an API token (one of the server's THREADBENCH_API_TOKENS) and try again.`,
     );
   }
-  if (rawCode === "GRAPHQL_VALIDATION_FAILED" && !/^(Cannot query field|Unknown (argument|type)|Variable ")/.test(message)) {
+  if (
+    rawCode === "GRAPHQL_VALIDATION_FAILED" &&
+    !/^(Cannot query field|Unknown (argument|type)|Variable ")/.test(message)
+  ) {
     return new ApiError("GRAPHQL_VALIDATION_FAILED", `The API refused this request: ${message}`);
   }
   if (rawCode === "GRAPHQL_VALIDATION_FAILED") {

@@ -39,7 +39,10 @@ export async function serverQuery<TResult, TVariables>(
     console.error("[threadbench web] unexpected error querying the API", error);
     return {
       ok: false,
-      error: new ApiError("INTERNAL", "The dashboard failed to query the API; its server log has the details."),
+      error: new ApiError(
+        "INTERNAL",
+        "The dashboard failed to query the API; its server log has the details.",
+      ),
     };
   }
 }

@@ -90,12 +90,31 @@ describe("alignSeries", () => {
 
 describe("historyColumns", () => {
   const points = [
-    { recordedAt: "2025-01-02T00:00:00Z", value: 12, low: 11, high: 13, runId: "b", commitSha: "b", branch: "main" },
-    { recordedAt: "2025-01-01T00:00:00Z", value: 10, low: null, high: null, runId: "a", commitSha: "a", branch: "main" },
+    {
+      recordedAt: "2025-01-02T00:00:00Z",
+      value: 12,
+      low: 11,
+      high: 13,
+      runId: "b",
+      commitSha: "b",
+      branch: "main",
+    },
+    {
+      recordedAt: "2025-01-01T00:00:00Z",
+      value: 10,
+      low: null,
+      high: null,
+      runId: "a",
+      commitSha: "a",
+      branch: "main",
+    },
   ];
   it("sorts oldest first and uses seconds on the date axis", () => {
     const columns = historyColumns(points, "date");
-    expect(columns.x).toEqual([Date.parse("2025-01-01T00:00:00Z") / 1000, Date.parse("2025-01-02T00:00:00Z") / 1000]);
+    expect(columns.x).toEqual([
+      Date.parse("2025-01-01T00:00:00Z") / 1000,
+      Date.parse("2025-01-02T00:00:00Z") / 1000,
+    ]);
     expect(columns.value).toEqual([10, 12]);
     // Without an interval the band collapses onto the value.
     expect(columns.low).toEqual([10, 11]);

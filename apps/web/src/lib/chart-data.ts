@@ -77,9 +77,7 @@ export function fitDomain(threads: readonly number[], steps = 48): number[] {
   if (low === high) return [low];
   // Geometric spacing: the thread axis is logarithmic.
   const ratio = (high / low) ** (1 / (steps - 1));
-  return Array.from({ length: steps }, (_, index) =>
-    index === steps - 1 ? high : low * ratio ** index,
-  );
+  return Array.from({ length: steps }, (_, index) => (index === steps - 1 ? high : low * ratio ** index));
 }
 
 /**
@@ -130,9 +128,7 @@ export interface HistoryColumns {
 export function historyColumns(points: readonly HistoryPoint[], axis: HistoryAxis): HistoryColumns {
   const sorted = sortHistory(points);
   return {
-    x: sorted.map((point, index) =>
-      axis === "date" ? Date.parse(point.recordedAt) / 1000 : index,
-    ),
+    x: sorted.map((point, index) => (axis === "date" ? Date.parse(point.recordedAt) / 1000 : index)),
     value: sorted.map((point) => point.value),
     low: sorted.map((point) => point.low ?? point.value),
     high: sorted.map((point) => point.high ?? point.value),

@@ -6,6 +6,7 @@ import {
   formatCount,
   formatDateTime,
   formatDuration,
+  formatMetricTick,
   formatParams,
   formatQuantity,
   formatRatioPercent,
@@ -80,5 +81,14 @@ describe("commits and params", () => {
   it("shortens shas and lists parameters", () => {
     expect(shortSha("0123456789abcdef")).toBe("0123456");
     expect(formatParams({ n: 1000, mode: "fast" })).toBe("n=1,000 · mode=fast");
+  });
+});
+
+describe("formatMetricTick", () => {
+  it("adds decimals when ticks are close together", () => {
+    expect(formatMetricTick("duration", 209.5, 0.5)).toBe("209.5 ms");
+    expect(formatMetricTick("duration", 210, 10)).toBe("210 ms");
+    expect(formatMetricTick("duration", 1500, 500)).toBe("1.5 s");
+    expect(formatMetricTick("speedup", 2, 0.5)).toBe("2.00×");
   });
 });

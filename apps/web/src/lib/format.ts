@@ -66,9 +66,7 @@ export function formatCount(count: number | null | undefined): string {
 export function formatQuantity(value: number, unit?: string): string {
   const compact =
     Math.abs(value) >= 10_000
-      ? new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 3 }).format(
-          value,
-        )
+      ? new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 3 }).format(value)
       : value.toLocaleString("en-US");
   return unit ? `${compact} ${unit}` : compact;
 }
@@ -150,4 +148,17 @@ export function formatMetric(kind: MetricKind, value: number | null | undefined)
       return String(exhaustive);
     }
   }
+}
+
+/**
+ * An axis tick: like formatMetric, but with as many decimals as the tick spacing
+ * needs, so neighbouring ticks never print the same text.
+ */
+export function formatMetricTick(kind: MetricKind, value: number, increment: number): string {
+  if (kind !== "duration" || !(increment > 0)) return formatMetric(kind, value);
+  const absolute = Math.abs(value);
+  const [scale, unit] =
+    absolute >= 1000 ? [1000, "s"] : absolute >= 1 || absolute === 0 ? [1, "ms"] : [0.001, "µs"];
+  const decimals = Math.min(4, Math.max(0, -Math.floor(Math.log10(increment / scale) + 1e-9)));
+  return `${(value / scale).toFixed(decimals)} ${unit}`;
 }

@@ -52,9 +52,7 @@ describe("validateRunForm", () => {
     const result = validateRunForm(values, workloads);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors["params.n"]).toBe(
-      "too small (allowed: an integer from 1 to 67,108,864 iterations)",
-    );
+    expect(result.errors["params.n"]).toBe("too small (allowed: an integer from 1 to 67,108,864 iterations)");
     expect(result.errors.threads).toMatch(/"two" is not a valid thread count/);
     expect(result.errors.repetitions).toMatch(/from 1 to 1000/);
   });

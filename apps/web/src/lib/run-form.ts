@@ -7,12 +7,7 @@
  */
 import type { ParameterDescription } from "@threadbench/workloads";
 
-export const executionModes = [
-  "sequential",
-  "event-loop",
-  "worker-threads",
-  "child-processes",
-] as const;
+export const executionModes = ["sequential", "event-loop", "worker-threads", "child-processes"] as const;
 export type ExecutionMode = (typeof executionModes)[number];
 
 export const scalingKinds = ["weak", "strong"] as const;
@@ -63,9 +58,7 @@ export interface RunPlanInput {
 /** Field path ("params.n", "threads", ...) to message. */
 export type FieldErrors = Record<string, string>;
 
-export type ValidationResult =
-  | { ok: true; plan: RunPlanInput }
-  | { ok: false; errors: FieldErrors };
+export type ValidationResult = { ok: true; plan: RunPlanInput } | { ok: false; errors: FieldErrors };
 
 /** The form's starting values: every parameter at its default. */
 export function defaultFormValues(workload: WorkloadOption): RunFormValues {
@@ -200,9 +193,7 @@ export function validateRunForm(
     else params[parameter.name] = result.value;
   }
 
-  const modes = executionModes.filter(
-    (mode) => mode === "sequential" || values.modes.includes(mode),
-  );
+  const modes = executionModes.filter((mode) => mode === "sequential" || values.modes.includes(mode));
   if (workload.requiresSharedMemory && modes.includes("child-processes")) {
     errors.modes = `${workload.id} needs memory shared between its tasks, which separate processes cannot have: untick child-processes`;
   }
@@ -250,7 +241,5 @@ export function formFieldOfPath(path: string): string {
 }
 
 function isFormField(name: string): boolean {
-  return ["workload", "params", "modes", "threads", "repetitions", "warmups", "scaling"].includes(
-    name,
-  );
+  return ["workload", "params", "modes", "threads", "repetitions", "warmups", "scaling"].includes(name);
 }

@@ -4,14 +4,7 @@
  * dropped, never an error page); serialising leaves defaults out so URLs stay short.
  */
 
-export const runStatuses = [
-  "queued",
-  "running",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "interrupted",
-] as const;
+export const runStatuses = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 /** The API orders runs by creation time only (RunOrder); more fields would need the API. */
@@ -105,7 +98,17 @@ export function parseRunsView(params: SearchParamsRecord | URLSearchParams): Run
 export function serializeRunsView(view: RunsView): string {
   const search = new URLSearchParams();
   const { filters } = view;
-  for (const key of ["workload", "mode", "threads", "branch", "testbed", "status", "label", "from", "to"] as const) {
+  for (const key of [
+    "workload",
+    "mode",
+    "threads",
+    "branch",
+    "testbed",
+    "status",
+    "label",
+    "from",
+    "to",
+  ] as const) {
     const value = filters[key];
     if (value !== undefined && value !== "") search.set(key, String(value));
   }

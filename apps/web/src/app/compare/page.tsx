@@ -20,12 +20,12 @@ export const metadata: Metadata = { title: "Compare runs" };
 
 type Side = CompareResult["compare"]["base"];
 
-function RunCard({ run, role }: { run: Side; role: string }) {
+function RunCard({ run, side }: { run: Side; side: string }) {
   return (
-    <section className="panel" aria-label={`${role} run`}>
+    <section className="panel" aria-label={`${side} run`}>
       <h2>
         <span>
-          {role}: <Link href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</Link>
+          {side}: <Link href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</Link>
         </span>
         <StatusBadge status={run.status} />
       </h2>
@@ -62,8 +62,8 @@ function Chooser({ a, b }: { a?: string | undefined; b?: string | undefined }) {
   return (
     <form className="panel" method="get" action="/compare">
       <p>
-        Choose two runs: tick them in the <Link href="/runs">runs table</Link> and press “Compare selected”, or paste
-        their ids.
+        Choose two runs: tick them in the <Link href="/runs">runs table</Link> and press “Compare selected”,
+        or paste their ids.
       </p>
       <div className="form-grid">
         <div className="field">
@@ -118,8 +118,8 @@ export default async function ComparePage({ searchParams }: PageProps) {
         <div>
           <h1>Compare runs</h1>
           <p className="subtitle">
-            Per cell: candidate vs baseline median wall time, with the confidence interval of the relative change and a
-            verdict from a Mann–Whitney test on the repetitions.
+            Per cell: candidate vs baseline median wall time, with the confidence interval of the relative
+            change and a verdict from a Mann–Whitney test on the repetitions.
           </p>
         </div>
         <div className="actions">
@@ -131,14 +131,14 @@ export default async function ComparePage({ searchParams }: PageProps) {
       {differentWorkload ? (
         <div className="callout warn">
           <p>
-            These runs measure different workloads or parameters: differences say more about the work than about the
-            code.
+            These runs measure different workloads or parameters: differences say more about the work than
+            about the code.
           </p>
         </div>
       ) : null}
       <div className="grid-2" style={{ marginBottom: 16 }}>
-        <RunCard run={base} role="Baseline" />
-        <RunCard run={head} role="Candidate" />
+        <RunCard run={base} side="Baseline" />
+        <RunCard run={head} side="Candidate" />
       </div>
       <section className="panel" aria-labelledby="cells-heading">
         <h2 id="cells-heading">Cells</h2>
@@ -219,8 +219,8 @@ export default async function ComparePage({ searchParams }: PageProps) {
               </tbody>
             </table>
             <p className="chart-caption">
-              Change: candidate ÷ baseline − 1 of the median wall time; positive means slower. “noisy”: too few
-              repetitions or too much spread to tell.
+              Change: candidate ÷ baseline − 1 of the median wall time; positive means slower. “noisy”: too
+              few repetitions or too much spread to tell.
             </p>
           </div>
         )}

@@ -61,8 +61,8 @@ export default async function RunsPage({ searchParams }: PageProps) {
           <h1>Runs</h1>
           <p className="subtitle">
             {formatCount(runs.totalCount)} run{runs.totalCount === 1 ? "" : "s"}
-            {filtered ? " match these filters" : " stored"}. Filters, order and page live in the URL: share it to share
-            the view.
+            {filtered ? " match these filters" : " stored"}. Filters, order and page live in the URL: share it
+            to share the view.
           </p>
         </div>
         <div className="actions">
@@ -134,7 +134,12 @@ export default async function RunsPage({ searchParams }: PageProps) {
         </div>
         <div className="field">
           <label htmlFor="f-label">Label</label>
-          <input id="f-label" name="label" defaultValue={view.filters.label ?? ""} placeholder="e.g. nightly" />
+          <input
+            id="f-label"
+            name="label"
+            defaultValue={view.filters.label ?? ""}
+            placeholder="e.g. nightly"
+          />
         </div>
         <div className="field">
           <label htmlFor="f-from">From (UTC)</label>
@@ -188,10 +193,16 @@ export default async function RunsPage({ searchParams }: PageProps) {
         ) : (
           <>
             <RunsTable runs={runs.nodes as RunRow[]} initiallySelected={preselected} />
-            <nav className="actions" aria-label="Pages" style={{ marginTop: 12, justifyContent: "space-between" }}>
+            <nav
+              className="actions"
+              aria-label="Pages"
+              style={{ marginTop: 12, justifyContent: "space-between" }}
+            >
               <span className="small muted">
                 Showing {runs.nodes.length} of {formatCount(runs.totalCount)} ·{" "}
-                <Link href={sortHref}>{view.direction === "desc" ? "show oldest first" : "show newest first"}</Link>
+                <Link href={sortHref}>
+                  {view.direction === "desc" ? "show oldest first" : "show newest first"}
+                </Link>
               </span>
               <span className="actions">
                 {view.after ? (

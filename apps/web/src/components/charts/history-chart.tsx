@@ -4,7 +4,14 @@ import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useRef, useState } from "react";
 import type uPlot from "uplot";
 import { type HistoryAxis, historyColumns, sortHistory } from "../../lib/chart-data";
-import { formatDateTime, formatDuration, formatMetric, type MetricKind, shortSha } from "../../lib/format";
+import {
+  formatDateTime,
+  formatDuration,
+  formatMetric,
+  formatMetricTick,
+  type MetricKind,
+  shortSha,
+} from "../../lib/format";
 import { type ChartTheme, themedAxis, UPlotChart, withAlpha } from "./uplot-chart";
 
 export interface HistoryChartPoint {
@@ -29,6 +36,30 @@ export interface HistoryMarker {
 /** The x scale's current limits (uPlot always has an x scale). */
 function xScale(chart: uPlot): { min?: number | undefined; max?: number | undefined } {
   return chart.scales.x ?? {};
+}
+
+function fullRangeOf(x: readonly number[]): { min: number; max: number } | null {
+  const first = x[0];
+  const last = x[x.length - 1];
+  return first === undefined || last === undefined ? null : { min: first, max: last };
+}
+
+/** Zooms the x scale by `factor` around `center`, never beyond the data. */
+function zoomChartAround(
+  chart: uPlot,
+  center: number,
+  factor: number,
+  full: { min: number; max: number } | null,
+): void {
+  const scale = xScale(chart);
+  if (scale.min === undefined || scale.max === undefined || !full) return;
+  let min = center - (center - scale.min) * factor;
+  let max = center + (scale.max - center) * factor;
+  if (max - min >= full.max - full.min) {
+    min = full.min;
+    max = full.max;
+  }
+  chart.setScale("x", { min, max });
 }
 
 export interface HistoryChartProps {
@@ -83,7 +114,15 @@ export function HistoryChart({
   );
 
   const options = useCallback(
-    ({ width, height: chartHeight, theme }: { width: number; height: number; theme: ChartTheme }): uPlot.Options => {
+    ({
+      width,
+      height: chartHeight,
+      theme,
+    }: {
+      width: number;
+      height: number;
+      theme: ChartTheme;
+    }): uPlot.Options => {
       const lineColor = theme.series[0] as string;
       const drawMarkers = (chart: uPlot) => {
         const context = chart.ctx;
@@ -114,7 +153,14 @@ export function HistoryChart({
         height: chartHeight,
         legend: { show: false },
         scales: {
-          x: { time: axis === "date" },
+          x: {
+            time: axis === "date",
+            // One point (or all at one instant) still gets a readable axis around it.
+            range: (_u, min, max) =>
+              min === max
+                ? [min - (axis === "date" ? 86_400 : 1), max + (axis === "date" ? 86_400 : 1)]
+                : [min, max],
+          },
           y: {
             range: (_u, min, max) => {
               const span = max - min || Math.abs(max) || 1;
@@ -144,7 +190,8 @@ export function HistoryChart({
           themedAxis(theme, {
             label: metricLabel,
             size: 72,
-            values: (_u, splits) => splits.map((value) => formatMetric(metric, value)),
+            values: (_u, splits, _axis, _space, increment) =>
+              splits.map((value) => formatMetricTick(metric, value, increment)),
           }),
         ],
         series: [
@@ -193,7 +240,10 @@ export function HistoryChart({
         const lines: [string, string][] = [
           [formatMetric(metric, point.value) + interval, "value"],
           [formatDateTime(point.timestamp), ""],
-          [`${point.commitSha ? shortSha(point.commitSha) : "no commit"}${point.branch ? ` · ${point.branch}` : ""}`, "mono"],
+          [
+            `${point.commitSha ? shortSha(point.commitSha) : "no commit"}${point.branch ? ` · ${point.branch}` : ""}`,
+            "mono",
+          ],
         ];
         for (const [text, kind] of lines) {
           const line = document.createElement("div");
@@ -248,7 +298,7 @@ export function HistoryChart({
         const rect = over.getBoundingClientRect();
         const at = chart.posToVal(event.clientX - rect.left, "x");
         const factor = event.deltaY < 0 ? 0.8 : 1.25;
-        zoomAround(chart, at, factor);
+        zoomChartAround(chart, at, factor, fullRangeOf(columns.x));
       };
       over.addEventListener("mousedown", onMouseDown, true);
       window.addEventListener("mousemove", onMouseMove);
@@ -267,24 +317,9 @@ export function HistoryChart({
     [columns, metric, router, runHref, sorted],
   );
 
-  const fullRange = () => {
-    const first = columns.x[0];
-    const last = columns.x[columns.x.length - 1];
-    return first === undefined || last === undefined ? null : { min: first, max: last };
-  };
-
-  function zoomAround(chart: uPlot, center: number, factor: number) {
-    const scale = xScale(chart);
-    const full = fullRange();
-    if (scale.min === undefined || scale.max === undefined || !full) return;
-    let min = center - (center - scale.min) * factor;
-    let max = center + (scale.max - center) * factor;
-    if (max - min >= full.max - full.min) {
-      min = full.min;
-      max = full.max;
-    }
-    chart.setScale("x", { min, max });
-  }
+  const fullRange = () => fullRangeOf(columns.x);
+  const zoomAround = (chart: uPlot, center: number, factor: number) =>
+    zoomChartAround(chart, center, factor, fullRangeOf(columns.x));
 
   function moveFocus(chart: uPlot, index: number) {
     const clamped = Math.max(0, Math.min(sorted.length - 1, index));
@@ -312,7 +347,10 @@ export function HistoryChart({
         event.preventDefault();
         const direction = event.key === "ArrowLeft" ? -1 : 1;
         if (event.shiftKey && scale.min !== undefined && scale.max !== undefined) {
-          chart.setScale("x", { min: scale.min + direction * span * 0.2, max: scale.max + direction * span * 0.2 });
+          chart.setScale("x", {
+            min: scale.min + direction * span * 0.2,
+            max: scale.max + direction * span * 0.2,
+          });
         } else {
           moveFocus(chart, focusIndex.current === null ? sorted.length - 1 : current + direction);
         }
@@ -369,14 +407,15 @@ export function HistoryChart({
   return (
     <div>
       <div className="chart-toolbar">
-        <div className="segmented" role="group" aria-label="X axis">
+        <fieldset className="segmented">
+          <legend className="visually-hidden">X axis</legend>
           <button type="button" aria-pressed={axis === "date"} onClick={() => setAxis("date")}>
             By date
           </button>
           <button type="button" aria-pressed={axis === "commit"} onClick={() => setAxis("commit")}>
             By commit order
           </button>
-        </div>
+        </fieldset>
         <span className="spacer" />
         <button type="button" className="small" onClick={() => zoomButton(0.6)} aria-label="Zoom in">
           +
@@ -388,8 +427,16 @@ export function HistoryChart({
           Reset zoom
         </button>
       </div>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the chart is keyboard-operable (arrows, +/-, Enter); see the help text below. */}
-      <div tabIndex={0} onKeyDown={onKeyDown} aria-describedby="history-chart-help" data-testid="history-chart">
+      <div
+        role="application"
+        aria-roledescription="chart"
+        aria-label={`${metricLabel} history: arrow keys step through points, Enter opens the run`}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a keyboard-operated chart (role application, keys in the help text)
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-describedby="history-chart-help"
+        data-testid="history-chart"
+      >
         <UPlotChart
           options={options}
           data={data}
@@ -397,14 +444,15 @@ export function HistoryChart({
           label={`${metricLabel} over ${axis === "date" ? "time" : "commits"}, ${sorted.length} points`}
           onCreate={onCreate}
           onRendered={(milliseconds) => {
-            (window as unknown as { __threadbenchChartRenderMs?: number }).__threadbenchChartRenderMs = milliseconds;
+            (window as unknown as { __threadbenchChartRenderMs?: number }).__threadbenchChartRenderMs =
+              milliseconds;
           }}
         />
       </div>
       <p className="chart-caption" id="history-chart-help">
-        Drag to zoom, mouse wheel to zoom around the cursor, shift+drag to pan, double-click to reset. Keyboard: focus
-        the chart, ← → to step through points, shift+← → to pan, + − to zoom, 0 to reset, Enter to open the run.
-        Band: ±1 standard deviation of the repetitions.
+        Drag to zoom, mouse wheel to zoom around the cursor, shift+drag to pan, double-click to reset.
+        Keyboard: focus the chart, ← → to step through points, shift+← → to pan, + − to zoom, 0 to reset,
+        Enter to open the run. Band: ±1 standard deviation of the repetitions.
       </p>
     </div>
   );

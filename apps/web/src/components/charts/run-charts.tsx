@@ -80,19 +80,34 @@ export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: 
     ({ width, height, theme }: { width: number; height: number; theme: ChartTheme }): uPlot.Options => ({
       width,
       height,
-      scales: { x: { time: false, distr: 3, log: 2 }, y: { range: (_u, _min, max) => [0, Math.max(1.5, max * 1.1)] } },
+      scales: {
+        x: { time: false, distr: 3, log: 2 },
+        y: { range: (_u, _min, max) => [0, Math.max(1.5, max * 1.1)] },
+      },
       axes: [
         themedAxis(theme, {
           label: "threads",
           splits: shaped.threads.length > 0 ? () => shaped.threads : threadAxisSplits,
           values: (_u, splits) => splits.map((value) => String(value)),
         }),
-        themedAxis(theme, { label: "speedup", values: (_u, splits) => splits.map((value) => `${value}×`), size: 56 }),
+        themedAxis(theme, {
+          label: "speedup",
+          values: (_u, splits) => splits.map((value) => `${value}×`),
+          size: 56,
+        }),
       ],
       cursor: { drag: { x: false, y: false } },
+      legend: { live: false },
       series: [
-        { label: "threads", value: (_u, value) => (value === null ? "–" : String(Math.round(value))) },
-        { label: "ideal", stroke: theme.ideal, dash: [4, 4], width: 1.5, spanGaps: true, points: { show: false } },
+        { label: "threads" },
+        {
+          label: "ideal",
+          stroke: theme.ideal,
+          dash: [4, 4],
+          width: 1.5,
+          spanGaps: true,
+          points: { show: false },
+        },
         ...shaped.modes.map((mode) => ({
           label: enumToWord(mode),
           stroke: colorOf(theme, modeOrder.indexOf(mode as (typeof modeOrder)[number]) + 0),
@@ -168,7 +183,10 @@ export function TimeChart({ cells }: { cells: CellPoint[] }) {
       return {
         width,
         height,
-        scales: { x: { time: false, distr: 3, log: 2 }, y: { range: (_u, _min, max) => [0, max * 1.1 || 1] } },
+        scales: {
+          x: { time: false, distr: 3, log: 2 },
+          y: { range: (_u, _min, max) => [0, max * 1.1 || 1] },
+        },
         axes: [
           themedAxis(theme, {
             label: "threads",
@@ -182,6 +200,7 @@ export function TimeChart({ cells }: { cells: CellPoint[] }) {
           }),
         ],
         cursor: { drag: { x: false, y: false } },
+        legend: { live: false },
         hooks: { draw: [whiskers] },
         series: [
           { label: "threads", value: (_u, value) => (value === null ? "–" : String(Math.round(value))) },

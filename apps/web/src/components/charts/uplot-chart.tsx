@@ -90,7 +90,15 @@ function useThemeVersion(): number {
  * resized with its container, destroyed on unmount. uPlot draws to canvas, which is
  * what keeps tens of thousands of points fast.
  */
-export function UPlotChart({ options, data, height, label, className, onCreate, onRendered }: UPlotChartProps) {
+export function UPlotChart({
+  options,
+  data,
+  height,
+  label,
+  className,
+  onCreate,
+  onRendered,
+}: UPlotChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<uPlot | null>(null);
   const themeVersion = useThemeVersion();

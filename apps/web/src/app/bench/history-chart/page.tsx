@@ -17,8 +17,8 @@ export default async function BenchHistoryChartPage({ searchParams }: PageProps)
       <h1>Chart render benchmark</h1>
       <div className="callout warn">
         <p>
-          Synthetic data ({count.toLocaleString("en-US")} generated points) for timing the history chart. Not a
-          measurement; not linked from the dashboard.
+          Synthetic data ({count.toLocaleString("en-US")} generated points) for timing the history chart. Not
+          a measurement; not linked from the dashboard.
         </p>
       </div>
       <section className="panel">

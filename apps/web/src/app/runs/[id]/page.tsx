@@ -54,8 +54,9 @@ function ChecksumSummary({ measurements }: { measurements: readonly Measurement[
       <div className="callout error" role="alert">
         <strong>Checksum mismatch in {mismatches.length} cell(s)</strong>
         <p>
-          {mismatches.map((cell) => `${enumToWord(cell.mode)} × ${cell.threads}`).join(", ")} computed a different
-          answer from the sequential baseline: those timings measure a different (wrong) computation.
+          {mismatches.map((cell) => `${enumToWord(cell.mode)} × ${cell.threads}`).join(", ")} computed a
+          different answer from the sequential baseline: those timings measure a different (wrong)
+          computation.
         </p>
       </div>
     );
@@ -154,8 +155,9 @@ function CellsTable({ measurements }: { measurements: readonly Measurement[] }) 
         </tbody>
       </table>
       <p className="chart-caption">
-        {measurements[0]?.sampleCount ?? 0} timed repetition(s) per cell. Speedup: median sequential wall time ÷ median
-        wall time of the cell; efficiency: speedup ÷ threads. CV: standard deviation ÷ mean of the repetitions.
+        {measurements[0]?.sampleCount ?? 0} timed repetition(s) per cell. Speedup: median sequential wall time
+        ÷ median wall time of the cell; efficiency: speedup ÷ threads. CV: standard deviation ÷ mean of the
+        repetitions.
       </p>
     </div>
   );
@@ -196,11 +198,20 @@ function FitsTable({ fits }: { fits: Run["scalingFits"] }) {
               <td className="num">
                 {fit.amdahl ? formatRatioPercent(fit.amdahl.serialFraction, 1) : "–"}
                 {fit.amdahl?.serialFractionStdError ? (
-                  <span className="muted small"> ± {formatRatioPercent(fit.amdahl.serialFractionStdError, 1)}</span>
+                  <span className="muted small">
+                    {" "}
+                    ± {formatRatioPercent(fit.amdahl.serialFractionStdError, 1)}
+                  </span>
                 ) : null}
               </td>
               <td className="num hide-narrow">{fit.amdahl ? fit.amdahl.rSquared.toFixed(3) : "–"}</td>
-              <td className="num">{fit.amdahl ? (fit.amdahl.peakSpeedup ? formatSpeedup(fit.amdahl.peakSpeedup) : "unbounded") : "–"}</td>
+              <td className="num">
+                {fit.amdahl
+                  ? fit.amdahl.peakSpeedup
+                    ? formatSpeedup(fit.amdahl.peakSpeedup)
+                    : "unbounded"
+                  : "–"}
+              </td>
               <td className="num">
                 {fit.usl ? `${fit.usl.contention.toFixed(3)} / ${fit.usl.coherency.toExponential(1)}` : "–"}
               </td>
@@ -215,8 +226,8 @@ function FitsTable({ fits }: { fits: Run["scalingFits"] }) {
         </tbody>
       </table>
       <p className="chart-caption">
-        Amdahl: S(n) = 1 / (s + (1 − s)/n), max speedup 1/s. USL: S(n) = n / (1 + a(n − 1) + b·n(n − 1)); b &gt; 0
-        predicts a peak after which more threads are slower. Fits over few thread counts are rough.
+        Amdahl: S(n) = 1 / (s + (1 − s)/n), max speedup 1/s. USL: S(n) = n / (1 + a(n − 1) + b·n(n − 1)); b
+        &gt; 0 predicts a peak after which more threads are slower. Fits over few thread counts are rough.
       </p>
     </div>
   );
@@ -234,8 +245,8 @@ function LostUpdates({ measurements }: { measurements: readonly Measurement[] })
         <span className="panel-note">last repetition of each cell</span>
       </h2>
       <p className="small muted">
-        Every task increments one shared counter: unsynchronised, with Atomics.add, and under a lock. Only real
-        parallelism loses unsynchronised updates; atomic and locked variants must never lose any.
+        Every task increments one shared counter: unsynchronised, with Atomics.add, and under a lock. Only
+        real parallelism loses unsynchronised updates; atomic and locked variants must never lose any.
       </p>
       <div className="table-wrap">
         <table className="data" data-testid="lost-updates">
@@ -268,7 +279,8 @@ function LostUpdates({ measurements }: { measurements: readonly Measurement[] })
                 <td className="num">
                   {report.lostUpdates > 0 ? (
                     <Badge tone={report.variant === "unsafe" ? "warn" : "bad"}>
-                      {formatCount(report.lostUpdates)} ({formatRatioPercent(report.lostUpdates / report.expected, 1)})
+                      {formatCount(report.lostUpdates)} (
+                      {formatRatioPercent(report.lostUpdates / report.expected, 1)})
                     </Badge>
                   ) : (
                     "0"
@@ -301,7 +313,8 @@ export default async function RunPage({ params }: PageProps) {
         <h1>Run not found</h1>
         <div className="callout warn">
           <p>
-            No run has the id <code>{id}</code>. It may have been deleted. <Link href="/runs">Browse all runs</Link>.
+            No run has the id <code>{id}</code>. It may have been deleted.{" "}
+            <Link href="/runs">Browse all runs</Link>.
           </p>
         </div>
       </>
@@ -338,7 +351,10 @@ export default async function RunPage({ params }: PageProps) {
           <Link className="button" href={`/runs?workload=${encodeURIComponent(run.workloadId)}`}>
             Runs of {run.workloadId}
           </Link>
-          <Link className="button" href={`/runs?workload=${encodeURIComponent(run.workloadId)}&select=${encodeURIComponent(run.id)}`}>
+          <Link
+            className="button"
+            href={`/runs?workload=${encodeURIComponent(run.workloadId)}&select=${encodeURIComponent(run.id)}`}
+          >
             Compare with…
           </Link>
         </div>
@@ -346,7 +362,9 @@ export default async function RunPage({ params }: PageProps) {
 
       {run.seeded ? (
         <div className="callout info small">
-          <p>This run is part of a seeded demo history: synthetic numbers, not a measurement of this machine.</p>
+          <p>
+            This run is part of a seeded demo history: synthetic numbers, not a measurement of this machine.
+          </p>
         </div>
       ) : null}
       {run.error ? (
@@ -410,7 +428,11 @@ export default async function RunPage({ params }: PageProps) {
         {run.measurements.length > 0 ? (
           <CellsTable measurements={run.measurements} />
         ) : (
-          <p className="muted">{active ? "Cell results appear here once the run has stored them." : "This run has no measurements."}</p>
+          <p className="muted">
+            {active
+              ? "Cell results appear here once the run has stored them."
+              : "This run has no measurements."}
+          </p>
         )}
       </section>
 
@@ -462,7 +484,9 @@ export default async function RunPage({ params }: PageProps) {
             <dt>Finished</dt>
             <dd>
               {formatDateTime(run.finishedAt)}
-              {run.durationMs !== null && run.durationMs !== undefined ? ` (${formatDuration(run.durationMs)})` : ""}
+              {run.durationMs !== null && run.durationMs !== undefined
+                ? ` (${formatDuration(run.durationMs)})`
+                : ""}
             </dd>
           </dl>
           {run.workload?.description ? <p className="small muted">{run.workload.description}</p> : null}

@@ -24,8 +24,8 @@ export default function NewRunPage() {
         <div>
           <h1>New run</h1>
           <p className="subtitle">
-            Runs the workload sequentially (the baseline) and in each chosen mode at each thread count, then shows
-            speedup and efficiency. Keep other work off the machine while it runs.
+            Runs the workload sequentially (the baseline) and in each chosen mode at each thread count, then
+            shows speedup and efficiency. Keep other work off the machine while it runs.
           </p>
         </div>
       </div>

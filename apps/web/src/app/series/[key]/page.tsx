@@ -21,13 +21,26 @@ import type { SearchParamsRecord } from "../../../lib/url-state";
 
 export const metadata: Metadata = { title: "Series history" };
 
-const metrics: { id: SeriesMetric; word: string; label: string; kind: MetricKind; lowerIsBetter: boolean }[] = [
-  { id: "WALL_MEDIAN", word: "wall-median", label: "wall time (median)", kind: "duration", lowerIsBetter: true },
-  { id: "WALL_MIN", word: "wall-min", label: "wall time (min)", kind: "duration", lowerIsBetter: true },
-  { id: "CPU_MEDIAN", word: "cpu-median", label: "CPU time (median)", kind: "duration", lowerIsBetter: true },
-  { id: "SPEEDUP", word: "speedup", label: "speedup", kind: "speedup", lowerIsBetter: false },
-  { id: "EFFICIENCY", word: "efficiency", label: "efficiency", kind: "efficiency", lowerIsBetter: false },
-];
+const metrics: { id: SeriesMetric; word: string; label: string; kind: MetricKind; lowerIsBetter: boolean }[] =
+  [
+    {
+      id: "WALL_MEDIAN",
+      word: "wall-median",
+      label: "wall time (median)",
+      kind: "duration",
+      lowerIsBetter: true,
+    },
+    { id: "WALL_MIN", word: "wall-min", label: "wall time (min)", kind: "duration", lowerIsBetter: true },
+    {
+      id: "CPU_MEDIAN",
+      word: "cpu-median",
+      label: "CPU time (median)",
+      kind: "duration",
+      lowerIsBetter: true,
+    },
+    { id: "SPEEDUP", word: "speedup", label: "speedup", kind: "speedup", lowerIsBetter: false },
+    { id: "EFFICIENCY", word: "efficiency", label: "efficiency", kind: "efficiency", lowerIsBetter: false },
+  ];
 /** 4,000 is what fits the API's default query cost limit (50,000). */
 const pointLimits = [500, 2000, 4000] as const;
 
@@ -40,7 +53,8 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
   const { key: rawKey } = await params;
   const key = decodeURIComponent(rawKey);
   const search = await searchParams;
-  const metric = metrics.find((candidate) => candidate.word === search.metric) ?? (metrics[0] as (typeof metrics)[number]);
+  const metric =
+    metrics.find((candidate) => candidate.word === search.metric) ?? (metrics[0] as (typeof metrics)[number]);
   const requestedPoints = Number(search.points);
   const maxPoints = (pointLimits as readonly number[]).includes(requestedPoints) ? requestedPoints : 2000;
   const result = await serverQuery(SeriesHistoryQuery, { key, metric: metric.id, maxPoints });
@@ -70,8 +84,8 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
         <h1>Series not found</h1>
         <div className="callout warn">
           <p>
-            No series has the key <code>{key}</code>. Series are created when a run stores its first measurement:{" "}
-            <Link href="/">see the tracked series</Link>.
+            No series has the key <code>{key}</code>. Series are created when a run stores its first
+            measurement: <Link href="/">see the tracked series</Link>.
           </p>
         </div>
       </>
@@ -110,10 +124,12 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
             <Link href="/">Overview</Link> / series
           </div>
           <h1>
-            {series.workload?.title ?? series.workloadId}: {enumToWord(series.mode)} × {series.threads} threads
+            {series.workload?.title ?? series.workloadId}: {enumToWord(series.mode)} × {series.threads}{" "}
+            threads
           </h1>
           <p className="subtitle">
-            {formatParams(series.params)} · {enumToWord(series.scaling)} scaling · branch {series.branch ?? "(none)"}
+            {formatParams(series.params)} · {enumToWord(series.scaling)} scaling · branch{" "}
+            {series.branch ?? "(none)"}
             {series.testbed
               ? ` · ${series.testbed.hostname} (${series.testbed.cpuModel}, ${series.testbed.logicalCores} cores, ${series.testbed.runtime} ${series.testbed.runtimeVersion})`
               : ""}
@@ -140,7 +156,9 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
                 {change !== null ? (
                   <span
                     className={
-                      (change > 0) === metric.lowerIsBetter && Math.abs(change) > 0.005 ? "change-up" : "change-down"
+                      change > 0 === metric.lowerIsBetter && Math.abs(change) > 0.005
+                        ? "change-up"
+                        : "change-down"
                     }
                   >
                     ({formatChange(change)} vs recent median)
@@ -169,7 +187,11 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
           {history.totalPoints > 500 ? (
             <nav className="segmented" aria-label="Points">
               {pointLimits.map((limit) => (
-                <Link key={limit} href={hrefWith({ points: limit })} aria-current={limit === maxPoints ? "true" : undefined}>
+                <Link
+                  key={limit}
+                  href={hrefWith({ points: limit })}
+                  aria-current={limit === maxPoints ? "true" : undefined}
+                >
                   {formatCount(limit)} pts
                 </Link>
               ))}
@@ -182,13 +204,13 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
           <HistoryChart points={points} metric={metric.kind} metricLabel={metric.label} markers={markers} />
         )}
         <p className="chart-caption">
-          Dashed red/green lines: stored regressions/improvements (found in the median wall time); amber: other change
-          points the detector sees in this metric.
+          Dashed red/green lines: stored regressions/improvements (found in the median wall time); amber:
+          other change points the detector sees in this metric.
         </p>
         {series.muted ? (
           <NotInApi>
-            This series is muted{series.mutedReason ? ` (${series.mutedReason})` : ""}: its history is kept, but no
-            regressions are stored for it.
+            This series is muted{series.mutedReason ? ` (${series.mutedReason})` : ""}: its history is kept,
+            but no regressions are stored for it.
           </NotInApi>
         ) : null}
       </section>
@@ -200,7 +222,8 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
         </h2>
         {series.regressions.length === 0 ? (
           <p className="muted">
-            No step change detected in this series{series.changePoints.length > 0 ? " was stored as a regression" : ""}.
+            No step change detected in this series
+            {series.changePoints.length > 0 ? " was stored as a regression" : ""}.
           </p>
         ) : (
           <RegressionList regressions={series.regressions} actions showSeries={false} />
@@ -208,7 +231,8 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
         {series.changePoints.length > 0 ? (
           <details style={{ marginTop: 12 }}>
             <summary>
-              {series.changePoints.length} change point{series.changePoints.length === 1 ? "" : "s"} in {metric.label}
+              {series.changePoints.length} change point{series.changePoints.length === 1 ? "" : "s"} in{" "}
+              {metric.label}
             </summary>
             <div className="table-wrap">
               <table className="data">
@@ -237,14 +261,16 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
                       </td>
                       <td className="mono">{shortSha(changePoint.commitSha)}</td>
                       <td className="num">
-                        {formatMetric(metric.kind, changePoint.beforeMedian)} → {formatMetric(metric.kind, changePoint.afterMedian)}
+                        {formatMetric(metric.kind, changePoint.beforeMedian)} →{" "}
+                        {formatMetric(metric.kind, changePoint.afterMedian)}
                       </td>
                       <td className="num">
                         {formatChange(changePoint.relativeStep)}
                         {changePoint.relativeStepLow !== null && changePoint.relativeStepHigh !== null ? (
                           <span className="muted small">
                             {" "}
-                            ({formatChange(changePoint.relativeStepLow)} … {formatChange(changePoint.relativeStepHigh)})
+                            ({formatChange(changePoint.relativeStepLow)} …{" "}
+                            {formatChange(changePoint.relativeStepHigh)})
                           </span>
                         ) : null}
                       </td>

@@ -106,48 +106,49 @@ const toDate = (value: unknown): Date =>
 /** The series query of `seriesPoints`, by hand. */
 async function rawSeries(raw: RawDriver, key: string): Promise<unknown[]> {
   const rows = await raw.all(
-    `SELECT m."id", m."runId", m."recordedAt", m."status", m."sampleCount", m."wallMedian", m."wallMean", m."wallStddev",
-            m."wallMin", m."wallMax", m."cpuMedian", m."speedup", m."efficiency", m."checksumStatus", r."commitSha"
-       FROM "Measurement" m JOIN "Run" r ON r."id" = m."runId"
-      WHERE m."seriesKey" = ?
-      ORDER BY m."recordedAt" DESC, m."id" DESC
-      LIMIT 1000`,
+    `SELECT m.*, r."commitSha"
+       FROM (SELECT "id", "runId", "recordedAt", "status", "sampleCount", "wallMedian", "wallMean", "wallStddev",
+                    "wallMin", "wallMax", "cpuMedian", "speedup", "efficiency", "checksumStatus"
+               FROM "Measurement"
+              WHERE "seriesKey" = ?
+              ORDER BY "recordedAt" DESC, "id" DESC
+              LIMIT 1000) m
+       JOIN "Run" r ON r."id" = m."runId"
+      ORDER BY m."recordedAt" DESC, m."id" DESC`,
     [key],
   );
   return rows.reverse().map((row) => ({ ...row, recordedAt: toDate(row.recordedAt) }));
 }
 
-/** The page query of `listRuns` (with testbed and labels), by hand. */
+/** The page query of `listRuns` (with testbed and labels), by hand on the driver. */
 async function rawPage(
   raw: RawDriver,
+  provider: string,
   filter: Required<Pick<RunFilter, "workloadId" | "branch">>,
 ): Promise<unknown[]> {
+  const labels =
+    provider === "sqlite"
+      ? `(SELECT group_concat("label", char(31)) FROM (SELECT "label" FROM "RunLabel" l WHERE l."runId" = r."id" ORDER BY "label")) AS "labelList"`
+      : `(SELECT string_agg("label", chr(31) ORDER BY "label") FROM "RunLabel" l WHERE l."runId" = r."id") AS "labelList"`;
   const rows = await raw.all(
-    `SELECT r.*, t."hostname" AS "testbedHostname", t."runtime" AS "testbedRuntime", t."runtimeVersion" AS "testbedRuntimeVersion",
-            t."cpuModel" AS "testbedCpuModel", t."fingerprint" AS "testbedFingerprint"
+    `SELECT r.*, t."fingerprint" AS "testbed_fingerprint", t."hostname" AS "testbed_hostname", t."os" AS "testbed_os",
+            t."osRelease" AS "testbed_osRelease", t."arch" AS "testbed_arch", t."cpuModel" AS "testbed_cpuModel",
+            t."logicalCores" AS "testbed_logicalCores", t."memoryBytes" AS "testbed_memoryBytes", t."runtime" AS "testbed_runtime",
+            t."runtimeVersion" AS "testbed_runtimeVersion", t."v8Version" AS "testbed_v8Version", t."createdAt" AS "testbed_createdAt",
+            ${labels}
        FROM "Run" r LEFT JOIN "Testbed" t ON t."id" = r."testbedId"
       WHERE r."workloadId" = ? AND r."status" = ? AND r."branch" = ?
       ORDER BY r."createdAt" DESC, r."id" DESC
       LIMIT 51`,
     [filter.workloadId, "succeeded", filter.branch],
   );
-  const ids = rows.map((row) => row.id);
-  const labels = ids.length
-    ? await raw.all(
-        `SELECT "runId", "label" FROM "RunLabel" WHERE "runId" IN (${ids.map(() => "?").join(", ")})`,
-        ids,
-      )
-    : [];
-  const byRun = new Map<unknown, string[]>();
-  for (const label of labels)
-    byRun.set(label.runId, [...(byRun.get(label.runId) ?? []), String(label.label)]);
   return rows.slice(0, 50).map((row) => ({
     ...row,
     params: typeof row.params === "string" ? JSON.parse(row.params) : row.params,
     modes: typeof row.modes === "string" ? JSON.parse(row.modes) : row.modes,
     threads: typeof row.threads === "string" ? JSON.parse(row.threads) : row.threads,
     createdAt: toDate(row.createdAt),
-    labels: byRun.get(row.id) ?? [],
+    labels: typeof row.labelList === "string" ? row.labelList.split("\u001f") : [],
   }));
 }
 
@@ -229,11 +230,11 @@ async function benchmark(url: string): Promise<ProviderFigures> {
       () => rawSeries(raw, key),
     );
     const page = await listRuns(database, { ...filter, status: "succeeded" }, { limit: 50 });
-    const pageRaw = await rawPage(raw, filter);
+    const pageRaw = await rawPage(raw, database.provider, filter);
     if (page.runs.length !== 50 || pageRaw.length !== 50) throw new Error("the filtered page is not 50 runs");
     const pageTimes = await compare(
       () => listRuns(database, { ...filter, status: "succeeded" }, { limit: 50 }),
-      () => rawPage(raw, filter),
+      () => rawPage(raw, database.provider, filter),
     );
 
     // Bulk ingestion: 8 runs of 10,000 samples each (20 cells x 500 repetitions).

@@ -616,7 +616,7 @@ export async function listRuns(
   page: PageRequest = {},
 ): Promise<RunPage> {
   const limit = Math.min(Math.max(Math.trunc(page.limit ?? 50), 1), 500);
-  // Hand-written SQL through Prisma: the dashboard's busiest query. Prisma's own
+  // Hand-written SQL (see queryRows): the dashboard's busiest query. Prisma's own
   // findMany + include costs three round trips and ~4x the time of this one join
   // (measured by src/bench/storage-bench.ts); countRuns keeps the Prisma filter.
   const conditions = runConditions(filter);
@@ -627,23 +627,17 @@ export async function listRuns(
     );
   }
   const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
-  const rows = await database.prisma.$queryRaw<RawRunRow[]>`
-    SELECT r.*, ${testbedColumns}
+  const rows = (await queryRows(
+    database,
+    Prisma.sql`
+    SELECT r.*, ${testbedColumns}, ${labelListColumn(database.provider)}
       FROM "Run" r LEFT JOIN "Testbed" t ON t."id" = r."testbedId"
       ${where}
      ORDER BY r."createdAt" DESC, r."id" DESC
-     LIMIT ${limit + 1}`;
+     LIMIT ${sqlInteger(limit + 1)}`,
+  )) as RawRunRow[];
   const hasMore = rows.length > limit;
-  const pageRows = rows.slice(0, limit);
-  const labels = pageRows.length
-    ? await database.prisma.runLabel.findMany({
-        where: { runId: { in: pageRows.map((row) => row.id) } },
-        orderBy: { label: "asc" },
-      })
-    : [];
-  const labelsByRun = new Map<string, string[]>();
-  for (const { runId, label } of labels) labelsByRun.set(runId, [...(labelsByRun.get(runId) ?? []), label]);
-  const runs = pageRows.map((row) => fromRawRunRow(row, labelsByRun.get(row.id) ?? []));
+  const runs = rows.slice(0, limit).map((row) => fromRawRunRow(row, splitLabelList(row.labelList)));
   const last = runs.at(-1);
   return { runs, nextCursor: hasMore && last ? encodeCursor(last.createdAt, last.id) : null };
 }
@@ -669,13 +663,68 @@ const testbedColumns = Prisma.raw(
 
 type RawRunRow = Record<string, unknown> & { id: string };
 
+/**
+ * Runs a read-only SQL query of the dashboard's hot paths. PostgreSQL: Prisma's
+ * `$queryRaw`. SQLite: the same SQL on the adapter's own better-sqlite3 connection,
+ * because Prisma's per-value result handling alone cost 2-8x the query itself on a
+ * 50-run page (see src/bench/storage-bench.ts). The mapping below copes with both
+ * drivers' value types (Unix-ms numbers or Dates, JSON text or objects, 0/1 or booleans).
+ */
+async function queryRows(database: Database, query: Prisma.Sql): Promise<Array<Record<string, unknown>>> {
+  if (database.provider === "sqlite" && database.sqliteConnection) {
+    const values = query.values.map((value) =>
+      value instanceof Date ? value.getTime() : typeof value === "boolean" ? (value ? 1 : 0) : value,
+    );
+    return database
+      .sqliteConnection()
+      .prepare(query.sql)
+      .safeIntegers(false)
+      .all(...values) as Array<Record<string, unknown>>;
+  }
+  return database.prisma.$queryRaw<Array<Record<string, unknown>>>(query);
+}
+
+/** Labels never contain U+001F (unit separator): it joins them into one column. */
+const labelSeparator = "\u001f";
+
+/**
+ * The run's labels, sorted, as one separator-joined column: a correlated subquery, so a
+ * page is one query (each Prisma query costs about a millisecond of overhead on its own).
+ */
+function labelListColumn(provider: Database["provider"]): Prisma.Sql {
+  return provider === "sqlite"
+    ? Prisma.raw(
+        `(SELECT group_concat("label", char(31)) FROM (SELECT "label" FROM "RunLabel" l WHERE l."runId" = r."id" ORDER BY "label")) AS "labelList"`,
+      )
+    : Prisma.raw(
+        `(SELECT string_agg("label", chr(31) ORDER BY "label") FROM "RunLabel" l WHERE l."runId" = r."id") AS "labelList"`,
+      );
+}
+
+function splitLabelList(value: unknown): string[] {
+  return typeof value === "string" && value.length > 0 ? value.split(labelSeparator) : [];
+}
+
+/**
+ * A LIMIT written into the SQL rather than bound: with a bound LIMIT, SQLite (through
+ * the adapter) picked a plan ~5x slower for the run pages. Only for integers we clamped.
+ */
+function sqlInteger(value: number): Prisma.Sql {
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+  return Prisma.raw(String(value));
+}
+
 function runConditions(filter: RunFilter): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
   if (filter.workloadId !== undefined) conditions.push(Prisma.sql`r."workloadId" = ${filter.workloadId}`);
   if (filter.status !== undefined) {
     const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
     conditions.push(
-      statuses.length ? Prisma.sql`r."status" IN (${Prisma.join(statuses)})` : Prisma.sql`1 = 0`,
+      statuses.length === 0
+        ? Prisma.sql`1 = 0`
+        : statuses.length === 1
+          ? Prisma.sql`r."status" = ${statuses[0]}`
+          : Prisma.sql`r."status" IN (${Prisma.join(statuses)})`,
     );
   }
   if (filter.branch !== undefined) conditions.push(Prisma.sql`r."branch" = ${filter.branch}`);
@@ -921,17 +970,24 @@ export async function seriesPoints(
   options: SeriesPointsOptions = {},
 ): Promise<SeriesPoint[]> {
   const last = Math.min(Math.max(Math.trunc(options.last ?? 1000), 1), 100_000);
-  // Hand-written SQL through Prisma: one join instead of findMany + a 1,000-id IN query
-  // for the commit (about 4x faster, see src/bench/storage-bench.ts).
-  const before = options.before ? Prisma.sql`AND m."recordedAt" < ${options.before}` : Prisma.empty;
-  const rows = await database.prisma.$queryRaw<Array<Record<string, unknown>>>`
-    SELECT m."id", m."runId", m."recordedAt", m."status", m."sampleCount", m."wallMedian", m."wallMean",
-           m."wallStddev", m."wallMin", m."wallMax", m."cpuMedian", m."speedup", m."efficiency",
-           m."checksumStatus", r."commitSha"
-      FROM "Measurement" m JOIN "Run" r ON r."id" = m."runId"
-     WHERE m."seriesKey" = ${key} ${before}
-     ORDER BY m."recordedAt" DESC, m."id" DESC
-     LIMIT ${last}`;
+  // Hand-written SQL (see queryRows): one join instead of findMany + a 1,000-id IN query
+  // for the commit (about 4x faster, see src/bench/storage-bench.ts). The LIMIT sits in
+  // a subquery so PostgreSQL walks the series index and joins only those rows, instead
+  // of hash-joining the whole Run table (10x slower at 100,000 runs).
+  const before = options.before ? Prisma.sql`AND "recordedAt" < ${options.before}` : Prisma.empty;
+  const rows = await queryRows(
+    database,
+    Prisma.sql`
+    SELECT m.*, r."commitSha"
+      FROM (SELECT "id", "runId", "recordedAt", "status", "sampleCount", "wallMedian", "wallMean", "wallStddev",
+                   "wallMin", "wallMax", "cpuMedian", "speedup", "efficiency", "checksumStatus"
+              FROM "Measurement"
+             WHERE "seriesKey" = ${key} ${before}
+             ORDER BY "recordedAt" DESC, "id" DESC
+             LIMIT ${sqlInteger(last)}) m
+      JOIN "Run" r ON r."id" = m."runId"
+     ORDER BY m."recordedAt" DESC, m."id" DESC`,
+  );
   return rows.reverse().map((row) => ({
     measurementId: String(row.id),
     runId: String(row.runId),
@@ -1030,7 +1086,8 @@ export function parametersKey(workloadId: string, params: Record<string, unknown
 }
 
 function normalizeLabels(labels: string[] | undefined): string[] {
-  return [...new Set((labels ?? []).map((label) => label.trim()).filter(Boolean))].sort();
+  const cleaned = (labels ?? []).map((label) => label.replace(/[\u0000-\u001f]/g, " ").trim());
+  return [...new Set(cleaned.filter(Boolean))].sort();
 }
 
 function summaryColumns(prefix: "wall" | "cpu", summary: Summary | null) {

@@ -14,6 +14,7 @@ import {
 } from "../db/run-repository.js";
 import { ConflictError, ThreadbenchError } from "../errors.js";
 import { executeRun, parseRunPlan, type RunPlan, type RunProgress, type RunResult } from "../runner/index.js";
+import { acquireMachineLock } from "../runner/machine-lock.js";
 import type { RunEventBus, RunEventKind, RunProgressUpdate } from "./events.js";
 
 export interface RunQueueOptions {
@@ -57,6 +58,7 @@ export class RunQueue {
   #drain: Promise<void> | null = null;
   #wakeRequested = false;
   #closed = false;
+  readonly #closing = new AbortController();
 
   constructor(options: RunQueueOptions) {
     this.#options = options;
@@ -131,6 +133,7 @@ export class RunQueue {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.abort(new Error("the API server is shutting down"));
     this.#current?.controller.abort(new Error("the API server is shutting down"));
     await this.#drain;
   }
@@ -169,12 +172,28 @@ export class RunQueue {
         select: { id: true },
       });
       if (!next) return;
+      // One benchmark at a time per machine, also against `threadbench run` in a shell:
+      // the run stays queued while another process holds the cores.
+      const lock = await acquireMachineLock({
+        description: `threadbench API (pid ${process.pid}) run ${next.id}`,
+        signal: this.#closing.signal,
+        onWait: (holder) =>
+          this.#options.logger.info(
+            { runId: next.id, holder },
+            "waiting for another run on this machine to finish",
+          ),
+      }).catch((error: unknown) => {
+        if (this.#closed) return null;
+        throw error;
+      });
+      if (!lock) return;
       const current: CurrentRun = { runId: next.id, controller: new AbortController(), progress: null };
       this.#current = current;
       try {
         await this.#execute(current);
       } finally {
         this.#current = null;
+        lock.release();
       }
     }
   }

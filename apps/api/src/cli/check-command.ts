@@ -1,7 +1,7 @@
 import { gitInfo } from "../db/git-info.js";
 import { startDatabase } from "../db/startup.js";
 import { type BranchCheck, type CheckReason, checkBranch } from "../regressions/check-branch.js";
-import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
+import { type CliCommand, CliUsageError, parseFlags, parseInteger } from "./command.js";
 import { formatChange, formatComparisonTable, formatInterval, formatPValue } from "./comparison-format.js";
 import { formatDuration } from "./format.js";
 
@@ -43,7 +43,7 @@ Usage: threadbench check --base BRANCH [--branch NAME] [--workload ID] [--run ID
 Compares the latest succeeded run on the current branch with the latest succeeded
 run on the base branch of the same workload, parameters, scaling and testbed, cell by
 cell (see \`threadbench compare\`), and fits the scaling of each parallel mode.
-Fails when a cell is significantly slower (p < 0.01, at least 5%, interval excluding
+Fails when a cell is significantly slower (p < 0.01, at least --min-effect, interval excluding
 zero) or a parallel mode scales significantly worse (Amdahl serial fraction up by
 0.02, or efficiency at the highest thread count down by 5%). Noisy cells do not fail
 the check: run more repetitions to decide them.
@@ -54,6 +54,8 @@ Flags:
                    GITHUB_HEAD_REF / GITHUB_REF_NAME / CI_COMMIT_REF_NAME)
   --workload ID    Only consider runs of this workload
   --run ID         Check this run instead of the branch's latest
+  --min-effect PCT Smallest slowdown that fails the check, 1..100 percent (default 5);
+                   raise it on a shared, noisy machine (see src/regressions/README.md)
   --json           Print {regressed, reasons, head, base, comparison} as JSON
 
 Exit status: 0 no regression (also when the base branch has no comparable run),
@@ -65,8 +67,13 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
       branch: { type: "string" },
       workload: { type: "string" },
       run: { type: "string" },
+      "min-effect": { type: "string" },
       json: { type: "boolean" },
     });
+    const minEffectPercent =
+      values["min-effect"] === undefined
+        ? undefined
+        : parseInteger("min-effect", values["min-effect"], 1, 100);
     if (positionals.length > 0) throw new CliUsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.base?.trim())
       throw new CliUsageError("--base is required (the branch to compare against, e.g. --base main)");
@@ -80,6 +87,7 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
         branch,
         ...(values.workload ? { workloadId: values.workload } : {}),
         ...(values.run ? { headRunId: values.run } : {}),
+        ...(minEffectPercent !== undefined ? { compare: { minEffect: minEffectPercent / 100 } } : {}),
       });
       if (values.json) {
         io.stdout.write(`${JSON.stringify(check, null, 2)}\n`);

@@ -101,6 +101,10 @@ describe("threadbench compare / check", () => {
     const same = await cli("check", "--base", "main", "--branch", "feature-same");
     expect(same.code).toBe(0);
     expect(same.stdout).toContain("no regression against main: 4 unchanged");
+    // The planted slowdown is 20%: a 30% minimum effect lets it pass.
+    const tolerant = await cli("check", "--base", "main", "--branch", "feature-slow", "--min-effect", "30");
+    expect(tolerant.code).toBe(0);
+    expect(tolerant.stdout).toContain("no regression against main");
     const noBase = await cli("check", "--base", "release", "--branch", "feature-slow");
     expect(noBase.code).toBe(0);
     expect(noBase.stdout).toContain("no regression: no comparable succeeded run on release");
@@ -110,6 +114,9 @@ describe("threadbench compare / check", () => {
     const noBase = await cli("check", "--branch", "feature-slow");
     expect(noBase.code).toBe(2);
     expect(noBase.stderr).toContain("--base is required");
+    const badEffect = await cli("check", "--base", "main", "--branch", "x", "--min-effect", "0");
+    expect(badEffect.code).toBe(2);
+    expect(badEffect.stderr).toContain("--min-effect");
     // The scratch directory is not a git checkout: the branch cannot be guessed.
     const noBranch = await cli("check", "--base", "main");
     expect(noBranch.code).toBe(2);

@@ -154,6 +154,19 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.context().close();
   });
 
+  it("compares two runs ticked in the runs table", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${stack.webUrl}/runs?branch=main&label=e2e`);
+    const boxes = page.locator("[data-testid=runs-table] tbody input[type=checkbox]");
+    await boxes.nth(0).check();
+    await boxes.nth(5).check();
+    await page.getByTestId("compare-selected").click();
+    await page.waitForURL(/\/compare\?a=.+&b=.+/);
+    await page.locator("[data-testid=compare-table] tbody tr").first().waitFor();
+    expect(await page.locator("[data-testid=compare-table] tbody tr").count()).toBe(4);
+    await page.context().close();
+  });
+
   it("acknowledges the planted regression from the series history", async (context) => {
     // Introspection is off in production, so ask for the field and read the refusal.
     const hasRegressions = await graphql(stack.apiUrl, "{ regressions { id } }").then(

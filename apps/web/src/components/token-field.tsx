@@ -45,7 +45,8 @@ export function TokenField({ error }: { error?: string | undefined }) {
         aria-describedby={`${id}-hint`}
       />
       <span id={`${id}-hint`} className={error ? "field-error" : "hint"}>
-        {error ?? "Needed to start or cancel runs. Kept in this browser's local storage only."}
+        {error ??
+          "Needed for changes: starting or cancelling runs, regression status. Kept in this browser's local storage only."}
       </span>
     </div>
   );

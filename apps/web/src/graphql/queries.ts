@@ -331,6 +331,13 @@ export const SeriesHistoryQuery = graphql(`
 export const CompareQuery = graphql(`
   query Compare($base: ID!, $head: ID!) {
     compare(baseRunId: $base, headRunId: $head) {
+      warnings
+      verdicts {
+        faster
+        slower
+        unchanged
+        noisy
+      }
       base {
         ...RunRowFields
       }

@@ -108,9 +108,7 @@ export default async function ComparePage({ searchParams }: PageProps) {
       </>
     );
   }
-  const { base, head, cells } = result.data.compare;
-  const differentWorkload =
-    base.workloadId !== head.workloadId || JSON.stringify(base.params) !== JSON.stringify(head.params);
+  const { base, head, cells, warnings, verdicts } = result.data.compare;
 
   return (
     <>
@@ -128,12 +126,14 @@ export default async function ComparePage({ searchParams }: PageProps) {
           </Link>
         </div>
       </div>
-      {differentWorkload ? (
-        <div className="callout warn">
-          <p>
-            These runs measure different workloads or parameters: differences say more about the work than
-            about the code.
-          </p>
+      {warnings.length > 0 ? (
+        <div className="callout warn" data-testid="compare-warnings">
+          <strong>Read with care</strong>
+          <ul>
+            {warnings.map((warning) => (
+              <li key={warning}>{warning}</li>
+            ))}
+          </ul>
         </div>
       ) : null}
       <div className="grid-2" style={{ marginBottom: 16 }}>
@@ -141,7 +141,15 @@ export default async function ComparePage({ searchParams }: PageProps) {
         <RunCard run={head} side="Candidate" />
       </div>
       <section className="panel" aria-labelledby="cells-heading">
-        <h2 id="cells-heading">Cells</h2>
+        <h2 id="cells-heading">
+          <span>Cells</span>
+          <span className="actions">
+            <Badge tone="good">{verdicts.faster} faster</Badge>
+            <Badge tone="bad">{verdicts.slower} slower</Badge>
+            <Badge>{verdicts.unchanged} unchanged</Badge>
+            <Badge tone="warn">{verdicts.noisy} noisy</Badge>
+          </span>
+        </h2>
         {cells.length === 0 ? (
           <p className="muted">The runs have no (mode, threads) cells in common.</p>
         ) : (

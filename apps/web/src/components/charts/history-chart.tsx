@@ -102,14 +102,21 @@ export function HistoryChart({
   );
   const markerIndexes = useMemo(
     () =>
-      markers.flatMap((marker) => {
-        let index = sorted.findIndex((point) => point.runId === marker.runId);
-        if (index === -1 && marker.timestamp) {
-          const target = Date.parse(marker.timestamp);
-          index = sorted.findIndex((point) => Date.parse(point.timestamp) >= target);
-        }
-        return index === -1 ? [] : [{ ...marker, index }];
-      }),
+      markers
+        .flatMap((marker) => {
+          let index = sorted.findIndex((point) => point.runId === marker.runId);
+          if (index === -1 && marker.timestamp) {
+            const target = Date.parse(marker.timestamp);
+            index = sorted.findIndex((point) => Date.parse(point.timestamp) >= target);
+          }
+          return index === -1 ? [] : [{ ...marker, index }];
+        })
+        .filter(
+          (marker, _position, all) =>
+            // A change point next to a stored regression is the same step: mark it once.
+            marker.tone !== "warn" ||
+            !all.some((other) => other.tone !== "warn" && Math.abs(other.index - marker.index) <= 2),
+        ),
     [markers, sorted],
   );
 
@@ -128,7 +135,7 @@ export function HistoryChart({
         const context = chart.ctx;
         const ratio = devicePixelRatio || 1;
         context.save();
-        for (const marker of markerIndexes) {
+        for (const [position, marker] of markerIndexes.entries()) {
           const x = columns.x[marker.index];
           if (x === undefined) continue;
           const left = chart.valToPos(x, "x", true);
@@ -143,7 +150,12 @@ export function HistoryChart({
           context.stroke();
           context.setLineDash([]);
           context.font = `${11 * ratio}px system-ui, sans-serif`;
-          context.fillText(marker.label, left + 4 * ratio, chart.bbox.top + 12 * ratio);
+          // Staggered so that nearby markers' labels do not overprint each other.
+          context.fillText(
+            marker.label,
+            left + 4 * ratio,
+            chart.bbox.top + (12 + (position % 3) * 14) * ratio,
+          );
         }
         context.restore();
       };
@@ -171,7 +183,6 @@ export function HistoryChart({
         cursor: {
           drag: { x: true, y: false, setScale: true },
           points: { size: 8, fill: lineColor },
-          focus: { prox: 24 },
         },
         axes: [
           themedAxis(

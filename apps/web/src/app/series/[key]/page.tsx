@@ -125,7 +125,7 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
           </div>
           <h1>
             {series.workload?.title ?? series.workloadId}: {enumToWord(series.mode)} × {series.threads}{" "}
-            threads
+            {series.threads === 1 ? "thread" : "threads"}
           </h1>
           <p className="subtitle">
             {formatParams(series.params)} · {enumToWord(series.scaling)} scaling · branch{" "}

@@ -216,11 +216,12 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
         plan: {
           workload: "sum-squares",
           // Tasks of ~100 ms: long enough that pool start-up and scheduling noise stay small.
-          params: { n: 20_000_000 },
+          params: { n: 10_000_000 },
           modes: ["sequential", "event-loop", "worker-threads", "child-processes"],
           threads: [1, 2, 4],
-          repetitions: 3,
-          warmups: 1,
+          repetitions: 5,
+          // The first cells otherwise still carry JIT warm-up.
+          warmups: 3,
         },
       },
       apiToken,

@@ -21,6 +21,9 @@ import {
 import { checksumTone, enumToWord, isActiveStatus, modeDescriptions } from "../../../lib/labels";
 
 type Run = NonNullable<RunQueryResult["run"]>;
+
+/** Repetitions spread more than this (stddev / mean) are flagged: a busy machine, usually. */
+const NOISY_CV = 0.1;
 type Measurement = Run["measurements"][number];
 
 interface PageProps {
@@ -132,7 +135,18 @@ function CellsTable({ measurements }: { measurements: readonly Measurement[] }) 
                   ? `${formatDuration(measurement.wall.min)} – ${formatDuration(measurement.wall.max)}`
                   : "–"}
               </td>
-              <td className="num hide-narrow">{formatRatioPercent(measurement.wall?.cv, 1)}</td>
+              <td className="num hide-narrow">
+                {measurement.wall && measurement.wall.cv > NOISY_CV ? (
+                  <Badge
+                    tone="warn"
+                    title="Repetitions disagree: the machine was probably busy; treat this cell with care"
+                  >
+                    {formatRatioPercent(measurement.wall.cv, 1)}
+                  </Badge>
+                ) : (
+                  formatRatioPercent(measurement.wall?.cv, 1)
+                )}
+              </td>
               <td className="num">
                 <strong>{formatSpeedup(measurement.speedup)}</strong>
               </td>
@@ -157,7 +171,7 @@ function CellsTable({ measurements }: { measurements: readonly Measurement[] }) 
       <p className="chart-caption">
         {measurements[0]?.sampleCount ?? 0} timed repetition(s) per cell. Speedup: median sequential wall time
         ÷ median wall time of the cell; efficiency: speedup ÷ threads. CV: standard deviation ÷ mean of the
-        repetitions.
+        repetitions, flagged above {NOISY_CV * 100}%: such cells measured a busy machine as much as the code.
       </p>
     </div>
   );

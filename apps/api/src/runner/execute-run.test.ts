@@ -89,6 +89,36 @@ describe("executeRun", () => {
     expect(result.environment.logicalCores).toBeGreaterThan(0);
   });
 
+  it("interleaves the repetitions of all modes, rotating which goes first", async () => {
+    const plan = parseRunPlan({
+      workload: "sum-squares",
+      params: { n: 1000 },
+      threads: [2],
+      modes: ["sequential", "event-loop", "worker-threads"],
+      repetitions: 2,
+      warmups: 1,
+    });
+    const timeline: string[] = [];
+    let stepsDone = 0;
+    await executeRun(plan, {
+      onProgress: (progress) => {
+        if (progress.stepsDone > stepsDone && progress.currentCell) timeline.push(progress.currentCell.mode);
+        stepsDone = progress.stepsDone;
+      },
+    });
+    expect(timeline).toEqual([
+      "sequential",
+      "event-loop",
+      "worker-threads",
+      "event-loop",
+      "worker-threads",
+      "sequential",
+      "worker-threads",
+      "sequential",
+      "event-loop",
+    ]);
+  });
+
   it("computes the single job's answer in every chunk count under strong scaling", async () => {
     const plan = parseRunPlan({
       workload: "sum-squares",

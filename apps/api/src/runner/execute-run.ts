@@ -1,9 +1,10 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
-import { summarize } from "../analysis/summary.js";
+import { median, summarize } from "../analysis/summary.js";
 import { resolveWorkload } from "./diagnostic-workloads.js";
 import { collectEnvironment } from "./environment.js";
 import { ProcessPool } from "./process-pool.js";
+import { runToCompletion } from "./run-to-completion.js";
 import type { TaskOutcome, TaskPayload } from "./task.js";
 import type {
   CellResult,
@@ -88,7 +89,7 @@ function mainThreadExecutor(
         for (const [index, state] of states.entries()) {
           signal.throwIfAborted();
           const taskStarted = performance.now();
-          state.step(Number.POSITIVE_INFINITY);
+          runToCompletion(state, (payloads[index] as TaskPayload).range);
           durations[index] = performance.now() - taskStarted;
           // One turn of the event loop between tasks, so that a cancellation can land.
           await yieldToEventLoop();
@@ -227,7 +228,7 @@ function errorText(error: unknown): string {
 
 /**
  * Executes a validated plan: for every thread count, the `sequential` baseline and
- * then each other mode, warm-ups first, then the timed repetitions. A failing cell
+ * each other mode, warm-ups first, then the timed repetitions, interleaved across modes. A failing cell
  * (a task throws, a worker dies, a timeout, a checksum that disagrees with the
  * baseline) fails only itself; aborting stops the run and keeps finished cells.
  */
@@ -240,15 +241,13 @@ export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {})
   const startedAt = new Date();
   const runStarted = performance.now();
   const units = workload.units(plan.params);
-  const order: Array<{ mode: ExecutionMode; threads: number }> = plan.threads.flatMap((threads) =>
-    plan.modes.map((mode) => ({ mode, threads })),
-  );
+  const cellsTotal = plan.threads.length * plan.modes.length;
   const stepsPerCell = plan.repetitions + plan.warmups;
   const progress: RunProgress = {
     cellsDone: 0,
-    cellsTotal: order.length,
+    cellsTotal,
     stepsDone: 0,
-    stepsTotal: order.length * stepsPerCell,
+    stepsTotal: cellsTotal * stepsPerCell,
     currentCell: null,
     elapsedMs: 0,
     etaMs: null,
@@ -263,73 +262,79 @@ export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {})
   };
 
   const cells: CellResult[] = [];
-  const baselines = new Map<number, CellResult>();
   report();
-  for (const { mode, threads } of order) {
+  for (const threads of plan.threads) {
     if (signal.aborted) break;
-    progress.currentCell = { mode, threads };
-    report();
     const ranges = taskRanges(units, threads, plan.scaling);
-    const parties = mode === "worker-threads" ? threads : 1;
-    const samples: RepetitionSample[] = [];
-    let status: CellResult["status"] = "succeeded";
-    let error: string | null = null;
-    let setupMs: number | null = null;
-    let executor: CellExecutor | null = null;
+    const states: CellState[] = plan.modes.map((mode) => ({
+      mode,
+      threads,
+      executor: null,
+      samples: [],
+      status: "succeeded",
+      error: null,
+      setupMs: null,
+    }));
+    const fail = (state: CellState, caught: unknown) => {
+      state.status = signal.aborted ? "cancelled" : "failed";
+      state.error = errorText(signal.aborted ? (signal.reason ?? caught) : caught);
+    };
     try {
-      executor = await createExecutor(mode, threads, workload, plan, { signal, eventLoopSliceMs });
-      setupMs = executor.setupMs;
-      for (let step = 0; step < stepsPerCell; step++) {
-        const shared = workload.createShared?.(plan.params, threads);
-        const payloads: TaskPayload[] = ranges.map((range, taskIndex) => ({
-          kind: "task",
-          workloadId: workload.id,
-          params: plan.params,
-          range,
-          taskIndex,
-          parties,
-          ...(shared ? { shared } : {}),
-        }));
-        const repetition = await executor.repeat(payloads, signal);
-        const combined = workload.combine(
-          plan.params,
-          repetition.outcomes.map((outcome) => outcome.partial),
-          repetition.shared,
-        );
-        if (step >= plan.warmups) {
-          samples.push({
-            index: step - plan.warmups,
-            wallMs: repetition.wallMs,
-            cpuMs: repetition.cpuMs,
-            taskDurationsMs: repetition.outcomes.map((outcome) => outcome.durationMs),
-            checksum: combined.checksum,
-            ...(combined.sharedMemory ? { sharedMemory: combined.sharedMemory } : {}),
-          });
-        }
-        progress.stepsDone++;
+      for (const state of states) {
+        if (signal.aborted) break;
+        progress.currentCell = { mode: state.mode, threads };
         report();
+        try {
+          state.executor = await createExecutor(state.mode, threads, workload, plan, {
+            signal,
+            eventLoopSliceMs,
+          });
+          state.setupMs = state.executor.setupMs;
+        } catch (caught) {
+          fail(state, caught);
+        }
       }
-    } catch (caught) {
-      if (signal.aborted) {
-        status = "cancelled";
-        error = errorText(signal.reason ?? caught);
-      } else {
-        status = "failed";
-        error = errorText(caught);
+      // Repetitions are interleaved across modes: repetition i of every mode runs
+      // before repetition i+1 of any, in an order that rotates. A machine whose speed
+      // drifts (shared hosts, thermal limits) then slows every mode alike, and the
+      // speedup of repetition i compares measurements taken moments apart.
+      for (let step = 0; step < stepsPerCell && !signal.aborted; step++) {
+        for (let offset = 0; offset < states.length && !signal.aborted; offset++) {
+          const state = states[(step + offset) % states.length] as CellState;
+          if (state.status !== "succeeded" || !state.executor) continue;
+          progress.currentCell = { mode: state.mode, threads };
+          report();
+          try {
+            const sample = await runRepetition(state.executor, workload, plan, ranges, {
+              parties: state.mode === "worker-threads" ? threads : 1,
+              signal,
+            });
+            if (step >= plan.warmups) state.samples.push({ ...sample, index: step - plan.warmups });
+          } catch (caught) {
+            fail(state, caught);
+          }
+          progress.stepsDone++;
+          report();
+        }
       }
     } finally {
-      await executor?.close();
+      for (const state of states) await state.executor?.close();
+    }
+    let baseline: CellResult | undefined;
+    for (const state of states) {
+      if (signal.aborted && state.status === "succeeded" && state.samples.length < plan.repetitions) {
+        state.status = "cancelled";
+        state.error = errorText(signal.reason ?? "cancelled");
+      }
+      const cell = finishCell(state, baseline);
+      if (state.mode === "sequential") baseline = cell;
+      cells.push(cell);
+      options.onCell?.(cell);
+      progress.cellsDone++;
     }
     // Steps skipped by a failure still count as done, so progress reaches 100%.
-    const cellIndex = cells.length;
-    progress.stepsDone = (cellIndex + 1) * stepsPerCell;
-    const cell = finishCell({ mode, threads, status, error, samples, setupMs }, baselines.get(threads));
-    if (mode === "sequential") baselines.set(threads, cell);
-    cells.push(cell);
-    options.onCell?.(cell);
-    progress.cellsDone++;
+    progress.stepsDone = cells.length * stepsPerCell;
     report();
-    if (status === "cancelled") break;
   }
   progress.currentCell = null;
   report();
@@ -352,6 +357,44 @@ export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {})
   };
 }
 
+/** A cell while its thread count is being measured. */
+interface CellState extends RawCell {
+  executor: CellExecutor | null;
+}
+
+/** One repetition of one cell: fresh shared memory, the tasks, their combined checksum. */
+async function runRepetition(
+  executor: CellExecutor,
+  workload: AnyWorkload,
+  plan: RunPlan,
+  ranges: UnitRange[],
+  options: { parties: number; signal: AbortSignal },
+): Promise<Omit<RepetitionSample, "index">> {
+  const shared = workload.createShared?.(plan.params, ranges.length);
+  const payloads: TaskPayload[] = ranges.map((range, taskIndex) => ({
+    kind: "task",
+    workloadId: workload.id,
+    params: plan.params,
+    range,
+    taskIndex,
+    parties: options.parties,
+    ...(shared ? { shared } : {}),
+  }));
+  const repetition = await executor.repeat(payloads, options.signal);
+  const combined = workload.combine(
+    plan.params,
+    repetition.outcomes.map((outcome) => outcome.partial),
+    repetition.shared,
+  );
+  return {
+    wallMs: repetition.wallMs,
+    cpuMs: repetition.cpuMs,
+    taskDurationsMs: repetition.outcomes.map((outcome) => outcome.durationMs),
+    checksum: combined.checksum,
+    ...(combined.sharedMemory ? { sharedMemory: combined.sharedMemory } : {}),
+  };
+}
+
 interface RawCell {
   mode: ExecutionMode;
   threads: number;
@@ -359,6 +402,22 @@ interface RawCell {
   error: string | null;
   samples: RepetitionSample[];
   setupMs: number | null;
+}
+
+/**
+ * Speedup against the baseline: the median of per-repetition ratios when both have the
+ * same repetitions (they were interleaved, so ratio i compares moments apart), else the
+ * ratio of medians.
+ */
+function speedupOver(baseline: CellResult | undefined, samples: readonly RepetitionSample[]): number | null {
+  const base = baseline?.samples ?? [];
+  if (!baseline?.wall || samples.length === 0) return null;
+  if (base.length === samples.length) {
+    const ratios = samples.map((sample, index) => (base[index] as RepetitionSample).wallMs / sample.wallMs);
+    if (ratios.every(Number.isFinite)) return median(ratios);
+  }
+  const cellMedian = median(samples.map((sample) => sample.wallMs));
+  return cellMedian > 0 ? baseline.wall.median / cellMedian : null;
 }
 
 /** Statistics, checksum verdict and speedup of one cell against its sequential baseline. */
@@ -385,15 +444,7 @@ export function finishCell(raw: RawCell, baseline: CellResult | undefined): Cell
       error = `checksum ${checksum} differs from the sequential baseline ${expectedChecksum}`;
     }
   }
-  const baselineMedian = baseline?.wall?.median;
-  const speedup =
-    raw.mode === "sequential"
-      ? wall
-        ? 1
-        : null
-      : baselineMedian && wall && wall.median > 0
-        ? baselineMedian / wall.median
-        : null;
+  const speedup = raw.mode === "sequential" ? (wall ? 1 : null) : speedupOver(baseline, raw.samples);
   const lastShared = raw.samples.at(-1)?.sharedMemory ?? null;
   return {
     mode: raw.mode,

@@ -1,6 +1,7 @@
 import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
 import { parseParameters } from "@threadbench/workloads";
 import { resolveWorkload } from "./diagnostic-workloads.js";
+import { runToCompletion } from "./run-to-completion.js";
 
 /** What the main thread hands to a worker thread or child process for one task. */
 export interface TaskPayload {
@@ -124,7 +125,7 @@ export function executePayload(payload: unknown, options: { measureCpu: boolean 
     parties: valid.parties,
     ...(valid.shared ? { shared: valid.shared } : {}),
   });
-  state.step(Number.POSITIVE_INFINITY);
+  runToCompletion(state, valid.range);
   const partial = state.result();
   const durationMs = performance.now() - started;
   if (!cpuBefore) return { partial, durationMs, cpuMs: null };

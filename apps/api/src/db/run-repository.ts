@@ -1086,6 +1086,8 @@ export function parametersKey(workloadId: string, params: Record<string, unknown
 }
 
 function normalizeLabels(labels: string[] | undefined): string[] {
+  // Control characters would corrupt a terminal or a log line; labels are for people.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
   const cleaned = (labels ?? []).map((label) => label.replace(/[\u0000-\u001f]/g, " ").trim());
   return [...new Set(cleaned.filter(Boolean))].sort();
 }

@@ -57,7 +57,7 @@ import type {
   SeriesModel,
   SeriesPointModel,
 } from "./models.js";
-import { encodeRunCursor, listRunPage, runsByIds, runWhere } from "./run-queries.js";
+import { encodeRunCursor, listRunPage, runOrder, runsByIds, runWhere } from "./run-queries.js";
 import { metricValue } from "./series-metrics.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
@@ -275,15 +275,16 @@ export const resolvers: Resolvers = {
     runs: async (_parent, { filter, orderBy, first, after }, context) => {
       const pageSize = checkInteger(first ?? 20, "first", 1, pageLimits.maxRunsPage);
       const runFilter = toRunFilter(filter);
-      const direction = orderBy === "CREATED_AT_ASC" ? "asc" : "desc";
+      const { field, direction } = runOrder(orderBy);
       const page = await listRunPage(context.database, {
         filter: runFilter,
+        field,
         direction,
         first: pageSize,
         after: after ?? null,
       });
       return {
-        edges: page.runs.map((run) => ({ cursor: encodeRunCursor(run), node: run })),
+        edges: page.runs.map((run) => ({ cursor: encodeRunCursor(run, field), node: run })),
         hasNextPage: page.hasNextPage,
         hasPreviousPage: Boolean(after),
         count: () => context.database.prisma.run.count({ where: runWhere(runFilter) }),

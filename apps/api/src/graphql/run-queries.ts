@@ -12,6 +12,22 @@ import type { Environment } from "../runner/index.js";
  */
 
 export type RunOrderDirection = "desc" | "asc";
+/** Columns a runs page can be sorted by; creation time and id always break ties. */
+export type RunSortField = "createdAt" | "workloadId" | "status";
+
+/** A GraphQL RunOrder value as a sort column and direction. */
+export function runOrder(order: string | null | undefined): {
+  field: RunSortField;
+  direction: RunOrderDirection;
+} {
+  const direction: RunOrderDirection = order?.endsWith("_ASC") ? "asc" : "desc";
+  const field: RunSortField = order?.startsWith("WORKLOAD")
+    ? "workloadId"
+    : order?.startsWith("STATUS")
+      ? "status"
+      : "createdAt";
+  return { field, direction };
+}
 
 const runInclude = {
   testbed: true,
@@ -65,15 +81,27 @@ export function runWhere(filter: RunFilter): Prisma.RunWhereInput {
   return where;
 }
 
-export function encodeRunCursor(run: Pick<StoredRun, "createdAt" | "id">): string {
-  return Buffer.from(JSON.stringify([run.createdAt.getTime(), run.id])).toString("base64url");
+/** A cursor holds the keyset of the last row: (sort value,) createdAt, id. */
+export function encodeRunCursor(
+  run: Pick<StoredRun, "createdAt" | "id" | "workloadId" | "status">,
+  field: RunSortField = "createdAt",
+): string {
+  const keyset: unknown[] = [run.createdAt.getTime(), run.id];
+  if (field !== "createdAt") keyset.push(run[field]);
+  return Buffer.from(JSON.stringify(keyset)).toString("base64url");
 }
 
-/** The keyset (createdAt, id) of a cursor; BAD_USER_INPUT at `after` when it is not one. */
-export function decodeRunCursor(cursor: string): { createdAt: Date; id: string } {
+/** The keyset of a cursor; BAD_USER_INPUT at `after` when it is not one (of this order). */
+export function decodeRunCursor(
+  cursor: string,
+  field: RunSortField = "createdAt",
+): { createdAt: Date; id: string; value?: string } {
   try {
-    const [time, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof time === "number" && typeof id === "string") return { createdAt: new Date(time), id };
+    const [time, id, value] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const valueFits = field === "createdAt" ? value === undefined : typeof value === "string";
+    if (typeof time === "number" && typeof id === "string" && valueFits) {
+      return { createdAt: new Date(time), id, ...(typeof value === "string" ? { value } : {}) };
+    }
   } catch {
     // reported below
   }
@@ -87,6 +115,8 @@ export function decodeRunCursor(cursor: string): { createdAt: Date; id: string }
 
 export interface RunPageRequest {
   filter: RunFilter;
+  /** Default createdAt. */
+  field?: RunSortField;
   direction: RunOrderDirection;
   first: number;
   after: string | null;
@@ -97,20 +127,34 @@ export async function listRunPage(
   database: Database,
   request: RunPageRequest,
 ): Promise<{ runs: StoredRun[]; hasNextPage: boolean }> {
+  const field = request.field ?? "createdAt";
   const where: Prisma.RunWhereInput[] = [runWhere(request.filter)];
   if (request.after) {
-    const cursor = decodeRunCursor(request.after);
+    const cursor = decodeRunCursor(request.after, field);
     const beyond = request.direction === "desc" ? "lt" : "gt";
-    where.push({
-      OR: [
-        { createdAt: { [beyond]: cursor.createdAt } },
-        { createdAt: cursor.createdAt, id: { [beyond]: cursor.id } },
-      ],
-    });
+    const afterTies: Prisma.RunWhereInput[] = [
+      { createdAt: { [beyond]: cursor.createdAt } },
+      { createdAt: cursor.createdAt, id: { [beyond]: cursor.id } },
+    ];
+    if (field === "createdAt" || cursor.value === undefined) {
+      where.push({ OR: afterTies });
+    } else {
+      where.push({
+        OR: [
+          { [field]: { [beyond]: cursor.value } },
+          { AND: [{ [field]: cursor.value }, { OR: afterTies }] },
+        ],
+      });
+    }
   }
+  const orderBy: Prisma.RunOrderByWithRelationInput[] = [
+    { createdAt: request.direction },
+    { id: request.direction },
+  ];
+  if (field !== "createdAt") orderBy.unshift({ [field]: request.direction });
   const rows = await database.prisma.run.findMany({
     where: { AND: where },
-    orderBy: [{ createdAt: request.direction }, { id: request.direction }],
+    orderBy,
     take: request.first + 1,
     include: runInclude,
   });

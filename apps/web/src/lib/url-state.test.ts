@@ -109,3 +109,18 @@ describe("runFilterOf", () => {
     });
   });
 });
+
+describe("run order", () => {
+  it("keeps the sort column in the URL and maps it to the API's RunOrder", async () => {
+    const { parseRunsView, serializeRunsView, runOrderOf } = await import("./url-state");
+    const view = parseRunsView({ sort: "workload", dir: "asc" });
+    expect(view.sort).toBe("workload");
+    expect(runOrderOf(view)).toBe("WORKLOAD_ASC");
+    expect(parseRunsView(Object.fromEntries(new URLSearchParams(serializeRunsView(view))))).toMatchObject({
+      sort: "workload",
+      direction: "asc",
+    });
+    expect(runOrderOf(parseRunsView({ sort: "status" }))).toBe("STATUS_DESC");
+    expect(runOrderOf(parseRunsView({ sort: "bogus" }))).toBe("CREATED_AT_DESC");
+  });
+});

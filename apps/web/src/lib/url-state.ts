@@ -8,7 +8,7 @@ export const runStatuses = ["queued", "running", "succeeded", "failed", "cancell
 export type RunStatus = (typeof runStatuses)[number];
 
 /** The API orders runs by creation time only (RunOrder); more fields would need the API. */
-export const runSortFields = ["createdAt"] as const;
+export const runSortFields = ["createdAt", "workload", "status"] as const;
 export type RunSortField = (typeof runSortFields)[number];
 export type SortDirection = "asc" | "desc";
 
@@ -193,3 +193,10 @@ export function runFilterOf(filters: RunFilters) {
   }
   return filter;
 }
+
+/** The API's RunOrder for a view's sort column and direction. */
+export function runOrderOf(view: Pick<RunsView, "sort" | "direction">): RunOrderValue {
+  const column = view.sort === "workload" ? "WORKLOAD" : view.sort === "status" ? "STATUS" : "CREATED_AT";
+  return `${column}_${view.direction === "asc" ? "ASC" : "DESC"}`;
+}
+export type RunOrderValue = `${"CREATED_AT" | "WORKLOAD" | "STATUS"}_${"ASC" | "DESC"}`;

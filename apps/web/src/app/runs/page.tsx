@@ -12,6 +12,7 @@ import {
   pageSizes,
   parseRunsView,
   runFilterOf,
+  runOrderOf,
   runStatuses,
   type SearchParamsRecord,
   serializeRunsView,
@@ -29,7 +30,7 @@ export default async function RunsPage({ searchParams }: PageProps) {
   const search = await searchParams;
   const view = parseRunsView(search);
   const filter = runFilterOf(view.filters);
-  const orderBy: RunOrder = view.direction === "asc" ? "CREATED_AT_ASC" : "CREATED_AT_DESC";
+  const orderBy = runOrderOf(view) as RunOrder;
   const result = await serverQuery(RunsQuery, {
     filter: { ...filter, status: filter.status as RunStatus[] | undefined },
     orderBy,
@@ -150,10 +151,18 @@ export default async function RunsPage({ searchParams }: PageProps) {
           <input id="f-to" name="to" type="date" defaultValue={view.filters.to ?? ""} />
         </div>
         <div className="field">
+          <label htmlFor="f-sort">Sort by</label>
+          <select id="f-sort" name="sort" defaultValue={view.sort}>
+            <option value="createdAt">date</option>
+            <option value="workload">workload</option>
+            <option value="status">status</option>
+          </select>
+        </div>
+        <div className="field">
           <label htmlFor="f-dir">Order</label>
           <select id="f-dir" name="dir" defaultValue={view.direction}>
-            <option value="desc">newest first</option>
-            <option value="asc">oldest first</option>
+            <option value="desc">descending (newest first, Z-A)</option>
+            <option value="asc">ascending (oldest first, A-Z)</option>
           </select>
         </div>
         <div className="field">
@@ -201,7 +210,11 @@ export default async function RunsPage({ searchParams }: PageProps) {
               <span className="small muted">
                 Showing {runs.nodes.length} of {formatCount(runs.totalCount)} ·{" "}
                 <Link href={sortHref}>
-                  {view.direction === "desc" ? "show oldest first" : "show newest first"}
+                  {view.sort !== "createdAt"
+                    ? "sort by date"
+                    : view.direction === "desc"
+                      ? "show oldest first"
+                      : "show newest first"}
                 </Link>
               </span>
               <span className="actions">

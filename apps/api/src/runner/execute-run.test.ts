@@ -198,10 +198,13 @@ describe("executeRun with faults inside pool members", () => {
 
   it("stops on cancellation, terminates the spinning worker and keeps finished cells", async () => {
     const controller = new AbortController();
+    let scheduled = false;
     const result = await executeRun(faultPlan("spin", { threads: [1, 2] }), {
       signal: controller.signal,
       onProgress: (progress) => {
-        if (progress.currentCell?.mode === "worker-threads") {
+        // The sequential repetition is done and the spinning worker task has begun.
+        if (progress.stepsDone === 1 && progress.currentCell?.mode === "worker-threads" && !scheduled) {
+          scheduled = true;
           setTimeout(() => controller.abort(new Error("cancelled by the test")), 200);
         }
       },

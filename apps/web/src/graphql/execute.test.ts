@@ -1,11 +1,9 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, apiErrorFromGraphQL, executeOperation } from "./execute";
 
 const document = { toString: () => "query { planLimits { maxThreads } }" } as never;
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
 
 describe("apiErrorFromGraphQL", () => {
   it("keeps field issues of bad input", () => {
@@ -28,21 +26,46 @@ describe("apiErrorFromGraphQL", () => {
   });
 });
 
+/** A real HTTP server on a free port; each test says how it answers. */
+let answer: (request: IncomingMessage, body: string, response: ServerResponse) => void = () => {};
+let server: Server;
+let baseUrl = "";
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => {
+      body += String(chunk);
+    });
+    request.on("end", () => answer(request, body, response));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
 describe("executeOperation", () => {
-  it("sends the token and returns data", async () => {
-    const fetchMock = vi.fn(async () => Response.json({ data: { ok: true } }));
-    vi.stubGlobal("fetch", fetchMock);
-    await expect(executeOperation("http://api/graphql", document, {}, { token: "t0k" })).resolves.toEqual({
+  it("sends the query with the token and returns data", async () => {
+    let seen: { authorization?: string; query?: string } = {};
+    answer = (request, body, response) => {
+      seen = {
+        authorization: request.headers.authorization,
+        query: (JSON.parse(body) as { query: string }).query,
+      };
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ data: { ok: true } }));
+    };
+    await expect(executeOperation(`${baseUrl}/graphql`, document, {}, { token: "t0k" })).resolves.toEqual({
       ok: true,
     });
-    const init = (fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1];
-    expect((init.headers as Record<string, string>).authorization).toBe("Bearer t0k");
+    expect(seen).toEqual({ authorization: "Bearer t0k", query: "query { planLimits { maxThreads } }" });
   });
   it("explains an unreachable API", async () => {
-    vi.stubGlobal("fetch", async () => {
-      throw new TypeError("fetch failed");
-    });
-    const error = await executeOperation("http://api/graphql", document, {}).catch(
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const closedPort = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const error = await executeOperation(`http://127.0.0.1:${closedPort}/graphql`, document, {}).catch(
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(ApiError);
@@ -50,7 +73,11 @@ describe("executeOperation", () => {
     expect((error as ApiError).message).toMatch(/not reachable/);
   });
   it("explains a non-GraphQL answer", async () => {
-    vi.stubGlobal("fetch", async () => new Response("<html>", { status: 404 }));
-    await expect(executeOperation("http://api/", document, {})).rejects.toThrow(/HTTP 404/);
+    answer = (_request, _body, response) => {
+      response.statusCode = 404;
+      response.setHeader("content-type", "text/html");
+      response.end("<html>");
+    };
+    await expect(executeOperation(`${baseUrl}/`, document, {})).rejects.toThrow(/HTTP 404/);
   });
 });

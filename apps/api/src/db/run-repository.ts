@@ -1175,7 +1175,8 @@ function toSummary(
   };
 }
 
-function toStoredMeasurement(row: MeasurementRow & { samples?: SampleRow[] }): StoredMeasurement {
+/** A stored measurement row (with its samples when loaded) as the runner's vocabulary. */
+export function toStoredMeasurement(row: MeasurementRow & { samples?: SampleRow[] }): StoredMeasurement {
   return {
     id: row.id,
     runId: row.runId,

@@ -1,7 +1,7 @@
 import { findWorkload } from "@threadbench/workloads";
 import { detectChangePoints } from "../analysis/change-points.js";
 import { fitScaling } from "../analysis/scaling.js";
-import type { StoredMeasurement } from "../db/run-repository.js";
+import { toStoredMeasurement } from "../db/run-repository.js";
 import type {
   RegressionKind as StoredRegressionKind,
   RegressionStatus as StoredStatus,
@@ -35,7 +35,7 @@ import {
 import { pushIterator } from "../server/events.js";
 import { type GraphQLContext, requireToken } from "./context.js";
 import { branchSchema, checkInteger, pageLimits, validate } from "./inputs.js";
-import type { ChangePointModel, MeasurementModel, SeriesMetricValue } from "./models.js";
+import type { ChangePointModel, SeriesMetricValue } from "./models.js";
 import {
   encodeRegressionCursor,
   listRegressionPage,
@@ -78,65 +78,6 @@ function checkText(value: string | null | undefined, path: string, maximum: numb
 }
 
 const toStoredStatus = (status: RegressionStatus) => status.toLowerCase() as StoredStatus;
-
-/** A Prisma measurement row as the repository's StoredMeasurement (no samples). */
-function toStoredMeasurement(row: MeasurementModel): StoredMeasurement {
-  const summary = (values: {
-    min: number | null;
-    max: number | null;
-    median: number | null;
-    mean: number | null;
-    stddev: number | null;
-    cv: number | null;
-  }) =>
-    values.median === null || values.min === null || values.max === null || values.mean === null
-      ? null
-      : {
-          count: row.sampleCount,
-          min: values.min,
-          max: values.max,
-          median: values.median,
-          mean: values.mean,
-          stddev: values.stddev ?? 0,
-          cv: values.cv ?? 0,
-        };
-  return {
-    id: row.id,
-    runId: row.runId,
-    seriesKey: row.seriesKey,
-    recordedAt: row.recordedAt,
-    mode: row.mode,
-    threads: row.threads,
-    tasks: row.tasks,
-    status: row.status,
-    error: row.error,
-    sampleCount: row.sampleCount,
-    wall: summary({
-      min: row.wallMin,
-      max: row.wallMax,
-      median: row.wallMedian,
-      mean: row.wallMean,
-      stddev: row.wallStddev,
-      cv: row.wallCv,
-    }),
-    cpu: summary({
-      min: row.cpuMin,
-      max: row.cpuMax,
-      median: row.cpuMedian,
-      mean: row.cpuMean,
-      stddev: row.cpuStddev,
-      cv: row.cpuCv,
-    }),
-    setupMs: row.setupMs,
-    speedup: row.speedup,
-    efficiency: row.efficiency,
-    checksum: row.checksum,
-    expectedChecksum: row.expectedChecksum,
-    checksumStatus: row.checksumStatus,
-    sharedMemory: Array.isArray(row.sharedMemory) ? (row.sharedMemory as unknown[]) : null,
-    samples: [],
-  };
-}
 
 /**
  * Standard uncertainty of a point of a time metric: about 1.25 sigma / sqrt(n) for a

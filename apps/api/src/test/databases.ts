@@ -40,7 +40,9 @@ export function describeEachDatabase(title: string, body: (context: TestDatabase
         warnLoudly(
           `PostgreSQL tests SKIPPED for "${title}": ${reason}. Set TEST_DATABASE_URL or install PostgreSQL.`,
         );
-        describe.skip(`${title} [postgresql]`, () => body(unavailableContext(provider)));
+        // Skipped on purpose, never silently: the warning above says why, and CI
+        // (requirePostgres) turns this into a failure instead.
+        describe.skip(`${title} [postgresql] (skipped: ${reason})`, () => body(unavailableContext(provider)));
       }
       continue;
     }

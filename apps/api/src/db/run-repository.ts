@@ -39,7 +39,13 @@ export interface StoredRun {
   status: RunStatus;
   error: string | null;
   source: RunSource;
+  /** "threadbench" or the adapter that turned a harness's file into this run. */
+  harness: string;
+  project: string;
+  workloadHash: string | null;
+  workloadModule: string | null;
   commitSha: string | null;
+  commitMessage: string | null;
   branch: string | null;
   labels: string[];
   idempotencyKey: string | null;
@@ -55,6 +61,10 @@ export interface StoredRun {
   claimedBy: string | null;
   heartbeatAt: Date | null;
   cancelRequestedAt: Date | null;
+  targetAgentId: string | null;
+  /** Labels an agent must carry to take the run; empty = any agent. */
+  targetLabels: string[];
+  agentId: string | null;
 }
 
 export interface StoredSample {
@@ -655,6 +665,8 @@ const testbedColumns = Prisma.raw(
     "runtime",
     "runtimeVersion",
     "v8Version",
+    "gilEnabled",
+    "freeThreadedBuild",
     "createdAt",
   ]
     .map((column) => `t."${column}" AS "testbed_${column}"`)
@@ -767,6 +779,8 @@ const asNumber = (value: unknown): number | null =>
 const asJson = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : (value ?? null));
 const asString = (value: unknown): string | null =>
   value === null || value === undefined ? null : String(value);
+const asBoolean = (value: unknown): boolean | null =>
+  value === null || value === undefined ? null : value === true || Number(value) === 1;
 
 /** A raw `r.*, testbed_*` row as a StoredRun (raw results keep each driver's types). */
 function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
@@ -786,7 +800,12 @@ function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
     status: String(row.status) as RunStatus,
     error: asString(row.error),
     source: String(row.source) as RunSource,
+    harness: String(row.harness ?? "threadbench"),
+    project: String(row.project ?? "default"),
+    workloadHash: asString(row.workloadHash),
+    workloadModule: asString(row.workloadModule),
     commitSha: asString(row.commitSha),
+    commitMessage: asString(row.commitMessage),
     branch: asString(row.branch),
     labels,
     idempotencyKey: asString(row.idempotencyKey),
@@ -808,6 +827,8 @@ function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
             runtime: String(row.testbed_runtime),
             runtimeVersion: String(row.testbed_runtimeVersion),
             v8Version: asString(row.testbed_v8Version),
+            gilEnabled: asBoolean(row.testbed_gilEnabled),
+            freeThreadedBuild: asBoolean(row.testbed_freeThreadedBuild),
             createdAt: asDate(row.testbed_createdAt) as Date,
           },
     createdAt: asDate(row.createdAt) as Date,
@@ -819,6 +840,9 @@ function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
     claimedBy: asString(row.claimedBy),
     heartbeatAt: asDate(row.heartbeatAt),
     cancelRequestedAt: asDate(row.cancelRequestedAt),
+    targetAgentId: asString(row.targetAgentId),
+    targetLabels: (asJson(row.targetLabels) as string[] | null) ?? [],
+    agentId: asString(row.agentId),
   };
 }
 
@@ -1107,16 +1131,18 @@ function finiteOrNull(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
 }
 
-const runInclude = {
+/** What every run read includes: its testbed and sorted labels. */
+export const runInclude = {
   testbed: true,
   labels: { select: { label: true }, orderBy: { label: "asc" } },
 } as const satisfies Prisma.RunInclude;
 
-type RunRow = Prisma.RunGetPayload<{ include: typeof runInclude }>;
+export type RunRow = Prisma.RunGetPayload<{ include: typeof runInclude }>;
 type MeasurementRow = Prisma.MeasurementGetPayload<object>;
 type SampleRow = Prisma.SampleGetPayload<object>;
 
-function toStoredRun(row: RunRow): StoredRun {
+/** The one mapping of a Prisma run row to a StoredRun. */
+export function toStoredRun(row: RunRow): StoredRun {
   return {
     id: row.id,
     workloadId: row.workloadId,
@@ -1132,7 +1158,12 @@ function toStoredRun(row: RunRow): StoredRun {
     status: row.status as RunStatus,
     error: row.error,
     source: row.source as RunSource,
+    harness: row.harness,
+    project: row.project,
+    workloadHash: row.workloadHash,
+    workloadModule: row.workloadModule,
     commitSha: row.commitSha,
+    commitMessage: row.commitMessage,
     branch: row.branch,
     labels: row.labels.map((label) => label.label),
     idempotencyKey: row.idempotencyKey,
@@ -1148,6 +1179,9 @@ function toStoredRun(row: RunRow): StoredRun {
     claimedBy: row.claimedBy,
     heartbeatAt: row.heartbeatAt,
     cancelRequestedAt: row.cancelRequestedAt,
+    targetAgentId: row.targetAgentId,
+    targetLabels: (row.targetLabels as string[] | null) ?? [],
+    agentId: row.agentId,
   };
 }
 

@@ -11,13 +11,22 @@ export interface SeriesIdentity {
   testbedFingerprint: string;
   /** null/undefined and "" are the same series: runs without a branch. */
   branch?: string | null;
+  /** The run's project; "default" (or unset) for built-in runs of an unnamed project. */
+  project?: string | null;
+  /** The harness that produced the figures; "threadbench" (or unset) for the runner. */
+  harness?: string | null;
 }
+
+export const defaultProject = "default";
+export const defaultHarness = "threadbench";
 
 /**
  * The series key: a stable hash of workload, canonical parameters, mode, threads,
  * scaling kind, testbed fingerprint and branch. Stored on every measurement and
  * indexed with its date, it turns "the last N points of one series" into one index
- * range scan. Changing this function orphans every stored history: don't.
+ * range scan. Changing this function orphans every stored history: don't. Project and
+ * harness were added later: they join the hash only when they differ from their
+ * defaults, so every key stored before them still names the same series.
  */
 export function seriesKey(identity: SeriesIdentity): string {
   const parts = [
@@ -30,6 +39,9 @@ export function seriesKey(identity: SeriesIdentity): string {
     identity.testbedFingerprint,
     identity.branch ?? "",
   ];
+  const project = identity.project ?? defaultProject;
+  const harness = identity.harness ?? defaultHarness;
+  if (project !== defaultProject || harness !== defaultHarness) parts.push(project, harness);
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
 
@@ -38,13 +50,25 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+/** Deepest nesting of arrays and objects accepted in any JSON input (params, labels, ingest). */
+export const maxJsonDepth = 32;
+
+/** Thrown when a JSON value nests deeper than maxJsonDepth; callers map it to BAD_USER_INPUT. */
+export class JsonTooDeepError extends Error {
+  constructor(readonly depth: number) {
+    super(`nests deeper than ${maxJsonDepth} levels of arrays and objects`);
+    this.name = "JsonTooDeepError";
+  }
+}
+
+function sortKeys(value: unknown, depth = 0): unknown {
+  if (depth > maxJsonDepth) throw new JsonTooDeepError(depth);
+  if (Array.isArray(value)) return value.map((item) => sortKeys(item, depth + 1));
   if (value && typeof value === "object") {
     return Object.fromEntries(
       Object.keys(value as Record<string, unknown>)
         .sort()
-        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key], depth + 1)]),
     );
   }
   return value;

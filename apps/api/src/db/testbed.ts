@@ -14,6 +14,10 @@ export interface TestbedInput {
   runtime: string;
   runtimeVersion: string;
   v8Version?: string | null;
+  /** CPython: was the GIL enabled during the run. null/undefined where it does not apply. */
+  gilEnabled?: boolean | null;
+  /** CPython: is the interpreter a free-threaded build. null/undefined where it does not apply. */
+  freeThreadedBuild?: boolean | null;
 }
 
 /** A stored testbed. */
@@ -30,7 +34,42 @@ export interface StoredTestbed {
   runtime: string;
   runtimeVersion: string;
   v8Version: string | null;
+  gilEnabled: boolean | null;
+  freeThreadedBuild: boolean | null;
   createdAt: Date;
+}
+
+/**
+ * One spelling per architecture, whatever reported it: Node says x64/arm64, Python and
+ * uname say x86_64/aarch64, Go says amd64. Without this one machine is two testbeds.
+ */
+export function normalizeArch(arch: string): string {
+  const value = arch.trim().toLowerCase();
+  switch (value) {
+    case "x86_64":
+    case "amd64":
+    case "x86-64":
+    case "x64":
+      return "x64";
+    case "aarch64":
+    case "arm64":
+      return "arm64";
+    case "i386":
+    case "i686":
+    case "x86":
+    case "ia32":
+      return "ia32";
+    default:
+      return value;
+  }
+}
+
+/** One spelling per OS family: Node's process.platform names (linux, darwin, win32). */
+export function normalizeOs(os: string): string {
+  const value = os.trim().toLowerCase();
+  if (value === "macos" || value === "mac os x" || value === "osx") return "darwin";
+  if (value === "windows" || value === "win64" || value === "nt") return "win32";
+  return value;
 }
 
 const gibibyte = 1024 ** 3;
@@ -45,14 +84,18 @@ const gibibyte = 1024 ** 3;
 export function testbedFingerprint(testbed: TestbedInput): string {
   const parts = [
     testbed.hostname.trim().toLowerCase(),
-    testbed.os.trim().toLowerCase(),
-    testbed.arch.trim().toLowerCase(),
+    normalizeOs(testbed.os),
+    normalizeArch(testbed.arch),
     testbed.cpuModel.replace(/\s+/g, " ").trim(),
     String(testbed.logicalCores),
     String(Math.round(testbed.memoryBytes / gibibyte)),
     testbed.runtime.trim().toLowerCase(),
     testbed.runtimeVersion.trim(),
   ];
+  // Added later: only present when known, so fingerprints of older testbeds stay put.
+  if (testbed.gilEnabled != null || testbed.freeThreadedBuild != null) {
+    parts.push(`gil=${testbed.gilEnabled ?? "?"}`, `freethreaded=${testbed.freeThreadedBuild ?? "?"}`);
+  }
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
 
@@ -83,8 +126,8 @@ export async function ensureTestbed(
   now = new Date(),
 ): Promise<{ id: string; fingerprint: string }> {
   const fingerprint = testbedFingerprint(testbed);
-  await tx.$executeRaw`INSERT INTO "Testbed" ("id", "fingerprint", "hostname", "os", "osRelease", "arch", "cpuModel", "logicalCores", "memoryBytes", "runtime", "runtimeVersion", "v8Version", "createdAt")
-    VALUES (${randomUUID()}, ${fingerprint}, ${testbed.hostname}, ${testbed.os}, ${testbed.osRelease ?? ""}, ${testbed.arch}, ${testbed.cpuModel}, ${testbed.logicalCores}, ${BigInt(Math.round(testbed.memoryBytes))}, ${testbed.runtime}, ${testbed.runtimeVersion}, ${testbed.v8Version ?? null}, ${now})
+  await tx.$executeRaw`INSERT INTO "Testbed" ("id", "fingerprint", "hostname", "os", "osRelease", "arch", "cpuModel", "logicalCores", "memoryBytes", "runtime", "runtimeVersion", "v8Version", "gilEnabled", "freeThreadedBuild", "createdAt")
+    VALUES (${randomUUID()}, ${fingerprint}, ${testbed.hostname}, ${normalizeOs(testbed.os)}, ${testbed.osRelease ?? ""}, ${normalizeArch(testbed.arch)}, ${testbed.cpuModel}, ${testbed.logicalCores}, ${BigInt(Math.round(testbed.memoryBytes))}, ${testbed.runtime}, ${testbed.runtimeVersion}, ${testbed.v8Version ?? null}, ${testbed.gilEnabled ?? null}, ${testbed.freeThreadedBuild ?? null}, ${now})
     ON CONFLICT ("fingerprint") DO NOTHING`;
   const row = await tx.testbed.findUniqueOrThrow({ where: { fingerprint }, select: { id: true } });
   return { id: row.id, fingerprint };

@@ -1,9 +1,6 @@
 import type { Database, Prisma } from "../db/client.js";
-import type { RunFilter, StoredRun } from "../db/run-repository.js";
-import { toStoredTestbed } from "../db/testbed.js";
-import type { RunSource, RunStatus } from "../db/vocabulary.js";
+import { type RunFilter, runInclude, type StoredRun, toStoredRun } from "../db/run-repository.js";
 import { UserInputError } from "../errors.js";
-import type { Environment } from "../runner/index.js";
 
 /*
  * Run listing for the GraphQL connection. db/run-repository.ts lists newest first only;
@@ -27,28 +24,6 @@ export function runOrder(order: string | null | undefined): {
       ? "status"
       : "createdAt";
   return { field, direction };
-}
-
-const runInclude = {
-  testbed: true,
-  labels: { select: { label: true }, orderBy: { label: "asc" } },
-} as const satisfies Prisma.RunInclude;
-
-type RunRow = Prisma.RunGetPayload<{ include: typeof runInclude }>;
-
-/** The same mapping as the repository's: a stored row as a plain StoredRun. */
-function toStoredRun(row: RunRow): StoredRun {
-  return {
-    ...row,
-    params: row.params as Record<string, unknown>,
-    modes: row.modes as string[],
-    threads: row.threads as number[],
-    status: row.status as RunStatus,
-    source: row.source as RunSource,
-    labels: row.labels.map((label) => label.label),
-    environment: (row.environment ?? null) as Environment | null,
-    testbed: row.testbed ? toStoredTestbed(row.testbed) : null,
-  };
 }
 
 export function runWhere(filter: RunFilter): Prisma.RunWhereInput {

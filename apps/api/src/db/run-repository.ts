@@ -595,6 +595,10 @@ export interface RunFilter {
   testbedId?: string;
   label?: string;
   source?: RunSource;
+  /** The project (repository or suite) the runs belong to. */
+  project?: string;
+  /** The harness that produced the runs ("threadbench", "pyperf", ...). */
+  harness?: string;
   /** true: only seeded runs; false: only real runs; undefined: both. */
   seeded?: boolean;
   /** createdAt >= from */
@@ -749,6 +753,8 @@ function runConditions(filter: RunFilter): Prisma.Sql[] {
   }
   if (filter.testbedId !== undefined) conditions.push(Prisma.sql`r."testbedId" = ${filter.testbedId}`);
   if (filter.source !== undefined) conditions.push(Prisma.sql`r."source" = ${filter.source}`);
+  if (filter.project !== undefined) conditions.push(Prisma.sql`r."project" = ${filter.project}`);
+  if (filter.harness !== undefined) conditions.push(Prisma.sql`r."harness" = ${filter.harness}`);
   if (filter.seeded !== undefined) conditions.push(Prisma.sql`r."seeded" = ${filter.seeded}`);
   if (filter.label !== undefined) {
     conditions.push(

@@ -19,3 +19,30 @@ export type RegressionStatus = (typeof regressionStatuses)[number];
 
 /** The label every run from `threadbench db seed` carries (and `Run.seeded` is true). */
 export const seededLabel = "seeded";
+
+/** The runtime fields of a testbed that make up its label. */
+export interface RuntimeIdentity {
+  runtime: string;
+  runtimeVersion: string;
+  gilEnabled?: boolean | null;
+  freeThreadedBuild?: boolean | null;
+}
+
+/**
+ * The runtime in words, the same everywhere it is shown: "node 20.20.2",
+ * "cpython 3.11.7 (GIL)", "cpython 3.13.1t (no GIL)", "cpython 3.13.1t (GIL forced on)".
+ * A free-threaded build carries CPython's own "t" suffix; older rows whose runtime was
+ * "cpython-freethreading" read as a free-threaded build without the GIL.
+ */
+export function runtimeLabel(identity: RuntimeIdentity): string {
+  const legacyFreeThreaded = identity.runtime === "cpython-freethreading";
+  const runtime = legacyFreeThreaded ? "cpython" : identity.runtime;
+  const freeThreaded = identity.freeThreadedBuild ?? (legacyFreeThreaded ? true : null);
+  const gil = identity.gilEnabled ?? (legacyFreeThreaded ? false : null);
+  const version = identity.runtimeVersion.replace(/^v/, "");
+  const suffix = freeThreaded && !version.endsWith("t") ? "t" : "";
+  const base = `${runtime} ${version}${suffix}`;
+  if (runtime !== "cpython" || gil === null) return base;
+  if (freeThreaded) return `${base} (${gil ? "GIL forced on" : "no GIL"})`;
+  return `${base} (GIL)`;
+}

@@ -77,6 +77,8 @@ export function toRunFilter(input: RunFilterInput | null | undefined): RunFilter
   if (input.testbedId != null) filter.testbedId = input.testbedId;
   if (input.label != null) filter.label = input.label;
   if (input.source != null) filter.source = input.source.toLowerCase() as RunSource;
+  if (input.project != null) filter.project = input.project;
+  if (input.harness != null) filter.harness = input.harness;
   if (input.createdFrom != null) filter.from = parseDate(input.createdFrom, "filter.createdFrom");
   if (input.createdTo != null) filter.to = parseDate(input.createdTo, "filter.createdTo");
   return filter;

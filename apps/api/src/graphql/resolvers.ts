@@ -11,7 +11,7 @@ import {
   type StoredRun,
   updateRunLabels,
 } from "../db/run-repository.js";
-import { finishedRunStatuses, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
+import { finishedRunStatuses, runtimeLabel, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type {
   CellStatus,
@@ -620,6 +620,10 @@ export const resolvers: Resolvers = {
       endCursor: connection.edges.at(-1)?.cursor ?? null,
     }),
     totalCount: (connection) => connection.count(),
+  },
+
+  Testbed: {
+    runtimeLabel: (testbed) => runtimeLabel(testbed),
   },
 
   Series: {

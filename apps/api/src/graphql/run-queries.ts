@@ -37,6 +37,8 @@ export function runWhere(filter: RunFilter): Prisma.RunWhereInput {
   }
   if (filter.testbedId !== undefined) where.testbedId = filter.testbedId;
   if (filter.source !== undefined) where.source = filter.source;
+  if (filter.project !== undefined) where.project = filter.project;
+  if (filter.harness !== undefined) where.harness = filter.harness;
   if (filter.seeded !== undefined) where.seeded = filter.seeded;
   if (filter.label !== undefined) where.labels = { some: { label: filter.label } };
   if (filter.mode !== undefined || filter.threads !== undefined) {

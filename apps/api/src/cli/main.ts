@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ThreadbenchError } from "../errors.js";
 import { type CliIo, CliUsageError } from "./command.js";
@@ -15,7 +15,7 @@ function usage(): string {
     "Commands:",
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
-    "Run `threadbench <command> --help` for the flags of a command.",
+    "Run `threadbench <command> --help` for the flags of a command, `threadbench --version` for the version.",
   ].join("\n");
 }
 
@@ -25,6 +25,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout.write(`threadbench ${cliVersion()}\n`);
+    return 0;
   }
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
@@ -57,7 +61,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** True when run as a program (also through the npm bin symlink), false when imported. */
+/** The CLI's version: apps/api/package.json, two levels above src/cli and dist/cli alike. */
+export function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+/** True when run as a program (directly with node), false when imported. */
 function isEntryPoint(): boolean {
   const script = process.argv[1];
   if (!script) return false;
@@ -67,7 +79,11 @@ function isEntryPoint(): boolean {
     return false;
   }
 }
-if (isEntryPoint()) {
+/**
+ * Runs the CLI as the process's program: signals, broken pipes and the exit code. Called
+ * when this file is run directly and by the committed launcher bin/threadbench.mjs.
+ */
+export async function runAsProgram(): Promise<void> {
   // `threadbench runs | head` closes the pipe early: that is not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
@@ -93,3 +109,5 @@ if (isEntryPoint()) {
   });
   process.exitCode = code;
 }
+
+if (isEntryPoint()) await runAsProgram();

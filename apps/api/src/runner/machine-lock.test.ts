@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -43,8 +43,21 @@ describe("acquireMachineLock", () => {
       join(directory, "threadbench-runner.lock"),
       JSON.stringify({ pid: 2 ** 22 + 12345, description: "crashed", since: new Date().toISOString() }),
     );
-    const lock = await acquireMachineLock({ directory, description: "after a crash", pollMs: 10 });
+    const waitedFor: LockHolder[] = [];
+    const lock = await acquireMachineLock({
+      directory,
+      description: "after a crash",
+      pollMs: 10,
+      onWait: (holder) => waitedFor.push(holder),
+    });
+    // Taken over at once (never waited on the dead holder) and now recorded as ours.
+    expect(waitedFor).toEqual([]);
+    expect(JSON.parse(readFileSync(join(directory, "threadbench-runner.lock"), "utf8"))).toMatchObject({
+      pid: process.pid,
+      description: "after a crash",
+    });
     lock.release();
+    expect(existsSync(join(directory, "threadbench-runner.lock"))).toBe(false);
   });
 
   it("stops waiting when its signal aborts", async () => {

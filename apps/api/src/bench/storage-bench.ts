@@ -22,7 +22,8 @@ import pg from "pg";
 import { type Database, openDatabase } from "../db/client.js";
 import { createScratchDatabase, startEphemeralPostgres } from "../db/ephemeral-postgres.js";
 import { ingestRun } from "../db/ingest.js";
-import { listRuns, type RunFilter, seriesPoints } from "../db/run-repository.js";
+import { listRuns, type RunFilter } from "../db/run-list.js";
+import { seriesPoints } from "../db/run-repository.js";
 import { seedDatabase } from "../db/seed.js";
 
 const argv = process.argv.slice(2);

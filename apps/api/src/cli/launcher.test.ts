@@ -12,7 +12,7 @@ const manifest = JSON.parse(readFileSync(join(apiRoot, "package.json"), "utf8"))
 
 describe("the threadbench bin (npx threadbench failed in a fresh clone)", () => {
   it("points at a committed launcher, so npm links it before anything is built", () => {
-    const target = manifest.bin.threadbench;
+    const target = manifest.bin.threadbench ?? "";
     expect(target).toBe("./bin/threadbench.mjs");
     const tracked = execFileSync("git", ["ls-files", "--error-unmatch", join("apps/api", target)], {
       cwd: repoRoot(),

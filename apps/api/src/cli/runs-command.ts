@@ -1,4 +1,4 @@
-import { listRuns, type RunFilter } from "../db/run-repository.js";
+import { listRuns, type RunFilter } from "../db/run-list.js";
 import { startDatabase } from "../db/startup.js";
 import { type RunStatus, runStatuses } from "../db/vocabulary.js";
 import { type CliCommand, CliUsageError, parseFlags, parseInteger, parseList } from "./command.js";

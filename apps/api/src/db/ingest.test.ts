@@ -7,7 +7,8 @@ import { runChild } from "../test/children.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { ingestJsonSchema, ingestRun, parseIngestPayload } from "./ingest.js";
 import { ingestExamplePaths, ingestSchemaPath } from "./ingest-schema-file.js";
-import { getRun, listRuns } from "./run-repository.js";
+import { listRuns } from "./run-list.js";
+import { getRun } from "./run-repository.js";
 
 function example(index = 1): Record<string, unknown> {
   return JSON.parse(readFileSync(ingestExamplePaths()[index] as string, "utf8")) as Record<string, unknown>;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../test/databases.js";
 import { makePlan, makeRunResult } from "../test/run-factories.js";
+import { listRuns } from "./run-list.js";
 import {
   createQueuedRun,
   deleteRun,
   getRun,
-  listRuns,
   markInterruptedRuns,
   markRunRunning,
   type StoredRun,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { canonicalParameters, findWorkload } from "@threadbench/workloads";
-import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 import type { CellResult, Environment, RunPlan, RunResult, Summary } from "../runner/types.js";
 import {
   type Database,
@@ -11,6 +11,7 @@ import {
   writeTransaction,
 } from "./client.js";
 import { canonicalJson, seriesKey } from "./series-key.js";
+import { asDate, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
 import {
   ensureTestbed,
   type StoredTestbed,
@@ -124,6 +125,15 @@ export interface CreateQueuedRunInput {
   idempotencyKey?: string | null;
   requestedBy?: string | null;
   priority?: number;
+  /** Only this agent may take the run (Agent.id). */
+  targetAgentId?: string | null;
+  /** Only an agent carrying every one of these labels may take the run; empty: any. */
+  targetLabels?: string[];
+  /**
+   * Called inside the write transaction before the insert (the bounded queue counts
+   * queued runs there); throwing stores nothing.
+   */
+  admit?: (tx: TransactionClient) => Promise<void>;
 }
 
 /**
@@ -138,10 +148,14 @@ export async function createQueuedRun(
   const now = new Date();
   try {
     await writeTransaction(database, async (tx) => {
+      await input.admit?.(tx);
+      const targetLabels = normalizeLabels(input.targetLabels);
       await tx.run.create({
         data: {
           id,
           ...planColumns(input.plan),
+          targetAgentId: input.targetAgentId ?? null,
+          ...(targetLabels.length > 0 ? { targetLabels } : {}),
           status: "queued",
           source: "runner",
           commitSha: input.commitSha ?? null,
@@ -330,7 +344,8 @@ export async function storeFinishedRun(
   return { run: await requireRun(database, runId), created: true };
 }
 
-async function insertMeasurements(
+/** Inserts cells (measurements, samples, series) inside the caller's transaction. */
+export async function insertMeasurements(
   database: Database,
   tx: TransactionClient,
   input: {
@@ -582,327 +597,6 @@ export async function updateRunLabels(
 
 // ---------------------------------------------------------------------------------------
 // Reading
-
-export interface RunFilter {
-  workloadId?: string;
-  status?: RunStatus | RunStatus[];
-  /** Runs with a measurement of this mode (and `threads`, when both are given: the same cell). */
-  mode?: string;
-  threads?: number;
-  branch?: string;
-  /** Full SHA or a prefix of at least 4 characters. */
-  commitSha?: string;
-  testbedId?: string;
-  label?: string;
-  source?: RunSource;
-  /** The project (repository or suite) the runs belong to. */
-  project?: string;
-  /** The harness that produced the runs ("threadbench", "pyperf", ...). */
-  harness?: string;
-  /** true: only seeded runs; false: only real runs; undefined: both. */
-  seeded?: boolean;
-  /** createdAt >= from */
-  from?: Date;
-  /** createdAt < to */
-  to?: Date;
-}
-
-export interface PageRequest {
-  /** Default 50, at most 500. */
-  limit?: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string | null;
-}
-
-export interface RunPage {
-  runs: StoredRun[];
-  /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
-
-/**
- * Runs newest first (createdAt desc, id desc: a stable order even for equal dates),
- * filtered, one page at a time with an opaque keyset cursor.
- */
-export async function listRuns(
-  database: Database,
-  filter: RunFilter = {},
-  page: PageRequest = {},
-): Promise<RunPage> {
-  const limit = Math.min(Math.max(Math.trunc(page.limit ?? 50), 1), 500);
-  // Hand-written SQL (see queryRows): the dashboard's busiest query. Prisma's own
-  // findMany + include costs three round trips and ~4x the time of this one join
-  // (measured by src/bench/storage-bench.ts); countRuns keeps the Prisma filter.
-  const conditions = runConditions(filter);
-  if (page.cursor) {
-    const cursor = decodeCursor(page.cursor);
-    conditions.push(
-      Prisma.sql`(r."createdAt" < ${cursor.createdAt} OR (r."createdAt" = ${cursor.createdAt} AND r."id" < ${cursor.id}))`,
-    );
-  }
-  const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
-  const rows = (await queryRows(
-    database,
-    Prisma.sql`
-    SELECT r.*, ${testbedColumns}, ${labelListColumn(database.provider)}
-      FROM "Run" r LEFT JOIN "Testbed" t ON t."id" = r."testbedId"
-      ${where}
-     ORDER BY r."createdAt" DESC, r."id" DESC
-     LIMIT ${sqlInteger(limit + 1)}`,
-  )) as RawRunRow[];
-  const hasMore = rows.length > limit;
-  const runs = rows.slice(0, limit).map((row) => fromRawRunRow(row, splitLabelList(row.labelList)));
-  const last = runs.at(-1);
-  return { runs, nextCursor: hasMore && last ? encodeCursor(last.createdAt, last.id) : null };
-}
-
-const testbedColumns = Prisma.raw(
-  [
-    "fingerprint",
-    "hostname",
-    "os",
-    "osRelease",
-    "arch",
-    "cpuModel",
-    "logicalCores",
-    "memoryBytes",
-    "runtime",
-    "runtimeVersion",
-    "v8Version",
-    "gilEnabled",
-    "freeThreadedBuild",
-    "createdAt",
-  ]
-    .map((column) => `t."${column}" AS "testbed_${column}"`)
-    .join(", "),
-);
-
-type RawRunRow = Record<string, unknown> & { id: string };
-
-/**
- * Runs a read-only SQL query of the dashboard's hot paths. PostgreSQL: Prisma's
- * `$queryRaw`. SQLite: the same SQL on the adapter's own better-sqlite3 connection,
- * because Prisma's per-value result handling alone cost 2-8x the query itself on a
- * 50-run page (see src/bench/storage-bench.ts). The mapping below copes with both
- * drivers' value types (Unix-ms numbers or Dates, JSON text or objects, 0/1 or booleans).
- */
-async function queryRows(database: Database, query: Prisma.Sql): Promise<Array<Record<string, unknown>>> {
-  if (database.provider === "sqlite" && database.sqliteConnection) {
-    const values = query.values.map((value) =>
-      value instanceof Date ? value.getTime() : typeof value === "boolean" ? (value ? 1 : 0) : value,
-    );
-    return database
-      .sqliteConnection()
-      .prepare(query.sql)
-      .safeIntegers(false)
-      .all(...values) as Array<Record<string, unknown>>;
-  }
-  return database.prisma.$queryRaw<Array<Record<string, unknown>>>(query);
-}
-
-/** Labels never contain U+001F (unit separator): it joins them into one column. */
-const labelSeparator = "\u001f";
-
-/**
- * The run's labels, sorted, as one separator-joined column: a correlated subquery, so a
- * page is one query (each Prisma query costs about a millisecond of overhead on its own).
- */
-function labelListColumn(provider: Database["provider"]): Prisma.Sql {
-  return provider === "sqlite"
-    ? Prisma.raw(
-        `(SELECT group_concat("label", char(31)) FROM (SELECT "label" FROM "RunLabel" l WHERE l."runId" = r."id" ORDER BY "label")) AS "labelList"`,
-      )
-    : Prisma.raw(
-        `(SELECT string_agg("label", chr(31) ORDER BY "label") FROM "RunLabel" l WHERE l."runId" = r."id") AS "labelList"`,
-      );
-}
-
-function splitLabelList(value: unknown): string[] {
-  return typeof value === "string" && value.length > 0 ? value.split(labelSeparator) : [];
-}
-
-/**
- * A LIMIT written into the SQL rather than bound: with a bound LIMIT, SQLite (through
- * the adapter) picked a plan ~5x slower for the run pages. Only for integers we clamped.
- */
-function sqlInteger(value: number): Prisma.Sql {
-  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
-  return Prisma.raw(String(value));
-}
-
-function runConditions(filter: RunFilter): Prisma.Sql[] {
-  const conditions: Prisma.Sql[] = [];
-  if (filter.workloadId !== undefined) conditions.push(Prisma.sql`r."workloadId" = ${filter.workloadId}`);
-  if (filter.status !== undefined) {
-    const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
-    conditions.push(
-      statuses.length === 0
-        ? Prisma.sql`1 = 0`
-        : statuses.length === 1
-          ? Prisma.sql`r."status" = ${statuses[0]}`
-          : Prisma.sql`r."status" IN (${Prisma.join(statuses)})`,
-    );
-  }
-  if (filter.branch !== undefined) conditions.push(Prisma.sql`r."branch" = ${filter.branch}`);
-  if (filter.commitSha !== undefined) {
-    conditions.push(
-      filter.commitSha.length >= 40
-        ? Prisma.sql`r."commitSha" = ${filter.commitSha}`
-        : Prisma.sql`substr(r."commitSha", 1, ${filter.commitSha.length}) = ${filter.commitSha}`,
-    );
-  }
-  if (filter.testbedId !== undefined) conditions.push(Prisma.sql`r."testbedId" = ${filter.testbedId}`);
-  if (filter.source !== undefined) conditions.push(Prisma.sql`r."source" = ${filter.source}`);
-  if (filter.project !== undefined) conditions.push(Prisma.sql`r."project" = ${filter.project}`);
-  if (filter.harness !== undefined) conditions.push(Prisma.sql`r."harness" = ${filter.harness}`);
-  if (filter.seeded !== undefined) conditions.push(Prisma.sql`r."seeded" = ${filter.seeded}`);
-  if (filter.label !== undefined) {
-    conditions.push(
-      Prisma.sql`EXISTS (SELECT 1 FROM "RunLabel" l WHERE l."runId" = r."id" AND l."label" = ${filter.label})`,
-    );
-  }
-  if (filter.mode !== undefined || filter.threads !== undefined) {
-    const cell: Prisma.Sql[] = [Prisma.sql`m."runId" = r."id"`];
-    if (filter.mode !== undefined) cell.push(Prisma.sql`m."mode" = ${filter.mode}`);
-    if (filter.threads !== undefined) cell.push(Prisma.sql`m."threads" = ${filter.threads}`);
-    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Measurement" m WHERE ${Prisma.join(cell, " AND ")})`);
-  }
-  if (filter.from !== undefined) conditions.push(Prisma.sql`r."createdAt" >= ${filter.from}`);
-  if (filter.to !== undefined) conditions.push(Prisma.sql`r."createdAt" < ${filter.to}`);
-  return conditions;
-}
-
-const asDate = (value: unknown): Date | null =>
-  value === null || value === undefined
-    ? null
-    : value instanceof Date
-      ? value
-      : typeof value === "number" || typeof value === "bigint"
-        ? new Date(Number(value))
-        : new Date(String(value));
-const asNumber = (value: unknown): number | null =>
-  value === null || value === undefined ? null : Number(value);
-const asJson = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : (value ?? null));
-const asString = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value);
-const asBoolean = (value: unknown): boolean | null =>
-  value === null || value === undefined ? null : value === true || Number(value) === 1;
-
-/** A raw `r.*, testbed_*` row as a StoredRun (raw results keep each driver's types). */
-function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
-  const testbedFingerprint = asString(row.testbed_fingerprint);
-  return {
-    id: row.id,
-    workloadId: String(row.workloadId),
-    params: asJson(row.params) as Record<string, unknown>,
-    paramsKey: String(row.paramsKey),
-    modes: asJson(row.modes) as string[],
-    threads: asJson(row.threads) as number[],
-    repetitions: Number(row.repetitions),
-    warmups: Number(row.warmups),
-    scaling: String(row.scaling),
-    taskTimeoutMs: asNumber(row.taskTimeoutMs),
-    maxHeapMb: asNumber(row.maxHeapMb),
-    status: String(row.status) as RunStatus,
-    error: asString(row.error),
-    source: String(row.source) as RunSource,
-    harness: String(row.harness ?? "threadbench"),
-    project: String(row.project ?? "default"),
-    workloadHash: asString(row.workloadHash),
-    workloadModule: asString(row.workloadModule),
-    commitSha: asString(row.commitSha),
-    commitMessage: asString(row.commitMessage),
-    branch: asString(row.branch),
-    labels,
-    idempotencyKey: asString(row.idempotencyKey),
-    seeded: row.seeded === true || Number(row.seeded) === 1,
-    environment: asJson(row.environment) as Environment | null,
-    testbed:
-      testbedFingerprint === null
-        ? null
-        : {
-            id: String(row.testbedId),
-            fingerprint: testbedFingerprint,
-            hostname: String(row.testbed_hostname),
-            os: String(row.testbed_os),
-            osRelease: String(row.testbed_osRelease),
-            arch: String(row.testbed_arch),
-            cpuModel: String(row.testbed_cpuModel),
-            logicalCores: Number(row.testbed_logicalCores),
-            memoryBytes: Number(row.testbed_memoryBytes),
-            runtime: String(row.testbed_runtime),
-            runtimeVersion: String(row.testbed_runtimeVersion),
-            v8Version: asString(row.testbed_v8Version),
-            gilEnabled: asBoolean(row.testbed_gilEnabled),
-            freeThreadedBuild: asBoolean(row.testbed_freeThreadedBuild),
-            createdAt: asDate(row.testbed_createdAt) as Date,
-          },
-    createdAt: asDate(row.createdAt) as Date,
-    startedAt: asDate(row.startedAt),
-    finishedAt: asDate(row.finishedAt),
-    updatedAt: asDate(row.updatedAt) as Date,
-    priority: Number(row.priority),
-    requestedBy: asString(row.requestedBy),
-    claimedBy: asString(row.claimedBy),
-    heartbeatAt: asDate(row.heartbeatAt),
-    cancelRequestedAt: asDate(row.cancelRequestedAt),
-    targetAgentId: asString(row.targetAgentId),
-    targetLabels: (asJson(row.targetLabels) as string[] | null) ?? [],
-    agentId: asString(row.agentId),
-  };
-}
-
-/** Counts the runs matching a filter (for "N runs" in lists). */
-export async function countRuns(database: Database, filter: RunFilter = {}): Promise<number> {
-  return database.prisma.run.count({ where: runWhere(filter) });
-}
-
-function runWhere(filter: RunFilter): Prisma.RunWhereInput {
-  const where: Prisma.RunWhereInput = {};
-  if (filter.workloadId !== undefined) where.workloadId = filter.workloadId;
-  if (filter.status !== undefined) {
-    where.status = Array.isArray(filter.status) ? { in: filter.status } : filter.status;
-  }
-  if (filter.branch !== undefined) where.branch = filter.branch;
-  if (filter.commitSha !== undefined) {
-    where.commitSha = filter.commitSha.length >= 40 ? filter.commitSha : { startsWith: filter.commitSha };
-  }
-  if (filter.testbedId !== undefined) where.testbedId = filter.testbedId;
-  if (filter.source !== undefined) where.source = filter.source;
-  if (filter.seeded !== undefined) where.seeded = filter.seeded;
-  if (filter.label !== undefined) where.labels = { some: { label: filter.label } };
-  if (filter.mode !== undefined || filter.threads !== undefined) {
-    where.measurements = {
-      some: {
-        ...(filter.mode !== undefined ? { mode: filter.mode } : {}),
-        ...(filter.threads !== undefined ? { threads: filter.threads } : {}),
-      },
-    };
-  }
-  if (filter.from !== undefined || filter.to !== undefined) {
-    where.createdAt = {
-      ...(filter.from !== undefined ? { gte: filter.from } : {}),
-      ...(filter.to !== undefined ? { lt: filter.to } : {}),
-    };
-  }
-  return where;
-}
-
-export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.getTime(), id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [time, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof time === "number" && typeof id === "string") return { createdAt: new Date(time), id };
-  } catch {
-    // fall through to the error below
-  }
-  throw new UserInputError([
-    { path: "cursor", message: `"${cursor}" is not a cursor returned by a previous page` },
-  ]);
-}
 
 export interface GetRunOptions {
   /** Include every repetition sample (default true). */

@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { describeEachDatabase } from "../test/databases.js";
-import { getRun, listRuns, seriesPoints } from "./run-repository.js";
+import { listRuns } from "./run-list.js";
+import { getRun, seriesPoints } from "./run-repository.js";
 import { seedDatabase } from "./seed.js";
 import { seededLabel } from "./vocabulary.js";
 

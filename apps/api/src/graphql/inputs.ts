@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RunFilter } from "../db/run-repository.js";
+import type { RunFilter } from "../db/run-list.js";
 import type { RunSource, RunStatus } from "../db/vocabulary.js";
 import { fieldIssues, UserInputError } from "../errors.js";
 import type { RunFilter as RunFilterInput } from "../generated/graphql.js";

@@ -1,4 +1,5 @@
 import type { Database } from "../db/client.js";
+import { runsByIds } from "../db/run-list.js";
 import type { StoredRun, StoredSeries } from "../db/run-repository.js";
 import { type StoredTestbed, toStoredTestbed } from "../db/testbed.js";
 import {
@@ -8,7 +9,6 @@ import {
 } from "../regressions/regression-store.js";
 import type { RunQueue } from "../server/run-queue.js";
 import type { MeasurementModel, SampleModel } from "./models.js";
-import { runsByIds } from "./run-queries.js";
 
 /**
  * Collects keys requested in the same tick and loads them with one call, caching the

@@ -1,7 +1,7 @@
 import type { Database, Prisma } from "../db/client.js";
+import { decodeRunCursor } from "../db/run-list.js";
 import type { RegressionKind, RegressionStatus } from "../db/vocabulary.js";
 import { type StoredRegression, toStoredRegressions } from "../regressions/regression-store.js";
-import { decodeRunCursor } from "./run-queries.js";
 
 /*
  * Regression listing for the GraphQL connection: the regressions module lists newest

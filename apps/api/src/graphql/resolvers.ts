@@ -2,6 +2,7 @@ import { describeParameters, findWorkload, workloads } from "@threadbench/worklo
 import type { ValueNode } from "graphql";
 import { compareSamples } from "../analysis/compare.js";
 import { ingestRun } from "../db/ingest.js";
+import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.js";
 import {
   deleteRun,
   getRun,
@@ -25,6 +26,7 @@ import type {
 } from "../generated/graphql.js";
 import { compareRunDetails } from "../regressions/compare-runs.js";
 import { parseRunPlan, planLimits } from "../runner/index.js";
+import { requireScope } from "../server/auth.js";
 import { pushIterator, type RunEvent, type RunProgressUpdate } from "../server/events.js";
 import {
   analysisMutationResolvers,
@@ -37,7 +39,7 @@ import {
   scalingFitResolvers,
   seriesAnalysisResolvers,
 } from "./analysis-resolvers.js";
-import { type GraphQLContext, requireToken } from "./context.js";
+import type { GraphQLContext } from "./context.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import {
   branchSchema,
@@ -57,7 +59,7 @@ import type {
   SeriesModel,
   SeriesPointModel,
 } from "./models.js";
-import { encodeRunCursor, listRunPage, runOrder, runsByIds, runWhere } from "./run-queries.js";
+import { runOrder } from "./run-queries.js";
 import { metricValue } from "./series-metrics.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
@@ -276,18 +278,17 @@ export const resolvers: Resolvers = {
       const pageSize = checkInteger(first ?? 20, "first", 1, pageLimits.maxRunsPage);
       const runFilter = toRunFilter(filter);
       const { field, direction } = runOrder(orderBy);
-      const page = await listRunPage(context.database, {
-        filter: runFilter,
+      const page = await listRuns(context.database, runFilter, {
         field,
         direction,
-        first: pageSize,
-        after: after ?? null,
+        limit: pageSize,
+        cursor: after ?? null,
       });
       return {
         edges: page.runs.map((run) => ({ cursor: encodeRunCursor(run, field), node: run })),
-        hasNextPage: page.hasNextPage,
+        hasNextPage: page.nextCursor !== null,
         hasPreviousPage: Boolean(after),
-        count: () => context.database.prisma.run.count({ where: runWhere(runFilter) }),
+        count: () => countRuns(context.database, runFilter),
       };
     },
     run: (_parent, { id }, context) => getRun(context.database, id, { samples: false }),
@@ -448,7 +449,7 @@ export const resolvers: Resolvers = {
 
   Mutation: {
     startRun: async (_parent, args, context) => {
-      const requestedBy = requireToken(context);
+      const requestedBy = requireScope(context, "run");
       const plan = parseRunPlan(planFromInput(args.plan as Record<string, unknown>), "plan");
       const labels = args.labels != null ? validate(labelsSchema, args.labels, "labels") : [];
       const commitSha =
@@ -457,7 +458,7 @@ export const resolvers: Resolvers = {
       return context.queue.enqueue({ plan, labels, commitSha, branch, requestedBy });
     },
     cancelRun: async (_parent, { id }, context) => {
-      const requestedBy = requireToken(context);
+      const requestedBy = requireScope(context, "run");
       const run = await getRun(context.database, id, { samples: false });
       if (!run) throw new NotFoundError("run", id);
       if (finishedRunStatuses.includes(run.status)) {
@@ -468,7 +469,7 @@ export const resolvers: Resolvers = {
       return context.queue.cancel(id, requestedBy);
     },
     ingestRun: async (_parent, { input }, context) => {
-      requireToken(context);
+      requireScope(context, "ingest");
       const { run, created } = await ingestRun(context.database, input).catch((error: unknown) => {
         // The payload is the `input` argument: name paths from there.
         if (error instanceof UserInputError) {
@@ -493,7 +494,7 @@ export const resolvers: Resolvers = {
       return { run, created, regressions };
     },
     deleteRun: async (_parent, { id }, context) => {
-      requireToken(context);
+      requireScope(context, "admin");
       const run = await getRun(context.database, id, { samples: false });
       if (!run) throw new NotFoundError("run", id);
       if (run.status === "queued" || run.status === "running") {
@@ -504,7 +505,7 @@ export const resolvers: Resolvers = {
       return id;
     },
     updateRunLabels: async (_parent, { id, labels }, context) => {
-      requireToken(context);
+      requireScope(context, "run");
       return updateRunLabels(context.database, id, validate(labelsSchema, labels, "labels"));
     },
     ...analysisMutationResolvers,

@@ -1,0 +1,172 @@
+import { PassThrough } from "node:stream";
+import { expect, it } from "vitest";
+import { main } from "../cli/main.js";
+import { UserInputError } from "../errors.js";
+import { runOrder } from "../graphql/run-queries.js";
+import { defaultLimits, type ServerConfig } from "../server/config.js";
+import { createServer } from "../server/create-server.js";
+import { describeEachDatabase } from "../test/databases.js";
+import { makePlan, makeRunResult } from "../test/run-factories.js";
+import { encodeRunCursor, listRuns, type RunOrderDirection, type RunSortField } from "./run-list.js";
+import { createQueuedRun, finishRunWithoutResult, storeRunResult } from "./run-repository.js";
+
+describeEachDatabase("runs pages in every order", ({ open }) => {
+  it("pages through runs sorted by workload, status or date without losing or repeating one", async () => {
+    const database = await open();
+    const workloadIds = [
+      "sqrt-log",
+      "sum-squares",
+      "image-analysis",
+      "sum-squares",
+      "sqrt-log",
+      "mandelbrot",
+      "sum-squares",
+    ];
+    for (const [index, workloadId] of workloadIds.entries()) {
+      const { run } = await createQueuedRun(database, { plan: makePlan({ workloadId }) });
+      if (index % 3 === 1)
+        await finishRunWithoutResult(database, run.id, { status: "cancelled", error: "test" });
+      if (index % 3 === 2)
+        await finishRunWithoutResult(database, run.id, { status: "failed", error: "test" });
+    }
+    const orders: Array<[RunSortField, RunOrderDirection]> = [
+      ["workloadId", "asc"],
+      ["workloadId", "desc"],
+      ["status", "asc"],
+      ["status", "desc"],
+      ["createdAt", "asc"],
+    ];
+    for (const [field, direction] of orders) {
+      const all = await listRuns(database, {}, { field, direction, limit: 100 });
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      for (;;) {
+        const page: Awaited<ReturnType<typeof listRuns>> = await listRuns(
+          database,
+          {},
+          { field, direction, limit: 2, cursor },
+        );
+        paged.push(...page.runs.map((run) => run.id));
+        const last = page.runs.at(-1);
+        if (!page.nextCursor || !last) break;
+        expect(page.nextCursor).toBe(encodeRunCursor(last, field));
+        cursor = page.nextCursor;
+      }
+      expect(paged).toEqual(all.runs.map((run) => run.id));
+      const values = all.runs.map((run) => (field === "createdAt" ? run.createdAt.getTime() : run[field]));
+      const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      expect(values).toEqual(direction === "asc" ? sorted : sorted.reverse());
+    }
+  });
+
+  it("rejects a cursor of another order at `after`", async () => {
+    const database = await open();
+    const { run } = await createQueuedRun(database, { plan: makePlan() });
+    const dateCursor = encodeRunCursor(run, "createdAt");
+    await expect(
+      listRuns(database, {}, { field: "workloadId", direction: "asc", limit: 2, cursor: dateCursor }),
+    ).rejects.toThrow(UserInputError);
+  });
+});
+
+it("reads GraphQL RunOrder values as a column and a direction", () => {
+  expect(runOrder("WORKLOAD_ASC")).toEqual({ field: "workloadId", direction: "asc" });
+  expect(runOrder("STATUS_DESC")).toEqual({ field: "status", direction: "desc" });
+  expect(runOrder(undefined)).toEqual({ field: "createdAt", direction: "desc" });
+});
+
+describeEachDatabase("one run filter for every listing", ({ newUrl, reopen }) => {
+  it("gives the dashboard's page, its totalCount and the CLI's `runs` the same runs for the same filters", async () => {
+    const url = await newUrl();
+    const database = await reopen(url);
+    const workloadIds = ["sum-squares", "sqrt-log", "mandelbrot"];
+    for (let index = 0; index < 12; index++) {
+      const result = makeRunResult({
+        seed: index,
+        plan: {
+          workloadId: workloadIds[index % 3],
+          modes: index % 2 === 0 ? ["sequential", "worker-threads"] : ["sequential"],
+          threads: index % 4 === 0 ? [1, 2] : [1],
+        },
+        startedAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
+      });
+      await storeRunResult(database, result, {
+        branch: index % 3 === 0 ? "main" : "feature",
+        commitSha: `abcd${index.toString(16).padStart(36, "0")}`,
+        labels: index % 5 === 0 ? ["nightly"] : [],
+      });
+    }
+    const server = await createServer(testServerConfig(url));
+    try {
+      const cases: Array<{ graphql: Record<string, unknown>; cli: string[] }> = [
+        { graphql: {}, cli: [] },
+        { graphql: { workload: "sum-squares" }, cli: ["--workload", "sum-squares"] },
+        { graphql: { branch: "main" }, cli: ["--branch", "main"] },
+        {
+          graphql: { mode: "worker-threads", threads: 2 },
+          cli: ["--mode", "worker-threads", "--threads", "2"],
+        },
+        { graphql: { label: "nightly" }, cli: ["--label", "nightly"] },
+        {
+          graphql: { status: ["SUCCEEDED"], workload: "sqrt-log" },
+          cli: ["--status", "succeeded", "--workload", "sqrt-log"],
+        },
+        { graphql: { commitSha: "abcd" }, cli: ["--commit", "abcd"] },
+      ];
+      for (const { graphql, cli } of cases) {
+        const response = await fetch(server.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            query:
+              "query($filter: RunFilter) { runs(filter: $filter, first: 100) { totalCount nodes { id } } }",
+            variables: { filter: graphql },
+          }),
+        });
+        const body = (await response.json()) as {
+          data: { runs: { totalCount: number; nodes: Array<{ id: string }> } };
+        };
+        const dashboard = body.data.runs.nodes.map((run) => run.id);
+        const printed = await runCli(["runs", "--json", "--limit", "100", ...cli], url);
+        const listed = (JSON.parse(printed) as { runs: Array<{ id: string }> }).runs.map((run) => run.id);
+        expect(listed, JSON.stringify(graphql)).toEqual(dashboard);
+        expect(body.data.runs.totalCount, JSON.stringify(graphql)).toBe(dashboard.length);
+        expect(dashboard.length, "each case matches some runs").toBeGreaterThan(0);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+async function runCli(argv: string[], databaseUrl: string): Promise<string> {
+  const stdout = new PassThrough();
+  let printed = "";
+  stdout.on("data", (chunk) => {
+    printed += String(chunk);
+  });
+  const code = await main(argv, {
+    stdout,
+    stderr: new PassThrough(),
+    env: { DATABASE_URL: databaseUrl },
+    cwd: process.cwd(),
+    signal: new AbortController().signal,
+  });
+  expect(code).toBe(0);
+  return printed;
+}
+
+function testServerConfig(databaseUrl: string): ServerConfig {
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    databaseUrl,
+    tokens: [],
+    nodeEnv: "test",
+    logLevel: "silent",
+    corsOrigins: ["http://localhost:3000"],
+    limits: defaultLimits,
+    progressIntervalMs: 0,
+    executeRuns: false,
+  };
+}

@@ -5,7 +5,13 @@ import type { FieldIssue } from "@threadbench/workloads";
  * maps 1:1 to GraphQL `extensions.code`; anything else is unexpected, logged in
  * full and masked for clients.
  */
-export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "UNAUTHENTICATED" | "CONFLICT" | "CONFIGURATION";
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "CONFLICT"
+  | "CONFIGURATION";
 
 export abstract class ThreadbenchError extends Error {
   abstract readonly code: ErrorCode;
@@ -35,6 +41,15 @@ export class UnauthenticatedError extends ThreadbenchError {
   constructor(message = "this operation needs an API token: send Authorization: Bearer <token>") {
     super(message);
     this.name = "UnauthenticatedError";
+  }
+}
+
+/** A valid token without the scope the operation needs; the message names the scope. */
+export class ForbiddenError extends ThreadbenchError {
+  readonly code = "FORBIDDEN" as const;
+  constructor(message: string) {
+    super(message);
+    this.name = "ForbiddenError";
   }
 }
 

@@ -8,6 +8,7 @@ import { regressionCommand, regressionsCommand } from "./regressions-command.js"
 import { runCommand } from "./run-command.js";
 import { runsCommand } from "./runs-command.js";
 import { showCommand } from "./show-command.js";
+import { tokenCommand } from "./token-command.js";
 import { workloadsCommand } from "./workloads-command.js";
 
 /** Every subcommand, in the order `threadbench --help` lists them. */
@@ -24,4 +25,5 @@ export const commands: readonly CliCommand[] = [
   regressionCommand,
   muteCommand,
   unmuteCommand,
+  tokenCommand,
 ];

@@ -17,6 +17,15 @@ export type RegressionKind = (typeof regressionKinds)[number];
 export const regressionStatuses = ["open", "acknowledged", "fixed", "false_alarm"] as const;
 export type RegressionStatus = (typeof regressionStatuses)[number];
 
+/**
+ * What an API token may do. `read`: queries and subscriptions (only asked for on a
+ * private server); `ingest`: post results; `run`: start, cancel and label runs and
+ * triage regressions (the dashboard's actions); `agent`: the benchmark agents'
+ * protocol; `admin`: everything. No scope implies another, except that admin holds all.
+ */
+export const tokenScopes = ["read", "ingest", "run", "agent", "admin"] as const;
+export type TokenScope = (typeof tokenScopes)[number];
+
 /** The label every run from `threadbench db seed` carries (and `Run.seeded` is true). */
 export const seededLabel = "seeded";
 

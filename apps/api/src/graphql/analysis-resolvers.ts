@@ -32,8 +32,9 @@ import {
   toStoredRegressions,
   unmuteSeries,
 } from "../regressions/regression-store.js";
+import { requireScope } from "../server/auth.js";
 import { pushIterator } from "../server/events.js";
-import { type GraphQLContext, requireToken } from "./context.js";
+import type { GraphQLContext } from "./context.js";
 import { branchSchema, checkInteger, pageLimits, validate } from "./inputs.js";
 import type { ChangePointModel, SeriesMetricValue } from "./models.js";
 import {
@@ -182,7 +183,7 @@ function statusMutation(change: StatusChange) {
     args: { id: string; note?: string | null },
     context: GraphQLContext,
   ): Promise<StoredRegression> => {
-    const by = requireToken(context);
+    const by = requireScope(context, "run");
     const id = checkId(args.id, "id");
     const note = checkText(args.note, "note", 2000);
     return change(context.database, id, { by, note });
@@ -240,14 +241,14 @@ export const analysisMutationResolvers: Pick<
   markRegressionFixed: statusMutation(markFixed),
   reopenRegression: statusMutation(reopenRegression),
   muteSeries: async (_parent, { key, reason }, context) => {
-    const by = requireToken(context);
+    const by = requireScope(context, "run");
     checkId(key, "key");
     const text = checkText(reason, "reason", 500);
     await muteSeries(context.database, key, { by, reason: text });
     return requireSeries(context, key);
   },
   unmuteSeries: async (_parent, { key }, context) => {
-    requireToken(context);
+    requireScope(context, "run");
     const series = await requireSeries(context, checkId(key, "key"));
     await unmuteSeries(context.database, key);
     return series;

@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
-import { UnauthenticatedError } from "../errors.js";
 import type { Caller } from "../server/auth.js";
 import type { ServerConfig } from "../server/config.js";
 import type { RunEventBus } from "../server/events.js";
@@ -36,13 +35,4 @@ export function createContext(
   request: { caller: Caller; logger: Logger; requestId: string },
 ): GraphQLContext {
   return { ...services, ...request, loaders: createLoaders(services.database, services.queue) };
-}
-
-/**
- * Mutations need a token (checked before any resolver runs); every mutation resolver
- * checks again, so none can forget it. Returns the token's name (who did it).
- */
-export function requireToken(context: GraphQLContext): string {
-  if (context.caller.kind !== "token") throw new UnauthenticatedError();
-  return context.caller.name;
 }

@@ -1,12 +1,18 @@
 import { z } from "zod";
 import { resolveDatabaseUrl } from "../db/database-url.js";
+import { type TokenScope, tokenScopes } from "../db/vocabulary.js";
 import { ConfigurationError } from "../errors.js";
 
-/** An API token from THREADBENCH_API_TOKENS: `name=secret`, or just `secret`. */
+/**
+ * An API token from THREADBENCH_API_TOKENS: `name=secret`, `name:scope+scope=secret`,
+ * or just `secret`.
+ */
 export interface ConfiguredToken {
   /** Who the token belongs to: recorded as `requestedBy` of the runs it starts. */
   name: string;
   secret: string;
+  /** What it may do; undefined: every scope (the simple set-up, and the local token). */
+  scopes?: TokenScope[];
 }
 
 /** Limits applied to every GraphQL operation, over HTTP and over the WebSocket alike. */
@@ -45,6 +51,8 @@ export interface ServerConfig {
   executeRuns: boolean;
   /** Receives a JSON POST per newly detected regression (retried with backoff); unset: none. */
   webhookUrl?: string | null;
+  /** THREADBENCH_PRIVATE: every query and subscription needs a token with `read` scope. */
+  private?: boolean;
 }
 
 /** The limits used when nothing is configured. */
@@ -104,16 +112,27 @@ const tokenList = z
     const tokens: ConfiguredToken[] = [];
     entries.forEach((entry, index) => {
       const separator = entry.indexOf("=");
-      const name = separator > 0 ? entry.slice(0, separator) : `token-${index + 1}`;
+      const head = separator > 0 ? entry.slice(0, separator) : `token-${index + 1}`;
       const secret = separator > 0 ? entry.slice(separator + 1) : entry;
-      if (!tokenNamePattern.test(name) || !tokenPattern.test(secret)) {
+      // `name:read+ingest=secret` limits the token to those scopes (":" and "+" cannot
+      // occur in a name, and the secret is everything after the first "=").
+      const colon = head.indexOf(":");
+      const name = colon >= 0 ? head.slice(0, colon) : head;
+      const scopeWords = colon >= 0 ? head.slice(colon + 1).split("+") : null;
+      const unknownScope = scopeWords?.find(
+        (word) => !(tokenScopes as readonly string[]).includes(word.trim().toLowerCase()),
+      );
+      if (!tokenNamePattern.test(name) || !tokenPattern.test(secret) || unknownScope !== undefined) {
         context.addIssue({
           code: "custom",
-          message: `THREADBENCH_API_TOKENS entry ${index + 1} is not allowed (allowed: "secret" or "name=secret", comma separated; a secret is 16 to 256 characters of A-Z a-z 0-9 . _ ~ + / -, a name 1 to 64 of A-Z a-z 0-9 . _ -)`,
+          message: `THREADBENCH_API_TOKENS entry ${index + 1} is not allowed (allowed: "secret", "name=secret" or "name:scope+scope=secret", comma separated; a secret is 16 to 256 characters of A-Z a-z 0-9 . _ ~ + / -, a name 1 to 64 of A-Z a-z 0-9 . _ -, a scope one of ${tokenScopes.join(", ")}${unknownScope !== undefined ? `; "${unknownScope}" is not a scope` : ""})`,
         });
         return;
       }
-      tokens.push({ name, secret });
+      const scopes = scopeWords
+        ? tokenScopes.filter((scope) => scopeWords.some((word) => word.trim().toLowerCase() === scope))
+        : undefined;
+      tokens.push(scopes ? { name, secret, scopes } : { name, secret });
     });
     return tokens;
   });
@@ -196,6 +215,7 @@ const environmentSchema = z.object({
   THREADBENCH_MAX_COST: integer("THREADBENCH_MAX_COST", 10, 100_000_000, defaultLimits.maxCost),
   THREADBENCH_PROGRESS_INTERVAL_MS: integer("THREADBENCH_PROGRESS_INTERVAL_MS", 0, 60_000, 100),
   THREADBENCH_EXECUTE_RUNS: booleanFlag("THREADBENCH_EXECUTE_RUNS", true),
+  THREADBENCH_PRIVATE: booleanFlag("THREADBENCH_PRIVATE", false),
   THREADBENCH_WEBHOOK_URL: z
     .string()
     .optional()
@@ -252,5 +272,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     progressIntervalMs: values.THREADBENCH_PROGRESS_INTERVAL_MS,
     executeRuns: values.THREADBENCH_EXECUTE_RUNS,
     webhookUrl: values.THREADBENCH_WEBHOOK_URL,
+    private: values.THREADBENCH_PRIVATE,
   };
 }

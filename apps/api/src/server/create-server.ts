@@ -3,12 +3,18 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import type { DocumentNode, ExecutionArgs, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import type {
+  DocumentNode,
+  ExecutionArgs,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  OperationDefinitionNode,
+} from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { type Logger, pino } from "pino";
 import { WebSocketServer } from "ws";
 import { type Database, openDatabase } from "../db/client.js";
-import { UnauthenticatedError } from "../errors.js";
+import { ThreadbenchError, UnauthenticatedError } from "../errors.js";
 import { createContext, type GraphQLContext, type Services } from "../graphql/context.js";
 import { createErrorFormatter } from "../graphql/format-error.js";
 import {
@@ -23,7 +29,7 @@ import { assertCostWithinLimit, limitRules } from "../graphql/limits.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { createSchema } from "../graphql/schema.js";
 import { createWebhookNotifier } from "../regressions/webhook.js";
-import { type Caller, createTokenVerifier } from "./auth.js";
+import { assertMayRead, type Caller, createTokenVerifier } from "./auth.js";
 import type { ServerConfig } from "./config.js";
 import { RunEventBus } from "./events.js";
 import { RegressionChecks, type RegressionChecksOptions } from "./regression-checks.js";
@@ -54,26 +60,53 @@ export interface ThreadbenchServer {
 const graphqlPath = "/graphql";
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
-/** Throws UNAUTHENTICATED (401) for a mutation without a valid token. */
-function assertMayExecute(operation: "query" | "mutation" | "subscription", caller: Caller): void {
-  if (operation === "mutation" && caller.kind !== "token") {
-    const error = new UnauthenticatedError();
+/** The names of an operation's root fields; null when its root holds fragments. */
+function rootFieldNames(operation: OperationDefinitionNode): string[] | null {
+  const names: string[] = [];
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== "Field") return null;
+    names.push(selection.name.value);
+  }
+  return names;
+}
+
+/**
+ * Throws UNAUTHENTICATED (401) for a mutation without a valid token (resolvers then
+ * check the scope each needs) and, on a private server, for a query or subscription
+ * without a token holding `read` (FORBIDDEN, 403, when the token lacks the scope).
+ */
+function assertMayExecute(operation: OperationDefinitionNode, caller: Caller, isPrivate: boolean): void {
+  try {
+    if (operation.operation === "mutation" && caller.kind !== "token") {
+      throw new UnauthenticatedError(
+        caller.rejected
+          ? "the API token was not accepted (unknown or revoked): send Authorization: Bearer <token> with a valid token"
+          : undefined,
+      );
+    }
+    if (isPrivate && operation.operation !== "mutation") assertMayRead(caller, rootFieldNames(operation));
+  } catch (error) {
+    if (!(error instanceof ThreadbenchError)) throw error;
     throw new GraphQLError(error.message, {
       originalError: error,
-      extensions: { code: error.code, http: { status: 401 } },
+      extensions: { code: error.code, http: { status: error.code === "FORBIDDEN" ? 403 : 401 } },
     });
   }
 }
 
 /** Runs the checks that need the resolved operation: authentication, then cost. */
-function operationGuardPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin<GraphQLContext> {
+function operationGuardPlugin(
+  schema: GraphQLSchema,
+  maxCost: number,
+  isPrivate: boolean,
+): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(requestContext) {
           const operation = requestContext.operation;
           if (!operation) return;
-          assertMayExecute(operation.operation, requestContext.contextValue.caller);
+          assertMayExecute(operation, requestContext.contextValue.caller, isPrivate);
           assertCostWithinLimit(
             schema,
             requestContext.document,
@@ -148,7 +181,11 @@ export async function createServer(
     ...options.queue,
   });
   const services: Services = { database, queue, events, config, regressionChecks };
-  const verifier = createTokenVerifier(config.tokens);
+  const isPrivate = config.private ?? false;
+  const verifier = createTokenVerifier(config.tokens, {
+    database,
+    onLastUseError: (error) => logger.warn({ err: error }, "recording a token's last use failed"),
+  });
   const schema = createSchema();
   const formatError = createErrorFormatter({ logger, includeStacktrace: development });
   const rules = [...limitRules(config.limits), ...(development ? [] : [NoSchemaIntrospectionCustomRule])];
@@ -166,7 +203,7 @@ export async function createServer(
     logger: logger.child({ component: "apollo" }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      operationGuardPlugin(schema, config.limits.maxCost),
+      operationGuardPlugin(schema, config.limits.maxCost, isPrivate),
     ],
   });
 
@@ -181,7 +218,16 @@ export async function createServer(
   const webSocketHandle = useServer<Record<string, unknown> | undefined>(
     {
       schema,
-      onSubscribe(context, _id, payload): ExecutionArgs | readonly GraphQLError[] {
+      // A private server refuses a connection without a valid token outright (4403);
+      // what each operation may do is checked in onSubscribe.
+      async onConnect(context) {
+        if (!isPrivate) return true;
+        const authorization =
+          context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
+        const caller = await verifier.identify(typeof authorization === "string" ? authorization : undefined);
+        return caller.kind === "token";
+      },
+      async onSubscribe(context, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> {
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: config.limits.maxTokens });
@@ -211,9 +257,9 @@ export async function createServer(
         }
         const authorization =
           context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
-        const caller = verifier.identify(typeof authorization === "string" ? authorization : undefined);
+        const caller = await verifier.identify(typeof authorization === "string" ? authorization : undefined);
         try {
-          assertMayExecute(operation.operation, caller);
+          assertMayExecute(operation, caller, isPrivate);
           assertCostWithinLimit(
             schema,
             document,
@@ -328,7 +374,7 @@ export async function createServer(
       for (const [key, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
       }
-      const caller = verifier.identify(headers.get("authorization"));
+      const caller = await verifier.identify(headers.get("authorization"));
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: {
           method: (request.method ?? "GET").toUpperCase(),

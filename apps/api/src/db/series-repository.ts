@@ -1,0 +1,337 @@
+import { type Database, Prisma } from "./client.js";
+import type { StoredSeries } from "./run-repository.js";
+import { asDate, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
+import { runtimeLabel } from "./vocabulary.js";
+
+/*
+ * Series in the store: one filter that every listing and its count are built from, and
+ * one reader of a series' history (points of one series, or the last points of many).
+ */
+
+/** A series row with where its runs came from (the Series table's columns). */
+export type SeriesRow = StoredSeries & { project: string; harness: string };
+
+/** What a series listing can be narrowed by; every field is optional. */
+export interface SeriesFilter {
+  workloadId?: string;
+  mode?: string;
+  threads?: number;
+  testbedId?: string;
+  /** A runtime name ("node", "cpython") or a full runtime label ("cpython 3.13.1t (no GIL)"). */
+  runtime?: string;
+  /** The machine: a testbed's hostname (one machine can run several runtimes). */
+  machine?: string;
+  /** "" selects the series of runs without a branch. */
+  branch?: string;
+  project?: string;
+  harness?: string;
+  paramsKey?: string;
+  /**
+   * Words that must each appear (case-insensitively for ASCII on SQLite, as written on
+   * PostgreSQL) in the workload, parameters, mode, branch, project, harness or hostname.
+   */
+  search?: string;
+}
+
+export type SeriesOrder = "name" | "newest";
+
+/** At most this many words of a search are used (each one adds an OR of seven LIKEs). */
+const maxSearchWords = 8;
+
+/** The words of a search, lower-cased (identifiers are lower-case in practice). */
+export function searchWords(search: string | undefined): string[] {
+  return (search ?? "").trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, maxSearchWords);
+}
+
+/** Testbed ids whose runtime name or runtime label is `runtime`. */
+async function testbedIdsOfRuntime(database: Database, runtime: string): Promise<string[]> {
+  const testbeds = await database.prisma.testbed.findMany({
+    select: { id: true, runtime: true, runtimeVersion: true, gilEnabled: true, freeThreadedBuild: true },
+  });
+  return testbeds
+    .filter((testbed) => testbed.runtime === runtime || runtimeLabel(testbed) === runtime)
+    .map((testbed) => testbed.id);
+}
+
+/**
+ * The one series filter: listings, counts and the series a chart is drawn from are all
+ * narrowed by this where clause, so a page and its count never disagree.
+ */
+export async function seriesWhere(
+  database: Database,
+  filter: SeriesFilter,
+): Promise<Prisma.SeriesWhereInput> {
+  const and: Prisma.SeriesWhereInput[] = [];
+  if (filter.workloadId !== undefined) and.push({ workloadId: filter.workloadId });
+  if (filter.mode !== undefined) and.push({ mode: filter.mode });
+  if (filter.threads !== undefined) and.push({ threads: filter.threads });
+  if (filter.testbedId !== undefined) and.push({ testbedId: filter.testbedId });
+  if (filter.branch !== undefined) and.push({ branch: filter.branch });
+  if (filter.project !== undefined) and.push({ project: filter.project });
+  if (filter.harness !== undefined) and.push({ harness: filter.harness });
+  if (filter.paramsKey !== undefined) and.push({ paramsKey: filter.paramsKey });
+  if (filter.machine !== undefined) and.push({ testbed: { hostname: filter.machine } });
+  if (filter.runtime !== undefined) {
+    and.push({ testbedId: { in: await testbedIdsOfRuntime(database, filter.runtime) } });
+  }
+  for (const word of searchWords(filter.search)) {
+    and.push({
+      OR: [
+        { workloadId: { contains: word } },
+        { paramsKey: { contains: word } },
+        { mode: { contains: word } },
+        { branch: { contains: word } },
+        { project: { contains: word } },
+        { harness: { contains: word } },
+        { testbed: { hostname: { contains: word } } },
+      ],
+    });
+  }
+  return and.length === 0 ? {} : { AND: and };
+}
+
+function seriesOrderBy(order: SeriesOrder): Prisma.SeriesOrderByWithRelationInput[] {
+  switch (order) {
+    case "name":
+      return [
+        { workloadId: "asc" },
+        { paramsKey: "asc" },
+        { mode: "asc" },
+        { threads: "asc" },
+        { branch: "asc" },
+        { seriesKey: "asc" },
+      ];
+    case "newest":
+      return [{ createdAt: "desc" }, { seriesKey: "asc" }];
+    default: {
+      const exhaustive: never = order;
+      throw new Error(`unknown series order ${String(exhaustive)}`);
+    }
+  }
+}
+
+export interface SeriesPageRequest {
+  filter: SeriesFilter;
+  order?: SeriesOrder;
+  /** Page size, 1..500 (callers validate; clamped here). */
+  first: number;
+  /** Series skipped before the page (series are hundreds to thousands: offsets are cheap). */
+  offset: number;
+}
+
+/** One page of series and how many match the filter, both from one where clause. */
+export async function listSeriesPage(
+  database: Database,
+  request: SeriesPageRequest,
+): Promise<{ series: SeriesRow[]; totalCount: number }> {
+  const where = await seriesWhere(database, request.filter);
+  const [series, totalCount] = await Promise.all([
+    database.prisma.series.findMany({
+      where,
+      orderBy: seriesOrderBy(request.order ?? "name"),
+      skip: Math.max(0, Math.trunc(request.offset)),
+      take: Math.min(Math.max(Math.trunc(request.first), 1), 500),
+    }),
+    database.prisma.series.count({ where }),
+  ]);
+  return { series, totalCount };
+}
+
+/** Every series matching the filter, in name order (for charts built from a few series). */
+export async function listSeries(
+  database: Database,
+  filter: SeriesFilter,
+  limit = 500,
+): Promise<SeriesRow[]> {
+  return database.prisma.series.findMany({
+    where: await seriesWhere(database, filter),
+    orderBy: seriesOrderBy("name"),
+    take: limit,
+  });
+}
+
+/** The distinct values series have, for the filters of a listing (small: the Series table). */
+export interface SeriesFacets {
+  workloads: string[];
+  modes: string[];
+  threads: number[];
+  branches: string[];
+  projects: string[];
+  harnesses: string[];
+  /** Testbed ids that have series. */
+  testbedIds: string[];
+}
+
+export async function seriesFacets(database: Database): Promise<SeriesFacets> {
+  const distinct = async (column: string) => {
+    const rows = await queryRows(
+      database,
+      Prisma.sql`SELECT DISTINCT ${Prisma.raw(`"${column}"`)} AS "value" FROM "Series" ORDER BY 1`,
+    );
+    return rows.map((row) => row.value).filter((value) => value !== null && value !== undefined);
+  };
+  const [workloads, modes, threads, branches, projects, harnesses, testbedIds] = await Promise.all([
+    distinct("workloadId"),
+    distinct("mode"),
+    distinct("threads"),
+    distinct("branch"),
+    distinct("project"),
+    distinct("harness"),
+    distinct("testbedId"),
+  ]);
+  return {
+    workloads: workloads.map(String),
+    modes: modes.map(String),
+    threads: threads.map(Number),
+    branches: branches.map(String),
+    projects: projects.map(String),
+    harnesses: harnesses.map(String),
+    testbedIds: testbedIds.map(String),
+  };
+}
+
+/** Open regressions (slowdowns) per series key. */
+export async function openRegressionCounts(
+  database: Database,
+  keys: readonly string[],
+): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await database.prisma.regression.groupBy({
+    by: ["seriesKey"],
+    where: { seriesKey: { in: [...keys] }, status: "open", kind: "regression" },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((row) => [row.seriesKey, row._count._all]));
+}
+
+// ---------------------------------------------------------------------------------------
+// History
+
+/** One point of a series' history: a measurement with its run's commit and branch. */
+export interface SeriesHistoryRow {
+  measurementId: string;
+  runId: string;
+  recordedAt: Date;
+  status: string;
+  sampleCount: number;
+  wallMedian: number | null;
+  wallMean: number | null;
+  wallMin: number | null;
+  wallMax: number | null;
+  wallStddev: number | null;
+  cpuMedian: number | null;
+  cpuStddev: number | null;
+  speedup: number | null;
+  efficiency: number | null;
+  checksumStatus: string;
+  commitSha: string | null;
+  branch: string | null;
+  seeded: boolean;
+}
+
+export interface SeriesHistoryOptions {
+  /** recordedAt >= from */
+  from?: Date | undefined;
+  /** recordedAt < to */
+  to?: Date | undefined;
+  /** Only points recorded strictly before this date (paging back in time). */
+  before?: Date | undefined;
+  /** Only the most recent N points of the range (at most 100,000); default: all of them. */
+  last?: number | undefined;
+  /** Only cells that succeeded (what detectors and sparklines read). */
+  succeededOnly?: boolean | undefined;
+}
+
+const historyColumns = Prisma.raw(
+  `"id", "runId", "seriesKey", "recordedAt", "status", "sampleCount", "wallMedian", "wallMean", "wallMin", "wallMax",
+   "wallStddev", "cpuMedian", "cpuStddev", "speedup", "efficiency", "checksumStatus"`,
+);
+
+/** The newest-first scan of one series' index range, as a subquery. */
+function historyScan(key: string, options: SeriesHistoryOptions): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`"seriesKey" = ${key}`];
+  if (options.succeededOnly) conditions.push(Prisma.sql`"status" = 'succeeded'`);
+  if (options.from) conditions.push(Prisma.sql`"recordedAt" >= ${options.from}`);
+  if (options.to) conditions.push(Prisma.sql`"recordedAt" < ${options.to}`);
+  if (options.before) conditions.push(Prisma.sql`"recordedAt" < ${options.before}`);
+  const limit =
+    options.last !== undefined
+      ? Prisma.sql`LIMIT ${sqlInteger(Math.min(Math.max(Math.trunc(options.last), 1), 100_000))}`
+      : Prisma.empty;
+  return Prisma.sql`SELECT ${historyColumns} FROM "Measurement"
+     WHERE ${Prisma.join(conditions, " AND ")}
+     ORDER BY "recordedAt" DESC, "id" DESC ${limit}`;
+}
+
+function toHistoryRow(row: Record<string, unknown>): SeriesHistoryRow {
+  return {
+    measurementId: String(row.id),
+    runId: String(row.runId),
+    recordedAt: asDate(row.recordedAt) as Date,
+    status: String(row.status),
+    sampleCount: Number(row.sampleCount),
+    wallMedian: asNumber(row.wallMedian),
+    wallMean: asNumber(row.wallMean),
+    wallMin: asNumber(row.wallMin),
+    wallMax: asNumber(row.wallMax),
+    wallStddev: asNumber(row.wallStddev),
+    cpuMedian: asNumber(row.cpuMedian),
+    cpuStddev: asNumber(row.cpuStddev),
+    speedup: asNumber(row.speedup),
+    efficiency: asNumber(row.efficiency),
+    checksumStatus: String(row.checksumStatus),
+    commitSha: asString(row.commitSha),
+    branch: asString(row.branch),
+    seeded: row.seeded === true || Number(row.seeded) === 1,
+  };
+}
+
+/**
+ * The history of one series, oldest first: one range scan of the (seriesKey,
+ * recordedAt desc, id desc) index joined to the runs for commit and branch. Any LIMIT
+ * sits in the subquery, so PostgreSQL walks the index and joins only those rows instead
+ * of hash-joining the whole Run table (10x slower at 100,000 runs).
+ */
+export async function readSeriesHistory(
+  database: Database,
+  key: string,
+  options: SeriesHistoryOptions = {},
+): Promise<SeriesHistoryRow[]> {
+  const rows = await queryRows(
+    database,
+    Prisma.sql`
+    SELECT m.*, r."commitSha", r."branch", r."seeded"
+      FROM (${historyScan(key, options)}) m
+      JOIN "Run" r ON r."id" = m."runId"
+     ORDER BY m."recordedAt" DESC, m."id" DESC`,
+  );
+  return rows.reverse().map(toHistoryRow);
+}
+
+/**
+ * The last `last` points of each of several series (a page of sparklines) in one
+ * query: one index range scan per series, glued with UNION ALL (a window function
+ * would read every point of every series). Oldest first per key.
+ */
+export async function readRecentHistories(
+  database: Database,
+  keys: readonly string[],
+  options: { last: number; succeededOnly?: boolean },
+): Promise<Map<string, SeriesHistoryRow[]>> {
+  const byKey = new Map<string, SeriesHistoryRow[]>(keys.map((key) => [key, []]));
+  if (keys.length === 0) return byKey;
+  const scans = keys.map(
+    (key, index) =>
+      Prisma.sql`SELECT * FROM (${historyScan(key, { last: options.last, succeededOnly: options.succeededOnly })}) ${Prisma.raw(`p${index}`)}`,
+  );
+  const rows = await queryRows(
+    database,
+    Prisma.sql`
+    SELECT m.*, r."commitSha", r."branch", r."seeded"
+      FROM (${Prisma.join(scans, " UNION ALL ")}) m
+      JOIN "Run" r ON r."id" = m."runId"
+     ORDER BY m."recordedAt" ASC, m."id" ASC`,
+  );
+  for (const row of rows) byKey.get(String(row.seriesKey))?.push(toHistoryRow(row));
+  return byKey;
+}

@@ -12,7 +12,7 @@ import {
 import { ApiError, executeOperation } from "../graphql/execute";
 import { formatDuration, formatRatioPercent } from "../lib/format";
 import { enumToWord, isActiveStatus } from "../lib/labels";
-import { browserWebSocketUrl } from "../lib/token";
+import { browserWebSocketUrl, webSocketConnectionParams } from "../lib/token";
 import { TokenField, useApiToken } from "./token-field";
 import { StatusBadge } from "./ui";
 
@@ -82,6 +82,8 @@ export function RunProgressPanel({
 
     const client = createClient({
       url: browserWebSocketUrl(webSocketUrl, window.location.hostname),
+      // The session's token: a private API refuses the WebSocket without one.
+      connectionParams: webSocketConnectionParams,
       retryAttempts: 2,
       lazy: true,
     });

@@ -1,8 +1,9 @@
-/** Small presentational pieces shared by the pages (server-safe: no hooks). */
+/** Small presentational pieces shared by the pages (server-safe: no hooks; TokenPrompt is a client island). */
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { ApiError } from "../graphql/execute";
 import { enumToWord, runStatusTone, type Tone } from "../lib/labels";
+import { TokenPrompt } from "./token-field";
 
 export function Badge({
   tone = "neutral",
@@ -71,6 +72,7 @@ export function ErrorCallout({
           ))}
         </ul>
       ) : null}
+      {error.code === "UNAUTHENTICATED" || error.code === "FORBIDDEN" ? <TokenPrompt /> : null}
     </div>
   );
 }

@@ -24,6 +24,16 @@ describe("apiErrorFromGraphQL", () => {
       /log has the details/,
     );
   });
+  it("keeps FORBIDDEN apart from a missing token, with the scope the API named", () => {
+    const error = apiErrorFromGraphQL([
+      {
+        message: 'this operation needs a token with the "run" scope; the token "ci" has: ingest',
+        extensions: { code: "FORBIDDEN" },
+      },
+    ]);
+    expect(error.code).toBe("FORBIDDEN");
+    expect(error.message).toMatch(/"run" scope.*Enter a token that has this scope/);
+  });
 });
 
 /** A real HTTP server on a free port; each test says how it answers. */

@@ -4,6 +4,7 @@
  * `ApiError` whose message says what to do about it.
  */
 import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
+import { readToken } from "../lib/token";
 
 /** One problem with one input field, as the API reports BAD_USER_INPUT. */
 export interface FieldIssue {
@@ -16,6 +17,7 @@ export type ApiErrorCode =
   | "BAD_RESPONSE"
   | "BAD_USER_INPUT"
   | "UNAUTHENTICATED"
+  | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
   | "INTERNAL"
@@ -25,6 +27,7 @@ export type ApiErrorCode =
 const knownCodes = new Set<string>([
   "BAD_USER_INPUT",
   "UNAUTHENTICATED",
+  "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
   "GRAPHQL_VALIDATION_FAILED",
@@ -64,8 +67,11 @@ export function apiErrorFromGraphQL(errors: readonly GraphQLErrorShape[]): ApiEr
   if (rawCode === "UNAUTHENTICATED") {
     return new ApiError(
       "UNAUTHENTICATED",
-      `${message}. Enter an API token (one of the server's THREADBENCH_API_TOKENS) and try again.`,
+      `${message}. Enter an API token (from \`threadbench token create\`, the server's THREADBENCH_API_TOKENS or its data/api-token) and try again.`,
     );
+  }
+  if (rawCode === "FORBIDDEN") {
+    return new ApiError("FORBIDDEN", `${message}. Enter a token that has this scope and try again.`);
   }
   if (
     rawCode === "GRAPHQL_VALIDATION_FAILED" &&
@@ -90,6 +96,11 @@ export function apiErrorFromGraphQL(errors: readonly GraphQLErrorShape[]): ApiEr
 }
 
 export interface ExecuteOptions {
+  /**
+   * Sent as `Authorization: Bearer`. In the browser, when not given, the token kept for
+   * this session (lib/token.ts) is sent, so reads work on a private server too; null
+   * sends none.
+   */
   token?: string | null;
   signal?: AbortSignal;
   /** Extra fetch options (server components pass `cache: "no-store"`). */
@@ -107,7 +118,8 @@ export async function executeOperation<TResult, TVariables>(
     "content-type": "application/json",
     accept: "application/graphql-response+json, application/json",
   };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const token = options.token === undefined && typeof window !== "undefined" ? readToken() : options.token;
+  if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
     response = await fetch(url, {

@@ -4,7 +4,9 @@
  * be prerendered at build time (the API need not be running during `next build`).
  */
 import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
+import { cookies } from "next/headers";
 import { connection } from "next/server";
+import { sanitizeToken, tokenCookieName } from "../lib/token";
 import { ApiError, executeOperation } from "./execute";
 
 export const defaultApiUrl = "http://localhost:4000/graphql";
@@ -25,6 +27,23 @@ export function publicWebSocketUrl(): string {
 
 export type QueryResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
+/**
+ * The token of the person viewing the page: the session cookie the token field sets
+ * (lib/token.ts). Needed when the API is private (THREADBENCH_PRIVATE); sent to the API
+ * only, never rendered. A cookie, not a URL parameter: URLs end up in logs and history.
+ */
+async function viewerToken(): Promise<string | null> {
+  const cookie = (await cookies()).get(tokenCookieName)?.value;
+  if (!cookie) return null;
+  let value = "";
+  try {
+    value = decodeURIComponent(cookie);
+  } catch {
+    return null;
+  }
+  return sanitizeToken(value) || null;
+}
+
 /** Runs a query; failures come back as values so a page can render them in place. */
 export async function serverQuery<TResult, TVariables>(
   document: DocumentTypeDecoration<TResult, TVariables> & { toString(): string },
@@ -32,7 +51,10 @@ export async function serverQuery<TResult, TVariables>(
 ): Promise<QueryResult<TResult>> {
   await connection();
   try {
-    const data = await executeOperation(apiUrl(), document, variables, { init: { cache: "no-store" } });
+    const data = await executeOperation(apiUrl(), document, variables, {
+      token: await viewerToken(),
+      init: { cache: "no-store" },
+    });
     return { ok: true, data };
   } catch (error) {
     if (error instanceof ApiError) return { ok: false, error };

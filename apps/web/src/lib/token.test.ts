@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { browserWebSocketUrl } from "./token";
+import { browserWebSocketUrl, sanitizeToken, tokenCookie } from "./token";
 
 describe("browserWebSocketUrl", () => {
   it("keeps localhost when the page is local", () => {
@@ -16,5 +16,28 @@ describe("browserWebSocketUrl", () => {
     expect(browserWebSocketUrl("wss://api.example/graphql", "dash.example")).toBe(
       "wss://api.example/graphql",
     );
+  });
+});
+
+describe("tokenCookie", () => {
+  it("stores the token in a same-site session cookie, escaped, secure on HTTPS", () => {
+    expect(tokenCookie("tb_abc/def+ghi=", false)).toBe(
+      "threadbench-token=tb_abc%2Fdef%2Bghi%3D; Path=/; SameSite=Strict",
+    );
+    expect(tokenCookie("tb_0123456789abcdef", true)).toBe(
+      "threadbench-token=tb_0123456789abcdef; Path=/; SameSite=Strict; Secure",
+    );
+  });
+  it("deletes the cookie for an empty token", () => {
+    expect(tokenCookie("", false)).toBe("threadbench-token=; Max-Age=0; Path=/; SameSite=Strict");
+  });
+});
+
+describe("sanitizeToken", () => {
+  it("passes API tokens and refuses anything that cannot be one", () => {
+    expect(sanitizeToken(" tb_0123456789abcdef ")).toBe("tb_0123456789abcdef");
+    expect(sanitizeToken("short")).toBe("");
+    expect(sanitizeToken("tb_0123456789abcdef\r\nx-evil: 1")).toBe("");
+    expect(sanitizeToken(undefined)).toBe("");
   });
 });

@@ -1,17 +1,18 @@
 import { describeParameters, findWorkload, workloads } from "@threadbench/workloads";
 import type { ValueNode } from "graphql";
 import { compareSamples } from "../analysis/compare.js";
+import { gitInfo } from "../db/git-info.js";
 import { ingestRun } from "../db/ingest.js";
 import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.js";
 import {
   deleteRun,
   getRun,
-  listSeries,
   parametersKey,
   requireRun,
   type StoredRun,
   updateRunLabels,
 } from "../db/run-repository.js";
+import { listSeries, readSeriesHistory } from "../db/series-repository.js";
 import { finishedRunStatuses, runtimeLabel, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type {
@@ -61,6 +62,7 @@ import type {
 } from "./models.js";
 import { runOrder } from "./run-queries.js";
 import { metricValue } from "./series-metrics.js";
+import { seriesQueryResolvers, seriesSourceResolvers, toSeriesFilter } from "./series-resolvers.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
 
@@ -302,14 +304,7 @@ export const resolvers: Resolvers = {
     },
     seriesList: async (_parent, { filter, first }, context) => {
       const limit = checkInteger(first ?? 100, "first", 1, pageLimits.maxSeriesList);
-      const series = await listSeries(context.database, {
-        ...(filter?.workload != null ? { workloadId: filter.workload } : {}),
-        ...(filter?.mode != null ? { mode: filter.mode } : {}),
-        ...(filter?.threads != null ? { threads: filter.threads } : {}),
-        ...(filter?.testbedId != null ? { testbedId: filter.testbedId } : {}),
-        ...(filter?.branch != null ? { branch: filter.branch } : {}),
-      });
-      return series.slice(0, limit);
+      return listSeries(context.database, toSeriesFilter(filter), limit);
     },
     series: async (_parent, args, context) => {
       const maxPoints = checkInteger(
@@ -359,38 +354,16 @@ export const resolvers: Resolvers = {
         throw new UserInputError([{ path: "key", message: "give the series key or its parts" }]);
       }
       if (!series) return null;
-      const rows = await context.database.prisma.measurement.findMany({
-        where: {
-          seriesKey: series.seriesKey,
-          ...(from || to
-            ? { recordedAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } }
-            : {}),
-        },
-        orderBy: [{ recordedAt: "asc" }, { id: "asc" }],
-        select: {
-          id: true,
-          runId: true,
-          recordedAt: true,
-          wallMedian: true,
-          wallMean: true,
-          wallMin: true,
-          wallStddev: true,
-          cpuMedian: true,
-          cpuStddev: true,
-          speedup: true,
-          efficiency: true,
-          run: { select: { commitSha: true, branch: true } },
-        },
-      });
+      const rows = await readSeriesHistory(context.database, series.seriesKey, { from, to });
       const points: SeriesPointModel[] = [];
       for (const row of rows) {
         const { value, spread } = metricValue(metric, row);
         if (value === null) continue;
         points.push({
           runId: row.runId,
-          measurementId: row.id,
-          commitSha: row.run.commitSha,
-          branch: row.run.branch,
+          measurementId: row.measurementId,
+          commitSha: row.commitSha,
+          branch: row.branch,
           timestamp: row.recordedAt,
           value,
           low: spread === null ? null : value - spread,
@@ -445,6 +418,7 @@ export const resolvers: Resolvers = {
       queuedRunIds: await context.queue.queuedRunIds(),
     }),
     ...analysisQueryResolvers,
+    ...seriesQueryResolvers,
   },
 
   Mutation: {
@@ -452,9 +426,16 @@ export const resolvers: Resolvers = {
       const requestedBy = requireScope(context, "run");
       const plan = parseRunPlan(planFromInput(args.plan as Record<string, unknown>), "plan");
       const labels = args.labels != null ? validate(labelsSchema, args.labels, "labels") : [];
-      const commitSha =
-        args.commitSha != null ? validate(commitShaSchema, args.commitSha, "commitSha") : null;
-      const branch = args.branch != null ? validate(branchSchema, args.branch, "branch") : null;
+      let commitSha = args.commitSha != null ? validate(commitShaSchema, args.commitSha, "commitSha") : null;
+      let branch = args.branch != null ? validate(branchSchema, args.branch, "branch") : null;
+      if (commitSha === null && branch === null) {
+        // Like `threadbench run`: a run started without a commit is of the server's
+        // checkout, so runs from the dashboard join the CLI's series instead of forming
+        // their own branchless ones.
+        const git = await gitInfo(process.cwd());
+        commitSha = git.commitSha;
+        branch = git.branch;
+      }
       return context.queue.enqueue({ plan, labels, commitSha, branch, requestedBy });
     },
     cancelRun: async (_parent, { id }, context) => {
@@ -636,6 +617,7 @@ export const resolvers: Resolvers = {
       series.testbedId ? context.loaders.testbedById.load(series.testbedId) : null,
     branch: (series) => (series.branch === "" ? null : series.branch),
     ...seriesAnalysisResolvers,
+    ...seriesSourceResolvers,
   },
 
   Regression: regressionResolvers,

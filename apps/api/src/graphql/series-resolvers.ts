@@ -1,0 +1,393 @@
+import { listRuns, runsByIds } from "../db/run-list.js";
+import { parametersKey, type StoredRunDetail } from "../db/run-repository.js";
+import {
+  listSeries,
+  listSeriesPage,
+  openRegressionCounts,
+  readRecentHistories,
+  readSeriesHistory,
+  type SeriesFilter,
+  type SeriesHistoryRow,
+  type SeriesRow,
+  seriesFacets,
+} from "../db/series-repository.js";
+import { UserInputError } from "../errors.js";
+import type {
+  BranchCheck,
+  BranchCheckCell,
+  CheckReason,
+  QueryResolvers,
+  SeriesFilter as SeriesFilterInput,
+  SeriesResolvers,
+  Verdict,
+} from "../generated/graphql.js";
+import { checkBranch, type BranchCheck as StoredBranchCheck } from "../regressions/check-branch.js";
+import type { GraphQLContext } from "./context.js";
+import { branchSchema, checkInteger, validate } from "./inputs.js";
+import type { RunModel, SeriesMetricValue } from "./models.js";
+import { metricValue } from "./series-metrics.js";
+
+/*
+ * The dashboard's listings over many series and runtimes: the series explorer's page,
+ * the facets its filters offer, a branch's review (what `threadbench check` decides),
+ * the latest run per runtime of one machine and the efficiency history per thread count.
+ * Thin: the queries are db/series-repository's, the check is regressions/check-branch's.
+ */
+
+export const seriesPageLimits = {
+  maxFirst: 200,
+  maxRecentPoints: 200,
+  maxRunsByIds: 12,
+  minBuckets: 4,
+  maxBuckets: 200,
+} as const;
+
+/** Points before the latest that its change is measured against (their median). */
+const changeWindow = 10;
+
+/** The GraphQL SeriesFilter as the store's; text fields are trimmed, lengths bounded. */
+export function toSeriesFilter(input: SeriesFilterInput | null | undefined): SeriesFilter {
+  if (!input) return {};
+  const filter: SeriesFilter = {};
+  const text = (value: string | null | undefined, path: string): string | undefined => {
+    if (value === null || value === undefined) return undefined;
+    if (value.length > 200) {
+      throw new UserInputError([
+        { path: `filter.${path}`, message: `${value.length} characters is too long (allowed: at most 200)` },
+      ]);
+    }
+    return value;
+  };
+  const assign = <K extends keyof SeriesFilter>(key: K, value: SeriesFilter[K] | undefined) => {
+    if (value !== undefined) filter[key] = value;
+  };
+  assign("workloadId", text(input.workload, "workload"));
+  assign("mode", text(input.mode, "mode"));
+  if (input.threads != null) filter.threads = checkInteger(input.threads, "filter.threads", 1, 100_000);
+  assign("testbedId", text(input.testbedId, "testbedId"));
+  assign("branch", text(input.branch, "branch"));
+  assign("runtime", text(input.runtime, "runtime"));
+  assign("machine", text(input.machine, "machine"));
+  assign("project", text(input.project, "project"));
+  assign("harness", text(input.harness, "harness"));
+  const search = text(input.search, "search")?.trim();
+  if (search) filter.search = search;
+  return filter;
+}
+
+/** The latest value against the median of the (up to 10) values before it. */
+export function latestChange(values: readonly number[]): number | null {
+  if (values.length < 2) return null;
+  const latest = values[values.length - 1] as number;
+  const before = values.slice(-changeWindow - 1, -1).sort((a, b) => a - b);
+  const middle = Math.floor(before.length / 2);
+  const median =
+    before.length % 2 === 1
+      ? (before[middle] as number)
+      : ((before[middle - 1] as number) + (before[middle] as number)) / 2;
+  return median === 0 ? null : latest / median - 1;
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function paramsObject(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new UserInputError([{ path, message: "allowed: a JSON object of parameters" }]);
+  }
+  return value as Record<string, unknown>;
+}
+
+function metricValues(metric: SeriesMetricValue, rows: readonly SeriesHistoryRow[]) {
+  return rows.flatMap((row) => {
+    const { value } = metricValue(metric, row);
+    return value === null || !Number.isFinite(value) ? [] : [{ value, at: row.recordedAt }];
+  });
+}
+
+const verdictOf = (verdict: string): Verdict => verdict.toUpperCase() as Verdict;
+
+type BranchCheckResult = Omit<BranchCheck, "head" | "base"> & { head: RunModel; base: RunModel | null };
+
+/** A stored check as GraphQL's BranchCheck (the CLI's reasons, as figures). */
+export function toBranchCheck(check: StoredBranchCheck): BranchCheckResult {
+  const reasons: CheckReason[] = check.reasons.map((reason) => {
+    switch (reason.kind) {
+      case "slower-cell":
+        return {
+          kind: "SLOWER_CELL",
+          mode: reason.cell.mode,
+          threads: reason.cell.threads,
+          relativeChange: reason.cell.relativeChange?.estimate ?? null,
+          relativeChangeLow: reason.cell.relativeChange?.lower ?? null,
+          relativeChangeHigh: reason.cell.relativeChange?.upper ?? null,
+          baseMedianMs: reason.cell.baseMedianMs,
+          headMedianMs: reason.cell.headMedianMs,
+        };
+      case "scaling": {
+        const { efficiency, serialFraction } = reason.result;
+        return {
+          kind: "SCALING",
+          mode: reason.mode,
+          threads: efficiency?.threads ?? null,
+          efficiencyBase: efficiency?.base ?? null,
+          efficiencyHead: efficiency?.head ?? null,
+          serialFractionBase: serialFraction?.base ?? null,
+          serialFractionHead: serialFraction?.head ?? null,
+        };
+      }
+      default: {
+        const exhaustive: never = reason;
+        throw new Error(`unknown check reason ${JSON.stringify(exhaustive)}`);
+      }
+    }
+  });
+  const cells: BranchCheckCell[] = (check.comparison?.cells ?? []).map((cell) => {
+    switch (cell.kind) {
+      case "compared":
+        return {
+          mode: cell.mode,
+          threads: cell.threads,
+          status: "COMPARED",
+          verdict: verdictOf(cell.verdict),
+          baseMedianMs: cell.baseMedianMs,
+          headMedianMs: cell.headMedianMs,
+          relativeChange: cell.relativeChange?.estimate ?? cell.headMedianMs / cell.baseMedianMs - 1,
+          relativeChangeLow: cell.relativeChange?.lower ?? null,
+          relativeChangeHigh: cell.relativeChange?.upper ?? null,
+          confidence: cell.relativeChange?.confidence ?? null,
+          pValue: Number.isFinite(cell.pValue) ? cell.pValue : null,
+          baseSampleCount: cell.baseSamples,
+          headSampleCount: cell.headSamples,
+        };
+      case "failed":
+        return { mode: cell.mode, threads: cell.threads, status: "FAILED" };
+      case "base-only":
+        return { mode: cell.mode, threads: cell.threads, status: "BASE_ONLY" };
+      case "head-only":
+        return { mode: cell.mode, threads: cell.threads, status: "HEAD_ONLY" };
+      default: {
+        const exhaustive: never = cell;
+        throw new Error(`unknown cell ${JSON.stringify(exhaustive)}`);
+      }
+    }
+  });
+  return {
+    workloadId: check.head.workloadId,
+    head: check.head as StoredRunDetail,
+    base: check.base,
+    verdict: check.base === null ? "NO_BASE" : check.regressed ? "FAIL" : "PASS",
+    reasons,
+    cells,
+    warnings: check.comparison?.warnings ?? [],
+  };
+}
+
+export const seriesQueryResolvers: Pick<
+  QueryResolvers<GraphQLContext>,
+  "seriesPage" | "seriesFacets" | "branchReview" | "latestRunsPerRuntime" | "runsByIds" | "efficiencyHistory"
+> = {
+  seriesPage: async (_parent, args, context) => {
+    const first = checkInteger(args.first ?? 50, "first", 1, seriesPageLimits.maxFirst);
+    const offset = checkInteger(args.offset ?? 0, "offset", 0, 10_000_000);
+    const recentPoints = checkInteger(
+      args.recentPoints ?? 30,
+      "recentPoints",
+      1,
+      seriesPageLimits.maxRecentPoints,
+    );
+    const metric = (args.metric ?? "WALL_MEDIAN") as SeriesMetricValue;
+    const { series, totalCount } = await listSeriesPage(context.database, {
+      filter: toSeriesFilter(args.filter),
+      order: args.orderBy === "NEWEST" ? "newest" : "name",
+      first,
+      offset,
+    });
+    const keys = series.map((row) => row.seriesKey);
+    const [histories, regressions] = await Promise.all([
+      readRecentHistories(context.database, keys, { last: recentPoints, succeededOnly: true }),
+      openRegressionCounts(context.database, keys),
+    ]);
+    return {
+      totalCount,
+      offset,
+      nodes: series.map((row) => {
+        const points = metricValues(metric, histories.get(row.seriesKey) ?? []);
+        const values = points.map((point) => point.value);
+        const latest = points.at(-1);
+        return {
+          series: row,
+          recent: values,
+          latestValue: latest?.value ?? null,
+          latestAt: latest?.at ?? null,
+          change: latestChange(values),
+          openRegressions: regressions.get(row.seriesKey) ?? 0,
+        };
+      }),
+    };
+  },
+
+  seriesFacets: async (_parent, _args, context) => {
+    const facets = await seriesFacets(context.database);
+    const testbeds = await Promise.all(facets.testbedIds.map((id) => context.loaders.testbedById.load(id)));
+    return {
+      ...facets,
+      testbeds: testbeds
+        .filter((testbed) => testbed !== null)
+        .sort(
+          (a, b) => a.hostname.localeCompare(b.hostname) || a.runtimeVersion.localeCompare(b.runtimeVersion),
+        ),
+    };
+  },
+
+  branchReview: async (_parent, args, context) => {
+    const branch = validate(branchSchema, args.branch, "branch");
+    const base = validate(branchSchema, args.base, "base");
+    const workloadIds =
+      args.workload != null
+        ? [args.workload]
+        : (
+            await context.database.prisma.run.groupBy({
+              by: ["workloadId"],
+              where: { branch, status: "succeeded" },
+              orderBy: { workloadId: "asc" },
+            })
+          ).map((row) => row.workloadId);
+    const checks: BranchCheckResult[] = [];
+    for (const workloadId of workloadIds) {
+      const exists = await context.database.prisma.run.findFirst({
+        where: { branch, status: "succeeded", workloadId },
+        select: { id: true },
+      });
+      if (!exists) continue;
+      checks.push(toBranchCheck(await checkBranch(context.database, { base, branch, workloadId })));
+    }
+    const rank = { FAIL: 0, PASS: 1, NO_BASE: 2 } as const;
+    checks.sort((a, b) => rank[a.verdict] - rank[b.verdict] || a.workloadId.localeCompare(b.workloadId));
+    return { branch, base, regressed: checks.some((check) => check.verdict === "FAIL"), checks };
+  },
+
+  latestRunsPerRuntime: async (_parent, args, context) => {
+    const testbeds = await context.database.prisma.testbed.findMany({
+      where: { hostname: args.machine },
+      select: { id: true },
+    });
+    const paramsKey =
+      args.params != null ? parametersKey(args.workload, paramsObject(args.params, "params")) : undefined;
+    const latest = await Promise.all(
+      testbeds.map(async (testbed) => {
+        // Newest first; with parameters given, the newest run with those parameters among
+        // the latest 50 of the runtime (older ones are not "the latest run" any more).
+        const page = await listRuns(
+          context.database,
+          {
+            workloadId: args.workload,
+            testbedId: testbed.id,
+            status: "succeeded",
+            ...(args.branch != null ? { branch: args.branch } : {}),
+          },
+          { limit: paramsKey === undefined ? 1 : 50 },
+        );
+        return page.runs.find((run) => paramsKey === undefined || run.paramsKey === paramsKey) ?? null;
+      }),
+    );
+    return latest.filter((run) => run !== null).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  },
+
+  runsByIds: async (_parent, { ids }, context) => {
+    if (ids.length > seriesPageLimits.maxRunsByIds) {
+      throw new UserInputError([
+        {
+          path: "ids",
+          message: `${ids.length} ids is too many (allowed: at most ${seriesPageLimits.maxRunsByIds})`,
+        },
+      ]);
+    }
+    return runsByIds(context.database, ids);
+  },
+
+  efficiencyHistory: async (_parent, args, context) => {
+    const buckets = checkInteger(
+      args.buckets ?? 48,
+      "buckets",
+      seriesPageLimits.minBuckets,
+      seriesPageLimits.maxBuckets,
+    );
+    const filter: SeriesFilter = { workloadId: args.workload, testbedId: args.testbedId, mode: args.mode };
+    if (args.params != null)
+      filter.paramsKey = parametersKey(args.workload, paramsObject(args.params, "params"));
+    if (args.branch != null) filter.branch = args.branch;
+    let candidates = await listSeries(context.database, filter);
+    if (candidates.length === 0) return null;
+    if (args.branch == null) {
+      const branch = candidates.some((row) => row.branch === "main")
+        ? "main"
+        : (candidates[0] as SeriesRow).branch;
+      candidates = candidates.filter((row) => row.branch === branch);
+    }
+    if (args.params == null) {
+      const newest = candidates.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
+      candidates = candidates.filter((row) => row.paramsKey === newest.paramsKey);
+    }
+    const histories = await Promise.all(
+      candidates.map(async (row) => ({
+        row,
+        points: (await readSeriesHistory(context.database, row.seriesKey, { succeededOnly: true })).filter(
+          (point) => point.efficiency !== null && Number.isFinite(point.efficiency),
+        ),
+      })),
+    );
+    const times = histories.flatMap(({ points }) => points.map((point) => point.recordedAt.getTime()));
+    const first = candidates[0] as SeriesRow;
+    const start = times.length > 0 ? Math.min(...times) : first.createdAt.getTime();
+    const end = times.length > 0 ? Math.max(...times) : start;
+    // The last slice's end is inclusive: the newest point belongs to it.
+    const width = Math.max(1, (end - start) / buckets);
+    const rows = histories
+      .sort((a, b) => a.row.threads - b.row.threads)
+      .map(({ row, points }) => {
+        const slices = Array.from({ length: buckets }, () => ({
+          values: [] as number[],
+          lastRunId: null as string | null,
+        }));
+        for (const point of points) {
+          const index = Math.min(buckets - 1, Math.floor((point.recordedAt.getTime() - start) / width));
+          const slice = slices[index] as (typeof slices)[number];
+          slice.values.push(point.efficiency as number);
+          slice.lastRunId = point.runId;
+        }
+        return {
+          threads: row.threads,
+          seriesKey: row.seriesKey,
+          cells: slices.map((slice, index) => ({
+            from: new Date(start + index * width),
+            to: new Date(start + (index + 1) * width),
+            efficiency: median(slice.values),
+            points: slice.values.length,
+            lastRunId: slice.lastRunId,
+          })),
+        };
+      });
+    return {
+      mode: args.mode,
+      branch: first.branch === "" ? null : first.branch,
+      params: JSON.parse(first.paramsKey) as unknown,
+      from: new Date(start),
+      to: new Date(start + buckets * width),
+      buckets,
+      rows,
+    };
+  },
+};
+
+/** Series fields that come straight from the Series row. */
+export const seriesSourceResolvers: Pick<SeriesResolvers<GraphQLContext>, "project" | "harness"> = {
+  project: (series) => (series as Partial<SeriesRow>).project ?? "default",
+  harness: (series) => (series as Partial<SeriesRow>).harness ?? "threadbench",
+};

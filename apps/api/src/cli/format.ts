@@ -1,3 +1,4 @@
+import { runtimeLabel } from "../db/vocabulary.js";
 import type { CellResult, Environment, RunResult } from "../runner/types.js";
 
 /** A duration with a unit that keeps three significant digits or so. */
@@ -48,7 +49,7 @@ export function table(rows: string[][], rightAligned: ReadonlySet<number> = new 
 export function formatEnvironment(environment: Environment): string {
   return [
     `machine   ${environment.hostname}: ${environment.cpuModel}, ${environment.logicalCores} logical cores, ${formatBytes(environment.memoryBytes)}`,
-    `runtime   ${environment.runtime} ${environment.runtimeVersion} (V8 ${environment.v8Version}) on ${environment.os} ${environment.osRelease} ${environment.arch}`,
+    `runtime   ${runtimeLabel(environment)}${environment.v8Version ? ` (V8 ${environment.v8Version})` : ""}${environment.runtimeExecutable ? ` at ${environment.runtimeExecutable}` : ""} on ${environment.os} ${environment.osRelease} ${environment.arch}`,
   ].join("\n");
 }
 

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { workloadIds } from "@threadbench/workloads";
 import { openDatabase } from "../db/client.js";
 import { gitInfo } from "../db/git-info.js";
@@ -13,7 +14,9 @@ import type { CheckRunResult } from "../regressions/check-run.js";
 import { executeRun } from "../runner/execute-run.js";
 import { acquireMachineLock } from "../runner/machine-lock.js";
 import { parseRunPlan, planLimits } from "../runner/plan.js";
-import { executionModes, type RunResult, scalingKinds } from "../runner/types.js";
+import { PythonHarness, PythonRuntimeError } from "../runner/python/harness-process.js";
+import { pythonWorkloadIds } from "../runner/python/python-runtime.js";
+import { executionModes, type RunResult, runtimeModes, scalingKinds } from "../runner/types.js";
 import {
   type CliCommand,
   type CliIo,
@@ -37,7 +40,8 @@ const flags = {
   workload: { type: "string", short: "w", default: "sum-squares" },
   param: { type: "string", short: "p", multiple: true },
   threads: { type: "string", short: "t", default: "1,2,4" },
-  modes: { type: "string", short: "m", default: executionModes.join(",") },
+  modes: { type: "string", short: "m" },
+  runtime: { type: "string", default: "node" },
   repetitions: { type: "string", short: "r", default: "5" },
   warmups: { type: "string", default: "1" },
   scaling: { type: "string", default: "weak" },
@@ -84,7 +88,8 @@ export function planFromFlags(values: {
   workload: string;
   param?: string[];
   threads: string;
-  modes: string;
+  modes?: string | undefined;
+  runtime?: string | undefined;
   repetitions: string;
   warmups: string;
   scaling: string;
@@ -102,7 +107,9 @@ export function planFromFlags(values: {
   const input = {
     workload: values.workload,
     params: parseParamFlags(values.param ?? []),
-    modes: parseList("modes", values.modes, executionModes),
+    // Default: every mode of the runtime (parseRunPlan fills them in).
+    ...(values.modes !== undefined ? { modes: parseList("modes", values.modes, executionModes) } : {}),
+    ...(values.runtime !== undefined ? { runtime: values.runtime } : {}),
     threads,
     repetitions: parseInteger("repetitions", values.repetitions, 1, planLimits.maxRepetitions),
     warmups: parseInteger("warmups", values.warmups, 0, planLimits.maxWarmups),
@@ -129,6 +136,26 @@ export function planFromFlags(values: {
           .join("\n"),
       );
     }
+    throw error;
+  }
+}
+
+/** A relative interpreter path is relative to where the command was typed. */
+function runtimeFromFlag(runtime: string, cwd: string): string {
+  const value = runtime.trim();
+  return value.includes("/") && !path.isAbsolute(value) ? path.resolve(cwd, value) : value;
+}
+
+/**
+ * Starts the interpreter once before anything is stored: a missing, broken or too old
+ * Python is a bad --runtime (exit 2), not a failed run in the history.
+ */
+async function probePythonRuntime(executable: string, io: CliIo): Promise<void> {
+  try {
+    const harness = await PythonHarness.start({ executable, signal: io.signal });
+    await harness.close();
+  } catch (error) {
+    if (error instanceof PythonRuntimeError) throw new CliUsageError(`--runtime: ${error.message}`);
     throw error;
   }
 }
@@ -172,8 +199,13 @@ Flags:
   -w, --workload ID        Workload to run (default sum-squares; see \`threadbench workloads\`)
   -p, --param NAME=VALUE   Workload parameter, repeatable (e.g. --param n=10000000)
   -t, --threads LIST       Thread counts, comma-separated, 1..${planLimits.maxThreads} (default 1,2,4)
-  -m, --modes LIST         Modes, comma-separated: ${executionModes.join(", ")}
-                           (default: all; sequential always runs as the baseline)
+  -m, --modes LIST         Modes, comma-separated: node runs ${runtimeModes.node.join(", ")};
+                           python runs ${runtimeModes.python.join(", ")}
+                           (default: all of the runtime's; sequential always runs as the baseline)
+      --runtime NAME       What executes the tasks: node (default), or a Python >= 3.8
+                           interpreter: python3, python3.13t, or a path. Python runs the
+                           article's experiments (${pythonWorkloadIds.join(", ")}) in
+                           threadbench's CPython harness; PYTHON_GIL is passed through
   -r, --repetitions N      Timed repetitions per cell, 1..${planLimits.maxRepetitions} (default 5)
       --warmups N          Untimed warm-up repetitions per cell, 0..${planLimits.maxWarmups} (default 1)
       --scaling KIND       weak: N full-size tasks on N threads (default);
@@ -193,7 +225,8 @@ cancelled (Ctrl-C), 2 for bad flags.
 `,
   async run(argv, io) {
     const { values } = parseFlags(argv, flags);
-    const plan = planFromFlags(values);
+    const plan = planFromFlags({ ...values, runtime: runtimeFromFlag(values.runtime, io.cwd) });
+    if (plan.runtime?.kind === "python") await probePythonRuntime(plan.runtime.executable, io);
     const labels = values.label ?? [];
     // One benchmark at a time per machine: wait for a run of another process to end.
     const lock = await acquireMachineLock({

@@ -111,7 +111,11 @@ export function testbedFromEnvironment(environment: Environment): TestbedInput {
     memoryBytes: environment.memoryBytes,
     runtime: environment.runtime,
     runtimeVersion: environment.runtimeVersion,
-    v8Version: environment.v8Version,
+    v8Version: environment.v8Version || null,
+    // CPython's GIL state and build: part of the fingerprint, so a GIL and a
+    // free-threaded build of one version are two testbeds (and two series).
+    gilEnabled: environment.gilEnabled ?? null,
+    freeThreadedBuild: environment.freeThreadedBuild ?? null,
   };
 }
 

@@ -1,9 +1,10 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
-import { median, summarize } from "../analysis/summary.js";
+import { finishCell, type RawCell, taskRanges } from "./cell-result.js";
 import { resolveWorkload } from "./diagnostic-workloads.js";
 import { collectEnvironment } from "./environment.js";
 import { ProcessPool } from "./process-pool.js";
+import { executePythonRun } from "./python/execute-python-run.js";
 import { runToCompletion } from "./run-to-completion.js";
 import type { TaskOutcome, TaskPayload } from "./task.js";
 import type {
@@ -15,6 +16,9 @@ import type {
   RunResult,
 } from "./types.js";
 import { startWorkerPool } from "./worker-pool.js";
+
+// Re-exported: callers and tests have always found them here.
+export { finishCell, taskRanges } from "./cell-result.js";
 
 export interface ExecuteRunOptions {
   /** Aborting stops the run promptly: workers are terminated, finished cells are kept. */
@@ -49,18 +53,6 @@ interface CellExecutor {
 const DEFAULT_EVENT_LOOP_SLICE_MS = 5;
 /** First slice of a task, as a fraction of its units, before the size adapts to time. */
 const FIRST_SLICE_FRACTION = 1 / 1000;
-
-/** Ranges of the tasks of one repetition: N full copies (weak) or N chunks of one job (strong). */
-export function taskRanges(units: number, tasks: number, scaling: RunPlan["scaling"]): UnitRange[] {
-  return Array.from({ length: tasks }, (_, index) =>
-    scaling === "weak"
-      ? { start: 0, end: units }
-      : {
-          start: Math.floor((index * units) / tasks),
-          end: Math.floor(((index + 1) * units) / tasks),
-        },
-  );
-}
 
 function cpuMsSince(before: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(before);
@@ -211,6 +203,9 @@ function createExecutor(
       return workerThreadExecutor(threads, plan, options.signal);
     case "child-processes":
       return childProcessExecutor(threads, plan, options.signal);
+    case "threading":
+    case "multiprocessing":
+      throw new Error(`${mode} is a mode of the python runtime; this plan runs on node`);
     default: {
       const unreachable: never = mode;
       throw new Error(`unknown mode ${String(unreachable)}`);
@@ -233,6 +228,8 @@ function errorText(error: unknown): string {
  * baseline) fails only itself; aborting stops the run and keeps finished cells.
  */
 export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {}): Promise<RunResult> {
+  // CPython runs drive the harness over a pipe; cells and statistics are shared (cell-result.ts).
+  if (plan.runtime?.kind === "python") return executePythonRun(plan, options);
   const workload = resolveWorkload(plan.workloadId);
   if (!workload) throw new TypeError(`plan.workloadId: unknown workload "${plan.workloadId}"`);
   const signal = options.signal ?? new AbortController().signal;
@@ -395,72 +392,3 @@ async function runRepetition(
   };
 }
 
-interface RawCell {
-  mode: ExecutionMode;
-  threads: number;
-  status: CellResult["status"];
-  error: string | null;
-  samples: RepetitionSample[];
-  setupMs: number | null;
-}
-
-/**
- * Speedup against the baseline: the median of per-repetition ratios when both have the
- * same repetitions (they were interleaved, so ratio i compares moments apart), else the
- * ratio of medians.
- */
-function speedupOver(baseline: CellResult | undefined, samples: readonly RepetitionSample[]): number | null {
-  const base = baseline?.samples ?? [];
-  if (!baseline?.wall || samples.length === 0) return null;
-  if (base.length === samples.length) {
-    const ratios = samples.map((sample, index) => (base[index] as RepetitionSample).wallMs / sample.wallMs);
-    if (ratios.every(Number.isFinite)) return median(ratios);
-  }
-  const cellMedian = median(samples.map((sample) => sample.wallMs));
-  return cellMedian > 0 ? baseline.wall.median / cellMedian : null;
-}
-
-/** Statistics, checksum verdict and speedup of one cell against its sequential baseline. */
-export function finishCell(raw: RawCell, baseline: CellResult | undefined): CellResult {
-  let { status, error } = raw;
-  const wall = summarize(raw.samples.map((sample) => sample.wallMs));
-  const cpuValues = raw.samples.flatMap((sample) => (sample.cpuMs === null ? [] : [sample.cpuMs]));
-  const cpu = summarize(cpuValues);
-  const checksums = [...new Set(raw.samples.map((sample) => sample.checksum))];
-  const checksum = checksums[0] ?? null;
-  let expectedChecksum: string | null = null;
-  let checksumStatus: CellResult["checksumStatus"] = "unchecked";
-  if (checksums.length > 1) {
-    checksumStatus = "mismatch";
-    status = "failed";
-    error ??= `checksum differs between repetitions: ${checksums.join(" vs ")}`;
-  } else if (raw.mode === "sequential") {
-    checksumStatus = checksum === null ? "unchecked" : "baseline";
-  } else if (baseline?.checksum && checksum !== null) {
-    expectedChecksum = baseline.checksum;
-    checksumStatus = checksum === expectedChecksum ? "match" : "mismatch";
-    if (checksumStatus === "mismatch" && status === "succeeded") {
-      status = "failed";
-      error = `checksum ${checksum} differs from the sequential baseline ${expectedChecksum}`;
-    }
-  }
-  const speedup = raw.mode === "sequential" ? (wall ? 1 : null) : speedupOver(baseline, raw.samples);
-  const lastShared = raw.samples.at(-1)?.sharedMemory ?? null;
-  return {
-    mode: raw.mode,
-    threads: raw.threads,
-    tasks: raw.threads,
-    status,
-    error,
-    samples: raw.samples,
-    wall,
-    cpu,
-    setupMs: raw.setupMs,
-    speedup,
-    efficiency: speedup === null ? null : speedup / raw.threads,
-    checksum,
-    expectedChecksum,
-    checksumStatus,
-    sharedMemory: lastShared,
-  };
-}

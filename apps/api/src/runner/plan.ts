@@ -1,7 +1,15 @@
 import { findWorkload, ParameterError, parseParameters, workloadIds } from "@threadbench/workloads";
 import { z } from "zod";
 import { fieldIssues, UserInputError } from "../errors.js";
-import { type ExecutionMode, executionModes, type RunPlan, scalingKinds } from "./types.js";
+import { allowedRuntimesText, classifyRuntimeName, pythonWorkloadIds } from "./python/python-runtime.js";
+import {
+  type ExecutionMode,
+  executionModes,
+  processModes,
+  type RunPlan,
+  runtimeModes,
+  scalingKinds,
+} from "./types.js";
 
 /** Bounds of a plan. A plan outside them is rejected, not clamped. */
 export const planLimits = {
@@ -26,7 +34,8 @@ export const runPlanInputSchema = z.object({
   modes: z
     .array(z.enum(executionModes, { message: `allowed: ${executionModes.join(", ")}` }))
     .min(1, `at least one mode (allowed: ${executionModes.join(", ")})`)
-    .default(["sequential", "event-loop", "worker-threads", "child-processes"]),
+    // Default: every mode of the plan's runtime (runtimeModes).
+    .optional(),
   threads: z
     .array(
       z
@@ -48,6 +57,12 @@ export const runPlanInputSchema = z.object({
     .max(planLimits.maxTaskTimeoutMs)
     .default(600_000),
   maxHeapMb: z.number().int().min(planLimits.minHeapMb).max(planLimits.maxHeapMb).default(2048),
+  /**
+   * What executes the tasks: "node" (default), or a Python interpreter (python3, a path).
+   * Which interpreters a server may start is the server's decision (THREADBENCH_PYTHON),
+   * checked where plans arrive from clients; this only checks the shape.
+   */
+  runtime: z.string().trim().min(1, `allowed: ${allowedRuntimesText}`).max(4096).default("node"),
 });
 export type RunPlanInput = z.input<typeof runPlanInputSchema>;
 
@@ -73,14 +88,40 @@ export function parseRunPlan(input: unknown, pathPrefix = ""): RunPlan {
     throw error;
   }
 
-  const modes: ExecutionMode[] = executionModes.filter(
-    (mode) => mode === "sequential" || raw.modes.includes(mode),
-  );
-  if (workload.requiresSharedMemory && modes.includes("child-processes")) {
+  const runtime = classifyRuntimeName(raw.runtime);
+  if (!runtime) {
+    throw new UserInputError([
+      { path: at("runtime"), message: `"${raw.runtime}" is not allowed (allowed: ${allowedRuntimesText})` },
+    ]);
+  }
+  if (runtime.kind === "python" && !pythonWorkloadIds.includes(workload.id)) {
+    throw new UserInputError([
+      {
+        path: at("workload"),
+        message: `"${raw.workload}" has no CPython implementation (allowed with runtime ${raw.runtime}: ${pythonWorkloadIds.join(", ")})`,
+      },
+    ]);
+  }
+  const runtimeAllows = runtimeModes[runtime.kind];
+  const requestedModes = raw.modes ?? runtimeAllows;
+  const foreign = requestedModes.filter((mode) => !runtimeAllows.includes(mode));
+  if (foreign.length > 0) {
     throw new UserInputError([
       {
         path: at("modes"),
-        message: `${workload.id} needs memory shared between its tasks, which separate processes cannot have; drop child-processes (allowed: ${executionModes.filter((mode) => mode !== "child-processes").join(", ")})`,
+        message: `${foreign.map((mode) => `"${mode}"`).join(", ")} ${foreign.length === 1 ? "is not a mode" : "are not modes"} of runtime ${raw.runtime} (allowed: ${runtimeAllows.join(", ")})`,
+      },
+    ]);
+  }
+  const modes: ExecutionMode[] = executionModes.filter(
+    (mode) => mode === "sequential" || requestedModes.includes(mode),
+  );
+  const separateProcesses = modes.filter((mode) => processModes.includes(mode));
+  if (workload.requiresSharedMemory && separateProcesses.length > 0) {
+    throw new UserInputError([
+      {
+        path: at("modes"),
+        message: `${workload.id} needs memory shared between its tasks, which separate processes cannot have; drop ${separateProcesses.join(", ")} (allowed: ${runtimeAllows.filter((mode) => !processModes.includes(mode)).join(", ")})`,
       },
     ]);
   }
@@ -97,6 +138,8 @@ export function parseRunPlan(input: unknown, pathPrefix = ""): RunPlan {
   }
   return {
     workloadId: workload.id,
+    // Only python plans carry a runtime: node plans stay exactly what they always were.
+    ...(runtime.kind === "python" ? { runtime } : {}),
     params,
     modes,
     threads,

@@ -1,8 +1,32 @@
 import type { SharedMemoryReport } from "@threadbench/workloads";
 
-/** How the tasks of one cell are executed. Order is the order cells run and print in. */
-export const executionModes = ["sequential", "event-loop", "worker-threads", "child-processes"] as const;
+/**
+ * How the tasks of one cell are executed, on every runtime. Order is the order cells run
+ * and print in. Node runs the first four; the CPython harness runs sequential,
+ * threading (threading.Thread) and multiprocessing (a process pool): see `runtimeModes`.
+ */
+export const executionModes = [
+  "sequential",
+  "event-loop",
+  "worker-threads",
+  "child-processes",
+  "threading",
+  "multiprocessing",
+] as const;
 export type ExecutionMode = (typeof executionModes)[number];
+
+/** What executes a plan's tasks: this Node process, or a Python interpreter driven over a pipe. */
+export type PlanRuntime = { kind: "node" } | { kind: "python"; executable: string };
+export type RuntimeKind = PlanRuntime["kind"];
+
+/** The modes each runtime runs; `sequential` (the baseline) is in both. */
+export const runtimeModes: Record<RuntimeKind, readonly ExecutionMode[]> = {
+  node: ["sequential", "event-loop", "worker-threads", "child-processes"],
+  python: ["sequential", "threading", "multiprocessing"],
+};
+
+/** Modes whose tasks run in separate processes: no memory shared between tasks. */
+export const processModes: readonly ExecutionMode[] = ["child-processes", "multiprocessing"];
 
 /**
  * weak: N tasks of full size on N threads (the article's experiment; ideal time stays flat).
@@ -14,6 +38,11 @@ export type ScalingKind = (typeof scalingKinds)[number];
 /** What to run. Validated at the edge by `parseRunPlan`; trusted inside. */
 export interface RunPlan {
   workloadId: string;
+  /**
+   * What executes the tasks; absent means node. `python` names the interpreter as the
+   * user did (python3, a path): the harness reports what it really was.
+   */
+  runtime?: PlanRuntime;
   /** Workload parameters with defaults filled in. */
   params: Record<string, unknown>;
   /** Always contains "sequential": it is every cell's baseline. */
@@ -100,9 +129,19 @@ export interface Environment {
   cpuModel: string;
   logicalCores: number;
   memoryBytes: number;
+  /** "node", or the Python implementation ("cpython"). */
   runtime: string;
   runtimeVersion: string;
-  v8Version: string;
+  /** null where the runtime has no V8 (CPython). */
+  v8Version: string | null;
+  /** CPython: whether the GIL was enabled during the run; absent on node. */
+  gilEnabled?: boolean | null;
+  /** CPython: whether the interpreter is a free-threaded (PEP 703) build; absent on node. */
+  freeThreadedBuild?: boolean | null;
+  /** CPython: the interpreter that ran (sys.executable). */
+  runtimeExecutable?: string | null;
+  /** CPython: PYTHON_GIL as the interpreter saw it (what was asked, next to gilEnabled). */
+  pythonGil?: string | null;
 }
 
 export type RunOutcome = "succeeded" | "failed" | "cancelled";

@@ -20,6 +20,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: "adapters",
+          root: at("./packages/adapters"),
+          include: ["src/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
           name: "api",
           root: at("./apps/api"),
           include: ["src/**/*.test.ts"],

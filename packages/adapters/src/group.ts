@@ -1,0 +1,178 @@
+import { defaultMode, modeName, threadCount, workloadId } from "./names.js";
+import {
+  type AdaptedCell,
+  type AdaptedRun,
+  type AdaptedSample,
+  AdapterError,
+  type AdapterIssue,
+  type AdapterName,
+  type AdapterOptions,
+  type ParamValue,
+} from "./types.js";
+
+/** One result of a harness as read from its file, before threads and modes are taken out. */
+export interface BenchmarkEntry {
+  /** The benchmark's name as the harness wrote it. */
+  name: string;
+  /** Where it is in the input ("benchmarks[3]", "line 12"), for error messages. */
+  at: string;
+  /** The workload part of the name (made into an id later). */
+  workload: string;
+  /** Every parameter the harness gives, thread count and mode still in. */
+  params: Record<string, ParamValue>;
+  /**
+   * A thread count the harness keeps itself (Google Benchmark's `threads`, Go's -N
+   * GOMAXPROCS suffix), and the parameter it becomes when `--threads-param` names another.
+   */
+  harnessThreads?: { value: number; param: string };
+  samples: AdaptedSample[];
+  status: "succeeded" | "failed";
+  error?: string | null;
+  /** Facts of this entry kept in its cell's details. */
+  details?: Record<string, unknown>;
+}
+
+/** The runs of a file, before the adapter adds dates and testbed facts. */
+export type GroupedRun = Pick<AdaptedRun, "workload" | "params" | "scaling" | "cells">;
+
+/**
+ * Turns a file's entries into runs: one run per benchmark (workload + parameters), one
+ * cell per (mode, threads) inside it. Thread counts come from `--threads-param`, else the
+ * harness's own (Google Benchmark's threads, Go's GOMAXPROCS), else a "threads"
+ * parameter, else 1; modes from `--mode-param`, else a "mode" parameter, else "benchmark".
+ * Entries of the same cell (Go's -count, Google Benchmark's repetitions) add samples.
+ * Scaling: `--scaling`, else the adapter's default (rates: strong), else strong when the
+ * harness's own thread count was used, weak otherwise.
+ */
+export function groupEntries(
+  adapter: AdapterName,
+  entries: readonly BenchmarkEntry[],
+  options: AdapterOptions,
+  defaults: { scaling?: "weak" | "strong" } = {},
+): GroupedRun[] {
+  const issues: AdapterIssue[] = [];
+  const runs = new Map<string, GroupedRun & { cellIndex: Map<string, AdaptedCell> }>();
+  let threadsFromHarness = false;
+  // Benchmarks without the named parameter keep the usual rules; a name that no benchmark
+  // has is a mistake (a typo must not silently give 1 thread everywhere).
+  let usedThreadsParam = false;
+  let usedModeParam = false;
+  const seenParams = new Set<string>();
+  for (const entry of entries) {
+    const params = { ...entry.params };
+    const where = `${entry.at} (${entry.name})`;
+    let threads = 1;
+    const fromParam = options.threadsParam !== undefined && params[options.threadsParam] !== undefined;
+    if (fromParam) {
+      const name = options.threadsParam as string;
+      usedThreadsParam = true;
+      const count = threadCount(params[name] as ParamValue);
+      if (count === null) {
+        issues.push({
+          path: `${where}: ${name}`,
+          message: `expected a thread count (an integer from 1 to 4096), got ${JSON.stringify(params[name])}`,
+        });
+        continue;
+      }
+      delete params[name];
+      threads = count;
+      if (entry.harnessThreads) params[entry.harnessThreads.param] = entry.harnessThreads.value;
+    } else if (entry.harnessThreads) {
+      threads = entry.harnessThreads.value;
+      threadsFromHarness = true;
+    } else if (params.threads !== undefined) {
+      const count = threadCount(params.threads);
+      if (count === null) {
+        issues.push({
+          path: `${where}: threads`,
+          message: `expected a thread count (an integer from 1 to 4096), got ${JSON.stringify(params.threads)}; name another parameter with --threads-param`,
+        });
+        continue;
+      }
+      threads = count;
+      delete params.threads;
+    }
+    let mode = defaultMode;
+    const modeParameter = options.modeParam ?? "mode";
+    if (params[modeParameter] !== undefined) {
+      const name = modeName(params[modeParameter]);
+      if (name === null) {
+        issues.push({
+          path: `${where}: ${modeParameter}`,
+          message: `expected a mode name (letters, digits and -, starting with a letter), got ${JSON.stringify(params[modeParameter])}`,
+        });
+        continue;
+      }
+      if (options.modeParam) usedModeParam = true;
+      mode = name;
+      delete params[modeParameter];
+    }
+    for (const name of Object.keys(entry.params)) seenParams.add(name);
+    if (entry.status === "succeeded" && entry.samples.length === 0) {
+      issues.push({ path: where, message: "no samples (expected at least one measured value)" });
+      continue;
+    }
+    const workload = workloadId(entry.workload);
+    const runKey = JSON.stringify([workload, sortedParams(params)]);
+    let run = runs.get(runKey);
+    if (!run) {
+      run = { workload, params, scaling: "weak", cells: [], cellIndex: new Map() };
+      runs.set(runKey, run);
+    }
+    const cellKey = `${mode}/${threads}`;
+    let cell = run.cellIndex.get(cellKey);
+    if (!cell) {
+      cell = { mode, threads, status: "succeeded", error: null, samples: [], details: { names: [] } };
+      run.cellIndex.set(cellKey, cell);
+      run.cells.push(cell);
+    }
+    const names = cell.details.names as string[];
+    if (!names.includes(entry.name)) names.push(entry.name);
+    for (const [key, value] of Object.entries(entry.details ?? {})) {
+      const previous = cell.details[key];
+      cell.details[key] =
+        Array.isArray(previous) && Array.isArray(value) ? [...previous, ...value] : (value ?? previous);
+    }
+    cell.samples.push(...entry.samples);
+    if (entry.status === "failed") {
+      cell.status = "failed";
+      const error = entry.error ?? "the harness reported a failure";
+      cell.error = cell.error ? `${cell.error}; ${error}` : error;
+    }
+  }
+  const known = seenParams.size > 0 ? [...seenParams].map((name) => `"${name}"`).join(", ") : "none";
+  if (options.threadsParam && !usedThreadsParam && issues.length === 0) {
+    issues.push({
+      path: "--threads-param",
+      message: `no benchmark has a parameter "${options.threadsParam}" (parameters in this input: ${known})`,
+    });
+  }
+  if (options.modeParam && !usedModeParam && issues.length === 0) {
+    issues.push({
+      path: "--mode-param",
+      message: `no benchmark has a parameter "${options.modeParam}" (parameters in this input: ${known})`,
+    });
+  }
+  if (issues.length > 0) throw new AdapterError(adapter, issues);
+  const scaling = options.scaling ?? defaults.scaling ?? (threadsFromHarness ? "strong" : "weak");
+  return [...runs.values()].map(({ workload, params, cells }) => ({
+    workload,
+    params,
+    scaling,
+    cells: cells.map(withIterations),
+  }));
+}
+
+/** Keeps the iteration counts of a cell's samples in its details: one number when all agree. */
+function withIterations(cell: AdaptedCell): AdaptedCell {
+  const iterations = cell.samples.flatMap((sample) =>
+    sample.iterations === undefined ? [] : [sample.iterations],
+  );
+  if (iterations.length === 0) return cell;
+  const same = iterations.every((value) => value === iterations[0]);
+  return { ...cell, details: { ...cell.details, iterationsPerSample: same ? iterations[0] : iterations } };
+}
+
+function sortedParams(params: Record<string, ParamValue>): [string, ParamValue][] {
+  return Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}

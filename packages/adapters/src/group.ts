@@ -51,8 +51,10 @@ export function groupEntries(
   defaults: { scaling?: "weak" | "strong" } = {},
 ): GroupedRun[] {
   const issues: AdapterIssue[] = [];
-  const runs = new Map<string, GroupedRun & { cellIndex: Map<string, AdaptedCell> }>();
-  let threadsFromHarness = false;
+  const runs = new Map<
+    string,
+    GroupedRun & { cellIndex: Map<string, AdaptedCell>; threadsFromHarness: boolean }
+  >();
   // Benchmarks without the named parameter keep the usual rules; a name that no benchmark
   // has is a mistake (a typo must not silently give 1 thread everywhere).
   let usedThreadsParam = false;
@@ -62,6 +64,7 @@ export function groupEntries(
     const params = { ...entry.params };
     const where = `${entry.at} (${entry.name})`;
     let threads = 1;
+    let harnessThreads = false;
     const fromParam = options.threadsParam !== undefined && params[options.threadsParam] !== undefined;
     if (fromParam) {
       const name = options.threadsParam as string;
@@ -79,7 +82,7 @@ export function groupEntries(
       if (entry.harnessThreads) params[entry.harnessThreads.param] = entry.harnessThreads.value;
     } else if (entry.harnessThreads) {
       threads = entry.harnessThreads.value;
-      threadsFromHarness = true;
+      harnessThreads = true;
     } else if (params.threads !== undefined) {
       const count = threadCount(params.threads);
       if (count === null) {
@@ -116,9 +119,10 @@ export function groupEntries(
     const runKey = JSON.stringify([workload, sortedParams(params)]);
     let run = runs.get(runKey);
     if (!run) {
-      run = { workload, params, scaling: "weak", cells: [], cellIndex: new Map() };
+      run = { workload, params, scaling: "weak", cells: [], cellIndex: new Map(), threadsFromHarness: false };
       runs.set(runKey, run);
     }
+    if (harnessThreads) run.threadsFromHarness = true;
     const cellKey = `${mode}/${threads}`;
     let cell = run.cellIndex.get(cellKey);
     if (!cell) {
@@ -128,11 +132,7 @@ export function groupEntries(
     }
     const names = cell.details.names as string[];
     if (!names.includes(entry.name)) names.push(entry.name);
-    for (const [key, value] of Object.entries(entry.details ?? {})) {
-      const previous = cell.details[key];
-      cell.details[key] =
-        Array.isArray(previous) && Array.isArray(value) ? [...previous, ...value] : (value ?? previous);
-    }
+    cell.details = mergeDetails(cell.details, entry.details ?? {}) as Record<string, unknown>;
     cell.samples.push(...entry.samples);
     if (entry.status === "failed") {
       cell.status = "failed";
@@ -154,13 +154,27 @@ export function groupEntries(
     });
   }
   if (issues.length > 0) throw new AdapterError(adapter, issues);
-  const scaling = options.scaling ?? defaults.scaling ?? (threadsFromHarness ? "strong" : "weak");
-  return [...runs.values()].map(({ workload, params, cells }) => ({
+  return [...runs.values()].map(({ workload, params, cells, threadsFromHarness }) => ({
     workload,
     params,
-    scaling,
+    scaling: options.scaling ?? defaults.scaling ?? (threadsFromHarness ? "strong" : "weak"),
     cells: cells.map(withIterations),
   }));
+}
+
+/** Entry details into cell details: arrays concatenate, objects merge by key, values replace. */
+function mergeDetails(previous: unknown, value: unknown): unknown {
+  if (Array.isArray(previous) && Array.isArray(value)) return [...previous, ...value];
+  if (isPlainObject(previous) && isPlainObject(value)) {
+    const merged: Record<string, unknown> = { ...previous };
+    for (const [key, item] of Object.entries(value)) merged[key] = mergeDetails(previous[key], item);
+    return merged;
+  }
+  return value === undefined ? previous : value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Keeps the iteration counts of a cell's samples in its details: one number when all agree. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adapt, AdapterError } from "./index.js";
+import { AdapterError, adapt } from "./index.js";
 import { fixture } from "./test-support.js";
 import type { AdaptedRun } from "./types.js";
 
@@ -134,8 +134,9 @@ describe("pyperf", () => {
 
   it("names the field of a bad value", () => {
     const input = fixture("pyperf/pyperf-timeit-sum-squares-py3.11.json");
-    const json = structuredClone(input.json) as { benchmarks: Array<{ runs: Array<{ values?: unknown[] }> }> };
-    (json.benchmarks[0]?.runs[1] as { values: unknown[] }).values[0] = "fast";
+    const json = structuredClone(input.json) as { benchmarks: Array<{ runs: Array<{ values: unknown[] }> }> };
+    const values = json.benchmarks[0]?.runs[1]?.values as unknown[];
+    values[0] = "fast";
     expect(() => adapt({ ...input, json }, "pyperf")).toThrow(
       "pyperf: benchmarks[0].runs[1].values[0]: expected a value (seconds per loop)",
     );

@@ -28,9 +28,12 @@ describe("hyperfine", () => {
       ["sequential", 4, "succeeded", 5],
       ["threading", 4, "succeeded", 5],
     ]);
-    expect(run?.cells[0]?.samples.map((sample) => sample.wallMs)).toEqual([
-      120.64198152000002, 114.83095952000001, 133.74520452000002, 177.19933952, 108.61168852000001,
-    ]);
+    // The "times" of "python3 sumsq.py sequential 1 1000000", seconds -> ms.
+    expect(run?.cells[0]?.samples.map((sample) => sample.wallMs)).toEqual(
+      [0.12064198152000001, 0.11483095952000001, 0.13374520452000002, 0.17719933952, 0.10861168852000001].map(
+        (seconds) => seconds * 1000,
+      ),
+    );
     expect(run?.cells[0]?.details.command).toBe("python3 sumsq.py sequential 1 1000000");
   });
 
@@ -38,7 +41,7 @@ describe("hyperfine", () => {
     const [run] = runsOf("hyperfine/hyperfine-L-mode-threads.csv");
     expect(cellsOf(run)).toHaveLength(6);
     const threading2 = run?.cells.find((cell) => cell.mode === "threading" && cell.threads === 2);
-    expect(threading2?.samples).toEqual([{ wallMs: 147.36867452000002 }]);
+    expect(threading2?.samples).toEqual([{ wallMs: 0.14736867452000002 * 1000 }]);
     expect(run?.details.sample).toMatch(/median/);
   });
 

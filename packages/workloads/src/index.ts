@@ -1,3 +1,6 @@
+// Workload modules import `z` from here, so their parameter schemas are built by the
+// same zod that threadbench validates them with.
+export { z } from "zod";
 export { defineWorkload, rangeTask } from "./define.js";
 export {
   canonicalParameters,
@@ -6,6 +9,7 @@ export {
   ParameterError,
   parseParameters,
 } from "./parameters.js";
+export { defineProject, type ProjectConfig, type ProjectPlan, type ProjectPlanMode } from "./project.js";
 export { findWorkload, workloadIds, workloads } from "./registry.js";
 export type {
   AnyWorkload,

@@ -23,11 +23,17 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
-/** A bad flag or flag value: printed with the command's usage, exit code 2. */
+/**
+ * A bad flag or flag value: printed with the command's usage, exit code 2. With
+ * `usageHint: false` it is printed as one line (a bad workload module or project file:
+ * the flags were fine, `--help` would not help).
+ */
 export class CliUsageError extends Error {
-  constructor(message: string) {
+  readonly usageHint: boolean;
+  constructor(message: string, options: { usageHint?: boolean } = {}) {
     super(message);
     this.name = "CliUsageError";
+    this.usageHint = options.usageHint ?? true;
   }
 }
 

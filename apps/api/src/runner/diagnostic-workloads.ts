@@ -1,5 +1,6 @@
 import { type AnyWorkload, defineWorkload, findWorkload } from "@threadbench/workloads";
 import { z } from "zod";
+import { findModuleWorkload } from "./module-registry.js";
 
 /**
  * Fault injection for the runner's own tests: a workload that throws, exits its
@@ -57,9 +58,12 @@ const fault = defineWorkload({
   combine: () => ({ checksum: "fault" }),
 });
 
-/** A public workload by id, or, when diagnostics are enabled, a diagnostic one. */
+/**
+ * A public workload by id, a workload module loaded in this thread (`module:...`), or,
+ * when diagnostics are enabled, a diagnostic one.
+ */
 export function resolveWorkload(id: string): AnyWorkload | undefined {
-  const workload = findWorkload(id);
+  const workload = findWorkload(id) ?? findModuleWorkload(id);
   if (workload) return workload;
   return process.env.THREADBENCH_DIAGNOSTIC_WORKLOADS === "1" && id === fault.id
     ? (fault as AnyWorkload)

@@ -3,12 +3,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * Absolute path of a compiled runner entry (`worker`, `child`). Worker threads and
- * child processes load plain JavaScript, so when this module runs from TypeScript
+ * Absolute path of a compiled runner entry (`worker`, `child`, and the module hooks
+ * that `module.register` loads for workload modules). Worker threads, child processes
+ * and loader hooks load plain JavaScript, so when this module runs from TypeScript
  * sources (vitest, tsx) the compiled file under `dist/` is used: `npm run build`
  * (which `npm test` runs first through turbo) produces it.
  */
-export function runnerEntryPoint(name: "worker" | "child"): string {
+export function runnerEntryPoint(name: "worker" | "child" | "module-resolve-hooks"): string {
   const here = fileURLToPath(import.meta.url);
   const directory = path.dirname(here);
   const candidate = here.endsWith(".ts")

@@ -1,12 +1,16 @@
 import { Piscina } from "piscina";
 import { runnerEntryPoint } from "./entry-points.js";
 import type { ReadyPayload } from "./task.js";
+import type { PoolWorkerData } from "./worker.js";
+import type { WorkloadModuleRef } from "./workload-module.js";
 
 export interface WorkerPoolOptions {
   threads: number;
   /** V8 old-generation limit of each worker, in MiB. */
   maxHeapMb: number;
   signal?: AbortSignal;
+  /** A workload module every worker loads before it reports ready (module runs only). */
+  workloadModule?: WorkloadModuleRef;
 }
 
 /**
@@ -28,6 +32,9 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Pisci
     concurrentTasksPerWorker: 1,
     maxQueue: "auto",
     resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb },
+    ...(options.workloadModule
+      ? { workerData: { workloadModule: options.workloadModule } satisfies PoolWorkerData }
+      : {}),
   });
   // Every worker blocks until all have arrived: proves `threads` distinct workers are up.
   const ready: ReadyPayload = { kind: "ready", parties: threads, barrier: new SharedArrayBuffer(4) };

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { canonicalParameters, findWorkload } from "@threadbench/workloads";
 import { ConflictError, NotFoundError } from "../errors.js";
 import type { CellResult, Environment, RunPlan, RunResult, Summary } from "../runner/types.js";
+import { executionModes } from "../runner/types.js";
 import {
   type Database,
   isUniqueViolation,
@@ -956,7 +957,8 @@ export function toStoredMeasurement(row: MeasurementRow & { samples?: SampleRow[
   };
 }
 
-const modeOrder = ["sequential", "event-loop", "worker-threads", "child-processes"];
+/** Cells sort in the order modes run: every runtime's modes, one list (executionModes). */
+const modeOrder: readonly string[] = executionModes;
 function modeRank(mode: string): number {
   const rank = modeOrder.indexOf(mode);
   return rank < 0 ? modeOrder.length : rank;

@@ -7,6 +7,7 @@ import {
   type StoredRegression,
   toStoredRegressions,
 } from "../regressions/regression-store.js";
+import { executionModes } from "../runner/types.js";
 import type { RunQueue } from "../server/run-queue.js";
 import type { MeasurementModel, SampleModel } from "./models.js";
 
@@ -55,7 +56,8 @@ export class BatchLoader<Key, Value> {
   }
 }
 
-const modeOrder = ["sequential", "event-loop", "worker-threads", "child-processes"];
+/** Cells sort in the order modes run: every runtime's modes, one list (executionModes). */
+const modeOrder: readonly string[] = executionModes;
 const modeRank = (mode: string) => {
   const rank = modeOrder.indexOf(mode);
   return rank < 0 ? modeOrder.length : rank;

@@ -2,6 +2,7 @@ import { type CompareOptions, compareSamples, type Verdict } from "../analysis/c
 import type { ConfidenceInterval } from "../analysis/summary.js";
 import type { Database } from "../db/client.js";
 import { requireRunDetail, type StoredMeasurement, type StoredRunDetail } from "../db/run-repository.js";
+import { executionModes } from "../runner/types.js";
 
 /** One (mode, threads) cell of a comparison of two runs. */
 export type CellComparison =
@@ -40,7 +41,8 @@ export interface RunComparison {
   verdicts: Record<Verdict, number>;
 }
 
-const modeOrder = ["sequential", "event-loop", "worker-threads", "child-processes"];
+/** Cells sort in the order modes run: every runtime's modes, one list (executionModes). */
+const modeOrder: readonly string[] = executionModes;
 
 /**
  * Compares two stored runs cell by cell: for each (mode, threads) in both runs, the

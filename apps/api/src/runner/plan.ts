@@ -103,7 +103,10 @@ export function parseRunPlan(input: unknown, pathPrefix = ""): RunPlan {
     ]);
   }
   const runtimeAllows = runtimeModes[runtime.kind];
-  const requestedModes = raw.modes ?? runtimeAllows;
+  // Unless modes are named, every mode of the runtime that can run the workload.
+  const requestedModes =
+    raw.modes ??
+    runtimeAllows.filter((mode) => !(workload.requiresSharedMemory && processModes.includes(mode)));
   const foreign = requestedModes.filter((mode) => !runtimeAllows.includes(mode));
   if (foreign.length > 0) {
     throw new UserInputError([

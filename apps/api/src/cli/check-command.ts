@@ -1,7 +1,8 @@
 import { gitInfo } from "../db/git-info.js";
-import { startDatabase } from "../db/startup.js";
-import { type BranchCheck, type CheckReason, checkBranch } from "../regressions/check-branch.js";
-import { type CliCommand, CliUsageError, parseFlags, parseInteger } from "./command.js";
+import type { BranchCheck, CheckReason } from "../regressions/check-branch.js";
+import { dashboardBase, formatCheckMarkdown } from "./check-markdown.js";
+import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
+import { type CliCommand, CliUsageError, parseFlags, parseInteger, parseList } from "./command.js";
 import { formatChange, formatComparisonTable, formatInterval, formatPValue } from "./comparison-format.js";
 import { formatDuration } from "./format.js";
 
@@ -38,7 +39,7 @@ export const checkCommand: CliCommand = {
   name: "check",
   summary: "Exit 1 when the latest run on this branch regresses against the base branch (CI gate)",
   help: `
-Usage: threadbench check --base BRANCH [--branch NAME] [--workload ID] [--run ID] [--json]
+Usage: threadbench check --base BRANCH [--branch NAME] [--workload ID] [--run ID] [--format F]
 
 Compares the latest succeeded run on the current branch with the latest succeeded
 run on the base branch of the same workload, parameters, scaling and testbed, cell by
@@ -56,7 +57,11 @@ Flags:
   --run ID         Check this run instead of the branch's latest
   --min-effect PCT Smallest slowdown that fails the check, 1..100 percent (default 5);
                    raise it on a shared, noisy machine (see src/regressions/README.md)
-  --json           Print {regressed, reasons, head, base, comparison} as JSON
+  --format F       text (default), json ({regressed, reasons, head, base, comparison}),
+                   or markdown: a summary for a pull-request comment or the CI job
+                   summary, linking to THREADBENCH_DASHBOARD_URL's branch view when set
+  --json           The same as --format json
+${serverHelp}
 
 Exit status: 0 no regression (also when the base branch has no comparable run),
 1 regression (or no succeeded run on the branch to check), 2 bad flags.
@@ -69,7 +74,12 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
       run: { type: "string" },
       "min-effect": { type: "string" },
       json: { type: "boolean" },
+      format: { type: "string" },
+      ...serverFlag,
     });
+    const format = values.json
+      ? "json"
+      : (parseList("format", values.format ?? "text", ["text", "json", "markdown"] as const)[0] ?? "text");
     const minEffectPercent =
       values["min-effect"] === undefined
         ? undefined
@@ -80,17 +90,28 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
     const branch = values.branch?.trim() || (await gitInfo(io.cwd, io.env)).branch;
     if (!branch)
       throw new CliUsageError("cannot tell the current branch (no git checkout here): pass --branch NAME");
-    const { database } = await startDatabase(io.env.DATABASE_URL);
+    const store = await openCliStore(io, values.server);
     try {
-      const check = await checkBranch(database, {
+      const check = await store.checkBranch({
         base: values.base.trim(),
         branch,
         ...(values.workload ? { workloadId: values.workload } : {}),
         ...(values.run ? { headRunId: values.run } : {}),
         ...(minEffectPercent !== undefined ? { compare: { minEffect: minEffectPercent / 100 } } : {}),
       });
-      if (values.json) {
+      if (format === "json") {
         io.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
+        return check.regressed ? 1 : 0;
+      }
+      if (format === "markdown") {
+        io.stdout.write(
+          formatCheckMarkdown(check, {
+            base: values.base.trim(),
+            branch,
+            dashboardUrl: dashboardBase(io.env.THREADBENCH_DASHBOARD_URL),
+            describeReason: reasonText,
+          }),
+        );
         return check.regressed ? 1 : 0;
       }
       const lines = [`checking ${describeRun(check.head)}`];
@@ -116,7 +137,7 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
       io.stdout.write(`${lines.join("\n")}\n`);
       return check.regressed ? 1 : 0;
     } finally {
-      await database.close();
+      await store.close();
     }
   },
 };

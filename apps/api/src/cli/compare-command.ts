@@ -1,5 +1,4 @@
-import { startDatabase } from "../db/startup.js";
-import { compareRuns } from "../regressions/compare-runs.js";
+import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
 import { formatComparisonTable } from "./comparison-format.js";
 
@@ -18,16 +17,17 @@ Cells present in only one run are listed as such.
 
 Flags:
   --json   Print the comparison as JSON
+${serverHelp}
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { json: { type: "boolean" } }, true);
+    const { values, positionals } = parseFlags(argv, { json: { type: "boolean" }, ...serverFlag }, true);
     const [baseId, headId, ...extra] = positionals;
     if (!baseId || !headId)
       throw new CliUsageError("expected two run ids: BASE HEAD (see `threadbench runs`)");
     if (extra.length > 0) throw new CliUsageError(`unexpected argument "${extra[0]}"`);
-    const { database } = await startDatabase(io.env.DATABASE_URL);
+    const store = await openCliStore(io, values.server);
     try {
-      const comparison = await compareRuns(database, baseId, headId);
+      const comparison = await store.compareRuns(baseId, headId);
       if (values.json) {
         io.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
         return 0;
@@ -47,7 +47,7 @@ Flags:
       );
       return 0;
     } finally {
-      await database.close();
+      await store.close();
     }
   },
 };

@@ -67,7 +67,7 @@ export function describeSeries(regression: StoredRegression): string {
 }
 
 /** One line per regression or improvement a check stored (what `run` and `ingest` print). */
-export function formatStoredChanges(result: CheckRunResult): string[] {
+export function formatStoredChanges(result: Pick<CheckRunResult, "stored" | "scaling">): string[] {
   const lines = result.stored.map(
     (regression) =>
       `${regression.kind === "regression" ? "REGRESSION " : "improvement"} ${describeSeries(regression)}: ${formatChange(regression.size)} (${formatInterval(regression.interval)}, confidence ${(regression.confidence * 100).toFixed(1)}%) introduced by run ${regression.runId} [${regression.id}]`,

@@ -1,11 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { ingestRun } from "../db/ingest.js";
-import { startDatabase } from "../db/startup.js";
 import { UserInputError } from "../errors.js";
+import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
 import { formatStoredChanges } from "./comparison-format.js";
-import { detectAfterStore } from "./detect-after-store.js";
 
 export const ingestCommand: CliCommand = {
   name: "ingest",
@@ -23,9 +21,10 @@ the run stored the first time.
 
 Flags:
   --json   Print {id, created, run} as JSON
+${serverHelp}
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { json: { type: "boolean" } }, true);
+    const { values, positionals } = parseFlags(argv, { json: { type: "boolean" }, ...serverFlag }, true);
     const [file, ...extra] = positionals;
     if (!file) throw new CliUsageError("expected a FILE to ingest");
     if (extra.length > 0) throw new CliUsageError(`unexpected argument "${extra[0]}"`);
@@ -52,11 +51,9 @@ Flags:
         },
       ]);
     }
-    const { database } = await startDatabase(io.env.DATABASE_URL);
+    const store = await openCliStore(io, values.server);
     try {
-      const { run, created } = await ingestRun(database, payload);
-      // Re-ingesting stores nothing new, so there is nothing new to check.
-      const check = created ? await detectAfterStore(database, run.id, io) : null;
+      const { run, created, changes: check } = await store.ingest(payload);
       if (values.json) {
         io.stdout.write(
           `${JSON.stringify({ id: run.id, created, run, regressions: check?.stored ?? [] }, null, 2)}\n`,
@@ -71,7 +68,7 @@ Flags:
       }
       return 0;
     } finally {
-      await database.close();
+      await store.close();
     }
   },
 };

@@ -7,7 +7,6 @@ import {
 } from "../db/vocabulary.js";
 import {
   acknowledgeRegression,
-  listRegressions,
   markFalseAlarm,
   markFixed,
   type RegressionFilter,
@@ -15,6 +14,7 @@ import {
   type StatusChange,
   type StoredRegression,
 } from "../regressions/regression-store.js";
+import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import {
   type CliCommand,
   type CliIo,
@@ -41,6 +41,7 @@ Flags:
   --kind K        ${regressionKinds.join(" or ")}
   --limit N       At most N (default 50, at most 1000)
   --json          Print the list as JSON
+${serverHelp}
 `,
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, {
@@ -48,6 +49,7 @@ Flags:
       kind: { type: "string" },
       limit: { type: "string" },
       json: { type: "boolean" },
+      ...serverFlag,
     });
     if (positionals.length > 0) throw new CliUsageError(`unexpected argument "${positionals[0]}"`);
     const filter: RegressionFilter = {};
@@ -55,9 +57,9 @@ Flags:
       filter.status = parseList<RegressionStatus>("status", values.status, regressionStatuses);
     if (values.kind) filter.kind = parseList<RegressionKind>("kind", values.kind, regressionKinds)[0];
     const limit = values.limit === undefined ? 50 : parseInteger("limit", values.limit, 1, 1000);
-    const { database } = await startDatabase(io.env.DATABASE_URL);
+    const store = await openCliStore(io, values.server);
     try {
-      const regressions = await listRegressions(database, filter, { limit });
+      const regressions = await store.listRegressions(filter, { limit });
       if (values.json) {
         io.stdout.write(`${JSON.stringify(regressions, null, 2)}\n`);
         return 0;
@@ -82,7 +84,7 @@ Flags:
       io.stdout.write(`${table(rows, new Set([4]))}\n`);
       return 0;
     } finally {
-      await database.close();
+      await store.close();
     }
   },
 };

@@ -1,6 +1,6 @@
-import { listRuns, type RunFilter } from "../db/run-list.js";
-import { startDatabase } from "../db/startup.js";
+import type { RunFilter } from "../db/run-list.js";
 import { type RunStatus, runStatuses } from "../db/vocabulary.js";
+import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags, parseInteger, parseList } from "./command.js";
 import { table } from "./format.js";
 
@@ -26,6 +26,7 @@ Flags:
   --limit N    Runs per page (default 20, at most 500)
   --cursor C   Continue after a previous page (printed at the end of a full page)
   --json       Print {runs, nextCursor} as JSON
+${serverHelp}
 `,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
@@ -41,6 +42,7 @@ Flags:
       limit: { type: "string" },
       cursor: { type: "string" },
       json: { type: "boolean" },
+      ...serverFlag,
     });
     if (values.seeded && values.real) throw new CliUsageError("--seeded and --real exclude each other");
     if (values.commit !== undefined && !/^[0-9a-f]{4,64}$/i.test(values.commit)) {
@@ -60,9 +62,9 @@ Flags:
     if (values.real) filter.seeded = false;
     const limit = values.limit === undefined ? 20 : parseInteger("limit", values.limit, 1, 500);
 
-    const { database } = await startDatabase(io.env.DATABASE_URL);
+    const store = await openCliStore(io, values.server);
     try {
-      const page = await listRuns(database, filter, { limit, cursor: values.cursor ?? null });
+      const page = await store.listRuns(filter, { limit, cursor: values.cursor ?? null });
       if (values.json) {
         io.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
         return 0;
@@ -88,7 +90,7 @@ Flags:
       if (page.nextCursor) io.stdout.write(`\nmore: threadbench runs ... --cursor ${page.nextCursor}\n`);
       return 0;
     } finally {
-      await database.close();
+      await store.close();
     }
   },
 };

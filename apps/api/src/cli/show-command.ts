@@ -1,5 +1,4 @@
-import { requireRunDetail } from "../db/run-repository.js";
-import { startDatabase } from "../db/startup.js";
+import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
 import { formatBytes, formatDuration, formatPercent, formatRatio, table } from "./format.js";
 
@@ -16,19 +15,20 @@ efficiency against the sequential baseline.
 Flags:
   --samples  Also print every repetition sample (always included with --json)
   --json     Print the run, measurements and samples as JSON
+${serverHelp}
 `,
   async run(argv, io) {
     const { values, positionals } = parseFlags(
       argv,
-      { samples: { type: "boolean" }, json: { type: "boolean" } },
+      { samples: { type: "boolean" }, json: { type: "boolean" }, ...serverFlag },
       true,
     );
     const [id, ...extra] = positionals;
     if (!id) throw new CliUsageError("expected a run id (see `threadbench runs`)");
     if (extra.length > 0) throw new CliUsageError(`unexpected argument "${extra[0]}"`);
-    const { database } = await startDatabase(io.env.DATABASE_URL);
+    const store = await openCliStore(io, values.server);
     try {
-      const run = await requireRunDetail(database, id, { samples: Boolean(values.json || values.samples) });
+      const run = await store.runDetail(id, { samples: Boolean(values.json || values.samples) });
       if (values.json) {
         io.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
         return 0;
@@ -76,7 +76,7 @@ Flags:
       }
       return 0;
     } finally {
-      await database.close();
+      await store.close();
     }
   },
 };

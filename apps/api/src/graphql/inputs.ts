@@ -81,5 +81,6 @@ export function toRunFilter(input: RunFilterInput | null | undefined): RunFilter
   if (input.harness != null) filter.harness = input.harness;
   if (input.createdFrom != null) filter.from = parseDate(input.createdFrom, "filter.createdFrom");
   if (input.createdTo != null) filter.to = parseDate(input.createdTo, "filter.createdTo");
+  if (input.seeded != null) filter.seeded = input.seeded;
   return filter;
 }

@@ -40,6 +40,7 @@ import {
   scalingFitResolvers,
   seriesAnalysisResolvers,
 } from "./analysis-resolvers.js";
+import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
 import type { GraphQLContext } from "./context.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import {
@@ -418,6 +419,7 @@ export const resolvers: Resolvers = {
       queuedRunIds: await context.queue.queuedRunIds(),
     }),
     ...analysisQueryResolvers,
+    ...checkQueryResolvers,
     ...seriesQueryResolvers,
   },
 
@@ -454,11 +456,13 @@ export const resolvers: Resolvers = {
       const { run, created } = await ingestRun(context.database, input).catch((error: unknown) => {
         // The payload is the `input` argument: name paths from there.
         if (error instanceof UserInputError) {
+          // The summary stays the ingest's own (what `threadbench ingest` prints, also with --server).
           throw new UserInputError(
             error.issues.map((issue) => ({
               ...issue,
               path: issue.path === "(root)" ? "input" : `input.${issue.path}`,
             })),
+            error.message,
           );
         }
         throw error;
@@ -561,6 +565,7 @@ export const resolvers: Resolvers = {
   Sample: {
     taskDurationsMs: (sample) =>
       Array.isArray(sample.taskDurationsMs) ? (sample.taskDurationsMs as number[]) : [],
+    sharedMemory: (sample) => (Array.isArray(sample.sharedMemory) ? (sample.sharedMemory as never[]) : null),
   },
 
   RunProgress: {
@@ -623,5 +628,6 @@ export const resolvers: Resolvers = {
   Regression: regressionResolvers,
   RegressionConnection: regressionConnectionResolvers,
   ScalingFit: scalingFitResolvers,
+  CheckDecision: checkDecisionResolvers,
   ChangePoint: changePointResolvers,
 };

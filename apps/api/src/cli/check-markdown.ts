@@ -1,0 +1,145 @@
+import type { BranchCheck, CheckReason } from "../regressions/check-branch.js";
+import type { CellComparison } from "../regressions/compare-runs.js";
+import { formatChange, formatInterval, formatPValue } from "./comparison-format.js";
+import { formatDuration } from "./format.js";
+
+export interface CheckMarkdownOptions {
+  /** The branch compared against. */
+  base: string;
+  /** The branch checked. */
+  branch: string;
+  /** THREADBENCH_DASHBOARD_URL (e.g. https://threadbench.example.com); null: no links. */
+  dashboardUrl: string | null;
+  /** One line per reason, as the text output words it. */
+  describeReason: (reason: CheckReason) => string;
+}
+
+/** Inline code that survives any backticks in the text. */
+function code(text: string): string {
+  const fence = text.includes("`") ? "``" : "`";
+  return `${fence}${fence.length > 1 ? " " : ""}${text}${fence.length > 1 ? " " : ""}${fence}`;
+}
+
+/** A table cell: pipes and line breaks would end the cell or the row. */
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|").replace(/\r?\n/g, " ");
+}
+
+/** The dashboard URL without a trailing slash, or null when unset or not http(s). */
+export function dashboardBase(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+    return url.href.replace(/\/+$/, "");
+  } catch {
+    return null;
+  }
+}
+
+function link(text: string, url: string | null): string {
+  return url ? `[${text}](${url})` : text;
+}
+
+function verdict(comparison: CellComparison): string {
+  switch (comparison.kind) {
+    case "compared":
+      return comparison.verdict === "slower"
+        ? "**slower**"
+        : comparison.verdict === "noisy"
+          ? "noisy (cannot tell)"
+          : comparison.verdict;
+    case "failed":
+      return `failed (base ${comparison.baseStatus}, head ${comparison.headStatus})`;
+    case "base-only":
+      return "only in base";
+    case "head-only":
+      return "only in head";
+    default: {
+      const unreachable: never = comparison;
+      return String(unreachable);
+    }
+  }
+}
+
+/**
+ * `threadbench check --format markdown`: the decision for a pull-request comment or a CI
+ * job summary ($GITHUB_STEP_SUMMARY): the verdict first, the runs compared, one table row
+ * per cell with its change and interval, why it failed, and links to the dashboard's
+ * branch view, the runs and their comparison when THREADBENCH_DASHBOARD_URL is set.
+ */
+export function formatCheckMarkdown(check: BranchCheck, options: CheckMarkdownOptions): string {
+  const dashboard = options.dashboardUrl;
+  const runUrl = (id: string) => (dashboard ? `${dashboard}/runs/${encodeURIComponent(id)}` : null);
+  const branchUrl = (name: string) =>
+    dashboard ? `${dashboard}/branches/${encodeURIComponent(name)}` : null;
+  const describeRun = (run: BranchCheck["head"]) =>
+    `${link(code(run.id.slice(0, 8)), runUrl(run.id))} (${run.commitSha ? code(run.commitSha.slice(0, 12)) : "no commit"} on ${run.branch ? code(run.branch) : "no branch"}, ${run.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC)`;
+  const head = check.head;
+  const lines: string[] = [];
+  const title = check.regressed
+    ? `### ❌ threadbench: regression on ${code(options.branch)} against ${code(options.base)}`
+    : `### ✅ threadbench: no regression on ${code(options.branch)} against ${code(options.base)}`;
+  lines.push(title, "");
+  lines.push(`**${cell(head.workloadId)}** ${code(head.paramsKey)}, ${head.scaling} scaling`);
+  if (head.testbed) {
+    lines.push(
+      `on ${cell(head.testbed.hostname)}: ${cell(head.testbed.cpuModel)}, ${head.testbed.logicalCores} logical cores, ${cell(head.testbed.runtime)} ${cell(head.testbed.runtimeVersion)}`,
+    );
+  }
+  lines.push("");
+  lines.push(`- head: run ${describeRun(head)}`);
+  if (!check.base || !check.comparison) {
+    lines.push(
+      `- base: none: no comparable succeeded run on ${code(options.base)} (same workload, parameters, scaling and testbed), so there is nothing to compare against`,
+    );
+  } else {
+    const base = check.base;
+    lines.push(`- base: run ${describeRun(base)}`);
+    for (const warning of check.comparison.warnings) lines.push(`- warning: ${cell(warning)}`);
+    lines.push("");
+    lines.push("| mode | threads | base | head | change | 95% interval | p | verdict |");
+    lines.push("| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |");
+    for (const comparison of check.comparison.cells) {
+      const compared = comparison.kind === "compared";
+      lines.push(
+        `| ${[
+          cell(comparison.mode),
+          String(comparison.threads),
+          compared ? formatDuration(comparison.baseMedianMs) : "-",
+          compared ? formatDuration(comparison.headMedianMs) : "-",
+          compared ? formatChange(comparison.relativeChange?.estimate) : "-",
+          compared ? formatInterval(comparison.relativeChange) : "-",
+          compared ? cell(formatPValue(comparison.pValue)) : "-",
+          verdict(comparison),
+        ].join(" | ")} |`,
+      );
+    }
+    const { verdicts } = check.comparison;
+    lines.push("");
+    lines.push(
+      `${verdicts.slower} slower, ${verdicts.faster} faster, ${verdicts.unchanged} unchanged, ${verdicts.noisy} noisy (noisy cells do not fail the check: more repetitions decide them)`,
+    );
+    if (check.regressed) {
+      lines.push("", "**Why it fails:**", "");
+      for (const reason of check.reasons) lines.push(`- ${cell(options.describeReason(reason))}`);
+    }
+  }
+  if (dashboard) {
+    const links = [
+      link(`${options.branch} on the dashboard`, branchUrl(options.branch)),
+      link("head run", runUrl(head.id)),
+      ...(check.base
+        ? [
+            link(
+              "the two runs side by side",
+              `${dashboard}/compare?a=${encodeURIComponent(check.base.id)}&b=${encodeURIComponent(head.id)}`,
+            ),
+          ]
+        : []),
+    ];
+    lines.push("", links.join(" · "));
+  }
+  return `${lines.join("\n")}\n`;
+}

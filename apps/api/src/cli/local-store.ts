@@ -1,0 +1,32 @@
+import { ingestRun } from "../db/ingest.js";
+import { listRuns } from "../db/run-list.js";
+import { requireRunDetail } from "../db/run-repository.js";
+import { startDatabase } from "../db/startup.js";
+import { checkBranch } from "../regressions/check-branch.js";
+import { compareRuns } from "../regressions/compare-runs.js";
+import { listRegressions } from "../regressions/regression-store.js";
+import type { CliStore } from "./cli-store.js";
+import type { CliIo } from "./command.js";
+import { detectAfterStore } from "./detect-after-store.js";
+
+/**
+ * The CLI store on a database (DATABASE_URL; unset: the default SQLite file): the
+ * repositories and analysis functions themselves, as the CLI has always called them.
+ */
+export async function openLocalStore(url: string | undefined, io: CliIo): Promise<CliStore> {
+  const { database } = await startDatabase(url);
+  return {
+    listRuns: (filter, page) => listRuns(database, filter, page),
+    runDetail: (id, options) => requireRunDetail(database, id, options),
+    compareRuns: (baseRunId, headRunId) => compareRuns(database, baseRunId, headRunId),
+    listRegressions: (filter, options) => listRegressions(database, filter, options),
+    async ingest(payload) {
+      const { run, created } = await ingestRun(database, payload);
+      // Re-ingesting stores nothing new, so there is nothing new to check.
+      const changes = created ? await detectAfterStore(database, run.id, io) : null;
+      return { run, created, changes };
+    },
+    checkBranch: (options) => checkBranch(database, options),
+    close: () => database.close(),
+  };
+}

@@ -72,7 +72,7 @@ export function requireScope(context: { caller: Caller }, scope: TokenScope): st
  * server (the agents' protocol: an `agent` token need not also hold `read`). Empty until
  * such fields exist; add their names here.
  */
-export const selfGuardedRootFields: ReadonlySet<string> = new Set<string>();
+export const selfGuardedRootFields: ReadonlySet<string> = new Set<string>(["agentSignals"]);
 
 /**
  * What a private server (THREADBENCH_PRIVATE) asks of every query and subscription: a

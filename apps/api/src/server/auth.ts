@@ -69,8 +69,7 @@ export function requireScope(context: { caller: Caller }, scope: TokenScope): st
 
 /**
  * Root fields of queries and subscriptions that check their own scope even on a private
- * server (the agents' protocol: an `agent` token need not also hold `read`). Empty until
- * such fields exist; add their names here.
+ * server (the agents' protocol: an `agent` token need not also hold `read`).
  */
 export const selfGuardedRootFields: ReadonlySet<string> = new Set<string>(["agentSignals"]);
 

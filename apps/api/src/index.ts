@@ -1,6 +1,7 @@
 import { ConfigurationError } from "./errors.js";
 import { loadConfig, type ServerConfig } from "./server/config.js";
 import { createServer } from "./server/create-server.js";
+import { agentCapableToken, startLocalAgent } from "./agent/local-agent.js";
 import { localToken } from "./server/local-token.js";
 
 /** Reads the configuration, starts listening, and shuts down cleanly on SIGINT/SIGTERM. */
@@ -20,6 +21,19 @@ async function main(): Promise<void> {
   const local = process.env.THREADBENCH_API_TOKENS === undefined ? localToken() : null;
   if (local) config = { ...config, tokens: [local.token] };
   const server = await createServer(config);
+  const agentToken = config.localAgent === false ? null : agentCapableToken(config.tokens);
+  const agent = agentToken
+    ? startLocalAgent({
+        serverUrl: server.url,
+        token: agentToken.secret,
+        logger: server.logger.child({ component: "local-agent" }),
+      })
+    : null;
+  if (!agent && config.localAgent !== false) {
+    server.logger.warn(
+      "no token with the agent scope is configured: no local agent runs; runs wait for `threadbench agent`",
+    );
+  }
   if (local) {
     process.stderr.write(
       `threadbench API: mutations need Authorization: Bearer ${local.token.secret}\n` +
@@ -35,7 +49,10 @@ async function main(): Promise<void> {
     }
     stopping = true;
     server.logger.info({ signal }, "shutting down");
-    server.close().then(
+    // The local agent first: it stores its cancelled run while the API still listens.
+    Promise.resolve(agent?.stop())
+      .then(() => server.close())
+      .then(
       () => process.exit(0),
       (error: unknown) => {
         server.logger.error({ err: error }, "shutdown failed");

@@ -1,3 +1,4 @@
+import { agentCommand } from "./agent-command.js";
 import { checkCommand } from "./check-command.js";
 import type { CliCommand } from "./command.js";
 import { compareCommand } from "./compare-command.js";
@@ -26,4 +27,5 @@ export const commands: readonly CliCommand[] = [
   muteCommand,
   unmuteCommand,
   tokenCommand,
+  agentCommand,
 ];

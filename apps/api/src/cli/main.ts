@@ -99,7 +99,13 @@ export async function runAsProgram(): Promise<void> {
     process.stderr.write("\nthreadbench: stopping (Ctrl-C again to force)\n");
     controller.abort(new Error("interrupted by the user (SIGINT)"));
   });
-  process.on("SIGTERM", () => controller.abort(new Error("terminated (SIGTERM)")));
+  let terminations = 0;
+  process.on("SIGTERM", () => {
+    // Like Ctrl-C: the first stops cleanly (an agent delivers its cancelled run), a second exits at once.
+    terminations++;
+    if (terminations > 1) process.exit(143);
+    controller.abort(new Error("terminated (SIGTERM)"));
+  });
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -6,6 +6,7 @@ import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult, seededRandom } from "../test/run-factories.js";
+import { registerScriptedAgent } from "../test/scripted-agent.js";
 
 // The analysis part of the API over real HTTP and a real WebSocket against createServer(),
 // on SQLite and PostgreSQL: a history planted through ingestRun, the regression the check
@@ -27,7 +28,6 @@ function testConfig(databaseUrl: string, overrides: Partial<ServerConfig> = {}):
     corsOrigins: ["http://localhost:3000"],
     limits: defaultLimits,
     progressIntervalMs: 0,
-    executeRuns: false,
     ...overrides,
   };
 }
@@ -591,25 +591,15 @@ describeEachDatabase("GraphQL analysis", (databases) => {
   });
 });
 
-describeEachDatabase("GraphQL analysis after runs the queue executed", (databases) => {
-  it("checks each executed run against its history and announces the regression over the WebSocket", async () => {
-    let executed = 0;
+describeEachDatabase("GraphQL analysis after runs agents executed", (databases) => {
+  it("checks each run an agent finished against its history and announces the regression over the WebSocket", async () => {
     const levels = [...Array.from({ length: 20 }, () => 10), ...Array.from({ length: 8 }, () => 12)];
-    const server = await createServer(testConfig(await databases.newUrl(), { executeRuns: true }), {
+    const server = await createServer(testConfig(await databases.newUrl()), {
       logger: pino({ level: "silent" }),
-      queue: {
-        // A deterministic stand-in for the runner: the same plan, 20% slower from run 20 on.
-        execute: async () => {
-          const index = executed++;
-          return makeRunResult({
-            seed: 1 + index * 7919,
-            taskMs: levels[index] as number,
-            startedAt: new Date(origin + index * dayMs).toISOString(),
-            plan: { threads: [1, 2], repetitions: 5 },
-          });
-        },
-      },
     });
+    // The agents' protocol over real HTTP with deterministic results: the same plan,
+    // 20% slower from run 20 on (a real agent's timings would be this machine's noise).
+    const agent = await registerScriptedAgent({ url: server.url, token, name: "scripted" });
     const client = createClient({
       url: server.url.replace(/^http/, "ws"),
       webSocketImpl: WebSocket,
@@ -633,6 +623,15 @@ describeEachDatabase("GraphQL analysis after runs the queue executed", (database
         expect(started.errors).toBeUndefined();
         const id = started.data?.startRun.id as string;
         ids.push(id);
+        const claimed = await agent.claim();
+        expect(claimed?.run.id).toBe(id);
+        const result = makeRunResult({
+          seed: 1 + index * 7919,
+          taskMs: levels[index] as number,
+          plan: { threads: [1, 2], repetitions: 5 },
+        });
+        const finished = await agent.finish(id, result);
+        expect(finished.errors).toBeUndefined();
         // The next run starts only after this one's check: wait for the queue to be empty.
         await waitUntil(async () => {
           const queue = await post<{

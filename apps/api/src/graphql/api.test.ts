@@ -2,19 +2,21 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import WebSocket from "ws";
 import type { Database } from "../db/client.js";
 import { createQueuedRun, markRunRunning, storeRunResult } from "../db/run-repository.js";
 import { parseRunPlan } from "../runner/index.js";
 import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { startAgentProcess } from "../test/agent-processes.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
 
 // Integration tests of the API: real HTTP (fetch) and a real WebSocket (graphql-ws over
-// ws) against createServer(), a real piscina pool on a tiny plan, SQLite and PostgreSQL.
-// They need `npm run build` first: the runner's workers load dist/runner/worker.js.
+// ws) against createServer(), a real agent process (threadbench agent) running a real
+// piscina pool on a tiny plan, SQLite and PostgreSQL. They need `npm run build` first:
+// the agent is dist/cli/main.js and the runner's workers load dist/runner/worker.js.
 
 const token = "test-token-0123456789abcdef";
 
@@ -36,7 +38,6 @@ function testConfig(databaseUrl: string, overrides: Partial<ServerConfig> = {}):
       maxBodyBytes: 20_000,
     },
     progressIntervalMs: 0,
-    executeRuns: true,
     ...overrides,
   };
 }
@@ -145,7 +146,9 @@ describeEachDatabase("GraphQL API", (databases) => {
     await server?.close();
   });
 
-  it("runs a run started through the API, streams its progress over the WebSocket to the end, and stores it", async () => {
+  it("runs a run started through the API on an agent process, streams its progress over the WebSocket to the end, and stores it", async () => {
+    const agent = startAgentProcess({ serverUrl: server.url, token, name: `api-test-${databases.provider}` });
+    onTestFinished(() => agent.dispose());
     const events = subscribe<{ runEvents: { kind: string; runId: string } }>(
       client,
       "subscription { runEvents { kind runId status } }",
@@ -185,10 +188,15 @@ describeEachDatabase("GraphQL API", (databases) => {
       run: { status: string; measurements: Array<{ mode: string; threads: number; samples: unknown[] }> };
     }>(
       server,
-      "query($id: ID!) { run(id: $id) { status source requestedBy testbed { hostname } measurements { mode threads status samples { wallMs } } } }",
+      "query($id: ID!) { run(id: $id) { status source requestedBy agent { name } testbed { hostname } measurements { mode threads status samples { wallMs } } } }",
       { id: runId },
     );
-    expect(stored.data?.run).toMatchObject({ status: "SUCCEEDED", source: "RUNNER", requestedBy: "ci" });
+    expect(stored.data?.run).toMatchObject({
+      status: "SUCCEEDED",
+      source: "RUNNER",
+      requestedBy: "ci",
+      agent: { name: agent.name },
+    });
     expect(stored.data?.run.measurements.map((cell) => `${cell.mode}/${cell.threads}`)).toEqual([
       "sequential/1",
       "sequential/2",
@@ -374,13 +382,10 @@ describeEachDatabase("GraphQL API", (databases) => {
       prisma: counted as unknown as Database["prisma"],
       close: async () => {},
     };
-    const reader = await createServer(
-      testConfig("file:unused.db", { executeRuns: false, limits: defaultLimits }),
-      {
-        logger: pino({ level: "silent" }),
-        database: countingDatabase,
-      },
-    );
+    const reader = await createServer(testConfig("file:unused.db", { limits: defaultLimits }), {
+      logger: pino({ level: "silent" }),
+      database: countingDatabase,
+    });
     try {
       const page = `query($first: Int) { runs(first: $first) { totalCount nodes { id labels testbed { hostname cpuModel }
         measurements { mode threads wall { median } speedup samples { wallMs } } } } }`;
@@ -424,7 +429,7 @@ describeEachDatabase("GraphQL API", (databases) => {
 });
 
 describeEachDatabase("GraphQL API restart recovery", (databases) => {
-  it("marks a run left running by a dead process interrupted and executes the queued ones", async () => {
+  it("marks a run left running by a dead process interrupted, and an agent executes the queued ones", async () => {
     const url = await databases.newUrl();
     const database = await databases.reopen(url);
     const plan = parseRunPlan(tinyPlan);
@@ -434,6 +439,7 @@ describeEachDatabase("GraphQL API restart recovery", (databases) => {
     const waiting = await createQueuedRun(database, { plan, labels: ["queued-before-restart"] });
 
     const server = await createServer(testConfig(url), { logger: pino({ level: "silent" }) });
+    const agent = startAgentProcess({ serverUrl: server.url, token, name: "after-restart" });
     try {
       expect(await waitForStatus(server, abandoned.run.id, ["INTERRUPTED"])).toBe("INTERRUPTED");
       expect(await waitForStatus(server, waiting.run.id, ["SUCCEEDED", "FAILED"])).toBe("SUCCEEDED");
@@ -443,13 +449,14 @@ describeEachDatabase("GraphQL API restart recovery", (databases) => {
       );
       expect(queue.data?.queue.queued).toEqual([]);
     } finally {
+      await agent.dispose();
       await server.close();
     }
   });
 
   it("cancels a queued run (it leaves the queue) and rejects cancelling a finished one", async () => {
     const url = await databases.newUrl();
-    const server = await createServer(testConfig(url, { executeRuns: false }), {
+    const server = await createServer(testConfig(url), {
       logger: pino({ level: "silent" }),
     });
     try {

@@ -30,6 +30,16 @@ import { parseRunPlan, planLimits } from "../runner/index.js";
 import { requireScope } from "../server/auth.js";
 import { pushIterator, type RunEvent, type RunProgressUpdate } from "../server/events.js";
 import {
+  agentMutationResolvers,
+  agentQueryResolvers,
+  agentResolvers,
+  agentSignalResolvers,
+  agentSubscriptionResolvers,
+  queueAgentResolvers,
+  resolveRunTarget,
+  runAgentResolvers,
+} from "./agent-resolvers.js";
+import {
   analysisMutationResolvers,
   analysisQueryResolvers,
   analysisSubscriptionResolvers,
@@ -415,10 +425,11 @@ export const resolvers: Resolvers = {
       };
     },
     queue: async (_parent, _args, context) => ({
-      runningRunId: context.queue.runningRunId(),
+      runningRunId: (await context.queue.runningRunIds())[0] ?? null,
       queuedRunIds: await context.queue.queuedRunIds(),
     }),
     ...analysisQueryResolvers,
+    ...agentQueryResolvers,
     ...checkQueryResolvers,
     ...seriesQueryResolvers,
   },
@@ -438,7 +449,8 @@ export const resolvers: Resolvers = {
         commitSha = git.commitSha;
         branch = git.branch;
       }
-      return context.queue.enqueue({ plan, labels, commitSha, branch, requestedBy });
+      const target = await resolveRunTarget(context, args.target);
+      return context.queue.enqueue({ plan, labels, commitSha, branch, requestedBy, target });
     },
     cancelRun: async (_parent, { id }, context) => {
       const requestedBy = requireScope(context, "run");
@@ -494,6 +506,7 @@ export const resolvers: Resolvers = {
       return updateRunLabels(context.database, id, validate(labelsSchema, labels, "labels"));
     },
     ...analysisMutationResolvers,
+    ...agentMutationResolvers,
   },
 
   Subscription: {
@@ -506,6 +519,7 @@ export const resolvers: Resolvers = {
       resolve: (payload: RunEvent) => payload,
     },
     ...analysisSubscriptionResolvers,
+    ...agentSubscriptionResolvers,
   },
 
   Workload: {
@@ -532,6 +546,7 @@ export const resolvers: Resolvers = {
     progress: (run, _args, context) => (run.status === "running" ? context.queue.progressOf(run.id) : null),
     measurements: (run, _args, context) => context.loaders.measurementsByRun.load(run.id),
     ...runAnalysisResolvers,
+    ...runAgentResolvers,
   },
 
   Measurement: {
@@ -593,6 +608,7 @@ export const resolvers: Resolvers = {
   },
 
   Queue: {
+    ...queueAgentResolvers,
     running: (queue, _args, context) =>
       queue.runningRunId ? requireRun(context.database, queue.runningRunId) : null,
     queued: (queue, _args, context) => runsByIds(context.database, queue.queuedRunIds),
@@ -625,6 +641,8 @@ export const resolvers: Resolvers = {
     ...seriesSourceResolvers,
   },
 
+  Agent: agentResolvers,
+  AgentSignal: agentSignalResolvers,
   Regression: regressionResolvers,
   RegressionConnection: regressionConnectionResolvers,
   ScalingFit: scalingFitResolvers,

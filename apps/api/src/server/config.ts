@@ -47,8 +47,22 @@ export interface ServerConfig {
   limits: OperationLimits;
   /** Least time between two runProgress messages of one run, milliseconds. */
   progressIntervalMs: number;
-  /** Whether this server executes queued runs (off: it only serves reads and queues). */
-  executeRuns: boolean;
+  /**
+   * How long an agent's claim of a run survives without a heartbeat, milliseconds
+   * (THREADBENCH_AGENT_LEASE_SECONDS; default 15 s). The API never executes runs: agents do.
+   */
+  agentLeaseMs?: number;
+  /** Most queued runs overall (default 1,000); startRun beyond it is a CONFLICT naming the limit. */
+  maxQueuedRuns?: number;
+  /** Most queued runs for one target: an agent, a label set, or any agent (default 500). */
+  maxQueuedRunsPerTarget?: number;
+  /** `npm start` (src/index.ts) also starts one agent process on this machine (default true). */
+  localAgent?: boolean;
+  /**
+   * Ignored: the API never executes runs any more (agents do). Kept optional only so
+   * configurations written before agents still type-check.
+   */
+  executeRuns?: boolean;
   /** Receives a JSON POST per newly detected regression (retried with backoff); unset: none. */
   webhookUrl?: string | null;
   /** THREADBENCH_PRIVATE: every query and subscription needs a token with `read` scope. */
@@ -59,6 +73,13 @@ export interface ServerConfig {
 export const defaultLimits: OperationLimits = {
   maxBodyBytes: 1_048_576,
   maxDepth: 12,
+/** The agents' lease and the queue's bounds when nothing is configured. */
+export const defaultAgentSettings = {
+  agentLeaseMs: 15_000,
+  maxQueuedRuns: 1_000,
+  maxQueuedRunsPerTarget: 500,
+} as const;
+
   maxAliases: 20,
   maxTokens: 5_000,
   maxCost: 50_000,
@@ -214,7 +235,25 @@ const environmentSchema = z.object({
   THREADBENCH_MAX_TOKENS: integer("THREADBENCH_MAX_TOKENS", 100, 1_000_000, defaultLimits.maxTokens),
   THREADBENCH_MAX_COST: integer("THREADBENCH_MAX_COST", 10, 100_000_000, defaultLimits.maxCost),
   THREADBENCH_PROGRESS_INTERVAL_MS: integer("THREADBENCH_PROGRESS_INTERVAL_MS", 0, 60_000, 100),
-  THREADBENCH_EXECUTE_RUNS: booleanFlag("THREADBENCH_EXECUTE_RUNS", true),
+  THREADBENCH_EXECUTE_RUNS: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined || value.trim() === "") return;
+      context.addIssue({
+        code: "custom",
+        message:
+          "THREADBENCH_EXECUTE_RUNS is no longer used: the API never executes runs, agents do (threadbench agent); unset it (THREADBENCH_LOCAL_AGENT=false keeps npm start from starting a local agent)",
+      });
+    }),
+  // 15 s: fifteen missed 1 s heartbeats (a network blip, a restart of the API) do not
+  // lose a run, and a killed agent's run is known interrupted within seconds. Bencher
+  // uses 90 s for bare-metal runners; threadbench's agents heartbeat from a thread that
+  // never runs a workload, so a busy benchmark cannot delay them.
+  THREADBENCH_AGENT_LEASE_SECONDS: integer("THREADBENCH_AGENT_LEASE_SECONDS", 2, 600, 15),
+  THREADBENCH_MAX_QUEUED_RUNS: integer("THREADBENCH_MAX_QUEUED_RUNS", 1, 100_000, 1_000),
+  THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET: integer("THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET", 1, 100_000, 500),
+  THREADBENCH_LOCAL_AGENT: booleanFlag("THREADBENCH_LOCAL_AGENT", true),
   THREADBENCH_PRIVATE: booleanFlag("THREADBENCH_PRIVATE", false),
   THREADBENCH_WEBHOOK_URL: z
     .string()
@@ -270,7 +309,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       maxCost: values.THREADBENCH_MAX_COST,
     },
     progressIntervalMs: values.THREADBENCH_PROGRESS_INTERVAL_MS,
-    executeRuns: values.THREADBENCH_EXECUTE_RUNS,
+    agentLeaseMs: values.THREADBENCH_AGENT_LEASE_SECONDS * 1000,
+    maxQueuedRuns: values.THREADBENCH_MAX_QUEUED_RUNS,
+    maxQueuedRunsPerTarget: values.THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET,
+    localAgent: values.THREADBENCH_LOCAL_AGENT,
     webhookUrl: values.THREADBENCH_WEBHOOK_URL,
     private: values.THREADBENCH_PRIVATE,
   };

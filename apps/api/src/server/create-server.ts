@@ -30,10 +30,12 @@ import { createLoaders } from "../graphql/loaders.js";
 import { createSchema } from "../graphql/schema.js";
 import { createWebhookNotifier } from "../regressions/webhook.js";
 import { assertMayRead, type Caller, createTokenVerifier } from "./auth.js";
-import type { ServerConfig } from "./config.js";
+import { defaultAgentSettings, type ServerConfig } from "./config.js";
 import { RunEventBus } from "./events.js";
+import { type PgEventRelay, startPgEventRelay } from "./pg-event-relay.js";
 import { RegressionChecks, type RegressionChecksOptions } from "./regression-checks.js";
 import { RunQueue, type RunQueueOptions } from "./run-queue.js";
+import { acquireSqliteServerLock } from "./sqlite-server-lock.js";
 
 export interface CreateServerOptions {
   /** Defaults to a pino logger at config.logLevel on stdout. */
@@ -41,7 +43,7 @@ export interface CreateServerOptions {
   /** Use this database instead of opening config.databaseUrl (it is not closed by close()). */
   database?: Database;
   /** Overrides of the run queue (tests). */
-  queue?: Partial<Pick<RunQueueOptions, "execute" | "heartbeatIntervalMs">>;
+  queue?: Partial<Pick<RunQueueOptions, "cancelWaitMs">>;
   /** Overrides of the regression checks after a run is stored (tests). */
   regressionChecks?: Partial<Pick<RegressionChecksOptions, "check" | "webhook">>;
 }
@@ -153,7 +155,28 @@ export async function createServer(
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "threadbench-api" } });
   const development = config.nodeEnv === "development";
   const database = options.database ?? (await openDatabase(config.databaseUrl));
+  // SQLite: one API process per file (its events cannot cross processes); PostgreSQL:
+  // any number, the event bus relayed between them with LISTEN/NOTIFY. (A database
+  // handed in by the caller is the caller's business: tests share one in-process.)
+  const sqliteLock =
+    !options.database && database.target.provider === "sqlite"
+      ? acquireSqliteServerLock(database.target.filePath)
+      : null;
   const events = new RunEventBus();
+  let relay: PgEventRelay | null = null;
+  try {
+    if (database.target.provider === "postgresql") {
+      relay = await startPgEventRelay({
+        url: database.target.url,
+        events,
+        database,
+        logger: logger.child({ component: "event-relay" }),
+      });
+    }
+  } catch (error) {
+    sqliteLock?.release();
+    throw error;
+  }
   const analysisLogger = logger.child({ component: "regressions" });
   const regressionChecks = new RegressionChecks({
     database,
@@ -175,8 +198,11 @@ export async function createServer(
     database,
     events,
     logger: logger.child({ component: "queue" }),
-    progressIntervalMs: config.progressIntervalMs,
-    executeRuns: config.executeRuns,
+    leaseMs: config.agentLeaseMs ?? defaultAgentSettings.agentLeaseMs,
+    limits: {
+      maxQueuedRuns: config.maxQueuedRuns ?? defaultAgentSettings.maxQueuedRuns,
+      maxQueuedRunsPerTarget: config.maxQueuedRunsPerTarget ?? defaultAgentSettings.maxQueuedRunsPerTarget,
+    },
     afterRunStored: (runId) => regressionChecks.check(runId),
     ...options.queue,
   });
@@ -431,7 +457,9 @@ export async function createServer(
         await webSocketHandle.dispose();
         await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
         await apollo.stop();
+        await relay?.close();
         if (!options.database) await database.close();
+        sqliteLock?.release();
       })();
       return closing;
     },

@@ -30,23 +30,75 @@ export interface RunProgressUpdate extends RunProgress {
   status: RunStatus;
 }
 
+/**
+ * What the server tells agents: work was queued (every agent tries to claim), or the run
+ * an agent executes is to be cancelled.
+ */
+export type AgentSignal = { kind: "work-available" } | { kind: "cancel"; runId: string; agentId: string };
+
+/** A message of the bus as it crosses processes (see pg-event-relay.ts). */
+export type BusMessage =
+  | { type: "event"; event: RunEvent }
+  | { type: "progress"; update: RunProgressUpdate }
+  | { type: "regression"; regression: StoredRegression; at: Date }
+  | { type: "agent-signal"; signal: AgentSignal };
+
+/** Carries published messages to the other API processes of the same database. */
+export interface BusRelay {
+  send(message: BusMessage): void;
+}
+
 type Listener<T> = (value: T) => void;
 
 /**
- * In-process publish/subscribe of run events and progress. One API process executes
- * and serves its own runs, so nothing crosses process boundaries.
+ * Publish/subscribe of run events, progress and agent signals. Listeners are in this
+ * process; with a relay (PostgreSQL LISTEN/NOTIFY, see pg-event-relay.ts) what is
+ * published here also reaches the other API processes, and what they publish arrives
+ * through `receive`, so every subscription sees the runs of agents connected elsewhere.
  */
 export class RunEventBus {
   readonly #eventListeners = new Set<Listener<RunEvent>>();
   readonly #regressionListeners = new Set<Listener<StoredRegression>>();
   readonly #progressListeners = new Map<string, Set<Listener<RunProgressUpdate>>>();
+  readonly #signalListeners = new Set<Listener<AgentSignal>>();
+  readonly #anyProgressListeners = new Set<Listener<RunProgressUpdate>>();
+  #relay: BusRelay | null = null;
+
+  /** Forwards everything published from now on to other processes too. */
+  setRelay(relay: BusRelay | null): void {
+    this.#relay = relay;
+  }
+
+  /** A message published by another process: delivered here only, never relayed back. */
+  receive(message: BusMessage): void {
+    switch (message.type) {
+      case "event":
+        this.#deliverEvent(message.event);
+        return;
+      case "progress":
+        this.#deliverProgress(message.update);
+        return;
+      case "regression":
+        this.#deliverRegression(message.regression, message.at);
+        return;
+      case "agent-signal":
+        this.#deliverSignal(message.signal);
+        return;
+      default: {
+        const unknown: never = message;
+        throw new TypeError(`unknown bus message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
 
   publishEvent(event: RunEvent): void {
-    for (const listener of [...this.#eventListeners]) listener(event);
+    this.#deliverEvent(event);
+    if (event.kind !== "regression-detected") this.#relay?.send({ type: "event", event });
   }
 
   publishProgress(update: RunProgressUpdate): void {
-    for (const listener of [...(this.#progressListeners.get(update.runId) ?? [])]) listener(update);
+    this.#deliverProgress(update);
+    this.#relay?.send({ type: "progress", update });
   }
 
   /**
@@ -54,8 +106,48 @@ export class RunEventBus {
    * subscribers as a "regression-detected" event of the run that introduced it.
    */
   publishRegression(regression: StoredRegression, at = new Date()): void {
+    this.#deliverRegression(regression, at);
+    this.#relay?.send({ type: "regression", regression, at });
+  }
+
+  publishAgentSignal(signal: AgentSignal): void {
+    this.#deliverSignal(signal);
+    this.#relay?.send({ type: "agent-signal", signal });
+  }
+
+  onAgentSignal(listener: Listener<AgentSignal>): () => void {
+    this.#signalListeners.add(listener);
+    return () => this.#signalListeners.delete(listener);
+  }
+
+  #deliverEvent(event: RunEvent): void {
+    for (const listener of [...this.#eventListeners]) listener(event);
+  }
+
+  /** Progress of every run (the run queue keeps the latest of each). */
+  onAnyProgress(listener: Listener<RunProgressUpdate>): () => void {
+    this.#anyProgressListeners.add(listener);
+    return () => this.#anyProgressListeners.delete(listener);
+  }
+
+  #deliverProgress(update: RunProgressUpdate): void {
+    for (const listener of [...this.#anyProgressListeners]) listener(update);
+    for (const listener of [...(this.#progressListeners.get(update.runId) ?? [])]) listener(update);
+  }
+
+  #deliverRegression(regression: StoredRegression, at: Date): void {
     for (const listener of [...this.#regressionListeners]) listener(regression);
-    this.publishEvent({ kind: "regression-detected", runId: regression.runId, status: null, at, regression });
+    this.#deliverEvent({
+      kind: "regression-detected",
+      runId: regression.runId,
+      status: null,
+      at,
+      regression,
+    });
+  }
+
+  #deliverSignal(signal: AgentSignal): void {
+    for (const listener of [...this.#signalListeners]) listener(signal);
   }
 
   onRegression(listener: Listener<StoredRegression>): () => void {

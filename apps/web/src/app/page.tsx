@@ -1,92 +1,12 @@
 import Link from "next/link";
-import { Suspense } from "react";
 import { RegressionList } from "../components/regressions";
 import { type RunRow, RunsTable } from "../components/runs-table";
+import { SeriesCard } from "../components/series-card";
 import { EmptyRuns, ErrorCallout, RunLabels, StatusBadge } from "../components/ui";
-import type { OverviewQuery as OverviewResult } from "../generated/graphql";
-import { OverviewQuery, SparklineQuery } from "../graphql/queries";
+import { OverviewQuery } from "../graphql/queries";
 import { serverQuery } from "../graphql/server";
-import { latestChange, sparklinePath } from "../lib/chart-data";
-import { formatChange, formatCount, formatDateTime, formatDuration, formatParams } from "../lib/format";
-import { enumToWord, modeOrder } from "../lib/labels";
-
-/** Sparklines fetched per page view: each is one small query. */
-const SPARKLINE_LIMIT = 24;
-const SPARKLINE_POINTS = 60;
-
-type SeriesEntry = OverviewResult["seriesList"][number];
-
-async function sparklines(series: readonly SeriesEntry[]) {
-  return Promise.all(
-    series.slice(0, SPARKLINE_LIMIT).map(async (entry) => {
-      const result = await serverQuery(SparklineQuery, { key: entry.key, maxPoints: SPARKLINE_POINTS });
-      const values = result.ok ? (result.data.series?.points.map((point) => point.value) ?? []) : [];
-      return {
-        entry,
-        values,
-        total: result.ok ? (result.data.series?.totalPoints ?? 0) : 0,
-        failed: !result.ok,
-      };
-    }),
-  );
-}
-
-function seriesOrder(a: SeriesEntry, b: SeriesEntry): number {
-  return (
-    a.workloadId.localeCompare(b.workloadId) ||
-    modeOrder.indexOf(a.mode as (typeof modeOrder)[number]) -
-      modeOrder.indexOf(b.mode as (typeof modeOrder)[number]) ||
-    a.threads - b.threads
-  );
-}
-
-/** Sparklines of the tracked series, each with its latest value and recent change. */
-async function TrackedSeries({ series }: { series: readonly SeriesEntry[] }) {
-  const lines = await sparklines(series);
-  return (
-    <>
-      {lines.length === 0 ? (
-        <p className="muted">Series appear once a run has finished measurements.</p>
-      ) : (
-        <div className="series-grid">
-          {lines.map(({ entry, values, total, failed }) => {
-            const change = latestChange(values);
-            const latest = values[values.length - 1];
-            return (
-              <Link key={entry.key} className="series-card" href={`/series/${encodeURIComponent(entry.key)}`}>
-                <div className="title">
-                  {entry.workloadId} · {enumToWord(entry.mode)} × {entry.threads}
-                </div>
-                <div className="meta">
-                  {formatParams(entry.params)} · {entry.branch ?? "no branch"}
-                  {entry.testbed ? ` · ${entry.testbed.hostname}` : ""}
-                </div>
-                <svg className="sparkline" viewBox="0 0 200 36" preserveAspectRatio="none" aria-hidden="true">
-                  <polyline points={sparklinePath(values, 200, 32)} transform="translate(0 2)" />
-                </svg>
-                <div className="figures">
-                  <span className="num">{failed ? "unavailable" : formatDuration(latest)}</span>
-                  <span className="small">
-                    {change !== null ? (
-                      <span
-                        className={change > 0.005 ? "change-up" : change < -0.005 ? "change-down" : "muted"}
-                      >
-                        {formatChange(change)}
-                      </span>
-                    ) : null}{" "}
-                    <span className="muted">
-                      {formatCount(total)} point{total === 1 ? "" : "s"}
-                    </span>
-                  </span>
-                </div>
-              </Link>
-            );
-          })}
-        </div>
-      )}
-    </>
-  );
-}
+import { formatCount, formatDateTime, formatDuration, formatParams } from "../lib/format";
+import { commitUrlTemplate } from "../lib/server-config";
 
 export default async function OverviewPage() {
   const result = await serverQuery(OverviewQuery, {});
@@ -98,7 +18,7 @@ export default async function OverviewPage() {
       </>
     );
   }
-  const { queue, runs, seriesList, openRegressions } = result.data;
+  const { queue, runs, trackedSeries, openRegressions } = result.data;
   if (runs.totalCount === 0 && !queue.running && queue.queued.length === 0) {
     return (
       <>
@@ -109,7 +29,7 @@ export default async function OverviewPage() {
       </>
     );
   }
-  const tracked = [...seriesList].sort(seriesOrder);
+  const commitTemplate = commitUrlTemplate();
 
   return (
     <>
@@ -117,7 +37,10 @@ export default async function OverviewPage() {
         <div>
           <h1>Overview</h1>
           <p className="subtitle">
-            {formatCount(runs.totalCount)} runs stored · {formatCount(seriesList.length)} series tracked
+            {formatCount(runs.totalCount)} runs stored ·{" "}
+            <Link href="/series" data-testid="series-count">
+              {formatCount(trackedSeries.totalCount)} series tracked
+            </Link>
           </p>
         </div>
         <div className="actions">
@@ -206,21 +129,28 @@ export default async function OverviewPage() {
             all runs →
           </Link>
         </h2>
-        <RunsTable runs={runs.nodes as RunRow[]} />
+        <RunsTable runs={runs.nodes as RunRow[]} commitTemplate={commitTemplate} />
       </section>
 
       <section className="panel" aria-labelledby="series-heading">
         <h2 id="series-heading">
           <span>Tracked series</span>
-          <span className="panel-note">
+          <Link className="panel-note" href="/series">
             median wall time
-            {tracked.length > SPARKLINE_LIMIT ? `; first ${SPARKLINE_LIMIT} of ${tracked.length}` : ""}
-          </span>
+            {trackedSeries.totalCount > trackedSeries.nodes.length
+              ? `; first ${trackedSeries.nodes.length} of ${formatCount(trackedSeries.totalCount)}: explore all →`
+              : "; explore →"}
+          </Link>
         </h2>
-        {/* Streamed: one small query per sparkline must not hold back the rest of the page. */}
-        <Suspense fallback={<p className="muted">Loading the series…</p>}>
-          <TrackedSeries series={tracked} />
-        </Suspense>
+        {trackedSeries.nodes.length === 0 ? (
+          <p className="muted">Series appear once a run has finished measurements.</p>
+        ) : (
+          <div className="series-grid">
+            {trackedSeries.nodes.map((summary) => (
+              <SeriesCard key={summary.series.key} summary={summary} />
+            ))}
+          </div>
+        )}
       </section>
     </>
   );

@@ -20,6 +20,8 @@ import {
   shortSha,
 } from "../lib/format";
 import { enumToWord } from "../lib/labels";
+import { ModeName } from "./names";
+import { TableScroll } from "./table-scroll";
 import { TokenField, useApiToken } from "./token-field";
 import { Badge } from "./ui";
 
@@ -133,17 +135,17 @@ export function RegressionList({
           <TokenField />
         </div>
       ) : null}
-      <div className="table-wrap">
+      <TableScroll label="Regressions">
         <table className="data" data-testid="regressions">
           <thead>
             <tr>
               <th scope="col">Change</th>
               {showSeries ? <th scope="col">Series</th> : null}
               <th scope="col">Introduced by</th>
-              <th scope="col" className="num hide-narrow">
+              <th scope="col" className="num">
                 Before → after
               </th>
-              <th scope="col" className="num hide-narrow">
+              <th scope="col" className="num">
                 Confidence
               </th>
               <th scope="col">Status</th>
@@ -169,11 +171,12 @@ export function RegressionList({
                 {showSeries ? (
                   <td>
                     <Link href={`/series/${encodeURIComponent(row.seriesKey)}`}>
-                      {row.workloadId} · {row.mode ? enumToWord(row.mode) : "?"} × {row.threads ?? "?"}
+                      {row.workloadId} · {row.mode ? <ModeName mode={row.mode} /> : "?"} ×{" "}
+                      {row.threads ?? "?"}
                     </Link>
                     <div className="small muted">
+                      {row.testbed ? `${row.testbed.runtimeLabel} · ${row.testbed.hostname} · ` : ""}
                       {formatParams(row.params)} · {row.branch ?? "no branch"}
-                      {row.testbed ? ` · ${row.testbed.hostname}` : ""}
                     </div>
                   </td>
                 ) : null}
@@ -189,10 +192,10 @@ export function RegressionList({
                   ) : null}
                   <div className="small muted">{formatDateTime(row.run?.createdAt ?? row.createdAt)}</div>
                 </td>
-                <td className="num hide-narrow">
+                <td className="num">
                   {formatDuration(row.baselineValue)} → {formatDuration(row.currentValue)}
                 </td>
-                <td className="num hide-narrow">{formatRatioPercent(row.confidence, 1)}</td>
+                <td className="num">{formatRatioPercent(row.confidence, 1)}</td>
                 <td>
                   <Badge tone={statusTone(row.status)}>
                     <span data-testid="regression-status">{enumToWord(row.status).replace("-", " ")}</span>
@@ -237,7 +240,7 @@ export function RegressionList({
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </div>
   );
 }

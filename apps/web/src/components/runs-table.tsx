@@ -3,9 +3,11 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { formatDateTime, formatDuration, formatParams, shortSha } from "../lib/format";
+import { formatDateTime, formatDuration, formatParams } from "../lib/format";
 import { enumToWord } from "../lib/labels";
-import { compareHref } from "../lib/url-state";
+import { compareHref, orderByDate, scalingHref } from "../lib/url-state";
+import { CommitRef, RuntimeLabel } from "./names";
+import { TableScroll } from "./table-scroll";
 import { RunLabels, StatusBadge } from "./ui";
 
 export interface RunRow {
@@ -16,47 +18,55 @@ export interface RunRow {
   modes: string[];
   status: string;
   commitSha: string | null;
+  commitMessage?: string | null;
   branch: string | null;
   labels: string[];
   seeded: boolean;
   createdAt: string;
   durationMs: number | null;
-  testbed: { hostname: string; runtime: string; runtimeVersion: string } | null;
+  testbed: { hostname: string; runtime: string; runtimeVersion: string; runtimeLabel: string } | null;
 }
 
+/** Runs the scaling chart overlays at most (its legend stays readable). */
+export const maxScalingRuns = 8;
+
 /**
- * The runs table. Ticking two rows enables "Compare": the older run becomes the
- * baseline. Selection is client state; everything else comes from the URL.
+ * The runs table. Ticking two rows enables "Compare" (the older run is the base,
+ * whichever was ticked first); ticking up to eight enables the scaling chart of
+ * those runs. Selection is client state; everything else comes from the URL.
  */
 export function RunsTable({
   runs,
   initiallySelected = [],
+  commitTemplate = null,
 }: {
   runs: RunRow[];
   initiallySelected?: string[];
+  commitTemplate?: string | null;
 }) {
   const router = useRouter();
-  const [selected, setSelected] = useState<string[]>(initiallySelected);
+  // Rows keep their creation time, so a run ticked on another page still orders right.
+  const [selected, setSelected] = useState<{ id: string; createdAt: string | null }[]>(() =>
+    initiallySelected.map((id) => ({
+      id,
+      createdAt: runs.find((run) => run.id === id)?.createdAt ?? null,
+    })),
+  );
+  const isSelected = (id: string) => selected.some((entry) => entry.id === id);
 
-  function toggle(id: string) {
+  function toggle(run: RunRow) {
     setSelected((current) =>
-      current.includes(id) ? current.filter((other) => other !== id) : [...current, id].slice(-2),
+      current.some((entry) => entry.id === run.id)
+        ? current.filter((entry) => entry.id !== run.id)
+        : [...current, { id: run.id, createdAt: run.createdAt }].slice(-maxScalingRuns),
     );
   }
 
   function compare() {
-    const chosen = selected
-      .map((id) => runs.find((run) => run.id === id))
-      .filter((run): run is RunRow => run !== undefined);
-    const [first, second] = chosen;
-    if (first && second) {
-      const [base, head] =
-        Date.parse(first.createdAt) <= Date.parse(second.createdAt) ? [first, second] : [second, first];
-      router.push(compareHref(base.id, head.id));
-    } else if (selected.length === 2) {
-      // One of the two is on another page of the table.
-      router.push(compareHref(selected[0] as string, selected[1] as string));
-    }
+    const [first, second] = selected;
+    if (!first || !second || selected.length !== 2) return;
+    const [base, head] = orderByDate(first, second);
+    router.push(compareHref(base.id, head.id));
   }
 
   return (
@@ -69,16 +79,27 @@ export function RunsTable({
           onClick={compare}
           data-testid="compare-selected"
         >
-          Compare selected ({selected.length}/2)
+          Compare selected ({Math.min(selected.length, 2)}/2)
         </button>
-        <span className="small muted">Tick two runs to compare them cell by cell.</span>
+        <button
+          type="button"
+          disabled={selected.length === 0}
+          onClick={() => router.push(scalingHref(selected.map((entry) => entry.id)))}
+          data-testid="scaling-selected"
+        >
+          Scaling chart ({selected.length})
+        </button>
+        <span className="small muted">
+          Tick two runs to compare them cell by cell (the older is the base), or up to {maxScalingRuns} to
+          overlay their scaling.
+        </span>
         {selected.length > 0 ? (
           <button type="button" className="small" onClick={() => setSelected([])}>
             Clear selection
           </button>
         ) : null}
       </div>
-      <div className="table-wrap">
+      <TableScroll label="Runs">
         <table className="data" data-testid="runs-table">
           <caption className="visually-hidden">Runs</caption>
           <thead>
@@ -89,13 +110,9 @@ export function RunsTable({
               <th scope="col">Status</th>
               <th scope="col">Workload</th>
               <th scope="col">Threads</th>
-              <th scope="col" className="hide-narrow">
-                Commit
-              </th>
-              <th scope="col" className="hide-narrow">
-                Testbed
-              </th>
-              <th scope="col">Created</th>
+              <th scope="col">Runtime</th>
+              <th scope="col">Commit</th>
+              <th scope="col">Created (UTC)</th>
               <th scope="col" className="num">
                 Duration
               </th>
@@ -103,15 +120,15 @@ export function RunsTable({
           </thead>
           <tbody>
             {runs.map((run) => {
-              const isSelected = selected.includes(run.id);
+              const ticked = isSelected(run.id);
               return (
-                <tr key={run.id} className={isSelected ? "selected" : undefined} data-run-id={run.id}>
+                <tr key={run.id} className={ticked ? "selected" : undefined} data-run-id={run.id}>
                   <td>
                     <input
                       type="checkbox"
-                      checked={isSelected}
-                      onChange={() => toggle(run.id)}
-                      aria-label={`Select run ${run.id} for comparison`}
+                      checked={ticked}
+                      onChange={() => toggle(run)}
+                      aria-label={`Select run ${run.id}`}
                     />
                   </td>
                   <td>
@@ -124,27 +141,15 @@ export function RunsTable({
                   </td>
                   <td>
                     {run.threads.join(", ")}
-                    <div className="small muted hide-narrow">{run.modes.map(enumToWord).join(", ")}</div>
+                    <div className="small muted">{run.modes.map(enumToWord).join(", ")}</div>
                   </td>
-                  <td className="hide-narrow">
-                    {run.commitSha ? (
-                      <span className="mono">{shortSha(run.commitSha)}</span>
-                    ) : (
-                      <span className="muted">–</span>
-                    )}
-                    {run.branch ? <div className="small muted">{run.branch}</div> : null}
+                  <td className="small">
+                    <RuntimeLabel testbed={run.testbed} />
+                    {run.testbed ? <div className="muted">{run.testbed.hostname}</div> : null}
                   </td>
-                  <td className="hide-narrow small">
-                    {run.testbed ? (
-                      <>
-                        {run.testbed.hostname}
-                        <div className="muted">
-                          {run.testbed.runtime} {run.testbed.runtimeVersion}
-                        </div>
-                      </>
-                    ) : (
-                      <span className="muted">–</span>
-                    )}
+                  <td className="small">
+                    <CommitRef sha={run.commitSha} template={commitTemplate} message={run.commitMessage} />
+                    {run.branch ? <div className="muted">{run.branch}</div> : null}
                   </td>
                   <td className="nowrap small">{formatDateTime(run.createdAt)}</td>
                   <td className="num">{formatDuration(run.durationMs)}</td>
@@ -153,7 +158,7 @@ export function RunsTable({
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

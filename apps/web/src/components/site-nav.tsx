@@ -10,6 +10,9 @@ const links = [
     label: "Runs",
     match: (path: string) => path.startsWith("/runs") && path !== "/runs/new",
   },
+  { href: "/series", label: "Series", match: (path: string) => path.startsWith("/series") },
+  { href: "/scaling", label: "Scaling", match: (path: string) => path.startsWith("/scaling") },
+  { href: "/branches", label: "Branches", match: (path: string) => path.startsWith("/branches") },
   { href: "/compare", label: "Compare", match: (path: string) => path.startsWith("/compare") },
   { href: "/runs/new", label: "New run", match: (path: string) => path === "/runs/new" },
 ];

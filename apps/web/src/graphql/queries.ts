@@ -17,6 +17,7 @@ export const RunRowFields = graphql(`
     error
     source
     commitSha
+    commitMessage
     branch
     labels
     seeded
@@ -32,6 +33,7 @@ export const RunRowFields = graphql(`
       logicalCores
       runtime
       runtimeVersion
+      runtimeLabel
     }
   }
 `);
@@ -63,6 +65,7 @@ export const RegressionFields = graphql(`
     createdAt
     testbed {
       hostname
+      runtimeLabel
     }
     run {
       commitSha
@@ -100,7 +103,23 @@ export const OverviewQuery = graphql(`
         ...RunRowFields
       }
     }
-    seriesList(first: 200) {
+    trackedSeries: seriesPage(first: 24, recentPoints: 60) {
+      totalCount
+      nodes {
+        ...SeriesSummaryFields
+      }
+    }
+  }
+`);
+
+export const SeriesSummaryFields = graphql(`
+  fragment SeriesSummaryFields on SeriesSummary {
+    recent
+    latestValue
+    latestAt
+    change
+    openRegressions
+    series {
       key
       workloadId
       params
@@ -108,22 +127,52 @@ export const OverviewQuery = graphql(`
       threads
       scaling
       branch
+      project
+      harness
       testbed {
         id
         hostname
+        runtimeLabel
       }
     }
   }
 `);
 
-export const SparklineQuery = graphql(`
-  query Sparkline($key: ID!, $maxPoints: Int!) {
-    series(key: $key, maxPoints: $maxPoints) {
-      totalPoints
-      points {
-        value
-        timestamp
+export const SeriesExplorerQuery = graphql(`
+  query SeriesExplorer(
+    $filter: SeriesFilter
+    $orderBy: SeriesOrder
+    $metric: SeriesMetric
+    $first: Int
+    $offset: Int
+  ) {
+    seriesPage(filter: $filter, orderBy: $orderBy, metric: $metric, first: $first, offset: $offset, recentPoints: 40) {
+      totalCount
+      offset
+      nodes {
+        ...SeriesSummaryFields
       }
+    }
+    seriesFacets {
+      ...SeriesFacetsFields
+    }
+  }
+`);
+
+export const SeriesFacetsFields = graphql(`
+  fragment SeriesFacetsFields on SeriesFacets {
+    workloads
+    modes
+    threads
+    branches
+    projects
+    harnesses
+    testbeds {
+      id
+      hostname
+      runtime
+      runtimeVersion
+      runtimeLabel
     }
   }
 `);
@@ -136,8 +185,11 @@ export const RunsQuery = graphql(`
         hasNextPage
         endCursor
       }
-      nodes {
-        ...RunRowFields
+      edges {
+        cursor
+        node {
+          ...RunRowFields
+        }
       }
     }
     testbeds {
@@ -146,10 +198,14 @@ export const RunsQuery = graphql(`
       cpuModel
       runtime
       runtimeVersion
+      runtimeLabel
     }
     workloads {
       id
       title
+    }
+    seriesFacets {
+      modes
     }
   }
 `);
@@ -221,6 +277,7 @@ export const RunQuery = graphql(`
         memoryBytes
         runtime
         runtimeVersion
+        runtimeLabel
         v8Version
       }
       progress {
@@ -301,6 +358,8 @@ export const SeriesHistoryQuery = graphql(`
           title
           unitName
         }
+        project
+        harness
         testbed {
           id
           hostname
@@ -308,6 +367,7 @@ export const SeriesHistoryQuery = graphql(`
           logicalCores
           runtime
           runtimeVersion
+          runtimeLabel
         }
       }
     }
@@ -398,6 +458,205 @@ export const NewRunQuery = graphql(`
       maxRepetitions
       maxWarmups
       maxTotalTasks
+    }
+  }
+`);
+
+export const BranchReviewQuery = graphql(`
+  query BranchReview($branch: String!, $base: String!, $workload: String) {
+    branchReview(branch: $branch, base: $base, workload: $workload) {
+      branch
+      base
+      regressed
+      checks {
+        workloadId
+        verdict
+        warnings
+        head {
+          ...RunRowFields
+        }
+        base {
+          ...RunRowFields
+        }
+        reasons {
+          kind
+          mode
+          threads
+          relativeChange
+          relativeChangeLow
+          relativeChangeHigh
+          baseMedianMs
+          headMedianMs
+          efficiencyBase
+          efficiencyHead
+          serialFractionBase
+          serialFractionHead
+        }
+        cells {
+          mode
+          threads
+          status
+          verdict
+          baseMedianMs
+          headMedianMs
+          relativeChange
+          relativeChangeLow
+          relativeChangeHigh
+          confidence
+          pValue
+          baseSampleCount
+          headSampleCount
+        }
+      }
+    }
+  }
+`);
+
+export const ScalingRunFields = graphql(`
+  fragment ScalingRunFields on Run {
+    id
+    workloadId
+    params
+    status
+    commitSha
+    branch
+    createdAt
+    seeded
+    testbed {
+      id
+      hostname
+      runtimeLabel
+      logicalCores
+    }
+    measurements {
+      mode
+      threads
+      status
+      speedup
+      efficiency
+    }
+  }
+`);
+
+export const LatestRunsPerRuntimeQuery = graphql(`
+  query LatestRunsPerRuntime($workload: String!, $machine: String!, $branch: String) {
+    latestRunsPerRuntime(workload: $workload, machine: $machine, branch: $branch) {
+      ...ScalingRunFields
+    }
+    seriesFacets {
+      ...SeriesFacetsFields
+    }
+  }
+`);
+
+export const RunsByIdsQuery = graphql(`
+  query RunsByIds($ids: [ID!]!) {
+    runsByIds(ids: $ids) {
+      ...ScalingRunFields
+    }
+    seriesFacets {
+      ...SeriesFacetsFields
+    }
+  }
+`);
+
+export const EfficiencyHistoryQuery = graphql(`
+  query EfficiencyHistory($workload: String!, $testbedId: ID!, $mode: String!, $branch: String, $buckets: Int) {
+    efficiencyHistory(workload: $workload, testbedId: $testbedId, mode: $mode, branch: $branch, buckets: $buckets) {
+      mode
+      branch
+      params
+      from
+      to
+      buckets
+      rows {
+        threads
+        seriesKey
+        cells {
+          from
+          to
+          efficiency
+          points
+          lastRunId
+        }
+      }
+    }
+  }
+`);
+
+export const ExportRunsQuery = graphql(`
+  query ExportRuns($filter: RunFilter, $orderBy: RunOrder, $first: Int, $after: String) {
+    runs(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        workloadId
+        params
+        status
+        source
+        harness
+        project
+        commitSha
+        commitMessage
+        branch
+        labels
+        seeded
+        createdAt
+        startedAt
+        finishedAt
+        durationMs
+        testbed {
+          hostname
+          runtimeLabel
+        }
+      }
+    }
+  }
+`);
+
+export const ExportSeriesQuery = graphql(`
+  query ExportSeries($key: ID!, $metric: SeriesMetric, $from: DateTime, $to: DateTime) {
+    about: series(key: $key, maxPoints: 3) {
+      totalPoints
+      series {
+        key
+        workloadId
+        params
+        mode
+        threads
+        branch
+        testbed {
+          hostname
+          runtimeLabel
+        }
+      }
+    }
+    history: series(key: $key, metric: $metric, from: $from, to: $to, maxPoints: 5000) {
+      metric
+      totalPoints
+      downsampled
+      points {
+        runId
+        measurementId
+        commitSha
+        branch
+        timestamp
+        value
+        low
+        high
+      }
+    }
+  }
+`);
+
+export const SeriesFacetsQuery = graphql(`
+  query SeriesFacets {
+    seriesFacets {
+      ...SeriesFacetsFields
     }
   }
 `);

@@ -3,12 +3,16 @@ import {
   alignSeries,
   amdahlSpeedup,
   type CellPoint,
+  crossRunCurves,
   downsampleMinMax,
   fitDomain,
   historyColumns,
   latestChange,
+  markerLabelX,
   scalingData,
   sparklinePath,
+  tickSpacePx,
+  timeAxisMax,
   timeData,
   uslSpeedup,
 } from "./chart-data";
@@ -138,5 +142,79 @@ describe("sparklines", () => {
   it("measures the latest change against the recent median", () => {
     expect(latestChange([10, 10, 10, 11])).toBeCloseTo(0.1);
     expect(latestChange([10])).toBeNull();
+  });
+});
+
+describe("time chart axis", () => {
+  it("reaches above the highest whisker, not just the highest median (whiskers were clipped)", () => {
+    const data = timeData(
+      [
+        { mode: "sequential", threads: 1, speedup: 1, medianMs: 100, minMs: 95, maxMs: 180 },
+        { mode: "threading", threads: 4, speedup: 1, medianMs: 120, minMs: 110, maxMs: 130 },
+      ],
+      [],
+    );
+    expect(timeAxisMax(data)).toBeGreaterThan(180);
+    expect(timeAxisMax({ median: [[null]], max: [[null]] })).toBe(1);
+  });
+});
+
+describe("marker labels", () => {
+  it("stay inside the plot: a marker near the right edge puts its label on the left (it was cut)", () => {
+    const plot = { plotLeft: 50, plotRight: 650, gap: 4 };
+    expect(markerLabelX({ ...plot, line: 100, textWidth: 150 })).toBe(104);
+    const nearRight = markerLabelX({ ...plot, line: 600, textWidth: 150 });
+    expect(nearRight + 150).toBeLessThanOrEqual(650);
+    expect(nearRight).toBe(446);
+    expect(markerLabelX({ ...plot, line: 60, textWidth: 700 })).toBe(50);
+  });
+  it("space ticks for their widest label", () => {
+    expect(tickSpacePx(10)).toBeGreaterThanOrEqual(10 * 7 + 10);
+  });
+});
+
+describe("crossRunCurves", () => {
+  const run = (id: string, runtimeLabel: string, speedups: Record<string, number>) => ({
+    id,
+    createdAt: "2026-01-15T09:00:00.000Z",
+    testbed: { runtimeLabel, hostname: "ci-runner-7" },
+    measurements: [
+      { mode: "sequential", threads: 4, status: "SUCCEEDED", speedup: 1 },
+      ...Object.entries(speedups).map(([mode, speedup]) => ({
+        mode,
+        threads: 4,
+        status: "SUCCEEDED",
+        speedup,
+      })),
+      { mode: "threading", threads: 1, status: "FAILED", speedup: null },
+    ],
+  });
+
+  it("draws GIL on and GIL off side by side: a colour per run, a dash per mode", () => {
+    const curves = crossRunCurves(
+      [
+        run("gil", "cpython 3.13.1 (GIL)", { threading: 0.98, multiprocessing: 3.64 }),
+        run("free", "cpython 3.13.1t (no GIL)", { threading: 3.67, multiprocessing: 3.5 }),
+      ],
+      ["sequential", "worker-threads"],
+    );
+    expect(curves.map((curve) => [curve.label, curve.slot, curve.dash ?? null])).toEqual([
+      ["cpython 3.13.1 (GIL) · multiprocessing", 0, null],
+      ["cpython 3.13.1 (GIL) · threading", 0, [8, 4]],
+      ["cpython 3.13.1t (no GIL) · multiprocessing", 1, null],
+      ["cpython 3.13.1t (no GIL) · threading", 1, [8, 4]],
+    ]);
+    expect(curves[3]?.points).toEqual([{ threads: 4, speedup: 3.67 }]);
+  });
+
+  it("tells two runs of one runtime apart by date", () => {
+    const curves = crossRunCurves(
+      [
+        run("a", "node 20.20.2", { "worker-threads": 3 }),
+        run("b", "node 20.20.2", { "worker-threads": 3.1 }),
+      ],
+      ["worker-threads"],
+    );
+    expect(curves[0]?.label).toBe("node 20.20.2 (2026-01-15 09:00) · worker-threads");
   });
 });

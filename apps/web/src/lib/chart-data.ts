@@ -210,3 +210,101 @@ export function latestChange(values: readonly (number | null)[], window = 10): n
       : ((before[middle - 1] as number) + (before[middle] as number)) / 2;
   return median === 0 ? null : latest / median - 1;
 }
+
+/**
+ * Top of the time chart's y axis: above the highest whisker (the repetitions' max), not
+ * only the highest median, so no whisker is clipped.
+ */
+export function timeAxisMax(shaped: {
+  median: readonly (readonly (number | null)[])[];
+  max: readonly (readonly (number | null)[])[];
+}): number {
+  let highest = 0;
+  for (const column of [...shaped.median, ...shaped.max]) {
+    for (const value of column)
+      if (value !== null && Number.isFinite(value)) highest = Math.max(highest, value);
+  }
+  return highest > 0 ? highest * 1.1 : 1;
+}
+
+/**
+ * Where a marker's label starts (x of its left edge, canvas pixels): right of the marker
+ * line when it fits in the plot, else left of it, never outside the plot's left edge.
+ */
+export function markerLabelX(options: {
+  line: number;
+  textWidth: number;
+  plotLeft: number;
+  plotRight: number;
+  gap: number;
+}): number {
+  const { line, textWidth, plotLeft, plotRight, gap } = options;
+  if (line + gap + textWidth <= plotRight) return line + gap;
+  return Math.max(plotLeft, line - gap - textWidth);
+}
+
+/**
+ * Pixels between two x ticks: wide enough for the widest label of the axis plus a gap,
+ * so zoomed-in ticks never touch (`charWidthPx` ~ 0.62 em of the 12 px axis font).
+ */
+export function tickSpacePx(widestLabelChars: number, charWidthPx = 7.5, gapPx = 16): number {
+  return Math.ceil(widestLabelChars * charWidthPx + gapPx);
+}
+
+/** One line of a speedup chart: measured points, or a fitted law drawn dashed. */
+export interface SpeedupCurveData {
+  label: string;
+  /** Palette slot (lib/mode-colors.ts). */
+  slot: number;
+  points: { threads: number; speedup: number | null }[];
+  dash?: number[];
+  /** Measured curves get point markers and a thicker line. */
+  measured: boolean;
+}
+
+/** A run as the cross-run scaling chart needs it. */
+export interface ScalingRun {
+  id: string;
+  createdAt: string;
+  testbed: { runtimeLabel: string; hostname: string } | null;
+  measurements: { mode: string; threads: number; status: string; speedup: number | null | undefined }[];
+}
+
+const modeDashes: (number[] | undefined)[] = [undefined, [8, 4], [2, 3], [10, 3, 2, 3]];
+
+/**
+ * Speedup curves of several runs on one chart: one colour per run (its runtime), one
+ * dash pattern per parallel mode, so "cpython 3.13.1 (GIL) · threading" and
+ * "cpython 3.13.1t (no GIL) · threading" sit side by side. Sequential cells are the
+ * baseline (speedup 1 by definition) and are left out; so are failed cells.
+ */
+export function crossRunCurves(
+  runs: readonly ScalingRun[],
+  modeOrder: readonly string[],
+): SpeedupCurveData[] {
+  const labels = runs.map((run) => run.testbed?.runtimeLabel ?? "unknown runtime");
+  const parallelModes = [
+    ...new Set(runs.flatMap((run) => run.measurements.map((measurement) => measurement.mode))),
+  ].filter((mode) => mode !== "sequential");
+  const orderedModes = [
+    ...modeOrder.filter((mode) => parallelModes.includes(mode)),
+    ...parallelModes.filter((mode) => !modeOrder.includes(mode)).sort(),
+  ];
+  return runs.flatMap((run, index) => {
+    const label = labels[index] as string;
+    // Two runs of one runtime (picked by hand) are told apart by their date.
+    const name =
+      labels.filter((other) => other === label).length > 1
+        ? `${label} (${run.createdAt.slice(0, 16).replace("T", " ")})`
+        : label;
+    return orderedModes.flatMap((mode, modeIndex) => {
+      const points = run.measurements
+        .filter((measurement) => measurement.mode === mode && measurement.status === "SUCCEEDED")
+        .map((measurement) => ({ threads: measurement.threads, speedup: measurement.speedup ?? null }))
+        .sort((a, b) => a.threads - b.threads);
+      if (points.length === 0) return [];
+      const dash = modeDashes[modeIndex % modeDashes.length];
+      return [{ label: `${name} · ${mode}`, slot: index, points, measured: true, ...(dash ? { dash } : {}) }];
+    });
+  });
+}

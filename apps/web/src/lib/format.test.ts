@@ -11,6 +11,7 @@ import {
   formatQuantity,
   formatRatioPercent,
   formatSpeedup,
+  formatTimeTick,
   shortSha,
   toSignificant,
 } from "./format";
@@ -66,9 +67,21 @@ describe("counts, quantities and bytes", () => {
 });
 
 describe("dates", () => {
-  it("formats in UTC so server and browser agree", () => {
-    expect(formatDateTime("2025-06-01T14:03:59.000Z")).toBe("2025-06-01 14:03 UTC");
+  it("formats in UTC with seconds, so rows of one minute stay apart (7 rows read 19:14 UTC)", () => {
+    expect(formatDateTime("2025-06-01T14:03:59.000Z")).toBe("2025-06-01 14:03:59 UTC");
+    expect(formatDateTime("2025-06-01T14:03:07.900Z")).toBe("2025-06-01 14:03:07 UTC");
     expect(formatDateTime("not a date")).toBe("–");
+  });
+  it("labels time axis ticks in UTC, as the tables do (the axis was in local time)", () => {
+    const seconds = Date.parse("2026-03-14T19:14:05Z") / 1000;
+    expect(formatTimeTick(seconds, 7 * 86_400)).toBe("2026-03-14");
+    expect(formatTimeTick(seconds, 3600)).toBe("19:14\n2026-03-14");
+    expect(formatTimeTick(seconds, 5)).toBe("19:14:05\n2026-03-14");
+    // No line is wider than the day the axis spaces its ticks for.
+    for (const increment of [1, 60, 86_400]) {
+      for (const line of formatTimeTick(seconds, increment).split("\n"))
+        expect(line.length).toBeLessThanOrEqual(10);
+    }
   });
   it("describes ages relative to now", () => {
     const now = Date.parse("2025-06-01T12:00:00Z");

@@ -87,14 +87,29 @@ export function formatBytes(bytes: number | string | null | undefined): string {
 }
 
 /**
- * A timestamp in UTC, "2025-06-01 14:03 UTC". UTC on purpose: the same text on the
- * server and in the browser (no hydration mismatch) and across a distributed team.
+ * A timestamp in UTC with seconds, "2025-06-01 14:03:59 UTC". UTC on purpose and
+ * everywhere (tables, tooltips, chart axes): the same text on the server and in the
+ * browser (no hydration mismatch) and across a distributed team. Seconds, because runs
+ * of one CI job are minutes apart and rows of one minute must stay distinguishable.
  */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "–";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "–";
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/**
+ * A tick of a time axis (seconds since the epoch, UTC) with only the precision the
+ * tick spacing needs: the day alone, or the time of day over the day on two lines,
+ * so a label is never wider than "2026-01-15" (the axis spaces ticks for that).
+ */
+export function formatTimeTick(seconds: number, incrementSeconds: number): string {
+  const iso = new Date(seconds * 1000).toISOString();
+  const day = iso.slice(0, 10);
+  if (incrementSeconds >= 86_400) return day;
+  const time = incrementSeconds >= 60 ? iso.slice(11, 16) : iso.slice(11, 19);
+  return `${time}\n${day}`;
 }
 
 /** Just the day, "2025-06-01". */

@@ -3,12 +3,17 @@ import {
   activeFilterCount,
   compareHref,
   defaultRunsView,
+  orderByDate,
   parseCompare,
   parseRunsView,
+  reversedDirection,
   runFilterOf,
+  scalingHref,
   serializeRunsView,
+  withBefore,
   withCursor,
   withFilter,
+  withoutEmptyParams,
   withSort,
 } from "./url-state";
 
@@ -122,5 +127,44 @@ describe("run order", () => {
     });
     expect(runOrderOf(parseRunsView({ sort: "status" }))).toBe("STATUS_DESC");
     expect(runOrderOf(parseRunsView({ sort: "bogus" }))).toBe("CREATED_AT_DESC");
+  });
+});
+
+describe("paging both ways", () => {
+  it("keeps the position of the page's first row and a cursor back", () => {
+    const view = parseRunsView({ branch: "main", before: "c2", start: "51" });
+    expect(view.before).toBe("c2");
+    expect(view.start).toBe(51);
+    expect(serializeRunsView(view)).toBe("?branch=main&before=c2&start=51");
+    // after wins over before, and filters or sorting go back to the first page.
+    expect(parseRunsView({ after: "a", before: "b" })).toMatchObject({ after: "a" });
+    expect(parseRunsView({ after: "a", before: "b" }).before).toBeUndefined();
+    expect(serializeRunsView(withFilter(view, "threads", 4))).toBe("?threads=4&branch=main");
+    expect(serializeRunsView(withBefore(view, "c1", 1))).toBe("?branch=main&before=c1");
+    expect(serializeRunsView(withCursor(view, "c3", 101))).toBe("?branch=main&after=c3&start=101");
+    expect(reversedDirection("desc")).toBe("asc");
+  });
+});
+
+describe("empty filter parameters", () => {
+  it("are dropped from what a GET form submitted (they cluttered every URL)", () => {
+    expect(withoutEmptyParams({ workload: "", mode: "", branch: "main", size: "50" })).toBe(
+      "?branch=main&size=50",
+    );
+    expect(withoutEmptyParams({ workload: " ", status: "" })).toBe("");
+    expect(withoutEmptyParams({ branch: "main" })).toBeNull();
+    expect(withoutEmptyParams({ label: ["a", ""] })).toBe("?label=a");
+  });
+});
+
+describe("compare order", () => {
+  it("makes the older of two ticked runs the base, whatever the tick order (the newer was the base)", () => {
+    const newer = { id: "new", createdAt: "2026-02-01T00:00:00Z" };
+    const older = { id: "old", createdAt: "2026-01-01T00:00:00Z" };
+    expect(orderByDate(newer, older).map((run) => run.id)).toEqual(["old", "new"]);
+    expect(orderByDate(older, newer).map((run) => run.id)).toEqual(["old", "new"]);
+    const unknown: { id: string; createdAt: string | null } = { id: "elsewhere", createdAt: null };
+    expect(orderByDate(unknown, newer).map((run) => run.id)).toEqual(["elsewhere", "new"]);
+    expect(scalingHref(["a", "b"])).toBe("/scaling?runs=a%2Cb");
   });
 });

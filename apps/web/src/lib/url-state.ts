@@ -30,8 +30,12 @@ export interface RunsView {
   filters: RunFilters;
   sort: RunSortField;
   direction: SortDirection;
-  /** Opaque cursor of the page's first row; absent on the first page. */
+  /** Opaque cursor: the page starts after this row (the previous page's last). */
   after?: string;
+  /** Opaque cursor: the page ends before this row (the next page's first): paging back. */
+  before?: string;
+  /** 1-based position of the page's first row, for "51–100 of 1,234"; 1 when absent. */
+  start?: number;
   pageSize: number;
 }
 
@@ -91,7 +95,17 @@ export function parseRunsView(params: SearchParamsRecord | URLSearchParams): Run
   const size = Number(get("size"));
   const pageSize = (pageSizes as readonly number[]).includes(size) ? size : defaultRunsView.pageSize;
   const after = get("after");
-  return { filters, sort, direction, pageSize, ...(after ? { after } : {}) };
+  const before = after ? undefined : get("before");
+  const start = Number(get("start"));
+  return {
+    filters,
+    sort,
+    direction,
+    pageSize,
+    ...(after ? { after } : {}),
+    ...(before ? { before } : {}),
+    ...(Number.isInteger(start) && start > 1 ? { start } : {}),
+  };
 }
 
 /** The view as a query string ("" for the default view), keys in a stable order. */
@@ -116,6 +130,8 @@ export function serializeRunsView(view: RunsView): string {
   if (view.direction !== defaultRunsView.direction) search.set("dir", view.direction);
   if (view.pageSize !== defaultRunsView.pageSize) search.set("size", String(view.pageSize));
   if (view.after) search.set("after", view.after);
+  else if (view.before) search.set("before", view.before);
+  if (view.start !== undefined && view.start > 1) search.set("start", String(view.start));
   const text = search.toString();
   return text ? `?${text}` : "";
 }
@@ -129,22 +145,55 @@ export function withFilter<K extends keyof RunFilters>(
   const filters = { ...view.filters };
   if (value === undefined || value === "") delete filters[key];
   else filters[key] = value;
-  const { after: _after, ...rest } = view;
-  return { ...rest, filters };
+  return { ...firstPage(view), filters };
+}
+
+/** The same view from its first page. */
+function firstPage(view: RunsView): RunsView {
+  const { after: _after, before: _before, start: _start, ...rest } = view;
+  return rest;
 }
 
 /** Clicking a column: same column flips direction, a new column starts descending. */
 export function withSort(view: RunsView, field: RunSortField): RunsView {
   const direction: SortDirection =
     view.sort === field ? (view.direction === "desc" ? "asc" : "desc") : "desc";
-  const { after: _after, ...rest } = view;
-  return { ...rest, sort: field, direction };
+  return { ...firstPage(view), sort: field, direction };
 }
 
-/** The next page, after the given cursor. */
-export function withCursor(view: RunsView, after: string | undefined): RunsView {
-  const { after: _after, ...rest } = view;
-  return after ? { ...rest, after } : rest;
+/** The next page, after the given cursor (the current page's last row); no cursor: the first page. */
+export function withCursor(view: RunsView, after: string | undefined, start?: number): RunsView {
+  const rest = firstPage(view);
+  if (!after) return rest;
+  return { ...rest, after, ...(start !== undefined && start > 1 ? { start } : {}) };
+}
+
+/** The previous page, before the given cursor (the current page's first row). */
+export function withBefore(view: RunsView, before: string, start: number): RunsView {
+  return { ...firstPage(view), before, ...(start > 1 ? { start } : {}) };
+}
+
+/** The opposite direction: a page "before" a cursor is read as the page after it, reversed. */
+export function reversedDirection(direction: SortDirection): SortDirection {
+  return direction === "desc" ? "asc" : "desc";
+}
+
+/**
+ * The search params without the empty ones a plain GET form submits ("?workload=&mode="),
+ * as a query string; null when there were none (nothing to clean).
+ */
+export function withoutEmptyParams(params: SearchParamsRecord): string | null {
+  const search = new URLSearchParams();
+  let dropped = false;
+  for (const [key, value] of Object.entries(params)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item.trim() === "") dropped = true;
+      else search.append(key, item);
+    }
+  }
+  if (!dropped) return null;
+  const text = search.toString();
+  return text ? `?${text}` : "";
 }
 
 /** How many filters are set: for the "clear filters" affordance. */
@@ -157,6 +206,20 @@ export function parseCompare(params: SearchParamsRecord): { a?: string; b?: stri
   const a = first(params.a);
   const b = first(params.b);
   return { ...(a ? { a } : {}), ...(b ? { b } : {}) };
+}
+
+/**
+ * Two runs ordered oldest first (base, then head). A run whose date is unknown (ticked
+ * on another page) keeps the order the runs were ticked in.
+ */
+export function orderByDate<T extends { createdAt: string | null }>(first: T, second: T): [T, T] {
+  if (first.createdAt === null || second.createdAt === null) return [first, second];
+  return Date.parse(first.createdAt) <= Date.parse(second.createdAt) ? [first, second] : [second, first];
+}
+
+/** The scaling page's URL for chosen runs. */
+export function scalingHref(runIds: readonly string[]): string {
+  return `/scaling?${new URLSearchParams({ runs: runIds.join(",") }).toString()}`;
 }
 
 /** The compare page's URL for two runs. */

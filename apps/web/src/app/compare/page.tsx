@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { CommitRef, ModeName, RuntimeLabel } from "../../components/names";
+import { TableScroll } from "../../components/table-scroll";
 import { Badge, ErrorCallout, RunLabels, StatusBadge } from "../../components/ui";
 import type { CompareQuery as CompareResult } from "../../generated/graphql";
 import { CompareQuery } from "../../graphql/queries";
@@ -11,16 +13,17 @@ import {
   formatParams,
   formatRatioPercent,
   formatSpeedup,
-  shortSha,
 } from "../../lib/format";
 import { enumToWord, verdictTone } from "../../lib/labels";
+import { modeSlots } from "../../lib/mode-colors";
+import { commitUrlTemplate } from "../../lib/server-config";
 import { compareHref, parseCompare, type SearchParamsRecord } from "../../lib/url-state";
 
 export const metadata: Metadata = { title: "Compare runs" };
 
 type Side = CompareResult["compare"]["base"];
 
-function RunCard({ run, side }: { run: Side; side: string }) {
+function RunCard({ run, side, template }: { run: Side; side: string; template: string | null }) {
   return (
     <section className="panel" aria-label={`${side} run`}>
       <h2>
@@ -36,13 +39,14 @@ function RunCard({ run, side }: { run: Side; side: string }) {
         <dd>{formatParams(run.params)}</dd>
         <dt>Commit</dt>
         <dd>
-          <span className="mono">{shortSha(run.commitSha)}</span> {run.branch ? `on ${run.branch}` : ""}
+          <CommitRef sha={run.commitSha} template={template} message={run.commitMessage} />{" "}
+          {run.branch ? `on ${run.branch}` : ""}
+          {run.commitMessage ? <div className="small muted">“{run.commitMessage}”</div> : null}
         </dd>
-        <dt>Testbed</dt>
+        <dt>Runtime</dt>
         <dd>
-          {run.testbed
-            ? `${run.testbed.hostname} · ${run.testbed.runtime} ${run.testbed.runtimeVersion}`
-            : "–"}
+          <RuntimeLabel testbed={run.testbed} />
+          {run.testbed ? ` on ${run.testbed.hostname}` : ""}
         </dd>
         <dt>Created</dt>
         <dd>{formatDateTime(run.createdAt)}</dd>
@@ -67,11 +71,11 @@ function Chooser({ a, b }: { a?: string | undefined; b?: string | undefined }) {
       </p>
       <div className="form-grid">
         <div className="field">
-          <label htmlFor="compare-a">Baseline run id</label>
+          <label htmlFor="compare-a">Base run id</label>
           <input id="compare-a" name="a" defaultValue={a ?? ""} required />
         </div>
         <div className="field">
-          <label htmlFor="compare-b">Candidate run id</label>
+          <label htmlFor="compare-b">Head run id</label>
           <input id="compare-b" name="b" defaultValue={b ?? ""} required />
         </div>
       </div>
@@ -109,6 +113,8 @@ export default async function ComparePage({ searchParams }: PageProps) {
     );
   }
   const { base, head, cells, warnings, verdicts } = result.data.compare;
+  const template = commitUrlTemplate();
+  const slots = modeSlots(cells.map((cell) => cell.mode));
 
   return (
     <>
@@ -116,8 +122,8 @@ export default async function ComparePage({ searchParams }: PageProps) {
         <div>
           <h1>Compare runs</h1>
           <p className="subtitle">
-            Per cell: candidate vs baseline median wall time, with the confidence interval of the relative
-            change and a verdict from a Mann–Whitney test on the repetitions.
+            Per cell: head vs base median wall time, with the confidence interval of the relative change and a
+            verdict from a Mann–Whitney test on the repetitions.
           </p>
         </div>
         <div className="actions">
@@ -126,6 +132,14 @@ export default async function ComparePage({ searchParams }: PageProps) {
           </Link>
         </div>
       </div>
+      {Date.parse(base.createdAt) > Date.parse(head.createdAt) ? (
+        <div className="callout info small" data-testid="base-newer">
+          <p>
+            The base run is newer than the head run, so “slower” means the older run was slower.{" "}
+            <Link href={compareHref(head.id, base.id)}>Make the older run the base</Link>.
+          </p>
+        </div>
+      ) : null}
       {warnings.length > 0 ? (
         <div className="callout warn" data-testid="compare-warnings">
           <strong>Read with care</strong>
@@ -137,8 +151,8 @@ export default async function ComparePage({ searchParams }: PageProps) {
         </div>
       ) : null}
       <div className="grid-2" style={{ marginBottom: 16 }}>
-        <RunCard run={base} side="Baseline" />
-        <RunCard run={head} side="Candidate" />
+        <RunCard run={base} side="Base" template={template} />
+        <RunCard run={head} side="Head" template={template} />
       </div>
       <section className="panel" aria-labelledby="cells-heading">
         <h2 id="cells-heading">
@@ -153,84 +167,88 @@ export default async function ComparePage({ searchParams }: PageProps) {
         {cells.length === 0 ? (
           <p className="muted">The runs have no (mode, threads) cells in common.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="data" data-testid="compare-table">
-              <thead>
-                <tr>
-                  <th scope="col">Mode</th>
-                  <th scope="col" className="num">
-                    Threads
-                  </th>
-                  <th scope="col" className="num">
-                    Baseline
-                  </th>
-                  <th scope="col" className="num">
-                    Candidate
-                  </th>
-                  <th scope="col" className="num">
-                    Change
-                  </th>
-                  <th scope="col" className="num hide-narrow">
-                    Interval
-                  </th>
-                  <th scope="col">Verdict</th>
-                  <th scope="col" className="num hide-narrow">
-                    p
-                  </th>
-                  <th scope="col" className="num hide-narrow">
-                    Speedup
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {cells.map((cell) => (
-                  <tr key={`${cell.mode}:${cell.threads}`}>
-                    <td>{enumToWord(cell.mode)}</td>
-                    <td className="num">{cell.threads}</td>
-                    <td className="num">{cell.base ? formatDuration(cell.baseMedianMs) : "missing"}</td>
-                    <td className="num">{cell.head ? formatDuration(cell.headMedianMs) : "missing"}</td>
-                    <td className="num">
-                      <strong>{formatChange(cell.relativeChange)}</strong>
-                      {cell.differenceMs !== null && cell.differenceMs !== undefined ? (
-                        <div className="small muted">
-                          {cell.differenceMs > 0 ? "+" : ""}
-                          {formatDuration(cell.differenceMs)}
-                        </div>
-                      ) : null}
-                    </td>
-                    <td className="num hide-narrow">
-                      {cell.relativeChangeLow !== null &&
-                      cell.relativeChangeLow !== undefined &&
-                      cell.relativeChangeHigh !== null &&
-                      cell.relativeChangeHigh !== undefined
-                        ? `${formatChange(cell.relativeChangeLow)} … ${formatChange(cell.relativeChangeHigh)}`
-                        : "–"}
-                      {cell.confidence ? (
-                        <div className="small muted">{formatRatioPercent(cell.confidence)} CI</div>
-                      ) : null}
-                    </td>
-                    <td>
-                      {cell.verdict ? (
-                        <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
-                      ) : (
-                        <span className="muted">–</span>
-                      )}
-                    </td>
-                    <td className="num hide-narrow">
-                      {cell.pValue !== null && cell.pValue !== undefined ? cell.pValue.toPrecision(2) : "–"}
-                    </td>
-                    <td className="num hide-narrow">
-                      {formatSpeedup(cell.baseSpeedup)} → {formatSpeedup(cell.headSpeedup)}
-                    </td>
+          <>
+            <TableScroll label="Compared cells">
+              <table className="data" data-testid="compare-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Mode</th>
+                    <th scope="col" className="num">
+                      Threads
+                    </th>
+                    <th scope="col" className="num">
+                      Base
+                    </th>
+                    <th scope="col" className="num">
+                      Head
+                    </th>
+                    <th scope="col" className="num">
+                      Change
+                    </th>
+                    <th scope="col" className="num">
+                      Interval
+                    </th>
+                    <th scope="col">Verdict</th>
+                    <th scope="col" className="num">
+                      p
+                    </th>
+                    <th scope="col" className="num">
+                      Speedup
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {cells.map((cell) => (
+                    <tr key={`${cell.mode}:${cell.threads}`}>
+                      <td>
+                        <ModeName mode={cell.mode} slot={slots.get(cell.mode)} />
+                      </td>
+                      <td className="num">{cell.threads}</td>
+                      <td className="num">{cell.base ? formatDuration(cell.baseMedianMs) : "missing"}</td>
+                      <td className="num">{cell.head ? formatDuration(cell.headMedianMs) : "missing"}</td>
+                      <td className="num">
+                        <strong>{formatChange(cell.relativeChange)}</strong>
+                        {cell.differenceMs !== null && cell.differenceMs !== undefined ? (
+                          <div className="small muted">
+                            {cell.differenceMs > 0 ? "+" : ""}
+                            {formatDuration(cell.differenceMs)}
+                          </div>
+                        ) : null}
+                      </td>
+                      <td className="num">
+                        {cell.relativeChangeLow !== null &&
+                        cell.relativeChangeLow !== undefined &&
+                        cell.relativeChangeHigh !== null &&
+                        cell.relativeChangeHigh !== undefined
+                          ? `${formatChange(cell.relativeChangeLow)} … ${formatChange(cell.relativeChangeHigh)}`
+                          : "–"}
+                        {cell.confidence ? (
+                          <div className="small muted">{formatRatioPercent(cell.confidence)} CI</div>
+                        ) : null}
+                      </td>
+                      <td>
+                        {cell.verdict ? (
+                          <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
+                        ) : (
+                          <span className="muted">–</span>
+                        )}
+                      </td>
+                      <td className="num">
+                        {cell.pValue !== null && cell.pValue !== undefined ? cell.pValue.toPrecision(2) : "–"}
+                      </td>
+                      <td className="num">
+                        {formatSpeedup(cell.baseSpeedup)} → {formatSpeedup(cell.headSpeedup)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
             <p className="chart-caption">
-              Change: candidate ÷ baseline − 1 of the median wall time; positive means slower. “noisy”: too
-              few repetitions or too much spread to tell.
+              Change: head ÷ base − 1 of the median wall time; positive means slower. “noisy”: too few
+              repetitions or too much spread to tell.
             </p>
-          </div>
+          </>
         )}
       </section>
     </>

@@ -1,22 +1,27 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { type RunRow, RunsTable } from "../../components/runs-table";
 import { EmptyRuns, ErrorCallout } from "../../components/ui";
 import type { RunOrder, RunStatus } from "../../generated/graphql";
 import { RunsQuery } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
 import { formatCount } from "../../lib/format";
-import { enumToWord, modeOrder } from "../../lib/labels";
+import { modeOrder } from "../../lib/labels";
+import { commitUrlTemplate } from "../../lib/server-config";
 import {
   activeFilterCount,
   pageSizes,
   parseRunsView,
+  reversedDirection,
   runFilterOf,
   runOrderOf,
   runStatuses,
   type SearchParamsRecord,
   serializeRunsView,
+  withBefore,
   withCursor,
+  withoutEmptyParams,
   withSort,
 } from "../../lib/url-state";
 
@@ -28,14 +33,21 @@ interface PageProps {
 
 export default async function RunsPage({ searchParams }: PageProps) {
   const search = await searchParams;
+  // A plain GET form submits every field, empty or not: keep those out of the URL.
+  const cleaned = withoutEmptyParams(search);
+  if (cleaned !== null) redirect(`/runs${cleaned}`);
   const view = parseRunsView(search);
   const filter = runFilterOf(view.filters);
-  const orderBy = runOrderOf(view) as RunOrder;
+  // A page before a cursor is the page after it in the opposite order, reversed.
+  const backwards = view.before !== undefined;
+  const orderBy = runOrderOf(
+    backwards ? { ...view, direction: reversedDirection(view.direction) } : view,
+  ) as RunOrder;
   const result = await serverQuery(RunsQuery, {
     filter: { ...filter, status: filter.status as RunStatus[] | undefined },
     orderBy,
     first: view.pageSize,
-    after: view.after ?? null,
+    after: view.after ?? view.before ?? null,
   });
   const preselected = typeof search.select === "string" ? [search.select] : [];
 
@@ -47,13 +59,32 @@ export default async function RunsPage({ searchParams }: PageProps) {
       </>
     );
   }
-  const { runs, testbeds, workloads } = result.data;
+  const { runs, testbeds, workloads, seriesFacets } = result.data;
+  const edges = backwards ? [...runs.edges].reverse() : runs.edges;
+  const nodes = edges.map((edge) => edge.node);
   const filtered = activeFilterCount(view) > 0;
   const sortHref = `/runs${serializeRunsView(withSort(view, "createdAt"))}`;
-  const nextHref = runs.pageInfo.endCursor
-    ? `/runs${serializeRunsView(withCursor(view, runs.pageInfo.endCursor))}`
-    : null;
+  const start = view.start ?? 1;
+  const end = start + nodes.length - 1;
+  const hasPrevious = backwards ? runs.pageInfo.hasNextPage : view.after !== undefined || start > 1;
+  const hasNext = backwards ? true : runs.pageInfo.hasNextPage;
+  const firstCursor = edges[0]?.cursor;
+  const lastCursor = edges.at(-1)?.cursor;
+  const previousHref =
+    hasPrevious && firstCursor
+      ? `/runs${serializeRunsView(withBefore(view, firstCursor, Math.max(1, start - view.pageSize)))}`
+      : null;
+  const nextHref =
+    hasNext && lastCursor ? `/runs${serializeRunsView(withCursor(view, lastCursor, end + 1))}` : null;
   const firstHref = `/runs${serializeRunsView(withCursor(view, undefined))}`;
+  const modes = [
+    ...modeOrder.filter((mode) => seriesFacets.modes.includes(mode)),
+    ...seriesFacets.modes.filter((mode) => !(modeOrder as readonly string[]).includes(mode)),
+  ];
+  // The whole view from its first row: filters and order, not the page.
+  const exportQuery = serializeRunsView(withCursor(view, undefined)).replace(/^\?/, "");
+  const exportHref = (format: "csv" | "json") =>
+    `/runs/export?${new URLSearchParams({ format }).toString()}${exportQuery ? `&${exportQuery}` : ""}`;
 
   return (
     <>
@@ -67,6 +98,12 @@ export default async function RunsPage({ searchParams }: PageProps) {
           </p>
         </div>
         <div className="actions">
+          <a className="button" href={exportHref("csv")} download data-testid="export-runs-csv">
+            Export CSV
+          </a>
+          <a className="button" href={exportHref("json")} download data-testid="export-runs-json">
+            Export JSON
+          </a>
           <Link className="button primary" href="/runs/new">
             New run
           </Link>
@@ -100,9 +137,9 @@ export default async function RunsPage({ searchParams }: PageProps) {
           <label htmlFor="f-mode">Mode</label>
           <select id="f-mode" name="mode" defaultValue={view.filters.mode ?? ""}>
             <option value="">any</option>
-            {modeOrder.map((mode) => (
-              <option key={mode} value={enumToWord(mode)}>
-                {enumToWord(mode)}
+            {modes.map((mode) => (
+              <option key={mode} value={mode}>
+                {mode}
               </option>
             ))}
           </select>
@@ -128,7 +165,7 @@ export default async function RunsPage({ searchParams }: PageProps) {
             <option value="">any</option>
             {testbeds.map((testbed) => (
               <option key={testbed.id} value={testbed.id}>
-                {testbed.hostname} · {testbed.runtime} {testbed.runtimeVersion}
+                {testbed.hostname} · {testbed.runtimeLabel}
               </option>
             ))}
           </select>
@@ -188,8 +225,8 @@ export default async function RunsPage({ searchParams }: PageProps) {
       </form>
 
       <section className="panel">
-        {runs.nodes.length === 0 ? (
-          filtered || view.after ? (
+        {nodes.length === 0 ? (
+          filtered || view.after || view.before ? (
             <div className="empty">
               <h2>No runs match</h2>
               <p>
@@ -201,14 +238,14 @@ export default async function RunsPage({ searchParams }: PageProps) {
           )
         ) : (
           <>
-            <RunsTable runs={runs.nodes as RunRow[]} initiallySelected={preselected} />
-            <nav
-              className="actions"
-              aria-label="Pages"
-              style={{ marginTop: 12, justifyContent: "space-between" }}
-            >
-              <span className="small muted">
-                Showing {runs.nodes.length} of {formatCount(runs.totalCount)} ·{" "}
+            <RunsTable
+              runs={nodes as RunRow[]}
+              initiallySelected={preselected}
+              commitTemplate={commitUrlTemplate()}
+            />
+            <nav className="pager" aria-label="Pages">
+              <span className="small muted" data-testid="page-range">
+                Runs {formatCount(start)}–{formatCount(end)} of {formatCount(runs.totalCount)} ·{" "}
                 <Link href={sortHref}>
                   {view.sort !== "createdAt"
                     ? "sort by date"
@@ -218,14 +255,19 @@ export default async function RunsPage({ searchParams }: PageProps) {
                 </Link>
               </span>
               <span className="actions">
-                {view.after ? (
+                {start > 1 || view.after || view.before ? (
                   <Link className="button" href={firstHref}>
-                    ← First page
+                    ⇤ First
                   </Link>
                 ) : null}
-                {runs.pageInfo.hasNextPage && nextHref ? (
+                {previousHref ? (
+                  <Link className="button" href={previousHref} rel="prev">
+                    ← Previous
+                  </Link>
+                ) : null}
+                {nextHref ? (
                   <Link className="button" href={nextHref} rel="next">
-                    Next page →
+                    Next →
                   </Link>
                 ) : null}
               </span>

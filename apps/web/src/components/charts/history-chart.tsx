@@ -2,13 +2,20 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useRef, useState } from "react";
-import type uPlot from "uplot";
-import { type HistoryAxis, historyColumns, sortHistory } from "../../lib/chart-data";
+import uPlot from "uplot";
+import {
+  type HistoryAxis,
+  historyColumns,
+  markerLabelX,
+  sortHistory,
+  tickSpacePx,
+} from "../../lib/chart-data";
 import {
   formatDateTime,
   formatDuration,
   formatMetric,
   formatMetricTick,
+  formatTimeTick,
   type MetricKind,
   shortSha,
 } from "../../lib/format";
@@ -31,6 +38,16 @@ export interface HistoryMarker {
   timestamp?: string;
   label: string;
   tone: "bad" | "good" | "warn";
+}
+
+/**
+ * The x range for the data's [min, max]: as is, or a day (one commit) either side of a
+ * single point, so a 1-point series gets a 2-day axis around it, not one of years.
+ */
+export function xRange(min: number | null, max: number | null, axis: HistoryAxis): uPlot.Range.MinMax {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const pad = axis === "date" ? 86_400 : 1;
+  return min === max ? [min - pad, max + pad] : [min, max];
 }
 
 /** The x scale's current limits (uPlot always has an x scale). */
@@ -150,12 +167,16 @@ export function HistoryChart({
           context.stroke();
           context.setLineDash([]);
           context.font = `${11 * ratio}px system-ui, sans-serif`;
+          // Right of the line when it fits, else left of it: never cut at the plot's edge.
+          const labelX = markerLabelX({
+            line: left,
+            textWidth: context.measureText(marker.label).width,
+            plotLeft: chart.bbox.left,
+            plotRight: chart.bbox.left + chart.bbox.width,
+            gap: 4 * ratio,
+          });
           // Staggered so that nearby markers' labels do not overprint each other.
-          context.fillText(
-            marker.label,
-            left + 4 * ratio,
-            chart.bbox.top + (12 + (position % 3) * 14) * ratio,
-          );
+          context.fillText(marker.label, labelX, chart.bbox.top + (12 + (position % 3) * 14) * ratio);
         }
         context.restore();
       };
@@ -164,14 +185,13 @@ export function HistoryChart({
         width,
         height: chartHeight,
         legend: { show: false },
+        // Ticks fall on UTC boundaries, as every date on the page is in UTC.
+        tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
         scales: {
           x: {
             time: axis === "date",
-            // One point (or all at one instant) still gets a readable axis around it.
-            range: (_u, min, max) =>
-              min === max
-                ? [min - (axis === "date" ? 86_400 : 1), max + (axis === "date" ? 86_400 : 1)]
-                : [min, max],
+            // One point (or all at one instant) gets a day (or one commit) either side of it.
+            range: (_u, min, max) => xRange(min, max, axis),
           },
           y: {
             range: (_u, min, max) => {
@@ -188,9 +208,17 @@ export function HistoryChart({
           themedAxis(
             theme,
             axis === "date"
-              ? {}
+              ? {
+                  label: "time (UTC)",
+                  // Room for the widest label ("2026-01-15"): zoomed-in ticks never touch.
+                  space: tickSpacePx(10),
+                  size: 52,
+                  values: (_u, splits, _axis, _space, increment) =>
+                    splits.map((split) => formatTimeTick(split, increment)),
+                }
               : {
                   label: "commits, oldest first",
+                  space: tickSpacePx(7),
                   values: (_u, splits) =>
                     splits.map((split) => {
                       const point = sorted[Math.round(split)];

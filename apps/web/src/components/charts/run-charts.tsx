@@ -6,80 +6,90 @@ import {
   amdahlSpeedup,
   type CellPoint,
   fitDomain,
+  type SpeedupCurveData,
   scalingData,
+  timeAxisMax,
   timeData,
   uslSpeedup,
 } from "../../lib/chart-data";
 import { formatDuration, formatSpeedup } from "../../lib/format";
 import { enumToWord, modeOrder } from "../../lib/labels";
-import { type ChartTheme, themedAxis, UPlotChart } from "./uplot-chart";
+import { modeSlots } from "../../lib/mode-colors";
+import { type AmdahlFitValues, readAmdahlFit, readUslFit, type UslFitValues } from "../../lib/scaling-fits";
+import { type ChartTheme, slotColor, themedAxis, UPlotChart } from "./uplot-chart";
 
 /** Scaling laws fitted by the API to one mode's speedups. */
 export interface ScalingFit {
   mode: string;
   /** Amdahl: s is the serial fraction. */
-  amdahl?: { serialFraction: number } | null;
+  amdahl?: AmdahlFitValues | null;
   /** USL: contention a and coherency b. */
-  usl?: { contention: number; coherency: number } | null;
+  usl?: UslFitValues | null;
 }
 
-function colorOf(theme: ChartTheme, index: number): string {
-  return theme.series[index % theme.series.length] as string;
-}
+/** One line of a speedup chart (see lib/chart-data.ts). */
+export type SpeedupCurve = SpeedupCurveData;
 
-const threadAxisSplits = (_chart: uPlot, _axis: number, _min: number, _max: number, _incr: number) => [];
+const noThreads: readonly number[] = [];
+
+const emptySplits = (_chart: uPlot, _axis: number, _min: number, _max: number, _incr: number) => [];
 
 /**
- * Speedup against threads per mode, with the ideal (linear) line and any fitted
- * Amdahl/USL curves. The x axis is log2: thread counts double.
+ * Speedup against threads for any set of curves (the modes of one run, or the runs of
+ * several runtimes), with the ideal (linear) line. The x axis is log2: thread counts
+ * double.
  */
-export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: ScalingFit[] }) {
-  const shaped = useMemo(() => scalingData(cells, modeOrder), [cells]);
-  const curves = useMemo(() => {
-    const domain = fitDomain(shaped.threads);
-    return fits.flatMap((fit) => {
-      const out: { label: string; mode: string; y: number[]; dash: number[] }[] = [];
-      if (fit.amdahl) {
-        const serial = fit.amdahl.serialFraction;
-        out.push({
-          label: `${enumToWord(fit.mode)} Amdahl`,
-          mode: fit.mode,
-          y: domain.map((threads) => amdahlSpeedup(1 - serial, threads)),
-          dash: [6, 3],
-        });
-      }
-      if (fit.usl) {
-        const { contention, coherency } = fit.usl;
-        out.push({
-          label: `${enumToWord(fit.mode)} USL`,
-          mode: fit.mode,
-          y: domain.map((threads) => uslSpeedup(contention, coherency, threads)),
-          dash: [2, 3],
-        });
-      }
-      return out.map((curve) => ({ ...curve, x: domain }));
-    });
-  }, [fits, shaped.threads]);
-
+export function SpeedupChart({
+  curves,
+  height = 300,
+  label,
+  axisThreads = noThreads,
+}: {
+  curves: SpeedupCurve[];
+  height?: number;
+  label: string;
+  /** Thread counts the axis and the ideal line span besides the curves' own (e.g. the baseline's). */
+  axisThreads?: readonly number[];
+}) {
+  const threads = useMemo(
+    () =>
+      [
+        ...new Set([
+          ...axisThreads,
+          ...curves
+            .filter((curve) => curve.measured)
+            .flatMap((curve) => curve.points.map((point) => point.threads)),
+        ]),
+      ].sort((a, b) => a - b),
+    [curves, axisThreads],
+  );
   const data = useMemo<uPlot.AlignedData>(() => {
-    const xs = [...new Set([...shaped.threads, ...curves.flatMap((curve) => curve.x)])].sort((a, b) => a - b);
-    const at = (x: readonly number[], y: readonly (number | null)[]) =>
-      xs.map((value) => {
-        const index = x.indexOf(value);
-        return index === -1 ? null : (y[index] ?? null);
-      });
+    const xs = [
+      ...new Set([...threads, ...curves.flatMap((curve) => curve.points.map((point) => point.threads))]),
+    ].sort((a, b) => a - b);
+    const column = (points: SpeedupCurve["points"]) => {
+      const byThreads = new Map(points.map((point) => [point.threads, point.speedup]));
+      return xs.map((x) => byThreads.get(x) ?? null);
+    };
     return [
       xs,
-      at(shaped.threads, shaped.ideal),
-      ...shaped.speedup.map((column) => at(shaped.threads, column)),
-      ...curves.map((curve) => at(curve.x, curve.y)),
+      xs.map((x) => (threads.includes(x) ? x : null)),
+      ...curves.map((curve) => column(curve.points)),
     ];
-  }, [shaped, curves]);
+  }, [curves, threads]);
 
   const options = useCallback(
-    ({ width, height, theme }: { width: number; height: number; theme: ChartTheme }): uPlot.Options => ({
+    ({
       width,
-      height,
+      height: chartHeight,
+      theme,
+    }: {
+      width: number;
+      height: number;
+      theme: ChartTheme;
+    }): uPlot.Options => ({
+      width,
+      height: chartHeight,
       scales: {
         x: { time: false, distr: 3, log: 2 },
         y: { range: (_u, _min, max) => [0, Math.max(1.5, max * 1.1)] },
@@ -87,7 +97,7 @@ export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: 
       axes: [
         themedAxis(theme, {
           label: "threads",
-          splits: shaped.threads.length > 0 ? () => shaped.threads : threadAxisSplits,
+          splits: threads.length > 0 ? () => threads : emptySplits,
           values: (_u, splits) => splits.map((value) => String(value)),
         }),
         themedAxis(theme, {
@@ -108,35 +118,77 @@ export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: 
           spanGaps: true,
           points: { show: false },
         },
-        ...shaped.modes.map((mode) => ({
-          label: enumToWord(mode),
-          stroke: colorOf(theme, modeOrder.indexOf(mode as (typeof modeOrder)[number]) + 0),
-          width: 2,
-          spanGaps: true,
-          points: { show: true, size: 7 },
-          value: (_u: uPlot, value: number | null) => formatSpeedup(value),
-        })),
         ...curves.map((curve) => ({
           label: curve.label,
-          stroke: colorOf(theme, modeOrder.indexOf(curve.mode as (typeof modeOrder)[number])),
-          width: 1,
-          dash: curve.dash,
+          stroke: slotColor(theme, curve.slot),
+          width: curve.measured ? 2 : 1,
+          ...(curve.dash ? { dash: curve.dash } : {}),
           spanGaps: true,
-          points: { show: false },
+          points: curve.measured
+            ? { show: true, size: 7, fill: slotColor(theme, curve.slot) }
+            : { show: false },
           value: (_u: uPlot, value: number | null) => formatSpeedup(value),
         })),
       ],
     }),
-    [shaped, curves],
+    [curves, threads],
   );
 
-  if (shaped.threads.length === 0) return <p className="muted">No finished cells to chart yet.</p>;
+  if (threads.length === 0) return <p className="muted">No finished cells to chart yet.</p>;
+  return <UPlotChart options={options} data={data} height={height} label={label} />;
+}
+
+/**
+ * Speedup against threads per mode of one run, with the ideal (linear) line and the
+ * fitted Amdahl/USL curves that describe the points (fits that say nothing are left
+ * out; the fits table says why).
+ */
+export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: ScalingFit[] }) {
+  const curves = useMemo(() => {
+    const shaped = scalingData(cells, modeOrder);
+    const slots = modeSlots(shaped.modes);
+    const domain = fitDomain(shaped.threads);
+    const measured: SpeedupCurve[] = shaped.modes.map((mode, index) => ({
+      label: enumToWord(mode),
+      slot: slots.get(mode) ?? 0,
+      measured: true,
+      points: shaped.threads.map((threads, position) => ({
+        threads,
+        speedup: shaped.speedup[index]?.[position] ?? null,
+      })),
+    }));
+    const fitted: SpeedupCurve[] = fits.flatMap((fit) => {
+      const slot = slots.get(fit.mode) ?? modeSlots([...shaped.modes, fit.mode]).get(fit.mode) ?? 0;
+      const out: SpeedupCurve[] = [];
+      if (fit.amdahl && readAmdahlFit(fit.amdahl).kind === "fits") {
+        const serial = fit.amdahl.serialFraction;
+        out.push({
+          label: `${enumToWord(fit.mode)} Amdahl`,
+          slot,
+          measured: false,
+          dash: [6, 3],
+          points: domain.map((threads) => ({ threads, speedup: amdahlSpeedup(1 - serial, threads) })),
+        });
+      }
+      if (fit.usl && readUslFit(fit.usl).kind === "fits") {
+        const { contention, coherency } = fit.usl;
+        out.push({
+          label: `${enumToWord(fit.mode)} USL`,
+          slot,
+          measured: false,
+          dash: [2, 3],
+          points: domain.map((threads) => ({ threads, speedup: uslSpeedup(contention, coherency, threads) })),
+        });
+      }
+      return out;
+    });
+    return [...measured, ...fitted];
+  }, [cells, fits]);
+  const modes = curves.filter((curve) => curve.measured).map((curve) => curve.label);
   return (
-    <UPlotChart
-      options={options}
-      data={data}
-      height={300}
-      label={`Speedup against threads for ${shaped.modes.map(enumToWord).join(", ")}, with the ideal linear speedup`}
+    <SpeedupChart
+      curves={curves}
+      label={`Speedup against threads for ${modes.join(", ")}, with the ideal linear speedup`}
     />
   );
 }
@@ -147,6 +199,7 @@ export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: 
  */
 export function TimeChart({ cells }: { cells: CellPoint[] }) {
   const shaped = useMemo(() => timeData(cells, modeOrder), [cells]);
+  const slots = useMemo(() => modeSlots(shaped.modes), [shaped]);
   const data = useMemo<uPlot.AlignedData>(() => [shaped.threads, ...shaped.median], [shaped]);
 
   const options = useCallback(
@@ -159,7 +212,7 @@ export function TimeChart({ cells }: { cells: CellPoint[] }) {
         shaped.modes.forEach((mode, modeIndex) => {
           const series = chart.series[modeIndex + 1];
           if (!series?.show) return;
-          context.strokeStyle = colorOf(theme, modeOrder.indexOf(mode as (typeof modeOrder)[number]));
+          context.strokeStyle = slotColor(theme, slots.get(mode) ?? 0);
           const offset = (modeIndex - (shaped.modes.length - 1) / 2) * 5 * ratio;
           shaped.threads.forEach((threads, index) => {
             const low = shaped.min[modeIndex]?.[index];
@@ -185,7 +238,8 @@ export function TimeChart({ cells }: { cells: CellPoint[] }) {
         height,
         scales: {
           x: { time: false, distr: 3, log: 2 },
-          y: { range: (_u, _min, max) => [0, max * 1.1 || 1] },
+          // The whiskers' tops, not just the medians, decide the axis: none is clipped.
+          y: { range: () => [0, timeAxisMax(shaped)] },
         },
         axes: [
           themedAxis(theme, {
@@ -206,16 +260,16 @@ export function TimeChart({ cells }: { cells: CellPoint[] }) {
           { label: "threads", value: (_u, value) => (value === null ? "–" : String(Math.round(value))) },
           ...shaped.modes.map((mode) => ({
             label: enumToWord(mode),
-            stroke: colorOf(theme, modeOrder.indexOf(mode as (typeof modeOrder)[number])),
+            stroke: slotColor(theme, slots.get(mode) ?? 0),
             width: 2,
             spanGaps: true,
-            points: { show: true, size: 6 },
+            points: { show: true, size: 6, fill: slotColor(theme, slots.get(mode) ?? 0) },
             value: (_u: uPlot, value: number | null) => formatDuration(value),
           })),
         ],
       };
     },
-    [shaped],
+    [shaped, slots],
   );
 
   if (shaped.threads.length === 0) return <p className="muted">No finished cells to chart yet.</p>;

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
+import { paletteSize } from "../../lib/mode-colors";
 import { themeChangeEvent } from "../../lib/theme";
 
 /** Colours read from the active theme's CSS variables. */
@@ -24,7 +25,9 @@ function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): str
 export function readChartTheme(): ChartTheme {
   const style = getComputedStyle(document.documentElement);
   return {
-    series: [1, 2, 3, 4, 5, 6].map((index) => cssVar(style, `--series-${index}`, "#4c6ef5")),
+    series: Array.from({ length: paletteSize }, (_, index) =>
+      cssVar(style, `--series-${index + 1}`, "#4c6ef5"),
+    ),
     ideal: cssVar(style, "--ideal", "#868e96"),
     grid: cssVar(style, "--grid", "rgba(0,0,0,0.08)"),
     axis: cssVar(style, "--axis", "#5b6470"),
@@ -34,6 +37,11 @@ export function readChartTheme(): ChartTheme {
     good: cssVar(style, "--good", "#17803d"),
     surface: cssVar(style, "--surface", "#ffffff"),
   };
+}
+
+/** The colour of a palette slot (see lib/mode-colors.ts) in the active theme. */
+export function slotColor(theme: ChartTheme, slot: number): string {
+  return theme.series[((slot % theme.series.length) + theme.series.length) % theme.series.length] as string;
 }
 
 /** An axis styled for the theme. */
@@ -162,6 +170,8 @@ export function UPlotChart({
     const chart = new uPlot(withTiming, data, element);
     constructMs = performance.now() - started;
     chartRef.current = chart;
+    // The instance on its element: the e2e tests read the axes' ticks and scales from it.
+    (element as HTMLDivElement & { uplot?: uPlot }).uplot = chart;
     const cleanup = onCreate?.(chart);
     return () => {
       cleanup?.();

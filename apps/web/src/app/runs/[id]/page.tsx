@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { ScalingChart, TimeChart } from "../../../components/charts/run-charts";
+import { CommitRef, ModeName, RuntimeLabel } from "../../../components/names";
 import { RegressionList } from "../../../components/regressions";
 import { RunProgressPanel } from "../../../components/run-progress";
+import { Efficiency, FitsTable } from "../../../components/run-tables";
+import { TableScroll } from "../../../components/table-scroll";
 import { Badge, ErrorCallout, NotInApi, RunLabels, StatusBadge } from "../../../components/ui";
 import type { RunQuery as RunQueryResult } from "../../../generated/graphql";
 import { RunQuery } from "../../../graphql/queries";
@@ -16,9 +20,10 @@ import {
   formatParams,
   formatRatioPercent,
   formatSpeedup,
-  shortSha,
 } from "../../../lib/format";
 import { checksumTone, enumToWord, isActiveStatus, modeDescriptions } from "../../../lib/labels";
+import { modeSlots } from "../../../lib/mode-colors";
+import { commitUrlTemplate } from "../../../lib/server-config";
 
 type Run = NonNullable<RunQueryResult["run"]>;
 
@@ -78,172 +83,114 @@ function ChecksumSummary({ measurements }: { measurements: readonly Measurement[
   );
 }
 
-function CellsTable({ measurements }: { measurements: readonly Measurement[] }) {
+function CellsTable({
+  measurements,
+  slots,
+}: {
+  measurements: readonly Measurement[];
+  slots: Map<string, number>;
+}) {
   return (
-    <div className="table-wrap">
-      <table className="data" data-testid="cells-table">
-        <caption className="visually-hidden">Every (mode, threads) cell of the run</caption>
-        <thead>
-          <tr>
-            <th scope="col">Mode</th>
-            <th scope="col" className="num">
-              Threads
-            </th>
-            <th scope="col" className="num">
-              Median
-            </th>
-            <th scope="col" className="num hide-narrow">
-              Min – max
-            </th>
-            <th scope="col" className="num hide-narrow">
-              CV
-            </th>
-            <th scope="col" className="num">
-              Speedup
-            </th>
-            <th scope="col" className="num">
-              Efficiency
-            </th>
-            <th scope="col" className="num hide-narrow">
-              CPU (median)
-            </th>
-            <th scope="col" className="num hide-narrow">
-              Setup
-            </th>
-            <th scope="col">Checksum</th>
-            <th scope="col">History</th>
-          </tr>
-        </thead>
-        <tbody>
-          {measurements.map((measurement) => (
-            <tr key={measurement.id}>
-              <td title={modeDescriptions[measurement.mode]}>
-                {enumToWord(measurement.mode)}
-                {measurement.status !== "SUCCEEDED" ? (
-                  <>
-                    {" "}
-                    <Badge tone="bad" title={measurement.error ?? undefined}>
-                      {enumToWord(measurement.status)}
-                    </Badge>
-                  </>
-                ) : null}
-              </td>
-              <td className="num">{measurement.threads}</td>
-              <td className="num">{formatDuration(measurement.wall?.median)}</td>
-              <td className="num hide-narrow">
-                {measurement.wall
-                  ? `${formatDuration(measurement.wall.min)} – ${formatDuration(measurement.wall.max)}`
-                  : "–"}
-              </td>
-              <td className="num hide-narrow">
-                {measurement.wall && measurement.wall.cv > NOISY_CV ? (
-                  <Badge
-                    tone="warn"
-                    title="Repetitions disagree: the machine was probably busy; treat this cell with care"
-                  >
-                    {formatRatioPercent(measurement.wall.cv, 1)}
-                  </Badge>
-                ) : (
-                  formatRatioPercent(measurement.wall?.cv, 1)
-                )}
-              </td>
-              <td className="num">
-                <strong>{formatSpeedup(measurement.speedup)}</strong>
-              </td>
-              <td className="num">{formatRatioPercent(measurement.efficiency)}</td>
-              <td className="num hide-narrow">{formatDuration(measurement.cpu?.median)}</td>
-              <td className="num hide-narrow">{formatDuration(measurement.setupMs)}</td>
-              <td>
-                <Badge
-                  tone={checksumTone(measurement.checksumStatus)}
-                  title={measurement.checksum ? `checksum ${measurement.checksum}` : undefined}
-                >
-                  {enumToWord(measurement.checksumStatus)}
-                </Badge>
-              </td>
-              <td>
-                <Link href={`/series/${encodeURIComponent(measurement.seriesKey)}`}>history</Link>
-              </td>
+    <>
+      <TableScroll label="Cells">
+        <table className="data" data-testid="cells-table">
+          <caption className="visually-hidden">Every (mode, threads) cell of the run</caption>
+          <thead>
+            <tr>
+              <th scope="col">Mode</th>
+              <th scope="col" className="num">
+                Threads
+              </th>
+              <th scope="col" className="num">
+                Median
+              </th>
+              <th scope="col" className="num">
+                Min – max
+              </th>
+              <th scope="col" className="num">
+                CV
+              </th>
+              <th scope="col" className="num">
+                Speedup
+              </th>
+              <th scope="col" className="num">
+                Efficiency
+              </th>
+              <th scope="col" className="num">
+                CPU (median)
+              </th>
+              <th scope="col" className="num">
+                Setup
+              </th>
+              <th scope="col">Checksum</th>
+              <th scope="col">History</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {measurements.map((measurement) => (
+              <tr key={measurement.id}>
+                <td title={modeDescriptions[measurement.mode]}>
+                  <ModeName mode={measurement.mode} slot={slots.get(measurement.mode)} />
+                  {measurement.status !== "SUCCEEDED" ? (
+                    <>
+                      {" "}
+                      <Badge tone="bad" title={measurement.error ?? undefined}>
+                        {enumToWord(measurement.status)}
+                      </Badge>
+                    </>
+                  ) : null}
+                </td>
+                <td className="num">{measurement.threads}</td>
+                <td className="num">{formatDuration(measurement.wall?.median)}</td>
+                <td className="num">
+                  {measurement.wall
+                    ? `${formatDuration(measurement.wall.min)} – ${formatDuration(measurement.wall.max)}`
+                    : "–"}
+                </td>
+                <td className="num">
+                  {measurement.wall && measurement.wall.cv > NOISY_CV ? (
+                    <Badge
+                      tone="warn"
+                      title="Repetitions disagree: the machine was probably busy; treat this cell with care"
+                    >
+                      {formatRatioPercent(measurement.wall.cv, 1)}
+                    </Badge>
+                  ) : (
+                    formatRatioPercent(measurement.wall?.cv, 1)
+                  )}
+                </td>
+                <td className="num">
+                  <strong>{formatSpeedup(measurement.speedup)}</strong>
+                </td>
+                <td className="num">
+                  <Efficiency value={measurement.efficiency} />
+                </td>
+                <td className="num">{formatDuration(measurement.cpu?.median)}</td>
+                <td className="num">{formatDuration(measurement.setupMs)}</td>
+                <td>
+                  <Badge
+                    tone={checksumTone(measurement.checksumStatus)}
+                    title={measurement.checksum ? `checksum ${measurement.checksum}` : undefined}
+                  >
+                    {enumToWord(measurement.checksumStatus)}
+                  </Badge>
+                </td>
+                <td>
+                  <Link href={`/series/${encodeURIComponent(measurement.seriesKey)}`}>history</Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       <p className="chart-caption">
         {measurements[0]?.sampleCount ?? 0} timed repetition(s) per cell. Speedup: median sequential wall time
         ÷ median wall time of the cell; efficiency: speedup ÷ threads. CV: standard deviation ÷ mean of the
         repetitions, flagged above {NOISY_CV * 100}%: such cells measured a busy machine as much as the code.
+        Efficiency above 100% is superlinear and marked: it says more about the baseline or the caches than
+        about the parallel code.
       </p>
-    </div>
-  );
-}
-
-function FitsTable({ fits }: { fits: Run["scalingFits"] }) {
-  if (fits.length === 0) return null;
-  return (
-    <div className="table-wrap" style={{ marginTop: 8 }}>
-      <table className="data" data-testid="scaling-fits">
-        <thead>
-          <tr>
-            <th scope="col">Mode</th>
-            <th scope="col" className="num">
-              Amdahl serial s
-            </th>
-            <th scope="col" className="num hide-narrow">
-              R²
-            </th>
-            <th scope="col" className="num">
-              Max speedup
-            </th>
-            <th scope="col" className="num">
-              USL a / b
-            </th>
-            <th scope="col" className="num hide-narrow">
-              R²
-            </th>
-            <th scope="col" className="num">
-              Peak
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {fits.map((fit) => (
-            <tr key={fit.mode}>
-              <td>{enumToWord(fit.mode)}</td>
-              <td className="num">
-                {fit.amdahl ? formatRatioPercent(fit.amdahl.serialFraction, 1) : "–"}
-                {fit.amdahl?.serialFractionStdError ? (
-                  <span className="muted small">
-                    {" "}
-                    ± {formatRatioPercent(fit.amdahl.serialFractionStdError, 1)}
-                  </span>
-                ) : null}
-              </td>
-              <td className="num hide-narrow">{fit.amdahl ? fit.amdahl.rSquared.toFixed(3) : "–"}</td>
-              <td className="num">
-                {fit.amdahl
-                  ? fit.amdahl.peakSpeedup
-                    ? formatSpeedup(fit.amdahl.peakSpeedup)
-                    : "unbounded"
-                  : "–"}
-              </td>
-              <td className="num">
-                {fit.usl ? `${fit.usl.contention.toFixed(3)} / ${fit.usl.coherency.toExponential(1)}` : "–"}
-              </td>
-              <td className="num hide-narrow">{fit.usl ? fit.usl.rSquared.toFixed(3) : "–"}</td>
-              <td className="num">
-                {fit.usl?.peakThreads && fit.usl.peakSpeedup
-                  ? `${formatSpeedup(fit.usl.peakSpeedup)} at ${Math.round(fit.usl.peakThreads)} threads`
-                  : "none in range"}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p className="chart-caption">
-        Amdahl: S(n) = 1 / (s + (1 − s)/n), max speedup 1/s. USL: S(n) = n / (1 + a(n − 1) + b·n(n − 1)); b
-        &gt; 0 predicts a peak after which more threads are slower. Fits over few thread counts are rough.
-      </p>
-    </div>
+    </>
   );
 }
 
@@ -262,7 +209,7 @@ function LostUpdates({ measurements }: { measurements: readonly Measurement[] })
         Every task increments one shared counter: unsynchronised, with Atomics.add, and under a lock. Only
         real parallelism loses unsynchronised updates; atomic and locked variants must never lose any.
       </p>
-      <div className="table-wrap">
+      <TableScroll label="Lost updates">
         <table className="data" data-testid="lost-updates">
           <thead>
             <tr>
@@ -285,7 +232,9 @@ function LostUpdates({ measurements }: { measurements: readonly Measurement[] })
           <tbody>
             {rows.map(({ measurement, report }) => (
               <tr key={`${measurement.id}:${report.variant}`}>
-                <td>{enumToWord(measurement.mode)}</td>
+                <td>
+                  <ModeName mode={measurement.mode} />
+                </td>
                 <td className="num">{measurement.threads}</td>
                 <td>{report.variant}</td>
                 <td className="num">{formatCount(report.expected)}</td>
@@ -304,7 +253,7 @@ function LostUpdates({ measurements }: { measurements: readonly Measurement[] })
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }
@@ -321,20 +270,11 @@ export default async function RunPage({ params }: PageProps) {
     );
   }
   const run = result.data.run;
-  if (!run) {
-    return (
-      <>
-        <h1>Run not found</h1>
-        <div className="callout warn">
-          <p>
-            No run has the id <code>{id}</code>. It may have been deleted.{" "}
-            <Link href="/runs">Browse all runs</Link>.
-          </p>
-        </div>
-      </>
-    );
-  }
+  // HTTP 404 with the styled not-found page (app/not-found.tsx).
+  if (!run) notFound();
   const cells = cellPoints(run.measurements);
+  const slots = modeSlots([...run.modes, ...run.measurements.map((measurement) => measurement.mode)]);
+  const commitTemplate = commitUrlTemplate();
   const active = isActiveStatus(run.status);
   const testbed = run.testbed;
   const isSharedCounter = run.workloadId === "shared-counter";
@@ -351,15 +291,23 @@ export default async function RunPage({ params }: PageProps) {
             <RunLabels labels={run.labels} seeded={run.seeded} />
           </h1>
           <p className="subtitle">
-            {formatParams(run.params)} · {enumToWord(run.scaling)} scaling · {run.threads.join(", ")} threads
+            <RuntimeLabel testbed={run.testbed} />
+            {run.testbed ? ` on ${run.testbed.hostname}` : ""} · {formatParams(run.params)} ·{" "}
+            {enumToWord(run.scaling)} scaling · {run.threads.join(", ")} threads
             {run.commitSha ? (
               <>
                 {" "}
-                · commit <span className="mono">{shortSha(run.commitSha)}</span>
+                · commit{" "}
+                <CommitRef sha={run.commitSha} template={commitTemplate} message={run.commitMessage} />
               </>
             ) : null}
             {run.branch ? ` on ${run.branch}` : ""}
           </p>
+          {run.commitMessage ? (
+            <p className="commit-message" data-testid="commit-message">
+              “{run.commitMessage}”
+            </p>
+          ) : null}
         </div>
         <div className="actions">
           <Link className="button" href={`/runs?workload=${encodeURIComponent(run.workloadId)}`}>
@@ -405,14 +353,7 @@ export default async function RunPage({ params }: PageProps) {
             <span className="panel-note">speedup vs threads, log₂ axis</span>
           </h2>
           <div data-testid="scaling-chart">
-            <ScalingChart
-              cells={cells}
-              fits={run.scalingFits.map((fit) => ({
-                mode: fit.mode,
-                amdahl: fit.amdahl ? { serialFraction: fit.amdahl.serialFraction } : null,
-                usl: fit.usl ? { contention: fit.usl.contention, coherency: fit.usl.coherency } : null,
-              }))}
-            />
+            <ScalingChart cells={cells} fits={run.scalingFits} />
           </div>
           <p className="chart-caption">
             Dashed grey: ideal linear speedup.{" "}
@@ -420,7 +361,6 @@ export default async function RunPage({ params }: PageProps) {
               ? "Long dashes: Amdahl fit; short dashes: USL fit, in the colour of their mode."
               : "Fits appear for modes with at least two thread counts."}
           </p>
-          <FitsTable fits={run.scalingFits} />
         </section>
         <section className="panel" aria-labelledby="time-heading">
           <h2 id="time-heading">
@@ -436,11 +376,21 @@ export default async function RunPage({ params }: PageProps) {
         </section>
       </div>
 
+      {run.scalingFits.length > 0 ? (
+        <section className="panel" aria-labelledby="fits-heading">
+          <h2 id="fits-heading">
+            <span>Scaling fits</span>
+            <span className="panel-note">Amdahl and USL per parallel mode</span>
+          </h2>
+          <FitsTable fits={run.scalingFits} slots={slots} />
+        </section>
+      ) : null}
+
       <section className="panel" aria-labelledby="cells-heading">
         <h2 id="cells-heading">Cells</h2>
         <ChecksumSummary measurements={run.measurements} />
         {run.measurements.length > 0 ? (
-          <CellsTable measurements={run.measurements} />
+          <CellsTable measurements={run.measurements} slots={slots} />
         ) : (
           <p className="muted">
             {active
@@ -491,6 +441,12 @@ export default async function RunPage({ params }: PageProps) {
               {run.source === "INGESTED" ? "ingested (results posted from elsewhere)" : "threadbench runner"}
               {run.requestedBy ? ` · requested by ${run.requestedBy}` : ""}
             </dd>
+            <dt>Commit</dt>
+            <dd>
+              <CommitRef sha={run.commitSha} template={commitTemplate} message={run.commitMessage} />
+              {run.branch ? ` on ${run.branch}` : ""}
+              {run.commitMessage ? <div className="small">{run.commitMessage}</div> : null}
+            </dd>
             <dt>Created</dt>
             <dd>{formatDateTime(run.createdAt)}</dd>
             <dt>Started</dt>
@@ -523,7 +479,7 @@ export default async function RunPage({ params }: PageProps) {
               </dd>
               <dt>Runtime</dt>
               <dd>
-                {testbed.runtime} {testbed.runtimeVersion}
+                <RuntimeLabel testbed={testbed} />
                 {testbed.v8Version ? ` · V8 ${testbed.v8Version}` : ""}
               </dd>
               <dt>Testbed</dt>

@@ -1,46 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { HistoryChart, type HistoryMarker } from "../../../components/charts/history-chart";
+import { CommitRef, ModeName, RuntimeLabel } from "../../../components/names";
 import { RegressionList } from "../../../components/regressions";
+import { TableScroll } from "../../../components/table-scroll";
 import { ErrorCallout, NotInApi } from "../../../components/ui";
-import type { SeriesMetric } from "../../../generated/graphql";
 import { SeriesHistoryQuery } from "../../../graphql/queries";
 import { serverQuery } from "../../../graphql/server";
 import { latestChange } from "../../../lib/chart-data";
-import {
-  formatChange,
-  formatCount,
-  formatDateTime,
-  formatMetric,
-  formatParams,
-  type MetricKind,
-  shortSha,
-} from "../../../lib/format";
+import { formatChange, formatCount, formatDateTime, formatMetric, formatParams } from "../../../lib/format";
 import { enumToWord } from "../../../lib/labels";
+import { seriesMetrics } from "../../../lib/series-metrics";
+import { commitUrlTemplate } from "../../../lib/server-config";
 import type { SearchParamsRecord } from "../../../lib/url-state";
 
 export const metadata: Metadata = { title: "Series history" };
 
-const metrics: { id: SeriesMetric; word: string; label: string; kind: MetricKind; lowerIsBetter: boolean }[] =
-  [
-    {
-      id: "WALL_MEDIAN",
-      word: "wall-median",
-      label: "wall time (median)",
-      kind: "duration",
-      lowerIsBetter: true,
-    },
-    { id: "WALL_MIN", word: "wall-min", label: "wall time (min)", kind: "duration", lowerIsBetter: true },
-    {
-      id: "CPU_MEDIAN",
-      word: "cpu-median",
-      label: "CPU time (median)",
-      kind: "duration",
-      lowerIsBetter: true,
-    },
-    { id: "SPEEDUP", word: "speedup", label: "speedup", kind: "speedup", lowerIsBetter: false },
-    { id: "EFFICIENCY", word: "efficiency", label: "efficiency", kind: "efficiency", lowerIsBetter: false },
-  ];
+const metrics = seriesMetrics;
 /** 4,000 is what fits the API's default query cost limit (50,000). */
 const pointLimits = [500, 2000, 4000] as const;
 
@@ -78,20 +55,12 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
   }
   const history = result.data.history;
   const about = result.data.about;
-  if (!history || !about) {
-    return (
-      <>
-        <h1>Series not found</h1>
-        <div className="callout warn">
-          <p>
-            No series has the key <code>{key}</code>. Series are created when a run stores its first
-            measurement: <Link href="/">see the tracked series</Link>.
-          </p>
-        </div>
-      </>
-    );
-  }
+  // HTTP 404 with the styled not-found page (app/not-found.tsx).
+  if (!history || !about) notFound();
   const { series } = about;
+  const commitTemplate = commitUrlTemplate();
+  const exportHref = (format: "csv" | "json") =>
+    `/series/${encodeURIComponent(key)}/export?${new URLSearchParams({ format, metric: metric.word }).toString()}`;
   const { points } = history;
   const regressionRuns = new Set(series.regressions.map((regression) => regression.runId));
   const markers: HistoryMarker[] = [
@@ -124,18 +93,26 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
             <Link href="/">Overview</Link> / series
           </div>
           <h1>
-            {series.workload?.title ?? series.workloadId}: {enumToWord(series.mode)} × {series.threads}{" "}
-            {series.threads === 1 ? "thread" : "threads"}
+            {series.workload?.title ?? series.workloadId}: <ModeName mode={series.mode} /> × {series.threads}{" "}
+            {series.threads === 1 ? "thread" : "threads"} · <RuntimeLabel testbed={series.testbed} />
           </h1>
           <p className="subtitle">
             {formatParams(series.params)} · {enumToWord(series.scaling)} scaling · branch{" "}
             {series.branch ?? "(none)"}
             {series.testbed
-              ? ` · ${series.testbed.hostname} (${series.testbed.cpuModel}, ${series.testbed.logicalCores} cores, ${series.testbed.runtime} ${series.testbed.runtimeVersion})`
+              ? ` · ${series.testbed.hostname} (${series.testbed.cpuModel}, ${series.testbed.logicalCores} cores)`
               : ""}
+            {series.harness !== "threadbench" ? ` · from ${series.harness}` : ""}
+            {series.project !== "default" ? ` · project ${series.project}` : ""}
           </p>
         </div>
         <div className="actions">
+          <a className="button" href={exportHref("csv")} download data-testid="export-series-csv">
+            Export CSV
+          </a>
+          <a className="button" href={exportHref("json")} download data-testid="export-series-json">
+            Export JSON
+          </a>
           <Link
             className="button"
             href={`/runs?workload=${encodeURIComponent(series.workloadId)}${series.branch ? `&branch=${encodeURIComponent(series.branch)}` : ""}`}
@@ -173,14 +150,15 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
           </span>
         </h2>
         <div className="chart-toolbar">
-          <nav className="segmented" aria-label="Metric">
+          <nav className="segmented tabs-scroll" aria-label="Metric" data-testid="metric-tabs">
             {metrics.map((candidate) => (
               <Link
                 key={candidate.id}
                 href={hrefWith({ metric: candidate.word })}
                 aria-current={candidate.id === metric.id ? "true" : undefined}
+                title={candidate.label}
               >
-                {candidate.label}
+                {candidate.tab}
               </Link>
             ))}
           </nav>
@@ -234,11 +212,11 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
               {series.changePoints.length} change point{series.changePoints.length === 1 ? "" : "s"} in{" "}
               {metric.label}
             </summary>
-            <div className="table-wrap">
+            <TableScroll label="Change points">
               <table className="data">
                 <thead>
                   <tr>
-                    <th scope="col">At</th>
+                    <th scope="col">At (UTC)</th>
                     <th scope="col">Commit</th>
                     <th scope="col" className="num">
                       Before → after
@@ -259,7 +237,9 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
                           {formatDateTime(changePoint.timestamp)}
                         </Link>
                       </td>
-                      <td className="mono">{shortSha(changePoint.commitSha)}</td>
+                      <td>
+                        <CommitRef sha={changePoint.commitSha} template={commitTemplate} />
+                      </td>
                       <td className="num">
                         {formatMetric(metric.kind, changePoint.beforeMedian)} →{" "}
                         {formatMetric(metric.kind, changePoint.afterMedian)}
@@ -279,18 +259,18 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </details>
         ) : null}
       </section>
 
       <section className="panel" aria-labelledby="recent-heading">
         <h2 id="recent-heading">Latest points</h2>
-        <div className="table-wrap">
-          <table className="data">
+        <TableScroll label="Latest points">
+          <table className="data" data-testid="latest-points">
             <thead>
               <tr>
-                <th scope="col">Recorded</th>
+                <th scope="col">Recorded (UTC)</th>
                 <th scope="col">Commit</th>
                 <th scope="col">Branch</th>
                 <th scope="col" className="num">
@@ -303,7 +283,9 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
               {recent.map((point) => (
                 <tr key={`${point.runId}:${point.timestamp}`}>
                   <td className="nowrap">{formatDateTime(point.timestamp)}</td>
-                  <td className="mono">{shortSha(point.commitSha)}</td>
+                  <td>
+                    <CommitRef sha={point.commitSha} template={commitTemplate} />
+                  </td>
                   <td>{point.branch ?? "–"}</td>
                   <td className="num">{formatMetric(metric.kind, point.value)}</td>
                   <td>
@@ -313,7 +295,7 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
     </>
   );

@@ -1,0 +1,249 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CommitRef, ModeName, RuntimeLabel } from "../../../components/names";
+import { TableScroll } from "../../../components/table-scroll";
+import { Badge, ErrorCallout, StatusBadge } from "../../../components/ui";
+import type { BranchReviewQuery as BranchReviewResult } from "../../../generated/graphql";
+import { BranchReviewQuery } from "../../../graphql/queries";
+import { serverQuery } from "../../../graphql/server";
+import { branchReviewHref, reasonText } from "../../../lib/branch-review";
+import {
+  formatChange,
+  formatDateTime,
+  formatDuration,
+  formatParams,
+  formatRatioPercent,
+} from "../../../lib/format";
+import { enumToWord, verdictTone } from "../../../lib/labels";
+import { modeSlots } from "../../../lib/mode-colors";
+import { commitUrlTemplate } from "../../../lib/server-config";
+import { compareHref, type SearchParamsRecord } from "../../../lib/url-state";
+
+interface PageProps {
+  params: Promise<{ branch: string[] }>;
+  searchParams: Promise<SearchParamsRecord>;
+}
+
+/** The base branch when the URL names none: what most teams gate on. */
+const defaultBase = "main";
+
+function branchOf(segments: string[]): string {
+  return segments.map((segment) => decodeURIComponent(segment)).join("/");
+}
+
+export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
+  return { title: `Branch ${branchOf((await params).branch)}` };
+}
+
+type Check = BranchReviewResult["branchReview"]["checks"][number];
+type CheckRun = Check["head"];
+
+const verdictWords: Record<Check["verdict"], { text: string; tone: "good" | "bad" | "neutral" }> = {
+  PASS: { text: "passes", tone: "good" },
+  FAIL: { text: "fails", tone: "bad" },
+  NO_BASE: { text: "nothing to compare with", tone: "neutral" },
+};
+
+function RunLine({ run, label, template }: { run: CheckRun; label: string; template: string | null }) {
+  return (
+    <div className="small">
+      <strong>{label}</strong>{" "}
+      <Link href={`/runs/${encodeURIComponent(run.id)}`}>{formatDateTime(run.createdAt)}</Link> ·{" "}
+      <CommitRef sha={run.commitSha} template={template} message={run.commitMessage} /> on{" "}
+      {run.branch ?? "no branch"} · <RuntimeLabel testbed={run.testbed} /> on {run.testbed?.hostname ?? "?"}{" "}
+      <StatusBadge status={run.status} />
+      {run.commitMessage ? <div className="muted">“{run.commitMessage}”</div> : null}
+    </div>
+  );
+}
+
+function CheckPanel({ check, template }: { check: Check; template: string | null }) {
+  const verdict = verdictWords[check.verdict];
+  const slots = modeSlots(check.cells.map((cell) => cell.mode));
+  return (
+    <section
+      className="panel"
+      aria-label={`${check.workloadId}: ${verdict.text}`}
+      data-testid="branch-check"
+      data-verdict={check.verdict}
+    >
+      <h2>
+        <span className="verdict-line">
+          {check.workloadId}
+          <span className="muted small">{formatParams(check.head.params)}</span>
+        </span>
+        <Badge tone={verdict.tone}>{verdict.text}</Badge>
+      </h2>
+      <RunLine run={check.head} label="Head" template={template} />
+      {check.base ? (
+        <RunLine run={check.base} label="Base" template={template} />
+      ) : (
+        <p className="small muted">
+          The base branch has no succeeded run of this workload with the same parameters, scaling and testbed:
+          `threadbench check` passes, with nothing checked.
+        </p>
+      )}
+      {check.reasons.length > 0 ? (
+        <ul className="reasons" data-testid="check-reasons">
+          {check.reasons.map((reason) => (
+            <li key={`${reason.kind}:${reason.mode}:${reason.threads}`}>{reasonText(reason)}</li>
+          ))}
+        </ul>
+      ) : null}
+      {check.warnings.length > 0 ? (
+        <div className="callout warn small">
+          <strong>Read with care</strong>
+          <ul>
+            {check.warnings.map((warning) => (
+              <li key={warning}>{warning}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {check.cells.length > 0 ? (
+        <TableScroll label={`Cells of ${check.workloadId}`}>
+          <table className="data" data-testid="check-cells">
+            <thead>
+              <tr>
+                <th scope="col">Mode</th>
+                <th scope="col" className="num">
+                  Threads
+                </th>
+                <th scope="col" className="num">
+                  Base
+                </th>
+                <th scope="col" className="num">
+                  Head
+                </th>
+                <th scope="col" className="num">
+                  Change
+                </th>
+                <th scope="col" className="num">
+                  Interval
+                </th>
+                <th scope="col">Verdict</th>
+                <th scope="col" className="num">
+                  p
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {check.cells.map((cell) => (
+                <tr key={`${cell.mode}:${cell.threads}`} data-verdict={cell.verdict ?? cell.status}>
+                  <td>
+                    <ModeName mode={cell.mode} slot={slots.get(cell.mode)} />
+                  </td>
+                  <td className="num">{cell.threads}</td>
+                  <td className="num">{formatDuration(cell.baseMedianMs)}</td>
+                  <td className="num">{formatDuration(cell.headMedianMs)}</td>
+                  <td className="num">
+                    <strong>{formatChange(cell.relativeChange)}</strong>
+                  </td>
+                  <td className="num">
+                    {cell.relativeChangeLow !== null &&
+                    cell.relativeChangeLow !== undefined &&
+                    cell.relativeChangeHigh !== null &&
+                    cell.relativeChangeHigh !== undefined
+                      ? `${formatChange(cell.relativeChangeLow)} … ${formatChange(cell.relativeChangeHigh)}`
+                      : "–"}
+                    {cell.confidence ? (
+                      <div className="small muted">{formatRatioPercent(cell.confidence)}</div>
+                    ) : null}
+                  </td>
+                  <td>
+                    {cell.verdict ? (
+                      <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
+                    ) : (
+                      <Badge tone={cell.status === "FAILED" ? "bad" : "neutral"}>
+                        {enumToWord(cell.status).replace("-", " ")}
+                      </Badge>
+                    )}
+                  </td>
+                  <td className="num">
+                    {cell.pValue !== null && cell.pValue !== undefined ? cell.pValue.toPrecision(2) : "–"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      ) : null}
+      {check.base ? (
+        <p className="small">
+          <Link href={compareHref(check.base.id, check.head.id)}>Compare the two runs →</Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * What `threadbench check` decides for a branch against its base, one workload at a
+ * time: the same verdicts, reasons and intervals. CI links here (the URL is the branch
+ * and `?base=`).
+ */
+export default async function BranchReviewPage({ params, searchParams }: PageProps) {
+  const branch = branchOf((await params).branch);
+  const search = await searchParams;
+  const base = (typeof search.base === "string" && search.base.trim()) || defaultBase;
+  const workload = typeof search.workload === "string" && search.workload.trim() ? search.workload : null;
+  const result = await serverQuery(BranchReviewQuery, { branch, base, workload });
+  if (!result.ok) {
+    return (
+      <>
+        <h1>Branch {branch}</h1>
+        <ErrorCallout error={result.error} />
+      </>
+    );
+  }
+  const review = result.data.branchReview;
+  const template = commitUrlTemplate();
+  const failed = review.checks.filter((check) => check.verdict === "FAIL").length;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <div className="breadcrumbs">
+            <Link href="/branches">Branches</Link> / <span className="mono">{branch}</span>
+          </div>
+          <h1 className="verdict-line">
+            {branch} vs {review.base}{" "}
+            {review.checks.length === 0 ? null : review.regressed ? (
+              <Badge tone="bad">
+                <span data-testid="review-verdict">regressed</span>
+              </Badge>
+            ) : (
+              <Badge tone="good">
+                <span data-testid="review-verdict">no regression</span>
+              </Badge>
+            )}
+          </h1>
+          <p className="subtitle">
+            The latest succeeded run of each workload on {branch} against the latest comparable run on{" "}
+            {review.base}, decided as <code>threadbench check --base {review.base}</code> does
+            {review.checks.length > 0 ? `: ${failed} of ${review.checks.length} workloads fail` : ""}.
+          </p>
+        </div>
+        <form className="actions" method="get" action={branchReviewHref(branch, review.base).split("?")[0]}>
+          <label htmlFor="review-base" className="small">
+            Base
+          </label>
+          <input id="review-base" name="base" defaultValue={review.base} style={{ width: 140 }} />
+          <button type="submit">Review</button>
+        </form>
+      </div>
+      {review.checks.length === 0 ? (
+        <section className="panel empty">
+          <h2>Nothing to review</h2>
+          <p>
+            No succeeded run on <code>{branch}</code>
+            {workload ? ` for ${workload}` : ""}. Runs record their branch from git (or --branch) when they
+            are run or ingested.
+          </p>
+        </section>
+      ) : (
+        review.checks.map((check) => <CheckPanel key={check.workloadId} check={check} template={template} />)
+      )}
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+export const metadata: Metadata = { title: "Not found" };
+
+/**
+ * Every 404 of the dashboard (unknown paths, a run or series id that does not exist),
+ * in the site's own layout, answered with HTTP 404.
+ */
+export default function NotFound() {
+  return (
+    <section className="panel empty" data-testid="not-found">
+      <h1>Not found</h1>
+      <p>
+        Nothing here: the address is mistyped, or the run or series it names does not exist (runs can be
+        deleted; series keys change when their parameters, branch or testbed do).
+      </p>
+      <div className="actions">
+        <Link className="button primary" href="/">
+          Overview
+        </Link>
+        <Link className="button" href="/runs">
+          All runs
+        </Link>
+        <Link className="button" href="/series">
+          All series
+        </Link>
+      </div>
+    </section>
+  );
+}

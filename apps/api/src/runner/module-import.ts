@@ -100,7 +100,10 @@ export async function importUserModule(
   }
   if (nodeStripsTypes()) {
     try {
-      return { namespace: (await import(url)) as Record<string, unknown>, loader: "node (type stripping)" };
+      return {
+        namespace: (await import(url)) as Record<string, unknown>,
+        loader: "node (type stripping)",
+      };
     } catch (error) {
       if (!retryWithTsx.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
     }

@@ -15,11 +15,11 @@ export function isModuleWorkloadId(id: string): boolean {
 }
 
 /**
- * True when a workload reference names a file rather than a built-in: built-in ids are
- * kebab-case words, never with a slash or a dot.
+ * True when a workload reference names a module (a file, or a `module:` id) rather than
+ * a built-in: built-in ids are kebab-case words, never with a slash, a dot or a colon.
  */
 export function looksLikeModuleReference(reference: string): boolean {
-  return /[/\\.]/.test(reference);
+  return isModuleWorkloadId(reference) || /[/\\.]/.test(reference);
 }
 
 export function registerModuleWorkload(workload: AnyWorkload): void {

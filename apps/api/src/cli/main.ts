@@ -46,7 +46,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CliUsageError) {
       io.stderr.write(
-        `threadbench ${name}: ${error.message}\nRun \`threadbench ${name} --help\` for usage.\n`,
+        `threadbench ${name}: ${error.message}\n${error.usageHint ? `Run \`threadbench ${name} --help\` for usage.\n` : ""}`,
       );
       return 2;
     }

@@ -16,6 +16,7 @@ import type {
   RunResult,
 } from "./types.js";
 import { startWorkerPool } from "./worker-pool.js";
+import type { WorkloadModuleRef } from "./workload-module.js";
 
 // Re-exported: callers and tests have always found them here.
 export { finishCell, taskRanges } from "./cell-result.js";
@@ -133,13 +134,20 @@ function mainThreadExecutor(
   };
 }
 
+/** The pools' start-up option for a module run: every member loads the same file. */
+function moduleOf(plan: RunPlan): { workloadModule?: WorkloadModuleRef } {
+  return plan.workloadModule
+    ? { workloadModule: { id: plan.workloadId, file: plan.workloadModule.file } }
+    : {};
+}
+
 async function workerThreadExecutor(
   threads: number,
   plan: RunPlan,
   signal: AbortSignal,
 ): Promise<CellExecutor> {
   const started = performance.now();
-  const pool = await startWorkerPool({ threads, maxHeapMb: plan.maxHeapMb, signal });
+  const pool = await startWorkerPool({ threads, maxHeapMb: plan.maxHeapMb, signal, ...moduleOf(plan) });
   const setupMs = performance.now() - started;
   return {
     setupMs,
@@ -168,7 +176,10 @@ async function childProcessExecutor(
   signal: AbortSignal,
 ): Promise<CellExecutor> {
   const started = performance.now();
-  const pool = await ProcessPool.start({ size: processes, maxHeapMb: plan.maxHeapMb }, signal);
+  const pool = await ProcessPool.start(
+    { size: processes, maxHeapMb: plan.maxHeapMb, ...moduleOf(plan) },
+    signal,
+  );
   const setupMs = performance.now() - started;
   return {
     setupMs,
@@ -230,6 +241,11 @@ function errorText(error: unknown): string {
 export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {}): Promise<RunResult> {
   // CPython runs drive the harness over a pipe; cells and statistics are shared (cell-result.ts).
   if (plan.runtime?.kind === "python") return executePythonRun(plan, options);
+  if (plan.workloadModule && !resolveWorkload(plan.workloadId)) {
+    // A plan built in another process (the CLI loads modules before it plans).
+    const { loadPoolWorkloadModule } = await import("./workload-module.js");
+    await loadPoolWorkloadModule({ id: plan.workloadId, file: plan.workloadModule.file });
+  }
   const workload = resolveWorkload(plan.workloadId);
   if (!workload) throw new TypeError(`plan.workloadId: unknown workload "${plan.workloadId}"`);
   const signal = options.signal ?? new AbortController().signal;
@@ -391,4 +407,3 @@ async function runRepetition(
     ...(combined.sharedMemory ? { sharedMemory: combined.sharedMemory } : {}),
   };
 }
-

@@ -1,6 +1,13 @@
-import { findWorkload, ParameterError, parseParameters, workloadIds } from "@threadbench/workloads";
+import {
+  type AnyWorkload,
+  findWorkload,
+  ParameterError,
+  parseParameters,
+  workloadIds,
+} from "@threadbench/workloads";
 import { z } from "zod";
 import { fieldIssues, UserInputError } from "../errors.js";
+import { looksLikeModuleReference } from "./module-registry.js";
 import { allowedRuntimesText, classifyRuntimeName, pythonWorkloadIds } from "./python/python-runtime.js";
 import {
   type ExecutionMode,
@@ -27,8 +34,8 @@ export const planLimits = {
 
 /** The plan as users write it (CLI flags, GraphQL input, stored JSON): defaults allowed. */
 export const runPlanInputSchema = z.object({
-  workload: z.string().refine((id) => findWorkload(id) !== undefined, {
-    message: `unknown workload (allowed: ${workloadIds.join(", ")})`,
+  workload: z.string().refine((id) => findWorkload(id) !== undefined || looksLikeModuleReference(id), {
+    message: `unknown workload (allowed: ${workloadIds.join(", ")}, or a workload module from the CLI)`,
   }),
   params: z.record(z.string(), z.unknown()).default({}),
   modes: z
@@ -66,19 +73,50 @@ export const runPlanInputSchema = z.object({
 });
 export type RunPlanInput = z.input<typeof runPlanInputSchema>;
 
+/** A workload module the caller loaded (the CLI's loadWorkloadModule) for `parseRunPlan`. */
+export interface PlanModuleInput {
+  /** `module:<path>`: the plan's `workload` must name it. */
+  id: string;
+  file: string;
+  relativePath: string;
+  hash: string;
+  workload: AnyWorkload;
+}
+
+export interface ParseRunPlanOptions {
+  /**
+   * The loaded module when the plan names one. Only the CLI (and an agent running a
+   * project it has checked out) loads modules: a plan from an API client that names a
+   * file or a `module:` id is refused, because a server must never import a path a
+   * client chose.
+   */
+  workloadModule?: PlanModuleInput;
+}
+
 /**
  * Validates a plan at the edge and normalises it: defaults filled, workload
  * parameters parsed, thread counts sorted and distinct, `sequential` added as the
  * baseline every other mode is compared with. Throws `UserInputError` listing
  * every problem with its field path.
  */
-export function parseRunPlan(input: unknown, pathPrefix = ""): RunPlan {
+export function parseRunPlan(input: unknown, pathPrefix = "", options: ParseRunPlanOptions = {}): RunPlan {
   const parsed = runPlanInputSchema.safeParse(input);
   if (!parsed.success) throw new UserInputError(fieldIssues(parsed.error.issues, pathPrefix));
   const raw = parsed.data;
   const at = (field: string) => (pathPrefix ? `${pathPrefix}.${field}` : field);
-  const workload = findWorkload(raw.workload);
-  if (!workload) throw new UserInputError([{ path: at("workload"), message: "unknown workload" }]);
+  const loadedModule = options.workloadModule;
+  const workload =
+    findWorkload(raw.workload) ?? (loadedModule?.id === raw.workload ? loadedModule.workload : undefined);
+  if (!workload) {
+    throw new UserInputError([
+      {
+        path: at("workload"),
+        message: looksLikeModuleReference(raw.workload)
+          ? `"${raw.workload}" names a workload module: modules run from the CLI (threadbench run --workload FILE) on a machine with the project checked out, never from a plan sent to the server, which does not load files its clients name (allowed here: ${workloadIds.join(", ")})`
+          : "unknown workload",
+      },
+    ]);
+  }
 
   let params: Record<string, unknown>;
   try {
@@ -128,6 +166,7 @@ export function parseRunPlan(input: unknown, pathPrefix = ""): RunPlan {
       },
     ]);
   }
+  if (loadedModule && workload === loadedModule.workload) checkModuleUnits(workload, params, at("params"));
   const threads = [...new Set(raw.threads)].sort((a, b) => a - b);
   const tasksPerMode = threads.reduce((total, count) => total + count, 0);
   const totalTasks = tasksPerMode * modes.length * (raw.repetitions + raw.warmups);
@@ -141,6 +180,15 @@ export function parseRunPlan(input: unknown, pathPrefix = ""): RunPlan {
   }
   return {
     workloadId: workload.id,
+    ...(loadedModule && workload === loadedModule.workload
+      ? {
+          workloadModule: {
+            file: loadedModule.file,
+            relativePath: loadedModule.relativePath,
+            hash: loadedModule.hash,
+          },
+        }
+      : {}),
     // Only python plans carry a runtime: node plans stay exactly what they always were.
     ...(runtime.kind === "python" ? { runtime } : {}),
     params,
@@ -152,4 +200,27 @@ export function parseRunPlan(input: unknown, pathPrefix = ""): RunPlan {
     taskTimeoutMs: raw.taskTimeoutMs,
     maxHeapMb: raw.maxHeapMb,
   };
+}
+
+/**
+ * A module's `units(params)` must be a whole number of units: the runner slices and
+ * splits that range. Built-ins are tested; a team's module is checked here, once.
+ */
+function checkModuleUnits(workload: AnyWorkload, params: Record<string, unknown>, path: string): void {
+  let units: unknown;
+  try {
+    units = workload.units(params);
+  } catch (error) {
+    throw new UserInputError([
+      { path, message: `units(params) threw: ${error instanceof Error ? error.message : String(error)}` },
+    ]);
+  }
+  if (typeof units !== "number" || !Number.isSafeInteger(units) || units < 1) {
+    throw new UserInputError([
+      {
+        path,
+        message: `units(params) of ${workload.id} returned ${String(units)} (allowed: an integer from 1 to ${Number.MAX_SAFE_INTEGER})`,
+      },
+    ]);
+  }
 }

@@ -35,9 +35,21 @@ export const processModes: readonly ExecutionMode[] = ["child-processes", "multi
 export const scalingKinds = ["weak", "strong"] as const;
 export type ScalingKind = (typeof scalingKinds)[number];
 
+/** A team's workload module a plan runs (see workload-module.ts). */
+export interface PlanWorkloadModule {
+  /** Absolute path: the main thread, every worker and every child process import it. */
+  file: string;
+  /** Relative to the project root, `/`-separated: stored as Run.workloadModule. */
+  relativePath: string;
+  /** sha256 of the module and its local imports: stored as Run.workloadHash. */
+  hash: string;
+}
+
 /** What to run. Validated at the edge by `parseRunPlan`; trusted inside. */
 export interface RunPlan {
+  /** A built-in id, or `module:<path>` for a workload module (then `workloadModule` is set). */
   workloadId: string;
+  workloadModule?: PlanWorkloadModule;
   /**
    * What executes the tasks; absent means node. `python` names the interpreter as the
    * user did (python3, a path): the harness reports what it really was.

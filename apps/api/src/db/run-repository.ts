@@ -11,7 +11,7 @@ import {
   type TransactionClient,
   writeTransaction,
 } from "./client.js";
-import { canonicalJson, seriesKey } from "./series-key.js";
+import { canonicalJson, defaultProject, seriesKey } from "./series-key.js";
 import { asDate, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
 import {
   ensureTestbed,
@@ -130,6 +130,8 @@ export interface CreateQueuedRunInput {
   targetAgentId?: string | null;
   /** Only an agent carrying every one of these labels may take the run; empty: any. */
   targetLabels?: string[];
+  /** The project the run belongs to (project file, git remote); default "default". */
+  project?: string;
   /**
    * Called inside the write transaction before the insert (the bounded queue counts
    * queued runs there); throwing stores nothing.
@@ -155,6 +157,7 @@ export async function createQueuedRun(
         data: {
           id,
           ...planColumns(input.plan),
+          ...(input.project ? { project: input.project } : {}),
           targetAgentId: input.targetAgentId ?? null,
           ...(targetLabels.length > 0 ? { targetLabels } : {}),
           status: "queued",
@@ -225,6 +228,8 @@ export interface StoreRunOptions {
   source?: RunSource;
   seeded?: boolean;
   requestedBy?: string | null;
+  /** The project the run belongs to; default "default". Part of its series keys. */
+  project?: string;
 }
 
 /**
@@ -250,6 +255,7 @@ export async function storeRunResult(
     idempotencyKey: options.idempotencyKey ?? null,
     seeded: options.seeded ?? false,
     requestedBy: options.requestedBy ?? null,
+    project: options.project,
     environment: result.environment,
     testbed: testbedFromEnvironment(result.environment),
     startedAt: new Date(result.startedAt),
@@ -271,6 +277,8 @@ export interface FinishedRunWrite {
   idempotencyKey: string | null;
   seeded: boolean;
   requestedBy: string | null;
+  /** Omitted: "default" (the column's default). */
+  project?: string | undefined;
   environment: unknown;
   testbed: TestbedInput | null;
   startedAt: Date;
@@ -289,6 +297,7 @@ export async function storeFinishedRun(
       const testbed = write.testbed ? await ensureTestbed(tx, write.testbed, now) : null;
       const columns = {
         ...write.plan,
+        ...(write.project ? { project: write.project } : {}),
         status: write.status,
         error: write.error,
         commitSha: write.commitSha,
@@ -331,6 +340,7 @@ export async function storeFinishedRun(
         paramsKey: write.plan.paramsKey,
         scaling: write.plan.scaling,
         branch: write.branch,
+        project: write.project ?? null,
         testbed,
         cells: write.cells,
         now,
@@ -356,6 +366,8 @@ export async function insertMeasurements(
     paramsKey: string;
     scaling: string;
     branch: string | null;
+    /** null: the default project. */
+    project?: string | null;
     testbed: { id: string; fingerprint: string } | null;
     cells: StorableCell[];
     now: Date;
@@ -374,6 +386,7 @@ export async function insertMeasurements(
       scaling: input.scaling,
       testbedFingerprint: input.testbed?.fingerprint ?? "",
       branch: input.branch,
+      project: input.project ?? null,
     });
     series.set(key, { mode: cell.mode, threads: cell.threads });
     const measurementId = randomUUID();
@@ -411,8 +424,8 @@ export async function insertMeasurements(
     }
   }
   for (const [key, cell] of series) {
-    await tx.$executeRaw`INSERT INTO "Series" ("seriesKey", "workloadId", "paramsKey", "mode", "threads", "scaling", "testbedId", "branch", "createdAt")
-      VALUES (${key}, ${input.workloadId}, ${input.paramsKey}, ${cell.mode}, ${cell.threads}, ${input.scaling}, ${input.testbed?.id ?? null}, ${input.branch ?? ""}, ${input.now})
+    await tx.$executeRaw`INSERT INTO "Series" ("seriesKey", "workloadId", "paramsKey", "mode", "threads", "scaling", "testbedId", "branch", "project", "createdAt")
+      VALUES (${key}, ${input.workloadId}, ${input.paramsKey}, ${cell.mode}, ${cell.threads}, ${input.scaling}, ${input.testbed?.id ?? null}, ${input.branch ?? ""}, ${input.project ?? defaultProject}, ${input.now})
       ON CONFLICT ("seriesKey") DO NOTHING`;
   }
   await tx.measurement.createMany({ data: measurements });
@@ -776,6 +789,9 @@ export interface PlanColumns {
   scaling: string;
   taskTimeoutMs: number | null;
   maxHeapMb: number | null;
+  /** Module workloads only: path relative to the project root, and content hash. */
+  workloadModule?: string | null;
+  workloadHash?: string | null;
 }
 
 function planColumns(plan: RunPlan): PlanColumns {
@@ -790,6 +806,9 @@ function planColumns(plan: RunPlan): PlanColumns {
     scaling: plan.scaling,
     taskTimeoutMs: plan.taskTimeoutMs ?? null,
     maxHeapMb: plan.maxHeapMb ?? null,
+    ...(plan.workloadModule
+      ? { workloadModule: plan.workloadModule.relativePath, workloadHash: plan.workloadModule.hash }
+      : {}),
   };
 }
 

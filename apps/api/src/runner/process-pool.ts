@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { runnerEntryPoint } from "./entry-points.js";
 import type { TaskOutcome, TaskPayload } from "./task.js";
+import type { WorkloadModuleRef } from "./workload-module.js";
 
 interface Pending {
   resolve: (outcome: TaskOutcome) => void;
@@ -15,6 +16,7 @@ interface Member {
 
 type ChildMessage =
   | { ready: true }
+  | { ready: false; error: string }
   | { id: number; ok: true; outcome: TaskOutcome }
   | { id: number; ok: false; error: string };
 
@@ -22,6 +24,8 @@ export interface ProcessPoolOptions {
   size: number;
   /** V8 old-space limit of each child, in MiB. */
   maxHeapMb: number;
+  /** A workload module every child loads before it reports ready (module runs only). */
+  workloadModule?: WorkloadModuleRef;
 }
 
 /**
@@ -48,7 +52,7 @@ export class ProcessPool {
     const pool = new ProcessPool();
     const entry = runnerEntryPoint("child");
     const ready = Array.from({ length: options.size }, () => {
-      const child = fork(entry, [], {
+      const child = fork(entry, options.workloadModule ? [JSON.stringify(options.workloadModule)] : [], {
         serialization: "advanced",
         execArgv: [`--max-old-space-size=${options.maxHeapMb}`],
         stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -58,6 +62,7 @@ export class ProcessPool {
       return new Promise<void>((resolve, reject) => {
         child.on("message", (message: ChildMessage) => {
           if ("ready" in message) {
+            if (!message.ready) return reject(new Error(message.error));
             member.busy = false;
             resolve();
             return;
@@ -144,7 +149,7 @@ export class ProcessPool {
     }
   }
 
-  private settle(message: Exclude<ChildMessage, { ready: true }>): void {
+  private settle(message: Exclude<ChildMessage, { ready: boolean }>): void {
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);

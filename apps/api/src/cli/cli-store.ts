@@ -1,5 +1,7 @@
+import type { AdapterName } from "@threadbench/adapters";
 import type { RunFilter, RunPage } from "../db/run-list.js";
 import type { StoredRun, StoredRunDetail } from "../db/run-repository.js";
+import type { HarnessIngestRequest } from "../ingest/prepare-runs.js";
 import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branch.js";
 import type { CheckRunResult } from "../regressions/check-run.js";
 import type { RunComparison } from "../regressions/compare-runs.js";
@@ -16,6 +18,14 @@ export interface IngestOutcome {
   created: boolean;
   /** The check after storing; null when nothing new was stored or the check failed. */
   changes: StoredChanges | null;
+}
+
+/** What storing a harness's file did: the adapter, and one outcome per benchmark. */
+export interface HarnessIngestOutcome {
+  adapter: AdapterName;
+  /** True when the adapter was detected rather than named. */
+  detected: boolean;
+  runs: Array<IngestOutcome & { label: string }>;
 }
 
 /**
@@ -35,6 +45,11 @@ export interface CliStore {
   listRegressions(filter: RegressionFilter, options: { limit: number }): Promise<StoredRegression[]>;
   /** Stores a run in the ingest format v1 and checks it against its history. */
   ingest(payload: unknown): Promise<IngestOutcome>;
+  /**
+   * Stores every benchmark of a harness's file (or a v1 document) through its adapter,
+   * each checked against its history: `threadbench ingest` (ingest/ingest-harness-file.ts).
+   */
+  ingestHarness(request: HarnessIngestRequest): Promise<HarnessIngestOutcome>;
   /** What `threadbench check` decides (regressions/check-branch). */
   checkBranch(options: CheckBranchOptions): Promise<BranchCheck>;
   close(): Promise<void>;

@@ -10,6 +10,8 @@ export interface CliIo {
   cwd: string;
   /** Aborted on Ctrl-C: long commands stop promptly and clean up. */
   signal: AbortSignal;
+  /** What `-` reads (`go test -bench . | threadbench ingest -`); default process.stdin. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** One `threadbench <name>` subcommand. */

@@ -2,6 +2,7 @@ import { ingestRun } from "../db/ingest.js";
 import { listRuns } from "../db/run-list.js";
 import { requireRunDetail } from "../db/run-repository.js";
 import { startDatabase } from "../db/startup.js";
+import { ingestHarnessFile } from "../ingest/ingest-harness-file.js";
 import { checkBranch } from "../regressions/check-branch.js";
 import { compareRuns } from "../regressions/compare-runs.js";
 import { listRegressions } from "../regressions/regression-store.js";
@@ -25,6 +26,16 @@ export async function openLocalStore(url: string | undefined, io: CliIo): Promis
       // Re-ingesting stores nothing new, so there is nothing new to check.
       const changes = created ? await detectAfterStore(database, run.id, io) : null;
       return { run, created, changes };
+    },
+    async ingestHarness(request) {
+      const result = await ingestHarnessFile(database, request);
+      const runs = [];
+      for (const ingested of result.runs) {
+        // Re-ingesting stores nothing new, so there is nothing new to check.
+        const changes = ingested.created ? await detectAfterStore(database, ingested.run.id, io) : null;
+        runs.push({ ...ingested, changes });
+      }
+      return { adapter: result.adapter, detected: result.detected, runs };
     },
     checkBranch: (options) => checkBranch(database, options),
     close: () => database.close(),

@@ -1,3 +1,4 @@
+import type { AdapterName } from "@threadbench/adapters";
 import type { RunFilter, RunPage } from "../db/run-list.js";
 import type { StoredMeasurement, StoredRun, StoredRunDetail, StoredSample } from "../db/run-repository.js";
 import type { StoredTestbed } from "../db/testbed.js";
@@ -20,11 +21,13 @@ import {
   UnauthenticatedError,
   UserInputError,
 } from "../errors.js";
+import type { HarnessIngestRequest } from "../ingest/prepare-runs.js";
 import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branch.js";
 import { compareRunDetails, type RunComparison } from "../regressions/compare-runs.js";
 import type { RegressionFilter, StoredRegression } from "../regressions/regression-store.js";
 import type { Summary } from "../runner/types.js";
-import type { CliStore, IngestOutcome } from "./cli-store.js";
+import type { CliStore, HarnessIngestOutcome, IngestOutcome } from "./cli-store.js";
+import { CliUsageError } from "./command.js";
 
 /*
  * The CLI store over a threadbench API (`--server URL`): GraphQL over plain fetch, one
@@ -88,6 +91,12 @@ const regressionsQuery = `query ThreadbenchCliRegressions($filter: RegressionFil
 
 const ingestMutation = `mutation ThreadbenchCliIngest($input: JSON!) {
   ingestRun(input: $input) { created run { ${runFields} } regressions { ${regressionFields} } }
+}`;
+
+const ingestHarnessMutation = `mutation ThreadbenchCliIngestHarness($input: JSON!, $adapter: String!, $options: IngestOptions) {
+  ingestRun(input: $input, adapter: $adapter, options: $options) {
+    adapter detected runs { created run { ${runFields} } } regressions { ${regressionFields} }
+  }
 }`;
 
 const checkQuery = `query ThreadbenchCliCheck($input: CheckInput!) {
@@ -540,6 +549,49 @@ export class RemoteStore implements CliStore {
       // The server checked the run against its history (and sent its webhooks) itself.
       // Scaling checks are not part of its answer: they are printed by a local ingest only.
       changes: created ? { stored: regressions.map(toStoredRegression), scaling: [] } : null,
+    };
+  }
+
+  async ingestHarness(request: HarnessIngestRequest): Promise<HarnessIngestOutcome> {
+    if ("files" in request.input) {
+      throw new CliUsageError(
+        "a directory (Criterion's target/criterion) is read into a database only; with --server, ingest the output of cargo bench instead",
+      );
+    }
+    const { machine, ...options } = request.options;
+    const data = await this.#request<{
+      ingestRun: {
+        adapter: AdapterName;
+        detected: boolean;
+        runs: Array<{ created: boolean; run: RemoteRun }>;
+        regressions: RemoteRegression[];
+      };
+    }>(ingestHarnessMutation, {
+      input: request.input.text,
+      adapter: request.adapter ?? "auto",
+      options: {
+        ...options,
+        ...(options.scaling ? { scaling: options.scaling.toUpperCase() } : {}),
+        ...(machine ? { testbed: machine } : {}),
+        ...(request.git ? { checkout: request.git } : {}),
+      },
+    });
+    const { adapter, detected, runs, regressions } = data.ingestRun;
+    const stored = regressions.map(toStoredRegression);
+    return {
+      adapter,
+      detected,
+      // The server checked every new run against its history itself; its answer lists the
+      // regressions of them all, shown once with the first run stored now.
+      runs: runs.map(({ created, run }, index) => ({
+        run: toStoredRun(run),
+        created,
+        label: run.workloadId,
+        changes:
+          created && index === runs.findIndex((candidate) => candidate.created)
+            ? { stored, scaling: [] }
+            : null,
+      })),
     };
   }
 

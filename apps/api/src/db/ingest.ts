@@ -5,6 +5,7 @@ import { UserInputError } from "../errors.js";
 import type { ChecksumStatus } from "../runner/types.js";
 import type { Database } from "./client.js";
 import { parametersKey, type StorableCell, type StoredRun, storeFinishedRun } from "./run-repository.js";
+import type { TestbedInput } from "./testbed.js";
 
 /**
  * The ingest format, version 1: results produced elsewhere (CPython with and without
@@ -255,6 +256,18 @@ export function parseIngestPayload(raw: unknown): IngestPayload {
   );
 }
 
+/** What an ingest carries beyond the format v1 document: set by adapters and the CLI's flags. */
+export interface IngestContext {
+  /** The harness that produced the figures (Run.harness, part of the series key); default "threadbench". */
+  harness?: string;
+  /** The project the run belongs to (part of the series key); default "default". */
+  project?: string;
+  /** Testbed facts the format v1 has no field for (CPython's GIL state). */
+  testbed?: Pick<TestbedInput, "gilEnabled" | "freeThreadedBuild">;
+  /** Kept in Run.environment.harness: what the harness said about its figures (units, loops, names). */
+  harnessDetails?: Record<string, unknown>;
+}
+
 /**
  * Stores a run produced elsewhere. Validates everything first (nothing is stored when
  * anything is wrong), computes summaries, speedups against the sequential baseline and
@@ -265,11 +278,24 @@ export function parseIngestPayload(raw: unknown): IngestPayload {
 export async function ingestRun(
   database: Database,
   raw: unknown,
+  context: IngestContext = {},
 ): Promise<{ run: StoredRun; created: boolean }> {
   const payload = parseIngestPayload(raw);
   const params = payload.params ?? {};
   const scaling = payload.scaling ?? "weak";
   const cells = ingestCells(payload, scaling);
+  const testbed = { ...payload.testbed, ...context.testbed };
+  // A cell failed by its checksum fails the run, as a native run with a failed cell does.
+  const checksumFailures = cells.filter(
+    (cell, index) =>
+      cell.status === "failed" && (payload.measurements[index]?.status ?? "succeeded") === "succeeded",
+  );
+  const status = payload.status ?? (checksumFailures.length > 0 ? "failed" : "succeeded");
+  const error =
+    payload.error ??
+    (checksumFailures.length > 0 && status === "failed"
+      ? checksumFailures.map((cell) => `${cell.mode} x${cell.threads}: ${cell.error}`).join("; ")
+      : null);
   const startedAt = new Date(payload.startedAt);
   const finishedAt = new Date(payload.finishedAt ?? payload.startedAt);
   const modes = [...new Set(payload.measurements.map((measurement) => measurement.mode))];
@@ -289,17 +315,24 @@ export async function ingestRun(
       taskTimeoutMs: null,
       maxHeapMb: null,
     },
-    status: payload.status ?? "succeeded",
-    error: payload.error ?? null,
+    status,
+    error,
     source: "ingested",
+    ...(context.harness ? { harness: context.harness } : {}),
+    ...(context.project ? { project: context.project } : {}),
     commitSha: payload.commitSha?.toLowerCase() ?? null,
     branch: payload.branch ?? null,
     labels: [...new Set((payload.labels ?? []).map((label) => label.trim()))].sort(),
     idempotencyKey: payload.idempotencyKey ?? null,
     seeded: false,
     requestedBy: null,
-    environment: { ...payload.testbed, osRelease: payload.testbed.osRelease ?? "", v8Version: "" },
-    testbed: payload.testbed,
+    environment: {
+      ...testbed,
+      osRelease: testbed.osRelease ?? "",
+      v8Version: "",
+      ...(context.harnessDetails ? { harness: context.harnessDetails } : {}),
+    },
+    testbed,
     startedAt,
     finishedAt,
     cells,
@@ -317,31 +350,56 @@ function ingestCells(payload: IngestPayload, scaling: "weak" | "strong"): Storab
       cpu: cpuValues.every((value) => typeof value === "number") ? summarize(cpuValues as number[]) : null,
     };
   });
-  const sequential = summarized.filter(
-    (cell) =>
-      cell.measurement.mode === "sequential" && (cell.measurement.status ?? "succeeded") === "succeeded",
-  );
+  const succeeded = summarized.filter((cell) => (cell.measurement.status ?? "succeeded") === "succeeded");
+  const sequential = succeeded.filter((cell) => cell.measurement.mode === "sequential");
   return summarized.map(({ measurement, tasks, wall, cpu }) => {
     // Baseline: the sequential cell with the same task count; else the single-task
     // sequential cell scaled to this cell's work (weak scaling does `tasks` times more).
+    // Harnesses that only vary a thread count (Go's -cpu, Google Benchmark's Threads) have
+    // no sequential mode: there the cell's own mode at one thread is the baseline.
     const same = sequential.find((cell) => cell.tasks === tasks);
-    const single = sequential.find((cell) => cell.tasks === 1);
+    const single =
+      sequential.length > 0
+        ? sequential.find((cell) => cell.tasks === 1)
+        : succeeded.find((cell) => cell.measurement.mode === measurement.mode && cell.tasks === 1);
     const baselineMs =
       same?.wall?.median ??
       (single?.wall ? single.wall.median * (scaling === "weak" ? tasks : 1) : undefined);
     const speedup = baselineMs !== undefined && wall && wall.median > 0 ? baselineMs / wall.median : null;
     const expectedChecksum = measurement.mode === "sequential" ? null : (same?.measurement.checksum ?? null);
-    const checksum = measurement.checksum ?? null;
+    const sampleChecksums = [
+      ...new Set(measurement.samples.flatMap((sample) => (sample.checksum ? [sample.checksum] : []))),
+    ];
+    const checksum =
+      measurement.checksum ?? (sampleChecksums.length === 1 ? (sampleChecksums[0] as string) : null);
     let checksumStatus: ChecksumStatus = "unchecked";
-    if (measurement.mode === "sequential" && checksum) checksumStatus = "baseline";
-    else if (checksum && expectedChecksum)
+    let status = measurement.status ?? "succeeded";
+    let error = measurement.error ?? null;
+    // As for native runs (runner/cell-result.ts): an answer that differs from the baseline's,
+    // or between repetitions, fails the cell.
+    const differing =
+      sampleChecksums.length > 1 ||
+      (checksum !== null && sampleChecksums.some((value) => value !== checksum));
+    if (differing) {
+      checksumStatus = "mismatch";
+      if (status === "succeeded") {
+        status = "failed";
+        error = `checksum differs between repetitions: ${[...new Set([checksum, ...sampleChecksums].filter(Boolean))].join(" vs ")}`;
+      }
+    } else if (measurement.mode === "sequential" && checksum) checksumStatus = "baseline";
+    else if (checksum && expectedChecksum) {
       checksumStatus = checksum === expectedChecksum ? "match" : "mismatch";
+      if (checksumStatus === "mismatch" && status === "succeeded") {
+        status = "failed";
+        error = `checksum ${checksum} differs from the sequential baseline ${expectedChecksum}`;
+      }
+    }
     return {
       mode: measurement.mode,
       threads: measurement.threads,
       tasks,
-      status: measurement.status ?? "succeeded",
-      error: measurement.error ?? null,
+      status,
+      error,
       samples: measurement.samples.map((sample, index) => ({
         index,
         wallMs: sample.wallMs,

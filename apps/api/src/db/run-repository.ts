@@ -11,7 +11,7 @@ import {
   type TransactionClient,
   writeTransaction,
 } from "./client.js";
-import { canonicalJson, defaultProject, seriesKey } from "./series-key.js";
+import { canonicalJson, defaultHarness, defaultProject, seriesKey } from "./series-key.js";
 import { asDate, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
 import {
   ensureTestbed,
@@ -279,6 +279,8 @@ export interface FinishedRunWrite {
   requestedBy: string | null;
   /** Omitted: "default" (the column's default). */
   project?: string | undefined;
+  /** The harness that produced the figures (an adapter's name); omitted: "threadbench". */
+  harness?: string | undefined;
   environment: unknown;
   testbed: TestbedInput | null;
   startedAt: Date;
@@ -298,6 +300,7 @@ export async function storeFinishedRun(
       const columns = {
         ...write.plan,
         ...(write.project ? { project: write.project } : {}),
+        ...(write.harness ? { harness: write.harness } : {}),
         status: write.status,
         error: write.error,
         commitSha: write.commitSha,
@@ -341,6 +344,7 @@ export async function storeFinishedRun(
         scaling: write.plan.scaling,
         branch: write.branch,
         project: write.project ?? null,
+        harness: write.harness ?? null,
         testbed,
         cells: write.cells,
         now,
@@ -368,6 +372,8 @@ export async function insertMeasurements(
     branch: string | null;
     /** null: the default project. */
     project?: string | null;
+    /** null: "threadbench" (the runner, ingest v1). */
+    harness?: string | null;
     testbed: { id: string; fingerprint: string } | null;
     cells: StorableCell[];
     now: Date;
@@ -387,6 +393,7 @@ export async function insertMeasurements(
       testbedFingerprint: input.testbed?.fingerprint ?? "",
       branch: input.branch,
       project: input.project ?? null,
+      harness: input.harness ?? null,
     });
     series.set(key, { mode: cell.mode, threads: cell.threads });
     const measurementId = randomUUID();
@@ -424,8 +431,8 @@ export async function insertMeasurements(
     }
   }
   for (const [key, cell] of series) {
-    await tx.$executeRaw`INSERT INTO "Series" ("seriesKey", "workloadId", "paramsKey", "mode", "threads", "scaling", "testbedId", "branch", "project", "createdAt")
-      VALUES (${key}, ${input.workloadId}, ${input.paramsKey}, ${cell.mode}, ${cell.threads}, ${input.scaling}, ${input.testbed?.id ?? null}, ${input.branch ?? ""}, ${input.project ?? defaultProject}, ${input.now})
+    await tx.$executeRaw`INSERT INTO "Series" ("seriesKey", "workloadId", "paramsKey", "mode", "threads", "scaling", "testbedId", "branch", "project", "harness", "createdAt")
+      VALUES (${key}, ${input.workloadId}, ${input.paramsKey}, ${cell.mode}, ${cell.threads}, ${input.scaling}, ${input.testbed?.id ?? null}, ${input.branch ?? ""}, ${input.project ?? defaultProject}, ${input.harness ?? defaultHarness}, ${input.now})
       ON CONFLICT ("seriesKey") DO NOTHING`;
   }
   await tx.measurement.createMany({ data: measurements });

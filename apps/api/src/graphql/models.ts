@@ -41,6 +41,11 @@ export interface IngestRunPayloadModel {
   created: boolean;
   /** What the check after storing found (empty for a run already stored). */
   regressions: RegressionModel[];
+  /** The adapter that read the input ("threadbench" for a format v1 document). */
+  adapter: string;
+  detected: boolean;
+  /** Every run the input produced; `run` and `created` are the first. */
+  runs: Array<{ run: RunModel; created: boolean }>;
 }
 
 export type RegressionModel = StoredRegression;

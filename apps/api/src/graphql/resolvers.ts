@@ -2,7 +2,6 @@ import { describeParameters, findWorkload, workloads } from "@threadbench/worklo
 import type { ValueNode } from "graphql";
 import { compareSamples } from "../analysis/compare.js";
 import { gitInfo } from "../db/git-info.js";
-import { ingestRun } from "../db/ingest.js";
 import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.js";
 import {
   deleteRun,
@@ -53,6 +52,7 @@ import {
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
 import type { GraphQLContext } from "./context.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
+import { ingestMutationResolvers } from "./ingest-resolvers.js";
 import {
   branchSchema,
   checkInteger,
@@ -463,33 +463,7 @@ export const resolvers: Resolvers = {
       }
       return context.queue.cancel(id, requestedBy);
     },
-    ingestRun: async (_parent, { input }, context) => {
-      requireScope(context, "ingest");
-      const { run, created } = await ingestRun(context.database, input).catch((error: unknown) => {
-        // The payload is the `input` argument: name paths from there.
-        if (error instanceof UserInputError) {
-          // The summary stays the ingest's own (what `threadbench ingest` prints, also with --server).
-          throw new UserInputError(
-            error.issues.map((issue) => ({
-              ...issue,
-              path: issue.path === "(root)" ? "input" : `input.${issue.path}`,
-            })),
-            error.message,
-          );
-        }
-        throw error;
-      });
-      if (!created) return { run, created, regressions: [] };
-      context.events.publishEvent({
-        kind: run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "cancelled",
-        runId: run.id,
-        status: run.status,
-        at: new Date(),
-      });
-      // The run is stored; the check never throws (a failure is logged, the ingest stands).
-      const regressions = await context.regressionChecks.check(run.id);
-      return { run, created, regressions };
-    },
+    ...ingestMutationResolvers,
     deleteRun: async (_parent, { id }, context) => {
       requireScope(context, "admin");
       const run = await getRun(context.database, id, { samples: false });

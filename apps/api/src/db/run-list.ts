@@ -261,6 +261,7 @@ function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
     scaling: String(row.scaling),
     taskTimeoutMs: asNumber(row.taskTimeoutMs),
     maxHeapMb: asNumber(row.maxHeapMb),
+    runtime: asString(row.runtime),
     status: String(row.status) as RunStatus,
     error: asString(row.error),
     source: String(row.source) as RunSource,

@@ -38,6 +38,8 @@ export interface StoredRun {
   scaling: string;
   taskTimeoutMs: number | null;
   maxHeapMb: number | null;
+  /** What executes the tasks: null (or absent) for node, else the Python interpreter as requested. */
+  runtime?: string | null;
   status: RunStatus;
   error: string | null;
   source: RunSource;
@@ -796,6 +798,8 @@ export interface PlanColumns {
   scaling: string;
   taskTimeoutMs: number | null;
   maxHeapMb: number | null;
+  /** Python plans only: the interpreter as requested (null or absent: node). */
+  runtime?: string | null;
   /** Module workloads only: path relative to the project root, and content hash. */
   workloadModule?: string | null;
   workloadHash?: string | null;
@@ -813,6 +817,7 @@ function planColumns(plan: RunPlan): PlanColumns {
     scaling: plan.scaling,
     taskTimeoutMs: plan.taskTimeoutMs ?? null,
     maxHeapMb: plan.maxHeapMb ?? null,
+    runtime: plan.runtime?.kind === "python" ? plan.runtime.executable : null,
     ...(plan.workloadModule
       ? { workloadModule: plan.workloadModule.relativePath, workloadHash: plan.workloadModule.hash }
       : {}),
@@ -882,6 +887,7 @@ export function toStoredRun(row: RunRow): StoredRun {
     scaling: row.scaling,
     taskTimeoutMs: row.taskTimeoutMs,
     maxHeapMb: row.maxHeapMb,
+    runtime: row.runtime,
     status: row.status as RunStatus,
     error: row.error,
     source: row.source as RunSource,

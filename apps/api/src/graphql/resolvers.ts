@@ -26,6 +26,7 @@ import type {
 } from "../generated/graphql.js";
 import { compareRunDetails } from "../regressions/compare-runs.js";
 import { parseRunPlan, planLimits } from "../runner/index.js";
+import { disallowedRuntime } from "../runner/python/python-runtime.js";
 import { requireScope } from "../server/auth.js";
 import { pushIterator, type RunEvent, type RunProgressUpdate } from "../server/events.js";
 import {
@@ -72,20 +73,12 @@ import type {
   SeriesPointModel,
 } from "./models.js";
 import { runOrder } from "./run-queries.js";
+import { executionModeDescriptions, runtimeQueryResolvers } from "./runtime-resolvers.js";
 import { metricValue } from "./series-metrics.js";
 import { seriesQueryResolvers, seriesSourceResolvers, toSeriesFilter } from "./series-resolvers.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
 
-const executionModeDescriptions = [
-  { name: "sequential", description: "Main thread, tasks back to back: every cell's baseline." },
-  {
-    name: "event-loop",
-    description: "Main thread, tasks interleaved in slices: concurrency without parallelism.",
-  },
-  { name: "worker-threads", description: "A pool of worker threads (piscina): parallel, shared process." },
-  { name: "child-processes", description: "A pool of child processes: parallel, separate memory." },
-];
 
 function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
   switch (node.kind) {
@@ -429,6 +422,7 @@ export const resolvers: Resolvers = {
       queuedRunIds: await context.queue.queuedRunIds(),
     }),
     ...analysisQueryResolvers,
+    ...runtimeQueryResolvers,
     ...agentQueryResolvers,
     ...checkQueryResolvers,
     ...seriesQueryResolvers,
@@ -438,6 +432,13 @@ export const resolvers: Resolvers = {
     startRun: async (_parent, args, context) => {
       const requestedBy = requireScope(context, "run");
       const plan = parseRunPlan(planFromInput(args.plan as Record<string, unknown>), "plan");
+      // Only interpreters the server's operator listed: never a program a client names.
+      const refusedRuntime = disallowedRuntime(
+        plan.runtime,
+        context.config.pythonRuntimes ?? [],
+        "plan.runtime",
+      );
+      if (refusedRuntime) throw new UserInputError([refusedRuntime]);
       const labels = args.labels != null ? validate(labelsSchema, args.labels, "labels") : [];
       let commitSha = args.commitSha != null ? validate(commitShaSchema, args.commitSha, "commitSha") : null;
       let branch = args.branch != null ? validate(branchSchema, args.branch, "branch") : null;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { resolveDatabaseUrl } from "../db/database-url.js";
 import { type TokenScope, tokenScopes } from "../db/vocabulary.js";
 import { ConfigurationError } from "../errors.js";
+import { parsePythonRuntimeList } from "../runner/python/python-runtime.js";
 
 /**
  * An API token from THREADBENCH_API_TOKENS: `name=secret`, `name:scope+scope=secret`,
@@ -63,6 +64,11 @@ export interface ServerConfig {
    * configurations written before agents still type-check.
    */
   executeRuns?: boolean;
+  /**
+   * THREADBENCH_PYTHON: Python interpreters a client may name as a plan's runtime
+   * (startRun); empty (the default) allows node only.
+   */
+  pythonRuntimes?: string[];
   /** Receives a JSON POST per newly detected regression (retried with backoff); unset: none. */
   webhookUrl?: string | null;
   /** THREADBENCH_PRIVATE: every query and subscription needs a token with `read` scope. */
@@ -255,6 +261,14 @@ const environmentSchema = z.object({
   THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET: integer("THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET", 1, 100_000, 500),
   THREADBENCH_LOCAL_AGENT: booleanFlag("THREADBENCH_LOCAL_AGENT", true),
   THREADBENCH_PRIVATE: booleanFlag("THREADBENCH_PRIVATE", false),
+  THREADBENCH_PYTHON: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const { runtimes, problems } = parsePythonRuntimeList(value);
+      for (const message of problems) context.addIssue({ code: "custom", message });
+      return runtimes;
+    }),
   THREADBENCH_WEBHOOK_URL: z
     .string()
     .optional()
@@ -314,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxQueuedRunsPerTarget: values.THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET,
     localAgent: values.THREADBENCH_LOCAL_AGENT,
     webhookUrl: values.THREADBENCH_WEBHOOK_URL,
+    pythonRuntimes: values.THREADBENCH_PYTHON,
     private: values.THREADBENCH_PRIVATE,
   };
 }

@@ -49,3 +49,48 @@ export function harnessDirectory(): string {
   }
   return directory;
 }
+
+/**
+ * THREADBENCH_PYTHON: the interpreters a server lets its clients name in a plan
+ * (startRun), comma separated: command names (python3, python3.13t) or absolute paths.
+ * Unset: none, so a client cannot make a machine start any program it names. The CLI
+ * runs whatever its user types; this list guards plans that arrive over the network.
+ */
+export function parsePythonRuntimeList(value: string | undefined): {
+  runtimes: string[];
+  problems: string[];
+} {
+  const entries = (value ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const runtimes: string[] = [];
+  const problems: string[] = [];
+  for (const entry of entries) {
+    const runtime = classifyRuntimeName(entry);
+    const named = runtime?.kind === "python" && (!entry.includes("/") || path.isAbsolute(entry));
+    if (named) runtimes.push(entry);
+    else {
+      problems.push(
+        `THREADBENCH_PYTHON entry "${entry}" is not allowed (allowed: Python interpreters clients may name in a plan, comma separated: command names such as python3 or python3.13t, or absolute paths)`,
+      );
+    }
+  }
+  return { runtimes: [...new Set(runtimes)], problems };
+}
+
+/**
+ * Refuses a plan's Python interpreter unless this server allows it; `path` names the
+ * field in the message (e.g. "plan.runtime"). Returns the issue, or null when allowed.
+ */
+export function disallowedRuntime(
+  runtime: { kind: "node" } | { kind: "python"; executable: string } | undefined,
+  allowed: readonly string[],
+  path: string,
+): { path: string; message: string } | null {
+  if (!runtime || runtime.kind === "node" || allowed.includes(runtime.executable)) return null;
+  return {
+    path,
+    message: `"${runtime.executable}" is not allowed on this server (allowed: ${["node", ...allowed].join(", ")}; the server's THREADBENCH_PYTHON lists the Python interpreters clients may name)`,
+  };
+}

@@ -6,6 +6,7 @@ import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branc
 import type { CheckRunResult } from "../regressions/check-run.js";
 import type { RunComparison } from "../regressions/compare-runs.js";
 import type { RegressionFilter, StoredRegression } from "../regressions/regression-store.js";
+import type { RunResult } from "../runner/types.js";
 import { type CliIo, CliUsageError } from "./command.js";
 
 /** What storing a run found when it was checked against its history. */
@@ -26,6 +27,16 @@ export interface HarnessIngestOutcome {
   /** True when the adapter was detected rather than named. */
   detected: boolean;
   runs: Array<IngestOutcome & { label: string }>;
+}
+
+/** Where a run executed here belongs. */
+export interface RecordRunOptions {
+  commitSha: string | null;
+  branch: string | null;
+  labels: string[];
+  project?: string | undefined;
+  /** The same key never stores a second run. */
+  idempotencyKey: string;
 }
 
 /**
@@ -50,6 +61,11 @@ export interface CliStore {
    * each checked against its history: `threadbench ingest` (ingest/ingest-harness-file.ts).
    */
   ingestHarness(request: HarnessIngestRequest): Promise<HarnessIngestOutcome>;
+  /**
+   * Stores a run executed here (`threadbench run --server`) as the runner produced it, and
+   * checks it against its history.
+   */
+  recordRun(result: RunResult, options: RecordRunOptions): Promise<IngestOutcome>;
   /** What `threadbench check` decides (regressions/check-branch). */
   checkBranch(options: CheckBranchOptions): Promise<BranchCheck>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { ingestRun } from "../db/ingest.js";
 import { listRuns } from "../db/run-list.js";
-import { requireRunDetail } from "../db/run-repository.js";
+import { requireRunDetail, storeRunResult } from "../db/run-repository.js";
 import { startDatabase } from "../db/startup.js";
 import { ingestHarnessFile } from "../ingest/ingest-harness-file.js";
 import { checkBranch } from "../regressions/check-branch.js";
@@ -36,6 +36,11 @@ export async function openLocalStore(url: string | undefined, io: CliIo): Promis
         runs.push({ ...ingested, changes });
       }
       return { adapter: result.adapter, detected: result.detected, runs };
+    },
+    async recordRun(result, options) {
+      const { run, created } = await storeRunResult(database, result, options);
+      const changes = created ? await detectAfterStore(database, run.id, io) : null;
+      return { run, created, changes };
     },
     checkBranch: (options) => checkBranch(database, options),
     close: () => database.close(),

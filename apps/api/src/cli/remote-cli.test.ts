@@ -14,6 +14,7 @@ import { createServer, type ThreadbenchServer } from "../server/create-server.js
 import { type CliOutcome, runCli } from "../test/cli-capture.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult, seededRandom } from "../test/run-factories.js";
+import { openLocalStore } from "./local-store.js";
 import { RemoteStore } from "./remote-store.js";
 
 // `--server`: every reading and storing command, once on the database (DATABASE_URL)
@@ -188,7 +189,7 @@ describeEachDatabase("threadbench --server", (databases) => {
     expect(throughApi.stdout).toContain('"created": false');
     const again = await remote("ingest", file);
     expect(again.stdout).toMatch(
-      /^already stored as run \S+ \(idempotency key "remote-history-37"\): nothing stored\n$/,
+      /already stored as run \S+ \(idempotency key "remote-history-37"\): nothing stored\n$/,
     );
   });
 
@@ -282,6 +283,171 @@ describeEachDatabase("threadbench --server", (databases) => {
     expect(throughApi.nextCursor).not.toBeNull();
     const next = await store.listRuns({}, { limit: 8, cursor: throughApi.nextCursor });
     expect(next).toEqual(await listRuns(server.database, {}, { limit: 8, cursor: onDatabase.nextCursor }));
+  });
+
+  it("run --server executes here and stores the run on the server exactly as the runner made it", async () => {
+    const sha = "c0ffee".padEnd(40, "0");
+    const argv = [
+      "run",
+      "--workload",
+      "sum-squares",
+      "--param",
+      "n=20000",
+      "--threads",
+      "1,2",
+      "--modes",
+      "sequential,event-loop",
+      "--repetitions",
+      "2",
+      "--warmups",
+      "0",
+      "--no-progress",
+      "--branch",
+      "feature-run",
+      "--commit",
+      sha,
+      "--label",
+      "via-server",
+    ];
+    const text = await remote(...argv);
+    expect(text.stderr).toBe("");
+    expect(text.code).toBe(0);
+    const id = /stored {4}run (\S+) at c0ffee000000 on feature-run \(threadbench show \S+\)/.exec(
+      text.stdout,
+    )?.[1];
+    expect(id).toBeDefined();
+    const json = await remote(...argv, "--json");
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.stdout) as {
+      id: string;
+      cells: Array<{ mode: string; threads: number; speedup: number; samples: Array<{ wallMs: number }> }>;
+    };
+    // What the server stored is what the runner measured (its own speedups, not recomputed).
+    const stored = JSON.parse((await local("show", result.id, "--json")).stdout) as {
+      source: string;
+      branch: string;
+      commitSha: string;
+      labels: string[];
+      environment: { v8Version: string };
+      measurements: Array<{
+        mode: string;
+        threads: number;
+        speedup: number;
+        samples: Array<{ wallMs: number }>;
+      }>;
+    };
+    expect(stored).toMatchObject({
+      source: "runner",
+      branch: "feature-run",
+      commitSha: sha,
+      labels: ["via-server"],
+    });
+    expect(stored.environment.v8Version).toBe(process.versions.v8);
+    for (const cell of result.cells) {
+      const measurement = stored.measurements.find(
+        (candidate) => candidate.mode === cell.mode && candidate.threads === cell.threads,
+      );
+      // (PostgreSQL's float8 text form may drop the last of 17 digits.)
+      expect(measurement?.speedup).toBeCloseTo(cell.speedup, 12);
+      const storedWall = measurement?.samples.map((sample) => sample.wallMs) ?? [];
+      expect(storedWall).toHaveLength(cell.samples.length);
+      for (const [index, sample] of cell.samples.entries()) {
+        expect(storedWall[index]).toBeCloseTo(sample.wallMs, 9);
+      }
+    }
+    const both = await remote("run", "--no-store", "--workload", "sum-squares");
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--no-store and --server exclude each other");
+  });
+
+  it("recordRun keeps a CPython run's testbed (GIL state) and project: the same run as stored locally", async () => {
+    const result = makeRunResult({
+      seed: 9,
+      plan: { modes: ["sequential", "threading"], threads: [1, 2], repetitions: 3 },
+      environment: {
+        runtime: "cpython",
+        runtimeVersion: "3.13.1",
+        v8Version: null,
+        gilEnabled: false,
+        freeThreadedBuild: true,
+      },
+      startedAt: "2026-07-01T00:00:00.000Z",
+    });
+    const options = {
+      commitSha: "d".repeat(40),
+      branch: "main",
+      labels: ["python"],
+      project: "acme/bench",
+      idempotencyKey: "record-1",
+    };
+    const store = new RemoteStore({
+      url: server.url,
+      source: "--server",
+      token: adminSecret,
+      signal: new AbortController().signal,
+    });
+    const throughApi = await store.recordRun(result, options);
+    const again = await store.recordRun(result, options);
+    expect(again).toMatchObject({ created: false, run: { id: throughApi.run.id } });
+    const io = {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: {},
+      cwd: scratch,
+      signal: new AbortController().signal,
+    };
+    const localStore = await openLocalStore(localUrl, io);
+    let onDatabase: Awaited<ReturnType<typeof localStore.recordRun>>;
+    try {
+      onDatabase = await localStore.recordRun(result, options);
+    } finally {
+      await localStore.close();
+    }
+    expect(throughApi.run.testbed).toMatchObject({
+      runtime: "cpython",
+      gilEnabled: false,
+      freeThreadedBuild: true,
+    });
+    expect(throughApi.run.testbed?.fingerprint).toBe(onDatabase.run.testbed?.fingerprint);
+    expect(throughApi.run.project).toBe("acme/bench");
+    const shown = normalize((await local("show", throughApi.run.id, "--json")).stdout).replace(
+      /"requestedBy": "ci"/,
+      '"requestedBy": null',
+    );
+    const shownLocally = normalize(
+      (await runCli(["show", onDatabase.run.id, "--json"], { DATABASE_URL: localUrl }, { cwd: scratch }))
+        .stdout,
+    );
+    expect(shown).toBe(shownLocally);
+  });
+
+  it("recordRun refuses a bad document naming the field, and a token without the ingest scope", async () => {
+    const post = async (result: unknown, token = adminSecret) => {
+      const response = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: "mutation($result: JSON!) { recordRun(result: $result) { created } }",
+          variables: { result },
+        }),
+      });
+      return (await response.json()) as {
+        errors?: Array<{ message: string; extensions: { code: string; issues?: Array<{ path: string }> } }>;
+      };
+    };
+    const good = makeRunResult({ seed: 11 });
+    const bad = { ...good, cells: [{ ...good.cells[0], threads: 0 }] };
+    const refused = await post(bad);
+    expect(refused.errors?.[0]?.extensions.code).toBe("BAD_USER_INPUT");
+    expect(refused.errors?.[0]?.extensions.issues?.map((issue) => issue.path)).toContain(
+      "result.cells.0.threads",
+    );
+    const stranger = await post({ ...good, plan: { ...good.plan, threads: [1] } });
+    expect(stranger.errors?.[0]?.message).toMatch(/is not in the plan/);
+    const { secret } = await createToken(server.database, { name: "only-read", scopes: ["read"] });
+    const forbidden = await post(good, secret);
+    expect(forbidden.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
+    expect(forbidden.errors?.[0]?.message).toContain('"ingest" scope');
   });
 
   it("names the token it sends when the API refuses a write", async () => {

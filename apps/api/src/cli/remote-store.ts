@@ -25,8 +25,8 @@ import type { HarnessIngestRequest } from "../ingest/prepare-runs.js";
 import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branch.js";
 import { compareRunDetails, type RunComparison } from "../regressions/compare-runs.js";
 import type { RegressionFilter, StoredRegression } from "../regressions/regression-store.js";
-import type { Summary } from "../runner/types.js";
-import type { CliStore, HarnessIngestOutcome, IngestOutcome } from "./cli-store.js";
+import type { RunResult, Summary } from "../runner/types.js";
+import type { CliStore, HarnessIngestOutcome, IngestOutcome, RecordRunOptions } from "./cli-store.js";
 import { CliUsageError } from "./command.js";
 
 /*
@@ -50,7 +50,7 @@ const testbedFields = `id fingerprint hostname os osRelease arch cpuModel logica
   runtimeVersion v8Version gilEnabled freeThreadedBuild createdAt`;
 
 const runFields = `id workloadId params paramsKey modes threads repetitions warmups scaling taskTimeoutMs
-  maxHeapMb status error source harness project workloadHash workloadModule commitSha commitMessage
+  maxHeapMb runtime status error source harness project workloadHash workloadModule commitSha commitMessage
   branch labels idempotencyKey seeded environment testbed { ${testbedFields} } createdAt startedAt
   finishedAt updatedAt priority requestedBy claimedBy heartbeatAt cancelRequestedAt
   target { agent { id } labels } agent { id }`;
@@ -99,6 +99,12 @@ const ingestHarnessMutation = `mutation ThreadbenchCliIngestHarness($input: JSON
   }
 }`;
 
+const recordRunMutation = `mutation ThreadbenchCliRecordRun($result: JSON!, $commitSha: String, $branch: String,
+  $labels: [String!], $project: String, $idempotencyKey: String) {
+  recordRun(result: $result, commitSha: $commitSha, branch: $branch, labels: $labels, project: $project,
+    idempotencyKey: $idempotencyKey) { created run { ${runFields} } regressions { ${regressionFields} } }
+}`;
+
 const checkQuery = `query ThreadbenchCliCheck($input: CheckInput!) {
   check(input: $input) { report }
 }`;
@@ -121,6 +127,7 @@ interface RemoteRun {
   scaling: string;
   taskTimeoutMs: number | null;
   maxHeapMb: number | null;
+  runtime: string | null;
   status: string;
   error: string | null;
   source: string;
@@ -274,6 +281,7 @@ export function toStoredRun(run: RemoteRun): StoredRun {
     scaling: scalingValues.fromGraphQL(run.scaling),
     taskTimeoutMs: run.taskTimeoutMs,
     maxHeapMb: run.maxHeapMb,
+    runtime: run.runtime,
     status: runStatusValues.fromGraphQL(run.status),
     error: run.error,
     source: runSourceValues.fromGraphQL(run.source),
@@ -592,6 +600,35 @@ export class RemoteStore implements CliStore {
             ? { stored, scaling: [] }
             : null,
       })),
+    };
+  }
+
+  async recordRun(result: RunResult, options: RecordRunOptions): Promise<IngestOutcome> {
+    // The module's absolute path on this machine means nothing to the server.
+    const { workloadModule, ...plan } = result.plan;
+    const data = await this.#request<{
+      recordRun: { created: boolean; run: RemoteRun; regressions: RemoteRegression[] };
+    }>(recordRunMutation, {
+      result: {
+        ...result,
+        plan: workloadModule
+          ? {
+              ...plan,
+              workloadModule: { relativePath: workloadModule.relativePath, hash: workloadModule.hash },
+            }
+          : plan,
+      },
+      commitSha: options.commitSha,
+      branch: options.branch,
+      labels: options.labels,
+      project: options.project ?? null,
+      idempotencyKey: options.idempotencyKey,
+    });
+    const { created, run, regressions } = data.recordRun;
+    return {
+      run: toStoredRun(run),
+      created,
+      changes: created ? { stored: regressions.map(toStoredRegression), scaling: [] } : null,
     };
   }
 

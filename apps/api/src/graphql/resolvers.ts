@@ -51,6 +51,7 @@ import {
   seriesAnalysisResolvers,
 } from "./analysis-resolvers.js";
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
+import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import type { GraphQLContext } from "./context.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
@@ -481,6 +482,7 @@ export const resolvers: Resolvers = {
       return updateRunLabels(context.database, id, validate(labelsSchema, labels, "labels"));
     },
     ...analysisMutationResolvers,
+    ...recordRunMutationResolvers,
     ...agentMutationResolvers,
   },
 

@@ -13,7 +13,8 @@ Usage: threadbench runs [filters] [--limit N] [--cursor C] [--json]
 Lists stored runs, newest first.
 
 Filters:
-  --workload ID        Only this workload (or ingested benchmark name)
+  --workload ID        Only this workload (or ingested benchmark name, or module:<path>)
+  --project NAME       Only runs of this project (e.g. acme/imaging; built-in runs: default)
   --status S[,S...]    ${runStatuses.join(", ")}
   --branch NAME        Only runs of this branch
   --commit SHA         A full commit SHA or a prefix of at least 4 characters
@@ -31,6 +32,7 @@ ${serverHelp}
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       workload: { type: "string" },
+      project: { type: "string" },
       status: { type: "string" },
       branch: { type: "string" },
       commit: { type: "string" },
@@ -52,6 +54,7 @@ ${serverHelp}
     }
     const filter: RunFilter = {};
     if (values.workload) filter.workloadId = values.workload;
+    if (values.project) filter.project = values.project;
     if (values.status) filter.status = parseList<RunStatus>("status", values.status, runStatuses);
     if (values.branch) filter.branch = values.branch;
     if (values.commit) filter.commitSha = values.commit.toLowerCase();
@@ -74,11 +77,12 @@ ${serverHelp}
         return 0;
       }
       const rows = [
-        ["ID", "CREATED (UTC)", "STATUS", "WORKLOAD", "BRANCH", "COMMIT", "TESTBED", "LABELS"],
+        ["ID", "CREATED (UTC)", "STATUS", "PROJECT", "WORKLOAD", "BRANCH", "COMMIT", "TESTBED", "LABELS"],
         ...page.runs.map((run) => [
           run.id,
           run.createdAt.toISOString().slice(0, 19).replace("T", " "),
           run.status,
+          run.project,
           run.workloadId,
           run.branch ?? "-",
           run.commitSha?.slice(0, 8) ?? "-",

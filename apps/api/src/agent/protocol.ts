@@ -97,7 +97,12 @@ export const environmentSchema = z.object({
   memoryBytes: z.number().finite().min(0),
   runtime: text(64),
   runtimeVersion: text(64),
-  v8Version: text(64),
+  // null on CPython runs; the four below are what the CPython harness reports.
+  v8Version: text(64).nullable(),
+  gilEnabled: z.boolean().nullable().optional(),
+  freeThreadedBuild: z.boolean().nullable().optional(),
+  runtimeExecutable: text(4096).nullable().optional(),
+  pythonGil: text(64).nullable().optional(),
 });
 
 const summarySchema = z.object({

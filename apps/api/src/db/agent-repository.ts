@@ -418,6 +418,7 @@ async function runForCells(tx: TransactionClient, runId: string) {
       paramsKey: true,
       scaling: true,
       branch: true,
+      runtime: true,
       testbed: { select: { id: true, fingerprint: true } },
     },
   });
@@ -452,6 +453,10 @@ export async function storeClaimedCell(
       });
       if (existing) return { created: false };
       const run = await runForCells(tx, input.runId);
+      // A Python run's testbed (interpreter, version, GIL) is known only from its result,
+      // not from the agent's own (node) testbed: its cells are stored with the result, so
+      // their series keys name the runtime that measured them.
+      if (run.runtime) return { created: false };
       await insertMeasurements(database, tx, {
         runId: input.runId,
         // Re-dated to the run's finishedAt when the run finishes (the history's x axis).
@@ -498,9 +503,16 @@ export async function finishClaimedRun(
 ): Promise<{ run: StoredRun; created: boolean }> {
   const now = input.now ?? new Date();
   const created = await writeTransaction(database, async (tx) => {
+    // A Python run was measured by the interpreter its result describes, not by the
+    // agent's Node: its testbed comes from the result (see storeClaimedCell).
+    const requested = await tx.run.findUnique({ where: { id: input.runId }, select: { runtime: true } });
+    const runtimeTestbed = requested?.runtime
+      ? await ensureTestbed(tx, testbedFromEnvironment(input.result.environment), now)
+      : null;
     const { count } = await tx.run.updateMany({
       where: { id: input.runId, status: "running", claimedBy: input.sessionId },
       data: {
+        ...(runtimeTestbed ? { testbedId: runtimeTestbed.id } : {}),
         status: input.result.status,
         error: input.result.error,
         environment: input.result.environment as unknown as Prisma.InputJsonValue,

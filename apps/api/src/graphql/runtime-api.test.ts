@@ -5,6 +5,7 @@ import { parseRunPlan } from "../runner/plan.js";
 import { defaultLimits, loadConfig, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
 import { planInputOf } from "../server/run-queue.js";
+import { startAgentProcess, waitFor } from "../test/agent-processes.js";
 import { describeEachDatabase } from "../test/databases.js";
 
 /*
@@ -131,6 +132,49 @@ describeEachDatabase("a plan's runtime through the API", ({ newUrl }) => {
         { name: "multiprocessing", runtimes: ["python"] },
       ]);
     } finally {
+      await server.close();
+    }
+  });
+
+  it("an agent runs a queued python plan; the run and its series carry the cpython testbed, not the agent's", async () => {
+    const server = await createServer(config(await newUrl(), ["python3"]), {
+      logger: pino({ level: "silent" }),
+    });
+    const agent = startAgentProcess({ serverUrl: server.url, token, name: "python-agent" });
+    try {
+      const started = await post(server, startRun, {
+        plan: { ...pythonPlan, workload: "shared-counter", params: { increments: 2000 } },
+      });
+      const runId = (started.data?.startRun as { id: string }).id;
+      const run = await waitFor(async () => {
+        const stored = await getRun(server.database, runId);
+        return stored && ["succeeded", "failed", "cancelled", "interrupted"].includes(stored.status)
+          ? stored
+          : null;
+      }, `run ${runId} to finish (agent output: ${agent.output()})`);
+      expect(run.status, run.error ?? "").toBe("succeeded");
+      expect(run.testbed).toMatchObject({ runtime: "cpython", gilEnabled: true, freeThreadedBuild: false });
+      const agentRow = await server.database.prisma.agent.findUniqueOrThrow({
+        where: { name: "python-agent" },
+        include: { testbed: true },
+      });
+      expect(agentRow.testbed?.runtime).toBe("node");
+      expect(run.measurements.map((cell) => `${cell.mode} x${cell.threads}`).sort()).toEqual([
+        "sequential x1",
+        "sequential x2",
+        "threading x1",
+        "threading x2",
+      ]);
+      const series = await server.database.prisma.series.findMany({
+        where: { seriesKey: { in: run.measurements.map((cell) => cell.seriesKey) } },
+      });
+      expect(series).toHaveLength(4);
+      expect(new Set(series.map((row) => row.testbedId))).toEqual(new Set([run.testbed?.id]));
+      const threading = run.measurements.find((cell) => cell.mode === "threading" && cell.threads === 2);
+      expect(threading?.checksum).toBe("atomic=4000;lock=4000");
+      expect(threading?.sharedMemory).toHaveLength(3);
+    } finally {
+      await agent.dispose();
       await server.close();
     }
   });

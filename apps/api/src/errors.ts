@@ -71,13 +71,42 @@ export class ConfigurationError extends ThreadbenchError {
   }
 }
 
+/** What `issueMessage` reads of a zod issue. */
+export interface ValidationIssueLike {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+  code?: string;
+  origin?: string;
+  maximum?: number | bigint;
+  minimum?: number | bigint;
+}
+
+const sizeUnits: Record<string, { big: string; small: string; unit: string }> = {
+  string: { big: "too long", small: "too short", unit: " characters" },
+  array: { big: "too many items", small: "too few items", unit: " items" },
+  set: { big: "too many items", small: "too few items", unit: " items" },
+};
+
+/**
+ * The message of a zod issue, naming the limit when a size check failed. In zod 4 a
+ * schema-level `error` ("expected a string") also replaces the message of that schema's
+ * length checks, so a 900 KB label read "expected a string" and 60 labels "expected an
+ * array of strings": a too_big / too_small message that does not name its limit gets one.
+ */
+export function issueMessage(issue: ValidationIssueLike): string {
+  const limit =
+    issue.code === "too_big" ? issue.maximum : issue.code === "too_small" ? issue.minimum : undefined;
+  if (limit === undefined || issue.message.includes(String(limit))) return issue.message;
+  const words = sizeUnits[issue.origin ?? ""] ?? { big: "too large", small: "too small", unit: "" };
+  return issue.code === "too_big"
+    ? `${words.big} (allowed: at most ${limit}${words.unit})`
+    : `${words.small} (allowed: at least ${limit}${words.unit})`;
+}
+
 /** Turns zod issues into field issues with dotted paths under `prefix`. */
-export function fieldIssues(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-  prefix = "",
-): FieldIssue[] {
+export function fieldIssues(issues: ReadonlyArray<ValidationIssueLike>, prefix = ""): FieldIssue[] {
   return issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || prefix || "(root)",
-    message: issue.message,
+    message: issueMessage(issue),
   }));
 }

@@ -153,6 +153,8 @@ export interface StackOptions {
   browser?: boolean;
   /** Use this database instead of a fresh temporary one (the bench's seeded history). */
   databaseUrl?: string;
+  /** Extra environment of the API (e.g. THREADBENCH_PRIVATE). */
+  apiEnv?: Record<string, string>;
 }
 
 /** Starts API, dashboard and (optionally) Chromium. Call `stop()` in afterAll. */
@@ -185,12 +187,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         THREADBENCH_API_TOKENS: `e2e=${apiToken}`,
         NODE_ENV: "production",
         LOG_LEVEL: "warn",
+        ...options.apiEnv,
       },
     });
     await waitFor(
       "API",
       async () => {
-        await graphql(apiUrl, "{ planLimits { maxThreads } }");
+        // With the token: a private API (THREADBENCH_PRIVATE) answers no anonymous query.
+        await graphql(apiUrl, "{ planLimits { maxThreads } }", {}, apiToken);
         return true;
       },
       60_000,

@@ -195,7 +195,7 @@ describeEachDatabase("threadbench --server", (databases) => {
 
   it("runs: the table, filters, pages and JSON", async () => {
     const table = await same("runs");
-    expect(table.stdout).toMatch(/^ID\s+CREATED \(UTC\)\s+STATUS\s+WORKLOAD/);
+    expect(table.stdout).toMatch(/^ID\s+CREATED \(UTC\)\s+STATUS\s+/);
     expect(table.stdout).toContain("more: threadbench runs ... --cursor ");
     await same("runs", "--json");
     await same("runs", "--branch", "main", "--status", "succeeded,failed", "--limit", "5");
@@ -310,7 +310,10 @@ describeEachDatabase("threadbench --server", (databases) => {
       "via-server",
     ];
     const text = await remote(...argv);
-    expect(text.stderr).toBe("");
+    // Another process's benchmark may hold the machine lock for a while: that is said, and waited for.
+    expect(text.stderr.replace(/^threadbench run: waiting for another run on this machine.*\n/gm, "")).toBe(
+      "",
+    );
     expect(text.code).toBe(0);
     const id = /stored {4}run (\S+) at c0ffee000000 on feature-run \(threadbench show \S+\)/.exec(
       text.stdout,

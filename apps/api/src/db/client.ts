@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -33,14 +33,65 @@ export interface Database {
    * makes `createMany` about ten times slower than a prepared statement.
    */
   sqliteConnection?: () => BetterSqlite3.Database;
+  /** SQLite only: how its write-ahead log is kept bounded (see `WalMaintenance`). */
+  wal?: WalMaintenance;
   close(): Promise<void>;
 }
+
+/** What one WAL checkpoint did. */
+export interface WalCheckpointResult {
+  /** False when it ran to the end and truncated the WAL file to zero bytes. */
+  busy: boolean;
+  /** Frames in the WAL before, and how many of them are now in the database file. */
+  walFrames: number;
+  checkpointedFrames: number;
+  /** Size of the WAL file afterwards, bytes. */
+  walBytes: number;
+  /** Skipped: this connection was inside a transaction. */
+  skipped: boolean;
+}
+
+/**
+ * SQLite's write-ahead log grows while readers hold snapshots (another process reading
+ * the file, a backup, `sqlite3` in a shell), and SQLite itself never shrinks the file:
+ * its automatic checkpoints copy pages back but leave the WAL at its largest size. So
+ * this process checkpoints with TRUNCATE on a schedule and after any write transaction
+ * that left the WAL above a threshold, without waiting for anyone (busy timeout 0: what
+ * readers still need stays in the WAL, and the next checkpoint takes it), and sets
+ * `journal_size_limit` so that SQLite truncates the WAL whenever it restarts it.
+ */
+export interface WalMaintenance {
+  /** The WAL file (`<database>-wal`). */
+  readonly walPath: string;
+  /** Checkpoints run so far (scheduled, after large writes, and by `checkpoint()`). */
+  readonly checkpoints: number;
+  /** The last checkpoint's result, or null before the first. */
+  readonly lastCheckpoint: WalCheckpointResult | null;
+  /** Checkpoints now (TRUNCATE, never waiting on readers or writers). */
+  checkpoint(): WalCheckpointResult;
+  /** Checkpoints when the WAL grew above the threshold: called after every write transaction. */
+  afterWrite(): void;
+}
+
+export interface WalOptions {
+  /** Least time between two scheduled checkpoints, ms (default 30 s; 0: no schedule). */
+  checkpointIntervalMs?: number;
+  /** After a write transaction, checkpoint when the WAL is larger than this (default 16 MiB). */
+  checkpointAboveBytes?: number;
+  /** Told when a scheduled checkpoint fails (default: a process warning). */
+  onError?: (error: unknown) => void;
+}
+
+/** Defaults of `WalOptions`: a WAL of a few writes' size, checkpointed twice a minute. */
+export const walDefaults = { checkpointIntervalMs: 30_000, checkpointAboveBytes: 16 * 1024 * 1024 } as const;
 
 export interface OpenDatabaseOptions {
   /** Apply pending migrations first (default true: every process start migrates). */
   migrate?: boolean;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** SQLite: WAL checkpointing (see `WalMaintenance`). */
+  wal?: WalOptions;
 }
 
 /** How long a SQLite writer waits for another process's write lock, in milliseconds. */
@@ -80,16 +131,24 @@ export async function openDatabase(url?: string, options: OpenDatabaseOptions = 
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
     await prisma.$queryRawUnsafe(`PRAGMA busy_timeout = ${sqliteBusyTimeoutMs}`);
     await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+    const sqliteConnection = () => {
+      if (!connection) throw new Error("the SQLite connection is not open yet");
+      return connection;
+    };
+    const wal = createWalMaintenance(sqliteConnection, `${target.filePath}-wal`, options.wal);
     return {
       prisma,
       provider: "sqlite",
       target,
       migrations,
-      sqliteConnection() {
-        if (!connection) throw new Error("the SQLite connection is not open yet");
-        return connection;
+      sqliteConnection,
+      wal,
+      close: async () => {
+        wal.stop();
+        // Leave no WAL behind for the next process (or a copy of the file) to replay.
+        if (connection?.open) wal.checkpointReportingErrors();
+        await prisma.$disconnect();
       },
-      close: () => prisma.$disconnect(),
     };
   }
 
@@ -101,6 +160,82 @@ export async function openDatabase(url?: string, options: OpenDatabaseOptions = 
     target,
     migrations,
     close: () => prisma.$disconnect(),
+  };
+}
+
+function createWalMaintenance(
+  connection: () => BetterSqlite3.Database,
+  walPath: string,
+  options: WalOptions = {},
+): WalMaintenance & { stop(): void; checkpointReportingErrors(): void } {
+  const intervalMs = options.checkpointIntervalMs ?? walDefaults.checkpointIntervalMs;
+  const aboveBytes = options.checkpointAboveBytes ?? walDefaults.checkpointAboveBytes;
+  const onError =
+    options.onError ??
+    ((error: unknown) => process.emitWarning(`SQLite WAL checkpoint failed: ${String(error)}`));
+  const walBytes = () => {
+    try {
+      return statSync(walPath).size;
+    } catch {
+      return 0;
+    }
+  };
+  connection().pragma(`journal_size_limit = ${aboveBytes}`);
+  let checkpoints = 0;
+  let lastCheckpoint: WalCheckpointResult | null = null;
+  const checkpoint = (): WalCheckpointResult => {
+    const database = connection();
+    // A checkpoint cannot run inside this connection's own open transaction.
+    if (database.inTransaction) {
+      return { busy: true, walFrames: 0, checkpointedFrames: 0, walBytes: walBytes(), skipped: true };
+    }
+    // Busy timeout 0: never stall the event loop waiting for a reader or another writer;
+    // what cannot be checkpointed now is left for the next checkpoint.
+    database.pragma("busy_timeout = 0");
+    // The adapter's connection reads integers as BigInt: convert.
+    type Row = { busy: number | bigint; log: number | bigint; checkpointed: number | bigint };
+    let row: Row | undefined;
+    try {
+      [row] = database.pragma("wal_checkpoint(TRUNCATE)") as Row[];
+    } finally {
+      database.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
+    }
+    checkpoints++;
+    lastCheckpoint = {
+      busy: Number(row?.busy ?? 1) !== 0,
+      walFrames: Math.max(0, Number(row?.log ?? 0)),
+      checkpointedFrames: Math.max(0, Number(row?.checkpointed ?? 0)),
+      walBytes: walBytes(),
+      skipped: false,
+    };
+    return lastCheckpoint;
+  };
+  const checkpointReportingErrors = () => {
+    try {
+      checkpoint();
+    } catch (error) {
+      onError(error);
+    }
+  };
+  const timer = intervalMs > 0 ? setInterval(checkpointReportingErrors, intervalMs) : null;
+  // The schedule never keeps a process (a CLI command) alive.
+  timer?.unref();
+  return {
+    walPath,
+    get checkpoints() {
+      return checkpoints;
+    },
+    get lastCheckpoint() {
+      return lastCheckpoint;
+    },
+    checkpoint,
+    checkpointReportingErrors,
+    stop: () => {
+      if (timer) clearInterval(timer);
+    },
+    afterWrite: () => {
+      if (walBytes() > aboveBytes) checkpointReportingErrors();
+    },
   };
 }
 
@@ -116,17 +251,20 @@ const transactionOptions = { maxWait: 60_000, timeout: 300_000 } as const;
  * On PostgreSQL this is an ordinary READ COMMITTED transaction.
  */
 export async function writeTransaction<T>(
-  database: Pick<Database, "prisma" | "provider">,
+  database: Pick<Database, "prisma" | "provider" | "wal">,
   work: (tx: TransactionClient) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await database.prisma.$transaction(async (tx) => {
+      const result = await database.prisma.$transaction(async (tx) => {
         if (database.provider === "sqlite") {
           await tx.$executeRawUnsafe(`DELETE FROM "MutedSeries" WHERE 0`);
         }
         return work(tx);
       }, transactionOptions);
+      // A large write (an ingest of many samples) grew the WAL: checkpoint it now.
+      database.wal?.afterWrite();
+      return result;
     } catch (error) {
       if (attempt >= 5 || !isLockTimeout(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));

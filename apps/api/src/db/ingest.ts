@@ -1,9 +1,10 @@
 import type { FieldIssue } from "@threadbench/workloads";
 import { z } from "zod";
 import { summarize } from "../analysis/summary.js";
-import { UserInputError } from "../errors.js";
+import { issueMessage, UserInputError } from "../errors.js";
 import type { ChecksumStatus } from "../runner/types.js";
 import type { Database } from "./client.js";
+import { assertStorableJson } from "./input-bounds.js";
 import { parametersKey, type StorableCell, type StoredRun, storeFinishedRun } from "./run-repository.js";
 import type { TestbedInput } from "./testbed.js";
 
@@ -237,6 +238,9 @@ export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
  * (nothing is stored); returns the parsed payload otherwise.
  */
 export function parseIngestPayload(raw: unknown): IngestPayload {
+  // Bounded nesting and storable text first: deeper parameters would fail series keys,
+  // NUL characters PostgreSQL.
+  assertStorableJson(raw, "");
   const result = ingestPayloadSchema.safeParse(raw);
   if (result.success) return result.data;
   const issues: FieldIssue[] = result.error.issues.map((issue) => {
@@ -246,7 +250,7 @@ export function parseIngestPayload(raw: unknown): IngestPayload {
         message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}`,
       };
     }
-    return { path: jsonPath(issue.path), message: issue.message };
+    return { path: jsonPath(issue.path), message: issueMessage(issue) };
   });
   throw new UserInputError(
     issues,

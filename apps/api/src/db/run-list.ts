@@ -1,6 +1,7 @@
 import { UserInputError } from "../errors.js";
 import type { Environment } from "../runner/types.js";
 import { type Database, Prisma } from "./client.js";
+import { isDateInRange } from "./input-bounds.js";
 import type { StoredRun } from "./run-repository.js";
 import { asBoolean, asDate, asJson, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
 import type { RunSource, RunStatus } from "./vocabulary.js";
@@ -145,8 +146,8 @@ export function decodeRunCursor(cursor: string, field: RunSortField = "createdAt
   try {
     const [time, id, value] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
     const valueFits = field === "createdAt" ? value === undefined : typeof value === "string";
-    // Dates beyond +-8.64e15 ms are not dates: refuse them here rather than fail in the driver.
-    const timeFits = typeof time === "number" && Number.isFinite(time) && Math.abs(time) <= 8.64e15;
+    // Only dates of years 1 to 9999: anything else fails in a driver (PostgreSQL), not here.
+    const timeFits = typeof time === "number" && isDateInRange(time);
     if (timeFits && typeof id === "string" && valueFits) {
       return { createdAt: new Date(time), id, ...(typeof value === "string" ? { value } : {}) };
     }

@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { describePath, isDateInRange, jsonProblem } from "../db/input-bounds.js";
 import type { RunFilter } from "../db/run-list.js";
 import type { RunSource, RunStatus } from "../db/vocabulary.js";
 import { fieldIssues, UserInputError } from "../errors.js";
 import type { RunFilter as RunFilterInput } from "../generated/graphql.js";
+import { GraphQLError } from "./graphql-js.js";
 
 /*
  * Validation of GraphQL arguments beyond their types: ranges, lengths, formats. Every
@@ -59,7 +61,28 @@ export function parseDate(value: unknown, path: string): Date {
       { path, message: `"${String(value)}" is not a date (allowed: ISO 8601, e.g. 2026-01-31T12:00:00Z)` },
     ]);
   }
+  if (!isDateInRange(date.getTime())) {
+    throw new UserInputError([
+      {
+        path,
+        message: `${date.toISOString()} is out of range (allowed: dates from 0001-01-01 to 9999-12-31)`,
+      },
+    ]);
+  }
   return date;
+}
+
+/**
+ * A JSON input (the JSON scalar) that can be stored: bounded nesting (deeper documents
+ * would overflow series keys, and nothing real nests that deep) and text without NUL or
+ * lone surrogates. The error becomes BAD_USER_INPUT for a variable (naming it and the
+ * path inside it) on both transports, GRAPHQL_VALIDATION_FAILED for a literal.
+ */
+export function boundedJson(value: unknown): unknown {
+  const problem = jsonProblem(value);
+  if (problem === null) return value;
+  const where = problem.path.length > 0 ? ` at ${describePath("", problem.path)}` : "";
+  throw new GraphQLError(`JSON value${where} ${problem.message}`);
 }
 
 export function toRunFilter(input: RunFilterInput | null | undefined): RunFilter {

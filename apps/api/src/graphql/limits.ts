@@ -46,38 +46,60 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
   return fragments;
 }
 
-/** Deepest field nesting of a selection set, following fragments (a cycle counts once). */
-function depthOf(
-  selectionSet: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  visiting: Set<string>,
-): number {
-  let deepest = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      const below = selection.selectionSet ? depthOf(selection.selectionSet, fragments, visiting) : 0;
-      deepest = Math.max(deepest, 1 + below);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
-    } else {
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (!fragment || visiting.has(name)) continue;
-      visiting.add(name);
-      deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, visiting));
-      visiting.delete(name);
+/**
+ * Work done by the limit rules, for tests and diagnostics: how many times a fragment's
+ * body was walked. With memoisation each fragment is walked at most once per rule and
+ * document (per parent type and list size for the cost), so a document of 22 fragments
+ * that each spread the previous one twice costs 22 walks, not 2^22.
+ */
+export const limitWork = { fragmentVisits: 0 };
+
+/**
+ * Deepest field nesting of an operation, following fragments. Each fragment's depth is
+ * computed once and remembered: without that, fragments that spread each other twice
+ * are walked 2^n times (the fragment-expansion denial of service). A fragment met again
+ * while its own depth is being computed is a cycle: it adds nothing here, and
+ * NoFragmentCyclesRule rejects the document.
+ */
+function createDepthMeasure(fragments: Map<string, FragmentDefinitionNode>) {
+  const depths = new Map<string, number>();
+  const inProgress = new Set<string>();
+  const depthOf = (selectionSet: SelectionSetNode): number => {
+    let deepest = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const below = selection.selectionSet ? depthOf(selection.selectionSet) : 0;
+        deepest = Math.max(deepest, 1 + below);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, depthOf(selection.selectionSet));
+      } else {
+        deepest = Math.max(deepest, fragmentDepth(selection.name.value));
+      }
     }
-  }
-  return deepest;
+    return deepest;
+  };
+  const fragmentDepth = (name: string): number => {
+    const known = depths.get(name);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    if (!fragment || inProgress.has(name)) return 0;
+    inProgress.add(name);
+    limitWork.fragmentVisits++;
+    const depth = depthOf(fragment.selectionSet);
+    inProgress.delete(name);
+    depths.set(name, depth);
+    return depth;
+  };
+  return depthOf;
 }
 
 /** Rejects operations nested deeper than `maxDepth` fields. */
 export function depthLimitRule(maxDepth: number): ValidationRule {
   return (context: ValidationContext) => {
-    const fragments = fragmentsOf(context.getDocument());
+    const depthOf = createDepthMeasure(fragmentsOf(context.getDocument()));
     return {
       OperationDefinition(operation) {
-        const depth = depthOf(operation.selectionSet, fragments, new Set());
+        const depth = depthOf(operation.selectionSet);
         if (depth > maxDepth) {
           context.reportError(
             limitError(
@@ -172,10 +194,14 @@ export function operationCost(
         : schema.getSubscriptionType();
   if (!root) return 0;
 
+  // A fragment's cost depends only on the type it is spread into and the list size
+  // passed down to it: remember it per (fragment, type, size), so that every fragment is
+  // walked once per such pair however often it is spread (see limitWork).
+  const fragmentCosts = new Map<string, number>();
+  const inProgress = new Set<string>();
   const costOf = (
     selectionSet: SelectionSetNode,
     parent: GraphQLCompositeType,
-    visiting: Set<string>,
     /** The size argument of the (non-list) field above, for its countedAbove lists. */
     sizeAbove: number | null,
   ): number => {
@@ -185,27 +211,29 @@ export function operationCost(
         const condition = selection.typeCondition
           ? schema.getType(selection.typeCondition.name.value)
           : parent;
-        total += costOf(
-          selection.selectionSet,
-          isCompositeType(condition) ? condition : parent,
-          visiting,
-          sizeAbove,
-        );
+        total += costOf(selection.selectionSet, isCompositeType(condition) ? condition : parent, sizeAbove);
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const name = selection.name.value;
         const fragment = fragments.get(name);
-        if (!fragment || visiting.has(name)) continue;
+        if (!fragment) continue;
         const condition = schema.getType(fragment.typeCondition.name.value);
-        visiting.add(name);
-        total += costOf(
-          fragment.selectionSet,
-          isCompositeType(condition) ? condition : parent,
-          visiting,
-          sizeAbove,
-        );
-        visiting.delete(name);
+        const type = isCompositeType(condition) ? condition : parent;
+        const key = `${name}\u0000${type.name}\u0000${sizeAbove ?? ""}`;
+        const known = fragmentCosts.get(key);
+        if (known !== undefined) {
+          total += known;
+          continue;
+        }
+        // A cycle: validation (NoFragmentCyclesRule) rejects it; count it once here.
+        if (inProgress.has(key)) continue;
+        inProgress.add(key);
+        limitWork.fragmentVisits++;
+        const cost = costOf(fragment.selectionSet, type, sizeAbove);
+        inProgress.delete(key);
+        fragmentCosts.set(key, cost);
+        total += cost;
         continue;
       }
       total += 1;
@@ -240,11 +268,12 @@ export function operationCost(
       } else if (isList) {
         multiplier = assumedListSize;
       }
-      total += multiplier * costOf(selection.selectionSet, named, visiting, passedDown);
+      total += multiplier * costOf(selection.selectionSet, named, passedDown);
     }
-    return total;
+    // Exponential spreads overflow any count: keep the figure printable and comparable.
+    return Math.min(total, Number.MAX_SAFE_INTEGER);
   };
-  return costOf(operation.selectionSet, root, new Set(), null);
+  return costOf(operation.selectionSet, root, null);
 }
 
 /** Throws the limit error when the operation's estimated cost is above `maxCost`. */

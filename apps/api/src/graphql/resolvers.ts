@@ -56,6 +56,7 @@ import type { GraphQLContext } from "./context.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
 import {
+  boundedJson,
   branchSchema,
   checkInteger,
   commitShaSchema,
@@ -107,8 +108,9 @@ function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null 
 const JSONScalar = new GraphQLScalarType({
   name: "JSON",
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: jsonLiteral,
+  // Bounded nesting at the edge: deeper values would fail series keys (BAD_USER_INPUT).
+  parseValue: (value) => boundedJson(value),
+  parseLiteral: (node, variables) => boundedJson(jsonLiteral(node, variables)),
 });
 
 const DateTimeScalar = new GraphQLScalarType({

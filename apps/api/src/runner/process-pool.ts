@@ -55,8 +55,10 @@ export class ProcessPool {
       const child = fork(entry, options.workloadModule ? [JSON.stringify(options.workloadModule)] : [], {
         serialization: "advanced",
         execArgv: [`--max-old-space-size=${options.maxHeapMb}`],
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        // stderr is piped (and passed on) so that a child dying, e.g. at load, can say why.
+        stdio: ["ignore", "inherit", "pipe", "ipc"],
       });
+      const stderr = keepStderrTail(child);
       const member: Member = { child, busy: true };
       pool.members.push(member);
       return new Promise<void>((resolve, reject) => {
@@ -70,9 +72,11 @@ export class ProcessPool {
           pool.settle(message);
         });
         child.on("error", (error) => reject(error));
-        child.on("exit", (code, exitSignal) => {
+        // "close", not "exit": by then everything the child wrote to stderr has arrived.
+        child.on("close", (code, exitSignal) => {
+          const cause = stderr.cause();
           const error = new Error(
-            `child process ${child.pid} exited (${exitSignal ? `signal ${exitSignal}` : `code ${code}`})`,
+            `child process ${child.pid} exited (${exitSignal ? `signal ${exitSignal}` : `code ${code}`})${cause ? `: ${cause}` : ""}`,
           );
           reject(error);
           pool.memberDied(member, error);
@@ -178,4 +182,29 @@ export class ProcessPool {
     }
     for (const wake of this.waiting.splice(0)) wake();
   }
+}
+
+/** Characters of a child's stderr kept to explain its death. */
+const stderrTailCharacters = 8_192;
+
+/**
+ * Passes a child's stderr on to ours and keeps its end. `cause()` is what explains an
+ * exit: the last lines that are not stack frames, the source excerpt or Node's version
+ * banner (e.g. "Error: Cannot find module ..." or V8's "FATAL ERROR: ... heap limit").
+ */
+function keepStderrTail(child: ChildProcess): { cause(): string } {
+  let tail = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    tail = (tail + chunk.toString("utf8")).slice(-stderrTailCharacters);
+  });
+  return {
+    cause() {
+      const lines = tail
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line && !/^at\s/.test(line) && !/^\^+$/.test(line) && !/^Node\.js v\d/.test(line));
+      return lines.slice(-4).join(" / ").slice(-1_000);
+    },
+  };
 }

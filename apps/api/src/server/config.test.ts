@@ -10,7 +10,8 @@ describe("loadConfig", () => {
       databaseUrl: undefined,
       tokens: [],
       nodeEnv: "production",
-      corsOrigins: ["http://localhost:3000"],
+      // The dashboard's default URL and its loopback aliases.
+      corsOrigins: ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"],
       limits: defaultLimits,
     });
   });
@@ -56,6 +57,18 @@ describe("loadConfig", () => {
     );
     expect(() => loadConfig({ THREADBENCH_WEBHOOK_URL: "ftp://example.com" })).toThrow(
       /THREADBENCH_WEBHOOK_URL="ftp:\/\/example.com" is not allowed \(allowed: an http:\/\/ or https:\/\/ URL/,
+    );
+  });
+
+  it("allows the dashboard's origin and THREADBENCH_CORS_ORIGINS, nothing else by default", () => {
+    expect(
+      loadConfig({
+        THREADBENCH_DASHBOARD_URL: "https://bench.example.com/dashboard",
+        THREADBENCH_CORS_ORIGINS: "https://ci.example.com",
+      }).corsOrigins,
+    ).toEqual(["https://bench.example.com", "https://ci.example.com"]);
+    expect(() => loadConfig({ THREADBENCH_DASHBOARD_URL: "bench.example.com" })).toThrow(
+      /THREADBENCH_DASHBOARD_URL="bench.example.com" is not allowed/,
     );
   });
 });

@@ -3,6 +3,7 @@ import { resolveDatabaseUrl } from "../db/database-url.js";
 import { type TokenScope, tokenScopes } from "../db/vocabulary.js";
 import { ConfigurationError } from "../errors.js";
 import { parsePythonRuntimeList } from "../runner/python/python-runtime.js";
+import { allowedOrigins } from "./http-guards.js";
 
 /**
  * An API token from THREADBENCH_API_TOKENS: `name=secret`, `name:scope+scope=secret`,
@@ -43,7 +44,10 @@ export interface ServerConfig {
   tokens: ConfiguredToken[];
   nodeEnv: NodeEnvironment;
   logLevel: LogLevel;
-  /** Browser origins allowed to call the API (the dashboard). */
+  /**
+   * Browser origins allowed to call the API over HTTP (CORS) and to open its WebSocket:
+   * the dashboard's (THREADBENCH_DASHBOARD_URL) and THREADBENCH_CORS_ORIGINS.
+   */
   corsOrigins: string[];
   limits: OperationLimits;
   /** Least time between two runProgress messages of one run, milliseconds. */
@@ -75,10 +79,6 @@ export interface ServerConfig {
   private?: boolean;
 }
 
-/** The limits used when nothing is configured. */
-export const defaultLimits: OperationLimits = {
-  maxBodyBytes: 1_048_576,
-  maxDepth: 12,
 /** The agents' lease and the queue's bounds when nothing is configured. */
 export const defaultAgentSettings = {
   agentLeaseMs: 15_000,
@@ -86,6 +86,10 @@ export const defaultAgentSettings = {
   maxQueuedRunsPerTarget: 500,
 } as const;
 
+/** The limits used when nothing is configured. */
+export const defaultLimits: OperationLimits = {
+  maxBodyBytes: 1_048_576,
+  maxDepth: 12,
   maxAliases: 20,
   maxTokens: 5_000,
   maxCost: 50_000,
@@ -168,7 +172,7 @@ const originList = z
   .string()
   .optional()
   .transform((value, context): string[] => {
-    if (value === undefined || value.trim() === "") return ["http://localhost:3000"];
+    if (value === undefined || value.trim() === "") return [];
     const origins = value
       .split(",")
       .map((origin) => origin.trim())
@@ -184,7 +188,7 @@ const originList = z
       if (!parsed || parsed.origin !== origin) {
         context.addIssue({
           code: "custom",
-          message: `THREADBENCH_CORS_ORIGINS entry "${origin}" is not allowed (allowed: origins like http://localhost:3000 without a path, comma separated, or *)`,
+          message: `THREADBENCH_CORS_ORIGINS entry "${origin}" is not allowed (allowed: origins like https://bench.example.com without a path, comma separated, or * for any origin)`,
         });
       }
     }
@@ -230,6 +234,26 @@ const environmentSchema = z.object({
   NODE_ENV: oneOf("NODE_ENV", ["development", "production", "test"] as const, "production"),
   LOG_LEVEL: oneOf("LOG_LEVEL", logLevels, "info"),
   THREADBENCH_CORS_ORIGINS: originList,
+  THREADBENCH_DASHBOARD_URL: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === "") return "http://localhost:3000";
+      let url: URL | undefined;
+      try {
+        url = new URL(value.trim());
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+        context.addIssue({
+          code: "custom",
+          message: `THREADBENCH_DASHBOARD_URL="${value}" is not allowed (allowed: the dashboard's http:// or https:// URL; default http://localhost:3000)`,
+        });
+        return z.NEVER;
+      }
+      return url.href;
+    }),
   THREADBENCH_MAX_BODY_BYTES: integer(
     "THREADBENCH_MAX_BODY_BYTES",
     1_024,
@@ -314,7 +338,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     tokens: values.THREADBENCH_API_TOKENS,
     nodeEnv: values.NODE_ENV,
     logLevel: values.LOG_LEVEL,
-    corsOrigins: values.THREADBENCH_CORS_ORIGINS,
+    // The dashboard's origin (with its loopback aliases), then THREADBENCH_CORS_ORIGINS.
+    corsOrigins: allowedOrigins(values.THREADBENCH_DASHBOARD_URL, values.THREADBENCH_CORS_ORIGINS),
     limits: {
       maxBodyBytes: values.THREADBENCH_MAX_BODY_BYTES,
       maxDepth: values.THREADBENCH_MAX_DEPTH,

@@ -14,9 +14,9 @@ import { useServer } from "graphql-ws/use/ws";
 import { type Logger, pino } from "pino";
 import { WebSocketServer } from "ws";
 import { type Database, openDatabase } from "../db/client.js";
-import { ThreadbenchError, UnauthenticatedError } from "../errors.js";
+import { ConfigurationError, ThreadbenchError, UnauthenticatedError } from "../errors.js";
 import { createContext, type GraphQLContext, type Services } from "../graphql/context.js";
-import { createErrorFormatter } from "../graphql/format-error.js";
+import { createErrorFormatter, createOperationLogs, requestScope } from "../graphql/format-error.js";
 import {
   GraphQLError,
   getOperationAST,
@@ -27,11 +27,13 @@ import {
 } from "../graphql/graphql-js.js";
 import { assertCostWithinLimit, limitRules } from "../graphql/limits.js";
 import { createLoaders } from "../graphql/loaders.js";
+import { assertFitsTransport, assertStorableText, variableErrors } from "../graphql/operation-checks.js";
 import { createSchema } from "../graphql/schema.js";
 import { createWebhookNotifier } from "../regressions/webhook.js";
 import { assertMayRead, type Caller, createTokenVerifier } from "./auth.js";
 import { defaultAgentSettings, type ServerConfig } from "./config.js";
 import { RunEventBus } from "./events.js";
+import { guardUpgrades, isOriginAllowed, redactUrl, refusalBody, refuseRequest } from "./http-guards.js";
 import { type PgEventRelay, startPgEventRelay } from "./pg-event-relay.js";
 import { RegressionChecks, type RegressionChecksOptions } from "./regression-checks.js";
 import { RunQueue, type RunQueueOptions } from "./run-queue.js";
@@ -108,6 +110,8 @@ function operationGuardPlugin(
         async didResolveOperation(requestContext) {
           const operation = requestContext.operation;
           if (!operation) return;
+          assertFitsTransport(operation, "http");
+          assertStorableText(requestContext.document, requestContext.request.variables);
           assertMayExecute(operation, requestContext.contextValue.caller, isPrivate);
           assertCostWithinLimit(
             schema,
@@ -213,7 +217,11 @@ export async function createServer(
     onLastUseError: (error) => logger.warn({ err: error }, "recording a token's last use failed"),
   });
   const schema = createSchema();
-  const formatError = createErrorFormatter({ logger, includeStacktrace: development });
+  const formatError = createErrorFormatter({
+    logger,
+    includeStacktrace: development,
+    hideSchemaDetails: !development,
+  });
   const rules = [...limitRules(config.limits), ...(development ? [] : [NoSchemaIntrospectionCustomRule])];
 
   const httpServer = createHttpServer();
@@ -226,6 +234,10 @@ export async function createServer(
     parseOptions: { maxTokens: config.limits.maxTokens },
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    hideSchemaDetailsFromClientErrors: !development,
+    // index.ts handles SIGINT/SIGTERM once; Apollo's own handler would stop the server
+    // and re-send the signal, which index.ts then took for a second Ctrl-C (exit 1).
+    stopOnTerminationSignals: false,
     logger: logger.child({ component: "apollo" }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -234,13 +246,13 @@ export async function createServer(
   });
 
   // ---- WebSocket: the same parse limits, validation rules, auth and cost as HTTP ----
-  const webSocketServer = new WebSocketServer({
-    server: httpServer,
-    path: graphqlPath,
-    maxPayload: config.limits.maxBodyBytes,
-  });
-  const formatErrors = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    errors.map((error) => formatError(error.toJSON(), error));
+  // noServer: upgrades are checked first (origin, no token in the URL, shutting down),
+  // and an error of the HTTP server (a port in use) is not the WebSocket server's.
+  const webSocketServer = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxBodyBytes });
+  const upgrades = guardUpgrades(httpServer, webSocketServer, { path: graphqlPath, config, logger });
+  const operationLogs = createOperationLogs(logger);
+  const formatErrors = (errors: readonly GraphQLError[], errorLogger: Logger): GraphQLFormattedError[] =>
+    errors.map((error) => formatError(error.toJSON(), error, errorLogger));
   const webSocketHandle = useServer<Record<string, unknown> | undefined>(
     {
       schema,
@@ -253,7 +265,7 @@ export async function createServer(
         const caller = await verifier.identify(typeof authorization === "string" ? authorization : undefined);
         return caller.kind === "token";
       },
-      async onSubscribe(context, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> {
+      async onSubscribe(context, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> {
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: config.limits.maxTokens });
@@ -284,7 +296,10 @@ export async function createServer(
         const authorization =
           context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
         const caller = await verifier.identify(typeof authorization === "string" ? authorization : undefined);
+        const badVariables = variableErrors(schema, operation, payload.variables);
+        if (badVariables.length > 0) return badVariables;
         try {
+          assertStorableText(document, payload.variables);
           assertMayExecute(operation, caller, isPrivate);
           assertCostWithinLimit(
             schema,
@@ -296,12 +311,7 @@ export async function createServer(
         } catch (error) {
           return [error as GraphQLError];
         }
-        const requestId = randomUUID();
-        const contextValue = createContext(services, {
-          caller,
-          logger: logger.child({ requestId, transport: "ws" }),
-          requestId,
-        });
+        const contextValue = createContext(services, { caller, ...operationLogs.of(context, id) });
         // A subscription lives for many events: fresh loaders each time, never stale data.
         Object.defineProperty(contextValue, "loaders", { get: () => createLoaders(database, queue) });
         return {
@@ -312,12 +322,17 @@ export async function createServer(
           contextValue,
         };
       },
-      onError(_context, _id, _payload, errors) {
-        return formatErrors(errors);
+      onError(context, id, _payload, errors) {
+        const formatted = formatErrors(errors, operationLogs.of(context, id).logger);
+        operationLogs.forget(context, id);
+        return formatted;
       },
-      onNext(_context, _id, _payload, _args, result) {
+      onNext(context, id, _payload, _args, result) {
         if (!result.errors) return;
-        return { ...result, errors: formatErrors(result.errors) };
+        return { ...result, errors: formatErrors(result.errors, operationLogs.of(context, id).logger) };
+      },
+      onComplete(context, id) {
+        operationLogs.forget(context, id);
       },
     },
     webSocketServer,
@@ -335,7 +350,8 @@ export async function createServer(
       requestLogger.info(
         {
           method: request.method,
-          url: request.url,
+          // Token-like values never reach the log (tokens in URLs are refused below).
+          url: redactUrl(request.url),
           status: response.statusCode,
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         },
@@ -344,7 +360,7 @@ export async function createServer(
     });
 
     const origin = request.headers.origin;
-    if (origin && (config.corsOrigins.includes("*") || config.corsOrigins.includes(origin))) {
+    if (origin && isOriginAllowed(origin, config.corsOrigins, request.headers.host)) {
       response.setHeader("access-control-allow-origin", origin);
       response.setHeader("vary", "Origin");
       response.setHeader(
@@ -355,7 +371,22 @@ export async function createServer(
       response.setHeader("access-control-expose-headers", "x-request-id");
       response.setHeader("access-control-max-age", "600");
     }
-    const url = new URL(request.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://localhost");
+    } catch {
+      sendJson(response, 400, {
+        errors: [{ message: "the request URL cannot be parsed", extensions: { code: "BAD_REQUEST" } }],
+      });
+      return;
+    }
+    const refusal = refuseRequest(request, url, { origins: config.corsOrigins });
+    if (refusal) {
+      response.statusCode = refusal.status;
+      response.setHeader("content-type", "application/json; charset=utf-8");
+      response.end(refusalBody(refusal));
+      return;
+    }
     if (url.pathname === "/healthz") {
       sendJson(response, 200, { status: "ok" });
       return;
@@ -371,7 +402,7 @@ export async function createServer(
       response.end();
       return;
     }
-    void (async () => {
+    const handle = async () => {
       let body: unknown;
       try {
         const text = await readBody(request, config.limits.maxBodyBytes);
@@ -418,7 +449,9 @@ export async function createServer(
       }
       for await (const chunk of result.body.asyncIterator) response.write(chunk);
       response.end();
-    })().catch((error: unknown) => {
+    };
+    // In the request's scope: errors formatted below are logged with its request id.
+    void requestScope.run({ logger: requestLogger }, handle).catch((error: unknown) => {
       requestLogger.error({ err: error }, "request failed outside GraphQL");
       if (!response.headersSent)
         sendJson(response, 500, {
@@ -428,13 +461,27 @@ export async function createServer(
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, () => {
-      httpServer.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await webSocketHandle.dispose();
+    await apollo.stop();
+    await relay?.close();
+    if (!options.database) await database.close();
+    sqliteLock?.release();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new ConfigurationError(
+        `port ${config.port} on ${config.host} is already in use (another threadbench API?): stop that process, or set PORT to a free port (PORT=0 picks one)`,
+      );
+    }
+    throw error;
+  }
   const address = httpServer.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "localhost" : host}:${address.port}${graphqlPath}`;
@@ -452,11 +499,13 @@ export async function createServer(
     logger,
     close() {
       closing ??= (async () => {
-        await queue.close();
-        await regressionChecks.close();
+        // WebSocket clients first: no new connections, open ones get close code 1001
+        // (going away) and their subscriptions complete.
+        upgrades.stopAccepting();
         await webSocketHandle.dispose();
-        await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
-        await apollo.stop();
+        // Then, together: the queue stops sweeping (agents own their runs and carry on),
+        // and HTTP stops accepting while requests in flight finish (Apollo's drain).
+        await Promise.all([queue.close().then(() => regressionChecks.close()), apollo.stop()]);
         await relay?.close();
         if (!options.database) await database.close();
         sqliteLock?.release();

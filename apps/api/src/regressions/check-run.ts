@@ -125,7 +125,9 @@ export async function checkRunAgainstHistory(
   const historyLength = clampInteger(options.historyLength ?? 200, 10, 10_000);
   const lastPoints = clampInteger(options.lastPoints ?? 20, 1, historyLength);
   const histories = await Promise.all(
-    checked.map((measurement) => readHistory(database, measurement, run.seeded, historyLength)),
+    checked.map((measurement) =>
+      readHistory(database, measurement, run.seeded, historyLength, run.workloadHash),
+    ),
   );
   const detected = detectRegressionsAcrossSeries(histories, {
     ...options.detection,
@@ -168,6 +170,7 @@ async function readHistory(
   measurement: StoredMeasurement,
   seeded: boolean,
   historyLength: number,
+  workloadHash: string | null,
 ): Promise<SeriesHistory> {
   const rows = await database.prisma.measurement.findMany({
     where: {
@@ -175,8 +178,11 @@ async function readHistory(
       status: "succeeded",
       wallMedian: { not: null },
       recordedAt: { lte: measurement.recordedAt },
-      // Seeded (synthetic) history and real history never mix.
-      run: { seeded },
+      // Seeded (synthetic) history and real history never mix. Workload modules (issue 9):
+      // only runs of the same module source compare; a changed workloadHash is a changed
+      // benchmark, not a regression of the code, so its history starts anew (built-ins
+      // have null, which matches null).
+      run: { seeded, workloadHash },
     },
     orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
     take: historyLength,
@@ -359,6 +365,8 @@ async function checkScaling(
       testbedId: run.testbed?.id ?? null,
       branch: run.branch,
       seeded: run.seeded,
+      // Same module source only (see readHistory).
+      workloadHash: run.workloadHash,
       status: "succeeded",
       createdAt: { lt: run.createdAt },
     },

@@ -132,7 +132,7 @@ export function groupEntries(
     }
     const names = cell.details.names as string[];
     if (!names.includes(entry.name)) names.push(entry.name);
-    cell.details = mergeDetails(cell.details, entry.details ?? {}) as Record<string, unknown>;
+    if (entry.details) mergeInto(cell.details, entry.details);
     cell.samples.push(...entry.samples);
     if (entry.status === "failed") {
       cell.status = "failed";
@@ -162,15 +162,27 @@ export function groupEntries(
   }));
 }
 
-/** Entry details into cell details: arrays concatenate, objects merge by key, values replace. */
-function mergeDetails(previous: unknown, value: unknown): unknown {
-  if (Array.isArray(previous) && Array.isArray(value)) return [...previous, ...value];
-  if (isPlainObject(previous) && isPlainObject(value)) {
-    const merged: Record<string, unknown> = { ...previous };
-    for (const [key, item] of Object.entries(value)) merged[key] = mergeDetails(previous[key], item);
-    return merged;
+/**
+ * Entry details into cell details, in place (a cell gathers thousands of entries: copying
+ * on every merge was quadratic): arrays append, objects merge by key, values replace.
+ */
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const previous = target[key];
+    if (Array.isArray(previous) && Array.isArray(value)) {
+      for (const item of value) previous.push(item);
+    } else if (isPlainObject(previous) && isPlainObject(value)) {
+      mergeInto(previous, value);
+    } else if (Array.isArray(value)) {
+      target[key] = [...value];
+    } else if (isPlainObject(value)) {
+      const copy: Record<string, unknown> = {};
+      mergeInto(copy, value);
+      target[key] = copy;
+    } else if (value !== undefined) {
+      target[key] = value;
+    }
   }
-  return value === undefined ? previous : value;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

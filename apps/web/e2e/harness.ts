@@ -177,12 +177,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
+    // Chosen first: the API allows WebSockets only from the dashboard's origin.
+    const webPort = await freePort();
+    const webUrl = `http://127.0.0.1:${webPort}`;
     api = launch(process.execPath, [apiEntry], {
       cwd: repoRoot,
       env: {
         ...process.env,
         PORT: String(apiPort),
         HOST: "127.0.0.1",
+        THREADBENCH_DASHBOARD_URL: webUrl,
         DATABASE_URL: options.databaseUrl ?? `file:${join(directory, "e2e.db")}`,
         THREADBENCH_API_TOKENS: `e2e=${apiToken}`,
         NODE_ENV: "production",
@@ -201,8 +205,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       api,
     );
 
-    const webPort = await freePort();
-    const webUrl = `http://127.0.0.1:${webPort}`;
     web = launch(
       process.execPath,
       [

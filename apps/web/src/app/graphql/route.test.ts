@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { POST } from "./route";
+
+// Issue 11: the dashboard's /graphql proxy forwarded a POST from any site, sent bodies
+// without a content type on as application/json (defeating the API's CSRF prevention)
+// and named the internal API URL in its 502. The route handler runs here as Next runs
+// it (a Request in, a Response out) against a real HTTP server standing in for the API.
+
+let upstream: Server;
+let upstreamUrl = "";
+const received: Array<{ headers: IncomingMessage["headers"]; body: string }> = [];
+
+beforeAll(async () => {
+  upstream = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => {
+      body += String(chunk);
+    });
+    request.on("end", () => {
+      received.push({ headers: request.headers, body });
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ data: { planLimits: { maxThreads: 4 } } }));
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/graphql`;
+  process.env.THREADBENCH_API_URL = upstreamUrl;
+});
+afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+afterEach(() => {
+  received.length = 0;
+  process.env.THREADBENCH_API_URL = upstreamUrl;
+});
+
+const query = JSON.stringify({ query: "{ planLimits { maxThreads } }" });
+
+function proxyRequest(headers: Record<string, string>, body = query): Request {
+  return new Request("http://127.0.0.1:3000/graphql", {
+    method: "POST",
+    headers: { host: "127.0.0.1:3000", ...headers },
+    body,
+  });
+}
+
+describe("the dashboard's /graphql proxy", () => {
+  it("forwards the dashboard's own requests with their content type and token", async () => {
+    const response = await POST(
+      proxyRequest({
+        origin: "http://127.0.0.1:3000",
+        "content-type": "application/json; charset=utf-8",
+        authorization: "Bearer dashboard-token-0123456789",
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { planLimits: { maxThreads: 4 } } });
+    expect(received).toHaveLength(1);
+    expect(received[0]?.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(received[0]?.headers.authorization).toBe("Bearer dashboard-token-0123456789");
+    expect(received[0]?.body).toBe(query);
+  });
+
+  it("refuses a POST from another site's page (Origin: http://evil.example) without forwarding it", async () => {
+    const response = await POST(
+      proxyRequest({ origin: "http://evil.example", "content-type": "application/json" }),
+    );
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as {
+      errors: Array<{ message: string; extensions: { code: string } }>;
+    };
+    expect(body.errors[0]?.extensions.code).toBe("FORBIDDEN");
+    expect(received).toHaveLength(0);
+  });
+
+  it("forwards requests without an Origin (server-side callers) but only as JSON", async () => {
+    const response = await POST(proxyRequest({ "content-type": "application/json" }));
+    expect(response.status).toBe(200);
+    expect(received).toHaveLength(1);
+  });
+
+  it("refuses a body without a content type, or with a form's, instead of calling it JSON", async () => {
+    for (const headers of [
+      { origin: "http://127.0.0.1:3000" },
+      { origin: "http://127.0.0.1:3000", "content-type": "text/plain" },
+      { origin: "http://127.0.0.1:3000", "content-type": "application/x-www-form-urlencoded" },
+    ]) {
+      const request = proxyRequest(headers);
+      // A Request with a string body gets text/plain by default: remove it to send none.
+      if (!("content-type" in headers)) request.headers.delete("content-type");
+      const response = await POST(request);
+      expect(response.status, JSON.stringify(headers)).toBe(415);
+      const body = (await response.json()) as { errors: Array<{ message: string }> };
+      expect(body.errors[0]?.message).toMatch(/application\/json/);
+    }
+    expect(received).toHaveLength(0);
+  });
+
+  it("answers 502 without the internal API URL when the API is unreachable, and logs the URL", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/internal-graphql`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    process.env.THREADBENCH_API_URL = deadUrl;
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const response = await POST(proxyRequest({ "content-type": "application/json" }));
+      expect(response.status).toBe(502);
+      const text = await response.text();
+      expect(text).not.toContain(deadUrl);
+      expect(text).not.toContain("127.0.0.1");
+      expect(text).toMatch(/not reachable/);
+      expect(logged.mock.calls.flat().join(" ")).toContain(deadUrl);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+});

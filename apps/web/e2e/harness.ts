@@ -191,6 +191,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         THREADBENCH_API_TOKENS: `e2e=${apiToken}`,
         NODE_ENV: "production",
         LOG_LEVEL: "warn",
+        // As with npm start, the API starts one local agent process that executes the
+        // runs the tests start; its machine lock lives in the stack's own directory.
+        THREADBENCH_LOCAL_AGENT: "true",
+        TMPDIR: directory,
         ...options.apiEnv,
       },
     });

@@ -37,7 +37,7 @@ import { guardUpgrades, isOriginAllowed, redactUrl, refusalBody, refuseRequest }
 import { type PgEventRelay, startPgEventRelay } from "./pg-event-relay.js";
 import { RegressionChecks, type RegressionChecksOptions } from "./regression-checks.js";
 import { RunQueue, type RunQueueOptions } from "./run-queue.js";
-import { acquireSqliteServerLock } from "./sqlite-server-lock.js";
+import { acquireSqliteServerLock, type SqliteServerLock } from "./sqlite-server-lock.js";
 
 export interface CreateServerOptions {
   /** Defaults to a pino logger at config.logLevel on stdout. */
@@ -162,10 +162,15 @@ export async function createServer(
   // SQLite: one API process per file (its events cannot cross processes); PostgreSQL:
   // any number, the event bus relayed between them with LISTEN/NOTIFY. (A database
   // handed in by the caller is the caller's business: tests share one in-process.)
-  const sqliteLock =
-    !options.database && database.target.provider === "sqlite"
-      ? acquireSqliteServerLock(database.target.filePath)
-      : null;
+  let sqliteLock: SqliteServerLock | null = null;
+  try {
+    if (!options.database && database.target.provider === "sqlite") {
+      sqliteLock = acquireSqliteServerLock(database.target.filePath);
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const events = new RunEventBus();
   let relay: PgEventRelay | null = null;
   try {

@@ -17,6 +17,8 @@ import {
   validateRunForm,
   type WorkloadOption,
 } from "../lib/run-form";
+import { targetInput } from "./machines/run-target";
+import { RunTargetField } from "./machines/run-target-field";
 import { TokenField, useApiToken } from "./token-field";
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
@@ -42,6 +44,7 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [attempted, setAttempted] = useState(false);
   const [labels, setLabels] = useState("");
+  const [target, setTarget] = useState("any");
   const [submitting, setSubmitting] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [token] = useApiToken();
@@ -116,7 +119,7 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
       const data = await executeOperation(
         "/graphql",
         StartRunDocument,
-        { plan, labels: labelList.length > 0 ? labelList : null },
+        { plan, labels: labelList.length > 0 ? labelList : null, target: targetInput(target) },
         { token },
       );
       router.push(`/runs/${encodeURIComponent(data.startRun.id)}`);
@@ -378,6 +381,7 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
               />
               <span className="hint">Comma-separated; filterable in the runs table.</span>
             </div>
+            <RunTargetField id={`${formId}-target`} value={target} onChange={setTarget} />
           </div>
         </fieldset>
 

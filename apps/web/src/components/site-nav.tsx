@@ -14,6 +14,7 @@ const links = [
   { href: "/scaling", label: "Scaling", match: (path: string) => path.startsWith("/scaling") },
   { href: "/branches", label: "Branches", match: (path: string) => path.startsWith("/branches") },
   { href: "/compare", label: "Compare", match: (path: string) => path.startsWith("/compare") },
+  { href: "/machines", label: "Machines", match: (path: string) => path.startsWith("/machines") },
   { href: "/runs/new", label: "New run", match: (path: string) => path === "/runs/new" },
 ];
 

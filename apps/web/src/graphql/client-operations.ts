@@ -5,8 +5,8 @@
 import { graphql } from "../generated/gql";
 
 export const StartRunMutation = graphql(`
-  mutation StartRun($plan: RunPlanInput!, $labels: [String!]) {
-    startRun(plan: $plan, labels: $labels) {
+  mutation StartRun($plan: RunPlanInput!, $labels: [String!], $target: RunTargetInput) {
+    startRun(plan: $plan, labels: $labels, target: $target) {
       id
       status
     }

@@ -260,6 +260,15 @@ export const RunQuery = graphql(`
       requestedBy
       environment
       workload {
+      agent {
+        id
+        name
+        online
+      }
+      target {
+        description
+      }
+      waitingReason
         id
         title
         description

@@ -441,6 +441,12 @@ export default async function RunPage({ params }: PageProps) {
               {run.source === "INGESTED" ? "ingested (results posted from elsewhere)" : "threadbench runner"}
               {run.requestedBy ? ` · requested by ${run.requestedBy}` : ""}
             </dd>
+            <dt>Agent</dt>
+            <dd data-testid="run-agent">
+              {run.agent ? <Link href="/machines">{run.agent.name}</Link> : "–"}
+              {` · runs on ${run.target.description}`}
+              {run.waitingReason ? <div className="small">Waiting: {run.waitingReason}</div> : null}
+            </dd>
             <dt>Commit</dt>
             <dd>
               <CommitRef sha={run.commitSha} template={commitTemplate} message={run.commitMessage} />

@@ -1,0 +1,524 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { type Client, createClient } from "graphql-ws";
+import { pino } from "pino";
+import { expect, it, onTestFinished, vi } from "vitest";
+import WebSocket from "ws";
+import { ConfigurationError } from "../errors.js";
+import { defaultLimits, type ServerConfig } from "../server/config.js";
+import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { type AgentProcess, startAgentProcess, waitFor } from "../test/agent-processes.js";
+import { describeEachDatabase } from "../test/databases.js";
+import { makeEnvironment, makeRunResult } from "../test/run-factories.js";
+
+// The agents' semantics (apps/api/API.md, "Agents"), each tested with real `threadbench
+// agent` processes (compiled: `npm run build` first) against createServer() over real
+// HTTP and WebSocket, on SQLite and PostgreSQL. A 3 s lease keeps the kill -9 test short.
+
+const token = "agent-test-token-0123456789";
+const agentOnlyToken = "agent-only-token-0123456789";
+const runOnlyToken = "run-only-token-0123456789ab";
+const leaseMs = 3_000;
+
+// Real processes on a shared 2-core machine: generous guards (never assertions on time).
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
+
+function testConfig(databaseUrl: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    databaseUrl,
+    tokens: [
+      { name: "ci", secret: token },
+      { name: "bench-agent", secret: agentOnlyToken, scopes: ["agent"] },
+      { name: "dashboard", secret: runOnlyToken, scopes: ["run", "read"] },
+    ],
+    nodeEnv: "test",
+    logLevel: "silent",
+    corsOrigins: ["http://localhost:3000"],
+    limits: defaultLimits,
+    progressIntervalMs: 0,
+    agentLeaseMs: leaseMs,
+    ...overrides,
+  };
+}
+
+interface Answer<T> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+async function post<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  bearer: string | null = token,
+): Promise<Answer<T>> {
+  const request = () =>
+    fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+  // A kept-alive connection to a server that was closed (the restart test) fails once.
+  const response = await request().catch(() => request());
+  return { status: response.status, ...((await response.json()) as Omit<Answer<T>, "status">) };
+}
+
+/** A tiny plan: one cell, milliseconds. */
+const tinyPlan = {
+  workload: "sum-squares",
+  params: { n: 1000 },
+  modes: ["sequential"],
+  threads: [1],
+  repetitions: 1,
+  warmups: 0,
+};
+/** Eight cells of growing size (seconds in all): long enough to stop in the middle. */
+const longPlan = {
+  workload: "sum-squares",
+  params: { n: 10_000_000 },
+  modes: ["sequential"],
+  threads: [1, 2, 3, 4, 5, 6, 7, 8],
+  repetitions: 2,
+  warmups: 0,
+};
+
+const startRun = `mutation($plan: RunPlanInput!, $target: RunTargetInput) {
+  startRun(plan: $plan, target: $target) { id status waitingReason }
+}`;
+
+async function start(
+  url: string,
+  plan: Record<string, unknown>,
+  target?: Record<string, unknown>,
+): Promise<string> {
+  const answer = await post<{ startRun: { id: string } }>(url, startRun, { plan, target });
+  expect(answer.errors).toBeUndefined();
+  return answer.data?.startRun.id as string;
+}
+
+interface RunState {
+  status: string;
+  error: string | null;
+  agent: { name: string } | null;
+  measurements: Array<{ mode: string; threads: number }>;
+}
+
+async function runState(url: string, id: string): Promise<RunState> {
+  const answer = await post<{ run: RunState }>(
+    url,
+    "query($id: ID!) { run(id: $id) { status error agent { name } measurements { mode threads } } }",
+    { id },
+  );
+  return answer.data?.run as RunState;
+}
+
+const waitForStatus = (url: string, id: string, statuses: string[]) =>
+  waitFor(
+    async () => {
+      const state = await runState(url, id);
+      return statuses.includes(state.status) ? state : null;
+    },
+    `run ${id} to be ${statuses.join(" or ")}`,
+  );
+
+/** Running with at least one cell stored: "mid-run". */
+const waitForFirstCell = (url: string, id: string) =>
+  waitFor(async () => {
+    const state = await runState(url, id);
+    return state.status === "RUNNING" && state.measurements.length > 0 ? state : null;
+  }, `run ${id} to store its first cell`);
+
+function wsClient(url: string, bearer = token): Client {
+  const client = createClient({
+    url: url.replace(/^http/, "ws"),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${bearer}` },
+    lazy: true,
+    retryAttempts: 0,
+  });
+  onTestFinished(() => client.dispose());
+  return client;
+}
+
+function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const messages: T[] = [];
+  const errors: unknown[] = [];
+  client.subscribe<T>(
+    { query, variables },
+    {
+      next: (message) => {
+        if (message.errors) errors.push(...message.errors);
+        if (message.data) messages.push(message.data);
+      },
+      error: (error) => errors.push(error),
+      complete: () => {},
+    },
+  );
+  return { messages, errors };
+}
+
+/** Resolves once the server acknowledged everything sent before on this socket. */
+async function roundTrip(client: Client): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    client.subscribe(
+      { query: "{ planLimits { maxThreads } }" },
+      { next: () => {}, error: reject, complete: resolve },
+    ),
+  );
+}
+
+function agent(server: { url: string }, name: string, labels: string[] = []): AgentProcess {
+  const process = startAgentProcess({ serverUrl: server.url, token: agentOnlyToken, name, labels });
+  onTestFinished(() => process.dispose());
+  return process;
+}
+
+async function serve(config: ServerConfig): Promise<ThreadbenchServer> {
+  const server = await createServer(config, { logger: pino({ level: "silent" }) });
+  onTestFinished(() => server.close());
+  return server;
+}
+
+describeEachDatabase("Agents", (databases) => {
+  it("kill -9 an agent mid-run: the run is interrupted after the lease with its cells kept, late deliveries are refused storing nothing, and a second agent takes the queued runs", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const killed = agent(server, "doomed");
+    const longRun = await start(server.url, longPlan);
+    const before = await waitForFirstCell(server.url, longRun);
+    const queued = [await start(server.url, tinyPlan), await start(server.url, tinyPlan)];
+    killed.kill("SIGKILL");
+    await killed.exited;
+
+    const interrupted = await waitForStatus(server.url, longRun, [
+      "INTERRUPTED",
+      "SUCCEEDED",
+      "FAILED",
+      "CANCELLED",
+    ]);
+    expect(interrupted.status).toBe("INTERRUPTED");
+    expect(interrupted.error).toMatch(/agent "doomed" sent no heartbeat for \d+ s \(the lease is 3 s\)/);
+    expect(interrupted.measurements.length).toBeGreaterThanOrEqual(before.measurements.length);
+    const kept = interrupted.measurements.length;
+
+    // What the dead process would still have sent: refused, nothing stored.
+    const row = await server.database.prisma.run.findUniqueOrThrow({ where: { id: longRun } });
+    const lateCell = makeRunResult({ plan: { modes: ["sequential"], threads: [8], repetitions: 1 } })
+      .cells[0];
+    const orphanSession = row.claimedBy as string;
+    const refusedCell = await post(
+      server.url,
+      "mutation($s: ID!, $r: ID!, $c: JSON!) { storeAgentCell(sessionId: $s, runId: $r, cell: $c) { created } }",
+      { s: orphanSession, r: longRun, c: lateCell },
+      agentOnlyToken,
+    );
+    expect(refusedCell.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    expect(refusedCell.errors?.[0]?.message).toMatch(/refused, nothing was stored: run .* was interrupted/);
+    const refusedResult = await post(
+      server.url,
+      "mutation($s: ID!, $r: ID!, $x: JSON!) { finishAgentRun(sessionId: $s, runId: $r, result: $x) { created } }",
+      {
+        s: orphanSession,
+        r: longRun,
+        x: { status: "succeeded", error: null, environment: makeEnvironment(), cells: [] },
+      },
+      agentOnlyToken,
+    );
+    expect(refusedResult.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    const after = await runState(server.url, longRun);
+    expect(after.status).toBe("INTERRUPTED");
+    expect(after.measurements).toHaveLength(kept);
+
+    const second = agent(server, "survivor");
+    for (const id of queued) {
+      const done = await waitForStatus(server.url, id, ["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
+      expect(done).toMatchObject({ status: "SUCCEEDED", agent: { name: second.name } });
+    }
+  });
+
+  it("two agents and 20 queued runs: each run is claimed and executed exactly once", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const client = wsClient(server.url);
+    const events = collect<{ runEvents: { kind: string; runId: string } }>(
+      client,
+      "subscription { runEvents { kind runId } }",
+    );
+    await roundTrip(client);
+    const ids: string[] = [];
+    for (let index = 0; index < 20; index++) ids.push(await start(server.url, tinyPlan));
+    agent(server, "left");
+    agent(server, "right");
+    const states = [];
+    for (const id of ids)
+      states.push(await waitForStatus(server.url, id, ["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]));
+    for (const state of states) {
+      expect(state.status).toBe("SUCCEEDED");
+      expect(["left", "right"]).toContain(state.agent?.name);
+      expect(state.measurements).toHaveLength(1);
+    }
+    await waitFor(
+      () => events.messages.filter((event) => event.runEvents.kind === "FINISHED").length >= 20,
+      "20 FINISHED events",
+    );
+    for (const id of ids) {
+      const kinds = events.messages
+        .filter((event) => event.runEvents.runId === id)
+        .map((event) => event.runEvents.kind);
+      expect(kinds).toEqual(["QUEUED", "STARTED", "FINISHED"]);
+    }
+    expect(await server.database.prisma.measurement.count()).toBe(20);
+  });
+
+  it("cancel mid-cell reaches the agent: the run is stored cancelled with its finished cells, and the agent goes on with the next run", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const worker = agent(server, "canceller");
+    const id = await start(server.url, longPlan);
+    await waitForFirstCell(server.url, id);
+    const cancelled = await post<{ cancelRun: RunState }>(
+      server.url,
+      "mutation($id: ID!) { cancelRun(id: $id) { status error agent { name } measurements { mode threads } } }",
+      { id },
+    );
+    expect(cancelled.errors).toBeUndefined();
+    expect(cancelled.data?.cancelRun.status).toBe("CANCELLED");
+    expect(cancelled.data?.cancelRun.error).toMatch(/cancel/);
+    const cells = cancelled.data?.cancelRun.measurements.length ?? 0;
+    expect(cells).toBeGreaterThanOrEqual(1);
+    expect(cells).toBeLessThan(longPlan.threads.length);
+    expect(worker.output()).toContain("cancel requested by the server");
+    const next = await start(server.url, tinyPlan);
+    expect(await waitForStatus(server.url, next, ["SUCCEEDED", "FAILED"])).toMatchObject({
+      status: "SUCCEEDED",
+    });
+  });
+
+  it("SIGTERM on an agent cancels its run, stores it cancelled with its finished cells, says so and exits 0", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const stopped = agent(server, "stopped");
+    const id = await start(server.url, longPlan);
+    await waitForFirstCell(server.url, id);
+    stopped.kill("SIGTERM");
+    expect(await stopped.exited).toEqual({ code: 0, signal: null });
+    const state = await runState(server.url, id);
+    expect(state.status).toBe("CANCELLED");
+    expect(state.error).toMatch(/the agent was stopped \(terminated \(SIGTERM\)\)/);
+    expect(state.measurements.length).toBeGreaterThanOrEqual(1);
+    expect(stopped.output()).toMatch(/stopping: cancelling run .* finished cells are kept/);
+    const agents = await post<{ agents: Array<{ name: string; online: boolean }> }>(
+      server.url,
+      "{ agents { name online } }",
+    );
+    expect(agents.data?.agents).toEqual([{ name: "stopped", online: false }]);
+  });
+
+  it("the API restarting while an agent runs: the agent reconnects and the run's result lands once", async () => {
+    const url = await databases.newUrl();
+    const first = await createServer(testConfig(url), { logger: pino({ level: "silent" }) });
+    const runner = startAgentProcess({ serverUrl: first.url, token: agentOnlyToken, name: "steadfast" });
+    onTestFinished(() => runner.dispose());
+    const plan = { ...longPlan, threads: [1, 2, 3, 4], repetitions: 1 };
+    const id = await start(first.url, plan);
+    await waitForFirstCell(first.url, id);
+    await first.close();
+    const second = await serve(testConfig(url, { port: first.port }));
+    const done = await waitForStatus(second.url, id, ["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
+    expect(done.status).toBe("SUCCEEDED");
+    expect(done.measurements.map((cell) => `${cell.mode}/${cell.threads}`)).toEqual([
+      "sequential/1",
+      "sequential/2",
+      "sequential/3",
+      "sequential/4",
+    ]);
+    expect(runner.output()).toContain("reconnected");
+    // Stays so: the agent does not deliver it again.
+    const next = await start(second.url, tinyPlan);
+    await waitForStatus(second.url, next, ["SUCCEEDED"]);
+    expect(await second.database.prisma.measurement.count({ where: { runId: id } })).toBe(4);
+  });
+
+  it("bounds the queue overall and per target, naming the limit, and says why a queued run waits", async () => {
+    const server = await serve(
+      testConfig(await databases.newUrl(), { maxQueuedRuns: 3, maxQueuedRunsPerTarget: 2 }),
+    );
+    const gpu = { labels: ["gpu"] };
+    const first = await start(server.url, tinyPlan, gpu);
+    await start(server.url, tinyPlan, gpu);
+    const third = await post(server.url, startRun, { plan: tinyPlan, target: gpu });
+    expect(third.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    expect(third.errors?.[0]?.message).toMatch(
+      /agents labelled gpu is full: 2 runs .*\(THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET\)/,
+    );
+    await start(server.url, tinyPlan);
+    const overall = await post(server.url, startRun, { plan: tinyPlan });
+    expect(overall.errors?.[0]?.message).toMatch(
+      /the queue is full: 3 runs .*\(THREADBENCH_MAX_QUEUED_RUNS\)/,
+    );
+    expect(await server.database.prisma.run.count()).toBe(3);
+
+    const why = async () =>
+      (
+        await post<{ run: { waitingReason: string } }>(
+          server.url,
+          "query($id: ID!) { run(id: $id) { waitingReason } }",
+          { id: first },
+        )
+      ).data?.run.waitingReason;
+    expect(await why()).toMatch(/no agent is registered/);
+    agent(server, "cpu-only", ["16-core"]);
+    await waitFor(
+      async () => ((await why()) ?? "").includes("no agent carries the labels gpu"),
+      "the reason to name the labels",
+    );
+  });
+
+  it("an agent token cannot do what its scope does not allow, and other tokens cannot act as agents", async () => {
+    const server = await serve(testConfig(await databases.newUrl(), { private: true }));
+    const forbidden = async (query: string, variables: Record<string, unknown>, bearer: string) => {
+      const answer = await post(server.url, query, variables, bearer);
+      expect(answer.errors?.[0]?.extensions?.code, query).toBe("FORBIDDEN");
+    };
+    await forbidden(startRun, { plan: tinyPlan }, agentOnlyToken);
+    await forbidden("mutation { ingestRun(input: {}) { created } }", {}, agentOnlyToken);
+    await forbidden('mutation { cancelRun(id: "x") { status } }', {}, agentOnlyToken);
+    await forbidden("{ runs { totalCount } }", {}, agentOnlyToken);
+    const registration = {
+      input: {
+        sessionId: "2f6b0f7e-3c9a-4f55-9d0e-0a1b2c3d4e5f",
+        name: "intruder",
+        labels: [],
+        environment: {},
+      },
+    };
+    await forbidden(
+      "mutation($input: AgentRegistrationInput!) { registerAgent(input: $input) { leaseSeconds } }",
+      registration,
+      runOnlyToken,
+    );
+    await forbidden(
+      'mutation { claimRun(sessionId: "2f6b0f7e-3c9a-4f55-9d0e-0a1b2c3d4e5f") { plan } }',
+      {},
+      runOnlyToken,
+    );
+    const signals = collect(
+      wsClient(server.url, runOnlyToken),
+      'subscription { agentSignals(sessionId: "2f6b0f7e-3c9a-4f55-9d0e-0a1b2c3d4e5f") { kind } }',
+    );
+    await waitFor(() => signals.errors.length > 0, "the subscription to be refused");
+    expect(JSON.stringify(signals.errors)).toContain("FORBIDDEN");
+    expect(await server.database.prisma.run.count()).toBe(0);
+    expect(await server.database.prisma.agent.count()).toBe(0);
+    // ...while the agent token does what agents do, also on this private server.
+    const real = agent(server, "allowed");
+    await waitFor(() => real.output().includes("registered as"), "the agent to register");
+  });
+
+  if (databases.provider === "sqlite") {
+    it("refuses a second API process on the same SQLite file, saying SQLite stays one process", async () => {
+      const url = await databases.newUrl();
+      await serve(testConfig(url));
+      const second = createServer(testConfig(url), { logger: pino({ level: "silent" }) });
+      await expect(second).rejects.toThrow(ConfigurationError);
+      await expect(second).rejects.toThrow(/SQLite stays one API process/);
+    });
+  } else {
+    it("two API processes on one PostgreSQL: one claim per run, and progress and events seen through both", async () => {
+      const url = await databases.newUrl();
+      // Migrated once here, so the two processes start on a ready database.
+      await (await databases.reopen(url)).prisma.run.count();
+      const [left, right] = await Promise.all([apiProcess(url), apiProcess(url)]);
+      const leftClient = wsClient(left.url);
+      const events = collect<{ runEvents: { kind: string; runId: string } }>(
+        leftClient,
+        "subscription { runEvents { kind runId } }",
+      );
+      await roundTrip(leftClient);
+      const ids: string[] = [];
+      for (let index = 0; index < 10; index++)
+        ids.push(await start(index % 2 ? left.url : right.url, tinyPlan));
+      const watched = await start(left.url, { ...longPlan, threads: [1, 2, 3], repetitions: 1 });
+      const rightClient = wsClient(right.url);
+      const progress = collect<{ runProgress: { status: string; cellsDone: number } }>(
+        rightClient,
+        "subscription($id: ID!) { runProgress(id: $id) { status cellsDone } }",
+        { id: watched },
+      );
+      agent(left, "via-left");
+      agent(right, "via-right");
+      for (const id of [...ids, watched]) {
+        expect(
+          await waitForStatus(left.url, id, ["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]),
+        ).toMatchObject({
+          status: "SUCCEEDED",
+        });
+      }
+      await waitFor(
+        () => events.messages.filter((event) => event.runEvents.kind === "FINISHED").length >= 11,
+        "11 FINISHED events on the left",
+      );
+      for (const id of [...ids, watched]) {
+        const kinds = events.messages
+          .filter((event) => event.runEvents.runId === id)
+          .map((event) => event.runEvents.kind);
+        expect(kinds).toEqual(["QUEUED", "STARTED", "FINISHED"]);
+      }
+      await waitFor(
+        () => progress.messages.at(-1)?.runProgress.status === "SUCCEEDED",
+        "the watched run's progress to end on the right",
+      );
+      expect(progress.errors).toEqual([]);
+      expect(progress.messages.some((message) => message.runProgress.status === "RUNNING")).toBe(true);
+      const agents = await post<{ agents: Array<{ name: string; online: boolean }> }>(
+        right.url,
+        "{ agents { name online } }",
+      );
+      expect(agents.data?.agents).toEqual([
+        { name: "via-left", online: true },
+        { name: "via-right", online: true },
+      ]);
+    });
+  }
+});
+
+const apiEntry = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
+
+/** A separate API process (dist/index.js) on `databaseUrl`, stopped after the test. */
+async function apiProcess(databaseUrl: string): Promise<{ url: string }> {
+  const child = spawn(process.execPath, [apiEntry], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      THREADBENCH_API_TOKENS: `ci=${token},bench-agent:agent=${agentOnlyToken}`,
+      THREADBENCH_LOCAL_AGENT: "false",
+      THREADBENCH_AGENT_LEASE_SECONDS: String(leaseMs / 1000),
+      LOG_LEVEL: "info",
+      NODE_ENV: "test",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  onTestFinished(async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const url = await waitFor(
+    () => /"url":"(http:[^"]+)"/.exec(output)?.[1],
+    `an API process to listen (output: ${output})`,
+  );
+  return { url };
+}

@@ -280,6 +280,33 @@ describeEachDatabase("CPython runs in the store", ({ open, newUrl }) => {
 });
 
 describe("plans for the python runtime name what is allowed", () => {
+  it("default to every mode of their runtime that can run the workload", () => {
+    expect(parseRunPlan({ workload: "sum-squares", runtime: "python3" }).modes).toEqual([
+      "sequential",
+      "threading",
+      "multiprocessing",
+    ]);
+    // Separate processes cannot share shared-counter's memory: left out unless named.
+    expect(parseRunPlan({ workload: "shared-counter", runtime: "python3" }).modes).toEqual([
+      "sequential",
+      "threading",
+    ]);
+    expect(parseRunPlan({ workload: "shared-counter" }).modes).toEqual([
+      "sequential",
+      "event-loop",
+      "worker-threads",
+    ]);
+    const node = parseRunPlan({ workload: "sum-squares" });
+    expect(node.modes).toEqual(["sequential", "event-loop", "worker-threads", "child-processes"]);
+    expect(node).not.toHaveProperty("runtime");
+    expect(
+      parseRunPlan({ workload: "sum-squares", runtime: "/opt/python3.13t/bin/python3" }).runtime,
+    ).toEqual({
+      kind: "python",
+      executable: "/opt/python3.13t/bin/python3",
+    });
+  });
+
   it.each([
     [
       ["--runtime", "ruby"],

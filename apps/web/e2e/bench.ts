@@ -1,19 +1,32 @@
 /**
- * `npm run bench` for the dashboard: first contentful paint of the overview and of a
- * series history over a large seeded history, and the client render time of a
- * 10,000-point history chart. Printed as medians, never asserted.
+ * `npm run bench` for the dashboard, over a large seeded history: first contentful paint
+ * of every page, each page's time to first byte next to the time of its own GraphQL
+ * queries (the same documents and variables, straight to the API), and the client render
+ * time of the history chart at 1,000 to 100,000 points. Printed as medians, never asserted.
  *
  *   BENCH_RUNS=100000 (default) runs are seeded with `threadbench db seed` into a
- *   temporary SQLite database, or THREADBENCH_BENCH_DATABASE_URL points at an
- *   already seeded database (then nothing is seeded).
+ *   temporary SQLite database, or THREADBENCH_BENCH_DATABASE_URL points at an already
+ *   seeded database (then nothing is seeded). BENCH_REPETITIONS (default 5).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
+import {
+  BranchesQuery,
+  BranchReviewQuery,
+  CompareQuery,
+  LatestRunsPerRuntimeQuery,
+  NewRunQuery,
+  OverviewQuery,
+  RunQuery,
+  RunsQuery,
+  SeriesExplorerQuery,
+  SeriesHistoryQuery,
+} from "../src/graphql/queries";
 import { browserAvailable, graphql, repoRoot, startStack } from "./harness";
-import { measurePerformance, printReport } from "./measure";
+import { type BenchPage, measurePerformance, printReport } from "./measure";
 
 const runs = Number(process.env.BENCH_RUNS ?? 100_000);
 const repetitions = Number(process.env.BENCH_REPETITIONS ?? 5);
@@ -34,7 +47,7 @@ function seed(databaseUrl: string): void {
 
 /** The series with the most points among the first listed: the heaviest history page. */
 async function heaviestSeries(apiUrl: string): Promise<{ key: string; points: number }> {
-  const list = await graphql<{ seriesList: { key: string }[] }>(apiUrl, "{ seriesList(first: 50) { key } }");
+  const list = await graphql<{ seriesList: { key: string }[] }>(apiUrl, "{ seriesList(first: 60) { key } }");
   let best = { key: "", points: -1 };
   for (const { key } of list.seriesList) {
     const data = await graphql<{ series: { totalPoints: number } | null }>(
@@ -49,6 +62,94 @@ async function heaviestSeries(apiUrl: string): Promise<{ key: string; points: nu
   return best;
 }
 
+/** Every page of the dashboard with the queries its server render awaits before the first byte. */
+async function benchPages(apiUrl: string): Promise<{ pages: BenchPage[]; seriesPoints: number }> {
+  const newest = await graphql<{
+    runs: { nodes: { id: string; workloadId: string; testbed: { hostname: string } }[] };
+  }>(
+    apiUrl,
+    `{ runs(first: 1, filter: { status: [SUCCEEDED] }) { nodes { id workloadId testbed { hostname } } } }`,
+  );
+  const run = newest.runs.nodes[0];
+  if (!run) throw new Error("the database has no succeeded run");
+  const pair = await graphql<{ runs: { nodes: { id: string }[] } }>(
+    apiUrl,
+    `query($workload: String) { runs(first: 2, filter: { status: [SUCCEEDED], workload: $workload }) { nodes { id } } }`,
+    { workload: run.workloadId },
+  );
+  const [head, base] = pair.runs.nodes;
+  const series = await heaviestSeries(apiUrl);
+  const branches = await graphql<{ seriesFacets: { branches: string[] } }>(
+    apiUrl,
+    "{ seriesFacets { branches } }",
+  );
+  const branch = branches.seriesFacets.branches.find((name) => name !== "main" && name !== "") ?? "main";
+  const compare =
+    base && head ? `/compare?a=${encodeURIComponent(base.id)}&b=${encodeURIComponent(head.id)}` : null;
+  const pages: BenchPage[] = [
+    { name: "overview", path: "/", queries: [{ document: OverviewQuery, variables: {} }] },
+    {
+      name: "runs",
+      path: "/runs",
+      queries: [
+        {
+          document: RunsQuery,
+          variables: { filter: {}, orderBy: "CREATED_AT_DESC", first: 50, after: null },
+        },
+      ],
+    },
+    {
+      name: "run",
+      path: `/runs/${encodeURIComponent(run.id)}`,
+      queries: [{ document: RunQuery, variables: { id: run.id } }],
+    },
+    {
+      name: "series explorer",
+      path: "/series",
+      queries: [
+        { document: SeriesExplorerQuery, variables: { filter: {}, orderBy: "NAME", first: 50, offset: 0 } },
+      ],
+    },
+    {
+      name: "series history",
+      path: `/series/${encodeURIComponent(series.key)}`,
+      queries: [
+        {
+          document: SeriesHistoryQuery,
+          variables: { key: series.key, metric: "WALL_MEDIAN", maxPoints: 2000 },
+        },
+      ],
+    },
+    ...(compare && base && head
+      ? [
+          {
+            name: "compare",
+            path: compare,
+            queries: [{ document: CompareQuery, variables: { base: base.id, head: head.id } }],
+          },
+        ]
+      : []),
+    {
+      name: "scaling",
+      path: `/scaling?workload=${encodeURIComponent(run.workloadId)}&machine=${encodeURIComponent(run.testbed.hostname)}`,
+      queries: [
+        {
+          document: LatestRunsPerRuntimeQuery,
+          variables: { workload: run.workloadId, machine: run.testbed.hostname, branch: null },
+        },
+      ],
+    },
+    {
+      name: "branch review",
+      path: `/branches/${branch.split("/").map(encodeURIComponent).join("/")}?base=main`,
+      queries: [{ document: BranchReviewQuery, variables: { branch, base: "main", workload: null } }],
+    },
+    { name: "branches", path: "/branches", queries: [{ document: BranchesQuery, variables: {} }] },
+    { name: "new run", path: "/runs/new", queries: [{ document: NewRunQuery, variables: {} }] },
+  ];
+  return { pages, seriesPoints: series.points };
+}
+
 async function main(): Promise<void> {
   if (!browserAvailable()) return;
   const configured = process.env.THREADBENCH_BENCH_DATABASE_URL;
@@ -58,19 +159,18 @@ async function main(): Promise<void> {
     if (!configured) seed(databaseUrl);
     const stack = await startStack({ databaseUrl });
     try {
-      const series = await heaviestSeries(stack.apiUrl);
-      const report = await measurePerformance(
-        stack.browser as Browser,
-        {
-          overview: `${stack.webUrl}/`,
-          series: `${stack.webUrl}/series/${encodeURIComponent(series.key)}`,
-          chart: `${stack.webUrl}/bench/history-chart?points=10000`,
-        },
+      const { pages, seriesPoints } = await benchPages(stack.apiUrl);
+      const report = await measurePerformance({
+        browser: stack.browser as Browser,
+        webUrl: stack.webUrl,
+        apiUrl: stack.apiUrl,
+        pages,
+        chartPoints: [1_000, 10_000, 100_000],
         repetitions,
-      );
+      });
       printReport(
         report,
-        `${configured ? "existing database" : `${runs.toLocaleString("en-US")} seeded runs`}; series page: ${series.points.toLocaleString("en-US")} points, downsampled to 2,000`,
+        `${configured ? "existing database" : `${runs.toLocaleString("en-US")} seeded runs`}; series history: ${seriesPoints.toLocaleString("en-US")} points, downsampled to 2,000`,
       );
     } finally {
       await stack.stop();

@@ -153,6 +153,8 @@ export interface StackOptions {
   browser?: boolean;
   /** Use this database instead of a fresh temporary one (the bench's seeded history). */
   databaseUrl?: string;
+  /** Extra environment of the dashboard's server (e.g. THREADBENCH_COMMIT_URL). */
+  webEnv?: Record<string, string>;
   /** Extra environment of the API (e.g. THREADBENCH_PRIVATE). */
   apiEnv?: Record<string, string>;
 }
@@ -226,6 +228,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           THREADBENCH_API_URL: apiUrl,
           NEXT_TELEMETRY_DISABLED: "1",
           NODE_ENV: "production",
+          ...options.webEnv,
         },
       },
     );

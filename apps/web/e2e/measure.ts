@@ -1,8 +1,12 @@
 /**
- * Performance probes shared by the e2e run (printed) and `npm run bench`. Timings
- * are reported, never asserted: this machine is shared and noisy.
+ * Performance probes of `npm run bench` (e2e/bench.ts): first contentful paint of every
+ * page in Chromium, time to first byte of every page next to the time of the page's own
+ * GraphQL queries against the API, and the client render time of the history chart.
+ * Timings are reported, never asserted: this machine is shared and noisy.
  */
+import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
 import type { Browser } from "playwright-core";
+import { executeOperation } from "../src/graphql/execute";
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -18,7 +22,7 @@ export async function firstContentfulPaint(browser: Browser, url: string): Promi
   try {
     const page = await context.newPage();
     await page.goto(url, { waitUntil: "load" });
-    const fcp = await page.evaluate(
+    return await page.evaluate(
       () =>
         new Promise<number>((resolve) => {
           const entry = performance.getEntriesByName("first-contentful-paint")[0];
@@ -29,10 +33,33 @@ export async function firstContentfulPaint(browser: Browser, url: string): Promi
           }).observe({ type: "paint", buffered: true });
         }),
     );
-    return fcp;
   } finally {
     await context.close();
   }
+}
+
+/** Time to the response's headers of a server render (`next start` flushes when the page is ready), in ms. */
+export async function timeToFirstByte(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { redirect: "manual" });
+  const elapsed = performance.now() - started;
+  await response.arrayBuffer();
+  if (response.status >= 400) throw new Error(`${url} answered HTTP ${response.status}`);
+  return elapsed;
+}
+
+/** One GraphQL operation as the page sends it, straight to the API. */
+export interface PageQuery {
+  // biome-ignore lint/suspicious/noExplicitAny: any typed document of the dashboard's
+  document: DocumentTypeDecoration<any, any> & { toString(): string };
+  variables: Record<string, unknown>;
+}
+
+/** The page's own queries, one after the other as the page awaits them, in ms. */
+export async function queriesTime(apiUrl: string, queries: readonly PageQuery[]): Promise<number> {
+  const started = performance.now();
+  for (const query of queries) await executeOperation(apiUrl, query.document, query.variables);
+  return performance.now() - started;
 }
 
 /**
@@ -48,7 +75,7 @@ export async function chartRenderTimes(
     const page = await context.newPage();
     await page.goto(url, { waitUntil: "load" });
     const chart = page.locator("[data-testid=history-chart] .chart[data-render-ms]");
-    await chart.waitFor({ timeout: 30_000 });
+    await chart.waitFor({ timeout: 60_000 });
     return {
       renderMs: Number(await chart.getAttribute("data-render-ms")),
       firstDrawMs: Number(await chart.getAttribute("data-first-draw-ms")),
@@ -58,61 +85,102 @@ export async function chartRenderTimes(
   }
 }
 
+/** A page of the dashboard and the queries its server render runs before the first byte. */
+export interface BenchPage {
+  name: string;
+  path: string;
+  queries: PageQuery[];
+}
+
+export interface PageReport {
+  name: string;
+  path: string;
+  fcpMs: number;
+  ttfbMs: number;
+  queriesMs: number;
+}
+
 export interface PerformanceReport {
-  overviewFcpMs: number;
-  seriesFcpMs: number;
-  chart10kRenderMs: number;
-  chart10kFirstDrawMs: number;
-  chart100RenderMs: number;
+  pages: PageReport[];
+  chart: { points: number; renderMs: number; firstDrawMs: number }[];
   repetitions: number;
 }
 
-/** Medians of several repetitions of each probe. */
-export async function measurePerformance(
-  browser: Browser,
-  urls: { overview: string; series: string; chart: string },
-  repetitions = 5,
-): Promise<PerformanceReport> {
-  const overview: number[] = [];
-  const series: number[] = [];
-  const chart: number[] = [];
-  const chartWall: number[] = [];
-  const small: number[] = [];
-  // One warm-up of each: the first request to a `next start` server compiles nothing,
-  // but does load route modules.
-  await firstContentfulPaint(browser, urls.overview);
-  await firstContentfulPaint(browser, urls.series);
-  await chartRenderTimes(browser, urls.chart);
-  for (let index = 0; index < repetitions; index++) {
-    overview.push(await firstContentfulPaint(browser, urls.overview));
-    series.push(await firstContentfulPaint(browser, urls.series));
-    const large = await chartRenderTimes(browser, urls.chart);
-    chart.push(large.renderMs);
-    chartWall.push(large.firstDrawMs);
-    small.push((await chartRenderTimes(browser, urls.chart.replace(/points=\d+/, "points=100"))).renderMs);
+/** Medians of several repetitions of each probe, pages interleaved so drift hits all alike. */
+export async function measurePerformance(options: {
+  browser: Browser;
+  webUrl: string;
+  apiUrl: string;
+  pages: readonly BenchPage[];
+  chartPoints: readonly number[];
+  repetitions: number;
+}): Promise<PerformanceReport> {
+  const samples = new Map(
+    options.pages.map((page) => [
+      page.name,
+      { fcp: [] as number[], ttfb: [] as number[], queries: [] as number[] },
+    ]),
+  );
+  const charts = new Map(
+    options.chartPoints.map((points) => [points, { render: [] as number[], draw: [] as number[] }]),
+  );
+  // One warm-up of each: route modules load on their first request to `next start`.
+  for (const page of options.pages) {
+    await timeToFirstByte(`${options.webUrl}${page.path}`);
+    await queriesTime(options.apiUrl, page.queries);
+  }
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    for (const page of options.pages) {
+      const entry = samples.get(page.name) as { fcp: number[]; ttfb: number[]; queries: number[] };
+      entry.queries.push(await queriesTime(options.apiUrl, page.queries));
+      entry.ttfb.push(await timeToFirstByte(`${options.webUrl}${page.path}`));
+      entry.fcp.push(await firstContentfulPaint(options.browser, `${options.webUrl}${page.path}`));
+    }
+    for (const points of options.chartPoints) {
+      const times = await chartRenderTimes(
+        options.browser,
+        `${options.webUrl}/bench/history-chart?points=${points}`,
+      );
+      const entry = charts.get(points) as { render: number[]; draw: number[] };
+      entry.render.push(times.renderMs);
+      entry.draw.push(times.firstDrawMs);
+    }
   }
   return {
-    overviewFcpMs: median(overview),
-    seriesFcpMs: median(series),
-    chart10kRenderMs: median(chart),
-    chart10kFirstDrawMs: median(chartWall),
-    chart100RenderMs: median(small),
-    repetitions,
+    repetitions: options.repetitions,
+    pages: options.pages.map((page) => {
+      const entry = samples.get(page.name) as { fcp: number[]; ttfb: number[]; queries: number[] };
+      return {
+        name: page.name,
+        path: page.path,
+        fcpMs: median(entry.fcp),
+        ttfbMs: median(entry.ttfb),
+        queriesMs: median(entry.queries),
+      };
+    }),
+    chart: options.chartPoints.map((points) => {
+      const entry = charts.get(points) as { render: number[]; draw: number[] };
+      return { points, renderMs: median(entry.render), firstDrawMs: median(entry.draw) };
+    }),
   };
 }
 
 export function printReport(report: PerformanceReport, context: string): void {
-  const line = (label: string, value: number, target?: string) =>
-    `  ${label.padEnd(44)} ${value.toFixed(1).padStart(8)} ms${target ? `   (target ${target})` : ""}`;
-  console.log(
-    [
-      `\nthreadbench dashboard performance (${context}; medians of ${report.repetitions}; not asserted)`,
-      line("first contentful paint, overview", report.overviewFcpMs),
-      line("first contentful paint, series history", report.seriesFcpMs),
-      line("client render, 10,000-point history chart", report.chart10kRenderMs, "< 100 ms"),
-      line("  same, 100 points (fixed cost, for the ratio)", report.chart100RenderMs),
-      line("  wall time from mount to first draw, 10,000", report.chart10kFirstDrawMs),
-      "",
-    ].join("\n"),
-  );
+  const number = (value: number) => value.toFixed(1).padStart(8);
+  const lines = [
+    `\nthreadbench dashboard performance (${context}; medians of ${report.repetitions}; not asserted)`,
+    `  ${"page".padEnd(20)} ${"FCP ms".padStart(8)} ${"TTFB ms".padStart(8)} ${"queries".padStart(8)} ${"TTFB/q".padStart(7)}   (targets: FCP < 300 ms, TTFB/q < 1.5)`,
+    ...report.pages.map(
+      (page) =>
+        `  ${page.name.padEnd(20)} ${number(page.fcpMs)} ${number(page.ttfbMs)} ${number(page.queriesMs)} ${(page.ttfbMs / page.queriesMs).toFixed(2).padStart(7)}`,
+    ),
+    "",
+    `  ${"history chart".padEnd(20)} ${"render".padStart(8)} ${"to draw".padStart(8)}   (target: 100,000 points < 100 ms)`,
+    ...report.chart.map(
+      (chart) =>
+        `  ${`${chart.points.toLocaleString("en-US")} points`.padEnd(20)} ${number(chart.renderMs)} ${number(chart.firstDrawMs)}`,
+    ),
+    "",
+  ];
+  console.log(lines.join("\n"));
 }

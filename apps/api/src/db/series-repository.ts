@@ -227,6 +227,8 @@ export interface SeriesHistoryRow {
   commitSha: string | null;
   branch: string | null;
   seeded: boolean;
+  /** The run's workload module hash (module workloads only): a change marks a changed benchmark. */
+  workloadHash: string | null;
 }
 
 export interface SeriesHistoryOptions {
@@ -283,6 +285,7 @@ function toHistoryRow(row: Record<string, unknown>): SeriesHistoryRow {
     commitSha: asString(row.commitSha),
     branch: asString(row.branch),
     seeded: row.seeded === true || Number(row.seeded) === 1,
+    workloadHash: asString(row.workloadHash),
   };
 }
 
@@ -300,7 +303,7 @@ export async function readSeriesHistory(
   const rows = await queryRows(
     database,
     Prisma.sql`
-    SELECT m.*, r."commitSha", r."branch", r."seeded"
+    SELECT m.*, r."commitSha", r."branch", r."seeded", r."workloadHash"
       FROM (${historyScan(key, options)}) m
       JOIN "Run" r ON r."id" = m."runId"
      ORDER BY m."recordedAt" DESC, m."id" DESC`,
@@ -327,7 +330,7 @@ export async function readRecentHistories(
   const rows = await queryRows(
     database,
     Prisma.sql`
-    SELECT m.*, r."commitSha", r."branch", r."seeded"
+    SELECT m.*, r."commitSha", r."branch", r."seeded", r."workloadHash"
       FROM (${Prisma.join(scans, " UNION ALL ")}) m
       JOIN "Run" r ON r."id" = m."runId"
      ORDER BY m."recordedAt" ASC, m."id" ASC`,

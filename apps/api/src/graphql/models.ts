@@ -109,6 +109,8 @@ export interface SeriesPointModel {
   measurementId: string;
   commitSha: string | null;
   branch: string | null;
+  /** The run's workload module hash; null for built-in and ingested workloads. */
+  workloadHash: string | null;
   timestamp: Date;
   value: number;
   low: number | null;

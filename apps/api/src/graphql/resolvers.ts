@@ -371,6 +371,7 @@ export const resolvers: Resolvers = {
           measurementId: row.measurementId,
           commitSha: row.commitSha,
           branch: row.branch,
+          workloadHash: row.workloadHash,
           timestamp: row.recordedAt,
           value,
           low: spread === null ? null : value - spread,

@@ -388,6 +388,7 @@ export const SeriesHistoryQuery = graphql(`
         runId
         commitSha
         branch
+        workloadHash
         timestamp
         value
         low

@@ -97,6 +97,13 @@ describe("compare URLs", () => {
 });
 
 describe("runFilterOf", () => {
+  it("keeps the project filter in the URL and hands it to the API", () => {
+    const view = parseRunsView({ project: "acme/imaging" });
+    expect(serializeRunsView(view)).toBe("?project=acme%2Fimaging");
+    expect(parseRunsView(new URLSearchParams(serializeRunsView(view)))).toEqual(view);
+    expect(runFilterOf(view.filters)).toEqual({ project: "acme/imaging" });
+  });
+
   it("maps URL words onto the API's filter, with an inclusive end day", () => {
     const view = parseRunsView({
       mode: "worker-threads",

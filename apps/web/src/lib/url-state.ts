@@ -20,6 +20,8 @@ export interface RunFilters {
   testbed?: string;
   status?: RunStatus;
   label?: string;
+  /** The project the runs belong to (e.g. acme/imaging; built-in runs: default). */
+  project?: string;
   /** Inclusive day, YYYY-MM-DD (UTC). */
   from?: string;
   /** Inclusive day, YYYY-MM-DD (UTC). */
@@ -70,7 +72,7 @@ export function parseRunsView(params: SearchParamsRecord | URLSearchParams): Run
   const get = (key: string) =>
     params instanceof URLSearchParams ? (params.get(key) ?? undefined) : first(params[key]);
   const filters: RunFilters = {};
-  for (const key of ["workload", "mode", "branch", "testbed", "label"] as const) {
+  for (const key of ["workload", "mode", "branch", "testbed", "label", "project"] as const) {
     const value = get(key);
     if (value) filters[key] = value.slice(0, 200);
   }
@@ -120,6 +122,7 @@ export function serializeRunsView(view: RunsView): string {
     "testbed",
     "status",
     "label",
+    "project",
     "from",
     "to",
   ] as const) {
@@ -238,6 +241,7 @@ export function runFilterOf(filters: RunFilters) {
     branch?: string;
     testbedId?: string;
     label?: string;
+    project?: string;
     createdFrom?: string;
     createdTo?: string;
   } = {};
@@ -248,6 +252,7 @@ export function runFilterOf(filters: RunFilters) {
   if (filters.branch) filter.branch = filters.branch;
   if (filters.testbed) filter.testbedId = filters.testbed;
   if (filters.label) filter.label = filters.label;
+  if (filters.project) filter.project = filters.project;
   if (filters.from) filter.createdFrom = `${filters.from}T00:00:00.000Z`;
   if (filters.to) {
     const next = new Date(`${filters.to}T00:00:00.000Z`);

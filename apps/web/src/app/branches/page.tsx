@@ -1,19 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ErrorCallout } from "../../components/ui";
-import { graphql } from "../../generated/gql";
+import { BranchesQuery } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
 import { branchReviewHref } from "../../lib/branch-review";
 
 export const metadata: Metadata = { title: "Branches" };
-
-const BranchesQuery = graphql(`
-  query Branches {
-    seriesFacets {
-      branches
-    }
-  }
-`);
 
 /** Every branch with stored series, each linked to its review against main. */
 export default async function BranchesPage() {

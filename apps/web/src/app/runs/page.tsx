@@ -180,6 +180,15 @@ export default async function RunsPage({ searchParams }: PageProps) {
           />
         </div>
         <div className="field">
+          <label htmlFor="f-project">Project</label>
+          <input
+            id="f-project"
+            name="project"
+            defaultValue={view.filters.project ?? ""}
+            placeholder="e.g. acme/imaging"
+          />
+        </div>
+        <div className="field">
           <label htmlFor="f-from">From (UTC)</label>
           <input id="f-from" name="from" type="date" defaultValue={view.filters.from ?? ""} />
         </div>

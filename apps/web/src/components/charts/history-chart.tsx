@@ -10,6 +10,7 @@ import {
   sortHistory,
   tickSpacePx,
 } from "../../lib/chart-data";
+import { benchmarkChanges } from "../../lib/benchmark-changes";
 import {
   formatDateTime,
   formatDuration,
@@ -29,6 +30,8 @@ export interface HistoryChartPoint {
   value: number;
   low: number | null;
   high: number | null;
+  /** The workload module's hash (module workloads only): a change is marked. */
+  workloadHash?: string | null;
 }
 
 /** A run to mark on the chart (regression, change point) with its tone. */
@@ -38,6 +41,8 @@ export interface HistoryMarker {
   timestamp?: string;
   label: string;
   tone: "bad" | "good" | "warn";
+  /** A changed benchmark (lib/benchmark-changes): never merged into a nearby regression. */
+  benchmarkChange?: boolean;
 }
 
 /**
@@ -119,7 +124,18 @@ export function HistoryChart({
   );
   const markerIndexes = useMemo(
     () =>
-      markers
+      [
+        ...markers,
+        ...benchmarkChanges(points).map(
+          (change): HistoryMarker => ({
+            runId: change.runId,
+            timestamp: change.timestamp,
+            label: change.label,
+            tone: "warn",
+            benchmarkChange: true,
+          }),
+        ),
+      ]
         .flatMap((marker) => {
           let index = sorted.findIndex((point) => point.runId === marker.runId);
           if (index === -1 && marker.timestamp) {
@@ -132,9 +148,10 @@ export function HistoryChart({
           (marker, _position, all) =>
             // A change point next to a stored regression is the same step: mark it once.
             marker.tone !== "warn" ||
+            marker.benchmarkChange === true ||
             !all.some((other) => other.tone !== "warn" && Math.abs(other.index - marker.index) <= 2),
         ),
-    [markers, sorted],
+    [markers, points, sorted],
   );
 
   const options = useCallback(

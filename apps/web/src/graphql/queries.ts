@@ -670,3 +670,11 @@ export const SeriesFacetsQuery = graphql(`
     }
   }
 `);
+
+export const BranchesQuery = graphql(`
+  query Branches {
+    seriesFacets {
+      branches
+    }
+  }
+`);

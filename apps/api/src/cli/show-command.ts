@@ -1,3 +1,4 @@
+import { runtimeLabel } from "../db/vocabulary.js";
 import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
 import { formatBytes, formatDuration, formatPercent, formatRatio, table } from "./format.js";
@@ -43,7 +44,7 @@ ${serverHelp}
       if (run.testbed) {
         const testbed = run.testbed;
         lines.push(
-          `testbed   ${testbed.hostname}: ${testbed.cpuModel}, ${testbed.logicalCores} logical cores, ${formatBytes(testbed.memoryBytes)}; ${testbed.runtime} ${testbed.runtimeVersion} on ${testbed.os} ${testbed.arch}`,
+          `testbed   ${testbed.hostname}: ${testbed.cpuModel}, ${testbed.logicalCores} logical cores, ${formatBytes(testbed.memoryBytes)}; ${runtimeLabel(testbed)} on ${testbed.os} ${testbed.arch}`,
         );
       }
       io.stdout.write(`${lines.join("\n")}\n`);

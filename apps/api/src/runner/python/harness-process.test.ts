@@ -90,6 +90,52 @@ describe("the CPython harness over its pipe (real python3)", () => {
   });
 });
 
+/** A GIL build of CPython 3.13+ (where PYTHON_GIL exists) if this machine has one; else null. */
+function python313OrNewer(): string | null {
+  const root = path.join(homedir(), ".pyenv", "versions");
+  try {
+    const found = execFileSync("ls", [root], { encoding: "utf8" })
+      .split("\n")
+      .filter((name) => /^3\.(1[3-9]|[2-9]\d)\.\d+$/.test(name))
+      .map((name) => path.join(root, name, "bin", "python3"))
+      .find((candidate) => existsSync(candidate));
+    return found ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const python313 = python313OrNewer();
+describe.skipIf(python313 === null)(
+  `PYTHON_GIL on a real CPython 3.13+ (${python313 ?? "none here"})`,
+  () => {
+    it("PYTHON_GIL=1 is recorded and the GIL reported on", async () => {
+      const harness = await PythonHarness.start({
+        executable: python313 as string,
+        env: { ...process.env, PYTHON_GIL: "1" },
+      });
+      try {
+        expect(harness.runtime.pythonGil).toBe("1");
+        expect(harness.runtime.gilEnabled).toBe(true);
+      } finally {
+        await harness.close();
+      }
+    });
+
+    it("PYTHON_GIL=0 on a GIL build: the interpreter refuses to start and says why", async () => {
+      const start = PythonHarness.start({
+        executable: python313 as string,
+        env: { ...process.env, PYTHON_GIL: "0" },
+      });
+      // A free-threaded build would start with the GIL off instead.
+      await expect(start).rejects.toThrow(
+        /Disabling the GIL is not supported by this build|the python harness/,
+      );
+      await expect(start).rejects.toThrow(/its stderr:\n.*config_read_gil/);
+    });
+  },
+);
+
 describe("an interpreter that cannot serve", () => {
   it("python missing: says it was not found and what is allowed", async () => {
     const start = PythonHarness.start({ executable: "python3-threadbench-missing" });

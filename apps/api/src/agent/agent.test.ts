@@ -7,9 +7,9 @@ import WebSocket from "ws";
 import { ConfigurationError } from "../errors.js";
 import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
-import { type AgentProcess, startAgentProcess, waitFor } from "../test/agent-processes.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeEnvironment, makeRunResult } from "../test/run-factories.js";
+import { type AgentProcess, startAgentProcess, waitFor } from "./agent-process.js";
 
 // The agents' semantics (apps/api/API.md, "Agents"), each tested with real `threadbench
 // agent` processes (compiled: `npm run build` first) against createServer() over real

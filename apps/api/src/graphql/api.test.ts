@@ -4,12 +4,12 @@ import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import WebSocket from "ws";
+import { startAgentProcess } from "../agent/agent-process.js";
 import type { Database } from "../db/client.js";
 import { createQueuedRun, markRunRunning, storeRunResult } from "../db/run-repository.js";
 import { parseRunPlan } from "../runner/index.js";
 import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
-import { startAgentProcess } from "../test/agent-processes.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
 

@@ -15,7 +15,7 @@ import type { CellResult, RunResult } from "../runner/types.js";
  * (deterministic cells from makeRunResult): for tests of what the server does with what
  * agents deliver (regression checks, late deliveries), where a real agent process's
  * timings would make the data random. Tests of agents themselves use real processes
- * (agent-processes.ts).
+ * (agent/agent-process.ts).
  */
 export interface ScriptedAgent {
   sessionId: string;

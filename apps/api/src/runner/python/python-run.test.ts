@@ -115,6 +115,33 @@ describe("a CPython run (real python3)", () => {
     expect(sumSquaresRun.environment.runtimeExecutable).toMatch(/python/);
   });
 
+  it("stops promptly when cancelled: the harness is killed, finished cells kept, the run cancelled", async () => {
+    const controller = new AbortController();
+    let armed = false;
+    const result = await executeRun(
+      parseRunPlan({
+        workload: "sqrt-log",
+        params: { n: 100_000_000 },
+        threads: [1],
+        repetitions: 3,
+        warmups: 0,
+        runtime: "python3",
+      }),
+      {
+        signal: controller.signal,
+        onProgress: (progress) => {
+          // Abort while the first (multi-second) repetition is running in Python.
+          if (progress.currentCell === null || armed) return;
+          armed = true;
+          setTimeout(() => controller.abort(new Error("cancelled by test")), 300);
+        },
+      },
+    );
+    expect(result.status).toBe("cancelled");
+    expect(result.error).toBe("cancelled by test");
+    expect(result.cells.every((cell) => cell.status === "cancelled")).toBe(true);
+  });
+
   it("shared-counter reports what each variant observed and lost", () => {
     expect(sharedCounterRun.status).toBe("succeeded");
     const threading = sharedCounterRun.cells.find((cell) => cell.mode === "threading");

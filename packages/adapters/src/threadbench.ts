@@ -10,7 +10,9 @@ export const threadbenchAdapter: Adapter = {
   reads: "threadbench ingest format v1 JSON",
   detect(input: HarnessInput): boolean {
     const json = input.json;
-    return isObject(json) && "formatVersion" in json && Array.isArray(json.measurements);
+    // The version field alone: a broken v1 document must reach the store's validation, which
+    // names every bad field, rather than be "no known format".
+    return isObject(json) && "formatVersion" in json;
   },
   parse(input) {
     return { kind: "ingest-document", adapter: "threadbench", document: input.json };

@@ -1,7 +1,10 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { main } from "../cli/main.js";
 import type { Database } from "../db/client.js";
 import { ingestExamplePaths } from "../db/ingest-schema-file.js";
 import { repoRoot } from "../db/repo-root.js";
@@ -199,5 +202,64 @@ describeEachDatabase("ingestRun with adapters", (databases) => {
     });
     expect(cell).toMatchObject({ status: "failed", checksumStatus: "mismatch" });
     expect(cell.error).toBe("checksum 1 differs from the sequential baseline 333333283333335000000");
+  });
+
+  it("threadbench ingest --server posts the file through ingestRun(adapter:) with this machine's facts", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "threadbench-ingest-server-"));
+    try {
+      const cli = async (argv: string[], stdin?: string) => {
+        const stdout = new PassThrough();
+        const stderr = new PassThrough();
+        let out = "";
+        let err = "";
+        stdout.on("data", (chunk) => (out += chunk));
+        stderr.on("data", (chunk) => (err += chunk));
+        const code = await main(argv, {
+          stdout,
+          stderr,
+          env: {
+            ...process.env,
+            THREADBENCH_TOKEN: token,
+            THREADBENCH_SERVER_URL: "",
+            DATABASE_URL: "file:/nonexistent/never-opened.db",
+          },
+          cwd,
+          signal: new AbortController().signal,
+          ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
+        });
+        return { code, stdout: out, stderr: err };
+      };
+      const text = fixture("go/go-test-json-cpu-count-fail.jsonl");
+      const first = await cli(["ingest", "--server", server.url, "--label", "remote", "-"], text);
+      // BenchmarkBroken failed in the file: stored failed, exit 1, named.
+      expect(first.code, first.stderr).toBe(1);
+      expect(first.stdout).toMatch(/^detected go-bench/);
+      expect(first.stdout.match(/^stored run /gm)).toHaveLength(4);
+      expect(first.stderr).toMatch(
+        /BenchmarkBroken\) failed: benchmark x1: sumsq_test.go:57: broken on purpose/,
+      );
+      const stored = await database.prisma.run.findMany({
+        where: { labels: { some: { label: "remote" } } },
+        include: { testbed: true },
+      });
+      expect(stored).toHaveLength(4);
+      // The CLI sent its own machine (the file has no memory size), normalised like a native run's.
+      expect(stored[0]?.testbed?.memoryBytes).toBeGreaterThan(0n);
+      expect(stored[0]?.harness).toBe("go-bench");
+      const again = await cli(["ingest", "--server", server.url, "-"], text);
+      expect(again.stdout.match(/nothing stored/g)).toHaveLength(4);
+      const directory = await cli([
+        "ingest",
+        "--server",
+        server.url,
+        join(fixtures, "criterion/target-criterion"),
+      ]);
+      expect(directory.code).toBe(2);
+      expect(directory.stderr).toMatch(
+        /a directory \(Criterion's target\/criterion\) is read into a database only/,
+      );
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });

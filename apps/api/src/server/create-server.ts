@@ -158,7 +158,11 @@ export async function createServer(
 ): Promise<ThreadbenchServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "threadbench-api" } });
   const development = config.nodeEnv === "development";
-  const database = options.database ?? (await openDatabase(config.databaseUrl));
+  const database =
+    options.database ??
+    (await openDatabase(config.databaseUrl, {
+      wal: { onError: (error) => logger.warn({ err: error }, "SQLite WAL checkpoint failed") },
+    }));
   // SQLite: one API process per file (its events cannot cross processes); PostgreSQL:
   // any number, the event bus relayed between them with LISTEN/NOTIFY. (A database
   // handed in by the caller is the caller's business: tests share one in-process.)

@@ -358,7 +358,9 @@ export class RunQueue {
       runId,
       status,
     );
-    logger.info({ runId, status }, "run finished");
+    // A failed run's error (e.g. a child process's stderr at death) belongs in the log too.
+    if (status === "succeeded") logger.info({ runId, status }, "run finished");
+    else logger.warn({ runId, status, error: stored.run.error }, "run finished");
     if (this.#options.afterRunStored) {
       // Not awaited by the agent's request: the agent may take the next run meanwhile.
       this.#options

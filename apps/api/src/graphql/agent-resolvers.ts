@@ -224,22 +224,18 @@ export const agentSubscriptionResolvers: Pick<Required<SubscriptionResolvers>, "
 
 export const agentSignalResolvers: AgentSignalResolvers = {
   kind: (signal) => {
-    const kind = (signal as unknown as AgentSignal).kind;
-    switch (kind) {
+    switch (signal.kind) {
       case "work-available":
         return "WORK_AVAILABLE" satisfies AgentSignalKind;
       case "cancel":
         return "CANCEL_RUN" satisfies AgentSignalKind;
       default: {
-        const unknown: never = kind;
-        throw new TypeError(`unknown agent signal ${String(unknown)}`);
+        const unknown: never = signal;
+        throw new TypeError(`unknown agent signal ${JSON.stringify(unknown)}`);
       }
     }
   },
-  runId: (signal) => {
-    const value = signal as unknown as AgentSignal;
-    return value.kind === "cancel" ? value.runId : null;
-  },
+  runId: (signal) => (signal.kind === "cancel" ? signal.runId : null),
 };
 
 /** Run fields about agents: spread into the Run resolvers. */

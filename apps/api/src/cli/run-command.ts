@@ -1,22 +1,11 @@
 import path from "node:path";
 import { workloadIds } from "@threadbench/workloads";
-import { openDatabase } from "../db/client.js";
-import { gitInfo } from "../db/git-info.js";
-import {
-  createQueuedRun,
-  finishRunWithoutResult,
-  heartbeatRun,
-  markInterruptedRuns,
-  markRunRunning,
-  storeRunResult,
-} from "../db/run-repository.js";
-import type { CheckRunResult } from "../regressions/check-run.js";
-import { executeRun } from "../runner/execute-run.js";
 import { acquireMachineLock } from "../runner/machine-lock.js";
-import { parseRunPlan, planLimits } from "../runner/plan.js";
+import { type PlanModuleInput, parseRunPlan, planLimits } from "../runner/plan.js";
 import { PythonHarness, PythonRuntimeError } from "../runner/python/harness-process.js";
 import { pythonWorkloadIds } from "../runner/python/python-runtime.js";
-import { executionModes, type RunResult, runtimeModes, scalingKinds } from "../runner/types.js";
+import { executionModes, runtimeModes, scalingKinds } from "../runner/types.js";
+import { serverFlag } from "./cli-store.js";
 import {
   type CliCommand,
   type CliIo,
@@ -25,19 +14,16 @@ import {
   parseInteger,
   parseList,
 } from "./command.js";
-import { formatStoredChanges } from "./comparison-format.js";
-import { detectAfterStore } from "./detect-after-store.js";
-import {
-  formatCells,
-  formatEnvironment,
-  formatHeadline,
-  formatSharedMemory,
-  reliabilityWarnings,
-} from "./format.js";
-import { ProgressBar } from "./progress-bar.js";
+import { printStoredRun, runJson } from "./plan-execution.js";
+import { closeRunSink, executeInto, openRunSink } from "./run-sink.js";
+import { moduleHeader, resolveWorkloadFlag, runSuite, suiteFlagConflicts } from "./run-suite.js";
 
 const flags = {
-  workload: { type: "string", short: "w", default: "sum-squares" },
+  // No default: without --workload, a project file (threadbench.config.*) runs its suite.
+  workload: { type: "string", short: "w" },
+  project: { type: "string" },
+  config: { type: "string" },
+  plan: { type: "string", multiple: true },
   param: { type: "string", short: "p", multiple: true },
   threads: { type: "string", short: "t", default: "1,2,4" },
   modes: { type: "string", short: "m" },
@@ -54,10 +40,8 @@ const flags = {
   json: { type: "boolean", default: false },
   progress: { type: "boolean", default: true },
   "no-progress": { type: "boolean", default: false },
+  ...serverFlag,
 } as const;
-
-/** How often a running run proves it is alive, so a crash can be told from a long run. */
-const HEARTBEAT_MS = 5_000;
 
 /** `--param n=1000` values: numbers and booleans as such, anything else as text. */
 export function parseParamFlags(values: readonly string[]): Record<string, unknown> {
@@ -84,19 +68,23 @@ export function parseParamFlags(values: readonly string[]): Record<string, unkno
 }
 
 /** Validates the flags into a run plan; every problem names its flag. */
-export function planFromFlags(values: {
-  workload: string;
-  param?: string[];
-  threads: string;
-  modes?: string | undefined;
-  runtime?: string | undefined;
-  repetitions: string;
-  warmups: string;
-  scaling: string;
-  "task-timeout": string;
-  "max-heap": string;
-}) {
-  if (!workloadIds.includes(values.workload)) {
+export function planFromFlags(
+  values: {
+    workload: string;
+    param?: string[];
+    threads: string;
+    modes?: string | undefined;
+    runtime?: string | undefined;
+    repetitions: string;
+    warmups: string;
+    scaling: string;
+    "task-timeout": string;
+    "max-heap": string;
+  },
+  /** A workload module `--workload` named, loaded by resolveWorkloadFlag. */
+  workloadModule?: PlanModuleInput,
+) {
+  if (!workloadModule && !workloadIds.includes(values.workload)) {
     throw new CliUsageError(
       `--workload: "${values.workload}" is not allowed (allowed: ${workloadIds.join(", ")})`,
     );
@@ -123,7 +111,7 @@ export function planFromFlags(values: {
     maxHeapMb: parseInteger("max-heap", values["max-heap"], planLimits.minHeapMb, planLimits.maxHeapMb),
   };
   try {
-    return parseRunPlan(input);
+    return parseRunPlan(input, "", workloadModule ? { workloadModule } : {});
   } catch (error) {
     if (error instanceof Error && "issues" in error) {
       const issues = (error as { issues: Array<{ path: string; message: string }> }).issues;
@@ -160,43 +148,30 @@ async function probePythonRuntime(executable: string, io: CliIo): Promise<void> 
   }
 }
 
-/** Prints a finished run for people. */
-export function printRun(result: RunResult, io: CliIo, extra: string[] = []): void {
-  const plan = result.plan;
-  const params = Object.entries(plan.params)
-    .map(([name, value]) => `${name}=${value}`)
-    .join(" ");
-  io.stdout.write(
-    [
-      `workload  ${plan.workloadId} ${params}`,
-      `plan      ${plan.scaling} scaling, threads ${plan.threads.join(",")}, ${plan.repetitions} repetitions + ${plan.warmups} warm-up${plan.warmups === 1 ? "" : "s"}`,
-      formatEnvironment(result.environment),
-      ...extra,
-      "",
-      formatCells(result.cells),
-      "",
-      formatHeadline(result),
-      "",
-    ].join("\n"),
-  );
-  const shared = formatSharedMemory(result.cells);
-  if (shared) io.stdout.write(`${shared}\n\n`);
-  for (const warning of reliabilityWarnings(result.cells)) io.stdout.write(`${warning}\n`);
-  io.stdout.write(`status    ${result.status}${result.error ? `: ${result.error}` : ""}\n`);
-}
-
 export const runCommand: CliCommand = {
   name: "run",
   summary: "Run a workload in every mode and thread count and print the scaling table",
   help: `
 Usage: threadbench run [flags]
+       threadbench run [--config FILE] [--plan NAME]...
 
 Runs one workload sequentially, interleaved on the event loop, on a piscina
 worker-thread pool and on a process pool, for each thread count, and prints wall
 time statistics, speedup and parallel efficiency against the sequential baseline.
 
+Without --workload, runs the suite of the project file (threadbench.config.ts,
+.mts, .js, .mjs or .json) found here or in a directory above: one stored run per
+plan; exit status 1 if any plan failed.
+
 Flags:
-  -w, --workload ID        Workload to run (default sum-squares; see \`threadbench workloads\`)
+  -w, --workload ID|FILE   Workload to run: a built-in id (see \`threadbench workloads\`) or
+                           a workload module, ./bench/resize.ts (.ts, .mts, .js, .mjs)
+                           whose default export is defineWorkload({...}) from
+                           @threadbench/workloads (default without a project file: sum-squares)
+      --project NAME       Project the run belongs to (default: the project file's name,
+                           else the git remote's owner/repo for modules, else "default")
+      --config FILE        Project file to run instead of the one found from here upwards
+      --plan NAME          Run only this plan of the suite, repeatable
   -p, --param NAME=VALUE   Workload parameter, repeatable (e.g. --param n=10000000)
   -t, --threads LIST       Thread counts, comma-separated, 1..${planLimits.maxThreads} (default 1,2,4)
   -m, --modes LIST         Modes, comma-separated: node runs ${runtimeModes.node.join(", ")};
@@ -217,6 +192,9 @@ Flags:
   -l, --label TEXT         Free-form label, repeatable (e.g. --label nightly)
       --no-store           Do not store the run (by default every run is kept in the
                            database named by DATABASE_URL; unset: data/threadbench.db)
+      --server URL         Execute here, then post the run to the threadbench API at URL
+                           (default THREADBENCH_SERVER_URL; token THREADBENCH_TOKEN)
+                           instead of storing it in a database
       --json               Print the result as JSON on stdout
       --no-progress        No progress bar (it is only drawn on a terminal anyway)
 
@@ -225,7 +203,15 @@ cancelled (Ctrl-C), 2 for bad flags.
 `,
   async run(argv, io) {
     const { values } = parseFlags(argv, flags);
-    const plan = planFromFlags({ ...values, runtime: runtimeFromFlag(values.runtime, io.cwd) });
+    if (values.workload === undefined) {
+      const suite = await runSuite(values, io, { conflicts: suiteFlagConflicts(argv) });
+      if (suite !== null) return suite;
+    }
+    const target = await resolveWorkloadFlag(values.workload ?? "sum-squares", values.project, io);
+    const plan = planFromFlags(
+      { ...values, workload: target.workloadId, runtime: runtimeFromFlag(values.runtime, io.cwd) },
+      target.workloadModule,
+    );
     if (plan.runtime?.kind === "python") await probePythonRuntime(plan.runtime.executable, io);
     const labels = values.label ?? [];
     // One benchmark at a time per machine: wait for a run of another process to end.
@@ -238,73 +224,26 @@ cancelled (Ctrl-C), 2 for bad flags.
         ),
     });
     try {
-      const database = values["no-store"] ? null : await openDatabase(io.env.DATABASE_URL ?? "");
+      const sink = await openRunSink(io, { noStore: values["no-store"], server: values.server });
       try {
-        let stored: { id: string; commitSha: string | null; branch: string | null } | null = null;
-        if (database) {
-          // A run this machine left `running` when it crashed is not running any more.
-          await markInterruptedRuns(database);
-          const git = await gitInfo(io.cwd, io.env);
-          const commitSha = values.commit ?? git.commitSha;
-          const branch = values.branch ?? git.branch;
-          const { run } = await createQueuedRun(database, { plan, commitSha, branch, labels });
-          await markRunRunning(database, run.id);
-          stored = { id: run.id, commitSha, branch };
-        }
-        const heartbeat =
-          database && stored
-            ? setInterval(() => {
-                heartbeatRun(database, (stored as { id: string }).id).catch(() => {});
-              }, HEARTBEAT_MS)
-            : null;
-        const bar = new ProgressBar(io.stderr);
-        const showProgress = !values["no-progress"] && values.progress;
-        let result: RunResult;
-        try {
-          result = await executeRun(plan, {
-            signal: io.signal,
-            onProgress: (progress) => {
-              if (showProgress) bar.update(progress);
-            },
-          });
-        } catch (error) {
-          if (database && stored) {
-            await finishRunWithoutResult(database, stored.id, {
-              status: "failed",
-              error: error instanceof Error ? error.message : String(error),
-            });
-          }
-          throw error;
-        } finally {
-          if (heartbeat) clearInterval(heartbeat);
-          bar.done();
-        }
-        let check: CheckRunResult | null = null;
-        if (database && stored) {
-          await storeRunResult(database, result, {
-            runId: stored.id,
-            commitSha: stored.commitSha,
-            branch: stored.branch,
-            labels,
-          });
-          check = await detectAfterStore(database, stored.id, io);
-        }
+        const outcome = await executeInto(sink, {
+          plan,
+          labels,
+          project: target.project,
+          gitDirectory: target.root,
+          commit: values.commit,
+          branch: values.branch,
+          showProgress: !values["no-progress"] && values.progress,
+          io,
+        });
         if (values.json) {
-          io.stdout.write(
-            `${JSON.stringify({ id: stored?.id ?? null, ...result, regressions: check?.stored ?? [] }, null, 2)}\n`,
-          );
+          io.stdout.write(`${JSON.stringify(runJson(outcome), null, 2)}\n`);
         } else {
-          const where = stored
-            ? [
-                `stored    run ${stored.id}${stored.commitSha ? ` at ${stored.commitSha.slice(0, 12)}` : ""}${stored.branch ? ` on ${stored.branch}` : ""} (threadbench show ${stored.id})`,
-              ]
-            : ["stored    no (--no-store)"];
-          printRun(result, io, where);
-          for (const line of check ? formatStoredChanges(check) : []) io.stdout.write(`${line}\n`);
+          printStoredRun(outcome, io, target.workloadModule ? moduleHeader(target) : []);
         }
-        return result.status === "succeeded" ? 0 : 1;
+        return outcome.result.status === "succeeded" ? 0 : 1;
       } finally {
-        await database?.close();
+        await closeRunSink(sink);
       }
     } finally {
       lock.release();

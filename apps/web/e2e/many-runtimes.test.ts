@@ -232,6 +232,9 @@ describe.skipIf(!enabled)("dashboard for many runtimes and series", () => {
     const sha = review.branchReview.checks[0]?.head.commitSha as string;
     const link = checks.first().locator(`a.commit-link[href="${commitTemplate.replace("{sha}", sha)}"]`);
     expect(await link.count()).toBeGreaterThan(0);
+    // `threadbench check` links with the branch as one encoded segment.
+    await page.goto(`${stack.webUrl}/branches/${encodeURIComponent("feature/slow")}`);
+    await expect(page.getByTestId("branch-check").first().getAttribute("data-verdict")).resolves.toBe("FAIL");
     await page.goto(`${stack.webUrl}/branches`);
     await page.getByRole("link", { name: "feature/slow" }).click();
     await page.waitForURL(/\/branches\/feature\/slow\?base=main/);

@@ -198,11 +198,13 @@ describe("crossRunCurves", () => {
       ],
       ["sequential", "worker-threads"],
     );
-    expect(curves.map((curve) => [curve.label, curve.slot, curve.dash ?? null])).toEqual([
-      ["cpython 3.13.1 (GIL) · multiprocessing", 0, null],
-      ["cpython 3.13.1 (GIL) · threading", 0, [8, 4]],
-      ["cpython 3.13.1t (no GIL) · multiprocessing", 1, null],
-      ["cpython 3.13.1t (no GIL) · threading", 1, [8, 4]],
+    expect(
+      curves.map((curve) => [curve.label, curve.slot, curve.dash ?? null, curve.hollow ?? false]),
+    ).toEqual([
+      ["cpython 3.13.1 (GIL) · multiprocessing", 0, null, false],
+      ["cpython 3.13.1 (GIL) · threading", 0, [8, 4], true],
+      ["cpython 3.13.1t (no GIL) · multiprocessing", 1, null, false],
+      ["cpython 3.13.1t (no GIL) · threading", 1, [8, 4], true],
     ]);
     expect(curves[3]?.points).toEqual([{ threads: 4, speedup: 3.67 }]);
   });

@@ -260,6 +260,8 @@ export interface SpeedupCurveData {
   dash?: number[];
   /** Measured curves get point markers and a thicker line. */
   measured: boolean;
+  /** Hollow point markers: a second mode of the same run (a curve of one point has no dash to show). */
+  hollow?: boolean;
 }
 
 /** A run as the cross-run scaling chart needs it. */
@@ -304,7 +306,16 @@ export function crossRunCurves(
         .sort((a, b) => a.threads - b.threads);
       if (points.length === 0) return [];
       const dash = modeDashes[modeIndex % modeDashes.length];
-      return [{ label: `${name} · ${mode}`, slot: index, points, measured: true, ...(dash ? { dash } : {}) }];
+      return [
+        {
+          label: `${name} · ${mode}`,
+          slot: index,
+          points,
+          measured: true,
+          ...(dash ? { dash } : {}),
+          ...(modeIndex % 2 === 1 ? { hollow: true } : {}),
+        },
+      ];
     });
   });
 }

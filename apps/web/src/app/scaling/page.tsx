@@ -67,7 +67,7 @@ function Chooser({
         <select id="c-machine" name="machine" defaultValue={machine ?? machines[0] ?? ""} required>
           {machines.map((value) => (
             <option key={value} value={value}>
-              {value} ({facets?.testbeds.filter((testbed) => testbed.hostname === value).length} runtimes)
+              {value}
             </option>
           ))}
         </select>
@@ -202,8 +202,8 @@ export default async function ScalingPage({ searchParams }: PageProps) {
         <div>
           <h1>{heading}</h1>
           <p className="subtitle">
-            Speedup against threads, one colour per run and one dash per mode, with the ideal linear speedup:
-            does the parallel path scale on this runtime?
+            Speedup against threads, one colour per run and one dash (or hollow points) per mode, with the
+            ideal linear speedup: does the parallel path scale on this runtime?
           </p>
         </div>
       </div>

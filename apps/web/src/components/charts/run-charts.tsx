@@ -125,7 +125,12 @@ export function SpeedupChart({
           ...(curve.dash ? { dash: curve.dash } : {}),
           spanGaps: true,
           points: curve.measured
-            ? { show: true, size: 7, fill: slotColor(theme, curve.slot) }
+            ? {
+                show: true,
+                size: 8,
+                width: 2,
+                fill: curve.hollow ? theme.surface : slotColor(theme, curve.slot),
+              }
             : { show: false },
           value: (_u: uPlot, value: number | null) => formatSpeedup(value),
         })),

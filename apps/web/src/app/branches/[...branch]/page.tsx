@@ -27,8 +27,18 @@ interface PageProps {
 /** The base branch when the URL names none: what most teams gate on. */
 const defaultBase = "main";
 
+/** The branch from the path: /branches/feature/x and /branches/feature%2Fx (how the CLI links) alike. */
 function branchOf(segments: string[]): string {
-  return segments.map((segment) => decodeURIComponent(segment)).join("/");
+  return segments
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        // Already decoded, with a literal "%" in it.
+        return segment;
+      }
+    })
+    .join("/");
 }
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {

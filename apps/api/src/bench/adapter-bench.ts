@@ -444,7 +444,7 @@ async function main(): Promise<void> {
           if (!result.runs.every((run) => run.created))
             throw new Error(`${file.adapter}: a run was not stored`);
           const rates = storeRates[index] as Record<string, number[]>;
-          (rates[database.provider] ??= []).push(file.samples / seconds);
+          rates[database.provider] = [...(rates[database.provider] ?? []), file.samples / seconds];
         }
       }
     }

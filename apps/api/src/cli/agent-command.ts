@@ -67,13 +67,12 @@ Flags:
       }
     }
     if (labels.length > 32) throw new CliUsageError("--label: at most 32 labels are allowed");
-    if (process.send) {
-      // Started by an API process (npm start's local agent): stop when it is gone.
-      process.once("disconnect", () => {
-        io.stderr.write("threadbench agent: the API process that started this agent is gone; exiting\n");
-        process.exit(1);
-      });
-    }
+    // Started by an API process (npm start's local agent): stop when it is gone.
+    const parentGone = () => {
+      io.stderr.write("threadbench agent: the API process that started this agent is gone; exiting\n");
+      process.exit(1);
+    };
+    if (process.send) process.once("disconnect", parentGone);
     const agent = new ThreadbenchAgent({
       serverUrl: url.href,
       token,
@@ -82,6 +81,10 @@ Flags:
       signal: io.signal,
       log: (line) => io.stderr.write(`threadbench agent: ${line}\n`),
     });
-    return agent.run();
+    const code = await agent.run();
+    // The IPC channel to a parent API would keep this process alive: close it.
+    process.off("disconnect", parentGone);
+    if (process.connected) process.disconnect();
+    return code;
   },
 };

@@ -71,6 +71,13 @@ describeEachDatabase("a project file's suite", (database) => {
     expect(listed.code).toBe(0);
     const page = JSON.parse(listed.stdout) as { runs: Array<{ project: string }> };
     expect(page.runs.map((run) => run.project)).toEqual(["acme/imaging", "acme/imaging"]);
+
+    const shown = await runThreadbench(["show", moduleRun?.id as string], {
+      cwd: root,
+      env: { DATABASE_URL: url },
+    });
+    expect(shown.stdout).toContain("project   acme/imaging\n");
+    expect(shown.stdout).toContain(`module    bench/mix-sum.mjs (sha256 ${moduleRun?.workloadHash})\n`);
   });
 });
 

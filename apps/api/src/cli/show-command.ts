@@ -39,6 +39,10 @@ ${serverHelp}
         `workload  ${run.workloadId} ${run.paramsKey}  (${run.scaling} scaling, ${run.repetitions} repetitions, ${run.warmups} warm-ups)`,
         `source    ${run.source}${run.seeded ? " (SEEDED: synthetic data)" : ""}${run.labels.length ? `  labels: ${run.labels.join(", ")}` : ""}`,
         `git       ${run.commitSha ?? "-"} on ${run.branch ?? "-"}`,
+        `project   ${run.project}`,
+        ...(run.workloadModule
+          ? [`module    ${run.workloadModule} (sha256 ${run.workloadHash ?? "-"})`]
+          : []),
         `dates     created ${run.createdAt.toISOString()}${run.startedAt ? `, started ${run.startedAt.toISOString()}` : ""}${run.finishedAt ? `, finished ${run.finishedAt.toISOString()}` : ""}`,
       ];
       if (run.testbed) {

@@ -164,6 +164,18 @@ describeEachDatabase("series repository", (databases) => {
     });
     expect(withFailed.length - withoutFailed.length).toBe(1);
     expect(await readRecentHistories(database, [], { last: 3 })).toEqual(new Map());
+    // Without the runs' columns (sparklines): the same points, no commit.
+    const bare = await readRecentHistories(database, keys, { last: 3, succeededOnly: true, withRuns: false });
+    for (const key of keys) {
+      expect(bare.get(key)?.map((point) => [point.measurementId, point.wallMedian])).toEqual(
+        recent.get(key)?.map((point) => [point.measurementId, point.wallMedian]),
+      );
+      expect(bare.get(key)?.every((point) => point.commitSha === null && point.branch === null)).toBe(true);
+    }
+    const bareOne = await readSeriesHistory(database, keys[0] as string, { last: 2, withRuns: false });
+    expect(bareOne.map((point) => point.measurementId)).toEqual(
+      (await readSeriesHistory(database, keys[0] as string, { last: 2 })).map((point) => point.measurementId),
+    );
   });
 
   it("counts open regressions per series", async () => {

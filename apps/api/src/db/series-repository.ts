@@ -242,6 +242,12 @@ export interface SeriesHistoryOptions {
   last?: number | undefined;
   /** Only cells that succeeded (what detectors and sparklines read). */
   succeededOnly?: boolean | undefined;
+  /**
+   * Read each point's run for its commit, branch and seeded flag (default true). Without
+   * it those are null/false: sparklines and aggregates skip the join, which is most of
+   * the cost of a page of them (the Run rows are wide).
+   */
+  withRuns?: boolean | undefined;
 }
 
 const historyColumns = Prisma.raw(
@@ -284,7 +290,7 @@ function toHistoryRow(row: Record<string, unknown>): SeriesHistoryRow {
     checksumStatus: String(row.checksumStatus),
     commitSha: asString(row.commitSha),
     branch: asString(row.branch),
-    seeded: row.seeded === true || Number(row.seeded) === 1,
+    seeded: row.seeded === true || (row.seeded !== undefined && Number(row.seeded) === 1),
     workloadHash: asString(row.workloadHash),
   };
 }
@@ -302,7 +308,9 @@ export async function readSeriesHistory(
 ): Promise<SeriesHistoryRow[]> {
   const rows = await queryRows(
     database,
-    Prisma.sql`
+    options.withRuns === false
+      ? Prisma.sql`SELECT * FROM (${historyScan(key, options)}) m ORDER BY m."recordedAt" DESC, m."id" DESC`
+      : Prisma.sql`
     SELECT m.*, r."commitSha", r."branch", r."seeded", r."workloadHash"
       FROM (${historyScan(key, options)}) m
       JOIN "Run" r ON r."id" = m."runId"
@@ -319,7 +327,7 @@ export async function readSeriesHistory(
 export async function readRecentHistories(
   database: Database,
   keys: readonly string[],
-  options: { last: number; succeededOnly?: boolean },
+  options: { last: number; succeededOnly?: boolean; withRuns?: boolean },
 ): Promise<Map<string, SeriesHistoryRow[]>> {
   const byKey = new Map<string, SeriesHistoryRow[]>(keys.map((key) => [key, []]));
   if (keys.length === 0) return byKey;
@@ -329,7 +337,9 @@ export async function readRecentHistories(
   );
   const rows = await queryRows(
     database,
-    Prisma.sql`
+    options.withRuns === false
+      ? Prisma.sql`SELECT * FROM (${Prisma.join(scans, " UNION ALL ")}) m ORDER BY m."recordedAt" ASC, m."id" ASC`
+      : Prisma.sql`
     SELECT m.*, r."commitSha", r."branch", r."seeded", r."workloadHash"
       FROM (${Prisma.join(scans, " UNION ALL ")}) m
       JOIN "Run" r ON r."id" = m."runId"

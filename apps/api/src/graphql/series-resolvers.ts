@@ -211,7 +211,11 @@ export const seriesQueryResolvers: Pick<
     });
     const keys = series.map((row) => row.seriesKey);
     const [histories, regressions] = await Promise.all([
-      readRecentHistories(context.database, keys, { last: recentPoints, succeededOnly: true }),
+      readRecentHistories(context.database, keys, {
+        last: recentPoints,
+        succeededOnly: true,
+        withRuns: false,
+      }),
       openRegressionCounts(context.database, keys),
     ]);
     return {
@@ -338,9 +342,9 @@ export const seriesQueryResolvers: Pick<
     const histories = await Promise.all(
       candidates.map(async (row) => ({
         row,
-        points: (await readSeriesHistory(context.database, row.seriesKey, { succeededOnly: true })).filter(
-          (point) => point.efficiency !== null && Number.isFinite(point.efficiency),
-        ),
+        points: (
+          await readSeriesHistory(context.database, row.seriesKey, { succeededOnly: true, withRuns: false })
+        ).filter((point) => point.efficiency !== null && Number.isFinite(point.efficiency)),
       })),
     );
     const times = histories.flatMap(({ points }) => points.map((point) => point.recordedAt.getTime()));

@@ -96,8 +96,9 @@ const sizeUnits: Record<string, { big: string; small: string; unit: string }> = 
 export function issueMessage(issue: ValidationIssueLike): string {
   const limit =
     issue.code === "too_big" ? issue.maximum : issue.code === "too_small" ? issue.minimum : undefined;
-  if (limit === undefined || issue.message.includes(String(limit))) return issue.message;
-  const words = sizeUnits[issue.origin ?? ""] ?? { big: "too large", small: "too small", unit: "" };
+  // Lengths and counts only: number messages name their ranges ("a positive number").
+  const words = sizeUnits[issue.origin ?? ""];
+  if (limit === undefined || !words || issue.message.includes(String(limit))) return issue.message;
   return issue.code === "too_big"
     ? `${words.big} (allowed: at most ${limit}${words.unit})`
     : `${words.small} (allowed: at least ${limit}${words.unit})`;

@@ -4,7 +4,7 @@ import { summarize } from "../analysis/summary.js";
 import { issueMessage, UserInputError } from "../errors.js";
 import type { ChecksumStatus } from "../runner/types.js";
 import type { Database } from "./client.js";
-import { assertStorableJson } from "./input-bounds.js";
+import { assertStorableJson, isStorableDateText } from "./input-bounds.js";
 import { parametersKey, type StorableCell, type StoredRun, storeFinishedRun } from "./run-repository.js";
 import type { TestbedInput } from "./testbed.js";
 
@@ -41,10 +41,13 @@ const integer = (min: number, max: number) =>
     .min(min, { error: `expected an integer from ${min} to ${max}` })
     .max(max, { error: `expected an integer from ${min} to ${max}` });
 
-const timestamp = z.iso.datetime({
-  offset: true,
-  error: 'expected an ISO 8601 date-time, e.g. "2026-01-31T12:00:00Z"',
-});
+const timestamp = z.iso
+  .datetime({
+    offset: true,
+    error: 'expected an ISO 8601 date-time, e.g. "2026-01-31T12:00:00Z"',
+  })
+  // Year 0000 parses, and PostgreSQL refuses it: only dates both databases store.
+  .refine(isStorableDateText, { error: `expected a date-time from 0001-01-01 to 9999-12-31` });
 
 const outcome = z.enum(["succeeded", "failed", "cancelled"], {
   error: 'expected one of "succeeded", "failed", "cancelled"',

@@ -126,3 +126,10 @@ export const dateRange = {
 export function isDateInRange(ms: number): boolean {
   return Number.isFinite(ms) && ms >= dateRange.earliestMs && ms <= dateRange.latestMs;
 }
+
+/** For date-time text (ISO 8601) already checked to be one: inside `dateRange`? */
+export function isStorableDateText(text: string): boolean {
+  return isDateInRange(Date.parse(text));
+}
+
+export const dateRangeMessage = "allowed: dates from 0001-01-01 to 9999-12-31";

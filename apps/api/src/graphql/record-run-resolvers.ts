@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cellSchema } from "../agent/protocol.js";
+import { dateRangeMessage, isStorableDateText } from "../db/input-bounds.js";
 import { storeRunResult } from "../db/run-repository.js";
 import type { MutationResolvers } from "../generated/graphql.js";
 import { planLimits } from "../runner/plan.js";
@@ -39,10 +40,13 @@ const integer = (minimum: number, maximum: number) =>
     .int(`allowed: an integer from ${minimum} to ${maximum}`)
     .min(minimum, `allowed: an integer from ${minimum} to ${maximum}`)
     .max(maximum, `allowed: an integer from ${minimum} to ${maximum}`);
-const isoDate = z.iso.datetime({
-  offset: true,
-  error: 'allowed: an ISO 8601 date-time, e.g. "2026-01-31T12:00:00Z"',
-});
+const isoDate = z.iso
+  .datetime({
+    offset: true,
+    error: 'allowed: an ISO 8601 date-time, e.g. "2026-01-31T12:00:00Z"',
+  })
+  // Year 0000 parses, and PostgreSQL refuses it: only dates both databases store.
+  .refine(isStorableDateText, { error: dateRangeMessage });
 
 const planSchema = z.object({
   workloadId: name(200),

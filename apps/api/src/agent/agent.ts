@@ -100,6 +100,8 @@ interface CurrentRun {
   worker: Worker;
   progress: RunProgress | null;
   cells: CellResult[];
+  /** Cells the server acknowledged ("mode/threads"): the result does not carry them again. */
+  stored: Set<string>;
   /** Set once a cancel was asked for (server, signal); the reason is the run's error. */
   cancelReason: string | null;
   /** Set when the server said the run is no longer ours: deliver nothing more. */
@@ -446,6 +448,7 @@ export class ThreadbenchAgent {
       worker,
       progress: null,
       cells: [],
+      stored: new Set(),
       cancelReason: null,
       lost: null,
       outbox: Promise.resolve(),
@@ -510,7 +513,9 @@ export class ThreadbenchAgent {
             status: final.status,
             error: final.error,
             environment: final.environment,
-            cells: final.cells,
+            // Only what is not stored yet: a big run's cells would not fit one message
+            // (THREADBENCH_MAX_BODY_BYTES), and the server skips stored ones anyway.
+            cells: final.cells.filter((cell) => !current.stored.has(`${cell.mode}/${cell.threads}`)),
           },
         });
         log(
@@ -544,6 +549,7 @@ export class ThreadbenchAgent {
   #deliverCell(current: CurrentRun, cell: CellResult): void {
     this.#enqueue(current, async () => {
       await this.request(storeAgentCellMutation, { sessionId: this.#sessionId, runId: current.runId, cell });
+      current.stored.add(`${cell.mode}/${cell.threads}`);
     });
   }
 

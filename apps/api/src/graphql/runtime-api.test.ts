@@ -145,7 +145,8 @@ describeEachDatabase("a plan's runtime through the API", ({ newUrl }) => {
       const started = await post(server, startRun, {
         plan: { ...pythonPlan, workload: "shared-counter", params: { increments: 2000 } },
       });
-      const runId = (started.data?.startRun as { id: string }).id;
+      expect(started.errors).toBeUndefined();
+      const runId = (started.data?.startRun as { id: string } | undefined)?.id as string;
       const run = await waitFor(async () => {
         const stored = await getRun(server.database, runId);
         return stored && ["succeeded", "failed", "cancelled", "interrupted"].includes(stored.status)

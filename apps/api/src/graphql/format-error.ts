@@ -119,7 +119,8 @@ export function createErrorFormatter(options: FormatErrorOptions) {
       // A plain GraphQLError raised by GraphQL itself (parse, validation, coercion).
       (!(original instanceof Error) || original instanceof GraphQLError);
     if (isRequestError) {
-      const { stacktrace, ...extensions } = formatted.extensions ?? {};
+      // `http` is Apollo's status hint (it strips it over HTTP): no client's business.
+      const { stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
       const issue = code === "BAD_USER_INPUT" && !extensions.issues ? coercionIssue(base.message) : null;
       return {
         ...base,

@@ -693,6 +693,31 @@ describeEachDatabase("hostile input (issue 11)", (databases) => {
     expect(httpVisits).toBeGreaterThan(0);
   });
 
+  it("checks in the same order on both transports: a mutation without a token is UNAUTHENTICATED whatever its variables", async () => {
+    const anonymous = createClient({
+      url: server.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+    });
+    try {
+      const query = 'mutation($labels: [String!]!) { updateRunLabels(id: "x", labels: $labels) { id } }';
+      const variables = { labels: 12 };
+      const response = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }),
+      });
+      const viaHttp = (await response.json()) as { errors: ErrorShape[] };
+      count({ transport: "http", status: response.status, errors: viaHttp.errors });
+      const viaSocket = await overWebSocket(anonymous, query, variables);
+      expect(viaHttp.errors[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect(viaSocket.errors[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    } finally {
+      await anonymous.dispose();
+    }
+  });
+
   it("hides suggestions from every kind of error when introspection is off", async () => {
     const outcome = await overHttp(server, { query: "{ planLimit { maxThreads } }" });
     expect(outcome.errors[0]?.message).toBe('Cannot query field "planLimit" on type "Query".');

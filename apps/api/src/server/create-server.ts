@@ -305,8 +305,8 @@ export async function createServer(
         const authorization =
           context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
         const caller = await verifier.identify(typeof authorization === "string" ? authorization : undefined);
-        const badVariables = variableErrors(schema, operation, payload.variables);
-        if (badVariables.length > 0) return badVariables;
+        // The order of HTTP: storable text, authentication, cost, then the variables
+        // (which Apollo coerces when it executes).
         try {
           assertStorableText(document, payload.variables);
           assertMayExecute(operation, caller, isPrivate);
@@ -320,6 +320,8 @@ export async function createServer(
         } catch (error) {
           return [error as GraphQLError];
         }
+        const badVariables = variableErrors(schema, operation, payload.variables);
+        if (badVariables.length > 0) return badVariables;
         const contextValue = createContext(services, { caller, ...operationLogs.of(context, id) });
         // A subscription lives for many events: fresh loaders each time, never stale data.
         Object.defineProperty(contextValue, "loaders", { get: () => createLoaders(database, queue) });

@@ -16,8 +16,8 @@ describe("detectRegressions", () => {
     const [change, ...rest] = detectRegressions({ values: slowdown, runIds: runIdsFor(100) });
     expect(rest).toEqual([]);
     expect(change).toMatchObject({ kind: "regression", index: 60, runId: "run-60", previousRunId: "run-59" });
-    expect(change?.relativeStep.estimate).toBeCloseTo(0.2, 1);
-    expect(change?.relativeStep.lower).toBeGreaterThan(0.15);
+    expect(change?.change.estimate).toBeCloseTo(0.2, 1);
+    expect(change?.change.lower).toBeGreaterThan(0.15);
     expect(change?.confidence).toBeGreaterThan(0.999);
   });
 
@@ -51,12 +51,27 @@ describe("detectRegressions", () => {
     expect(detectRegressions({ values: blip, runIds: runIdsFor(60) }, { lastPoints: 1 })).toEqual([]);
   });
 
+  it("finds nothing in a series shorter than the runs a change needs on both sides", () => {
+    expect(detectRegressions({ values: slowdown.slice(0, 12), runIds: runIdsFor(12) })).toEqual([]);
+  });
+
   it("rejects run ids that do not line up with the values", () => {
     expect(() => detectRegressions({ values: [1, 2, 3], runIds: ["a"] })).toThrow(/runIds/);
   });
 });
 
 describe("detectRegressionsAcrossSeries", () => {
+  it("searches each series at its own threshold, not at the false discovery rate (issue 13)", () => {
+    // The landed code passed q = 0.05 as each series' significance level: a 2-sigma
+    // wobble of pure noise then became a candidate, and Benjamini-Hochberg over a few
+    // series let it through. Each series must pass its own threshold first.
+    const noise = generateSyntheticSeries({ length: 100, seed: 77, noiseCv: 0.01 }).values;
+    const lenient = detectRegressionsAcrossSeries([{ values: noise, runIds: runIdsFor(100) }], {
+      falseDiscoveryRate: 0.5,
+    });
+    expect(lenient).toEqual([[]]);
+  });
+
   it("keeps clear changes and drops chance ones across many pure-noise series", () => {
     const seriesList = Array.from({ length: 40 }, (_, index) => {
       const steps = index < 3 ? [{ index: 50, relative: 0.1 }] : [];

@@ -1,344 +1,424 @@
 /**
- * Quality benchmark of the regression detector and the pairwise verdict.
+ * Quality benchmark of the regression detector, scored on what users see: the rows the
+ * online check stores.
  *
- *   npx tsx apps/api/src/bench/detect-bench.ts [steps|noise|outliers|compare|real]
- *   node dist/bench/detect-bench.js            (after building apps/api)
+ *   npm run bench:detect                       (after building apps/api)
+ *   DETECT_BENCH_SCALE=0.25 npm run bench:detect   (a quick look: a quarter of the histories)
  *
- * With no argument every section runs (about 30-60 s); DETECT_BENCH_SERIES sets the
- * series per cell of the step table (default 40). Everything but the real A/A section
- * is seeded and prints the same numbers on every machine.
+ * Every history of the suite (src/bench/detect-suite.ts: noise, single outlier runs,
+ * drift without steps, 2-4 steps of 1-20 run-to-run sigmas, scaling histories with
+ * efficiency steps) is ingested run by run through `ingestRun`, with its raw repetition
+ * samples, and after every ingest the run is checked by `afterRunStored`, exactly as
+ * `threadbench ingest` and the `ingestRun` mutation do. At the end the Regression table is
+ * read back and scored against the truth (src/bench/detect-score.ts): a stored change is
+ * right when it lies within +-1 run of a true change of its direction and no other row
+ * already matched that change.
  *
- * Prints, over labelled synthetic series (src/analysis/synthetic-series.ts): precision,
- * recall, F1, location error and online detection delay by step size in noise sigmas and
- * noise shape; false alarms per 1,000 points of pure noise; whether any single-outlier
- * series alarmed; and the A/A false-alarm rate of `compareSamples` on synthetic samples and
- * on real timings of a CPU loop on this machine. A detection is a true positive when it
- * lies within +-5 points of a true change and has its sign.
- * Targets: F1 >= 0.9 for steps >= 3 sigma, <= 1 false alarm per 1,000 points of pure
- * noise, no alarm from a single outlier.
+ * Several histories share one ingested run (each its own cell, so its own series), which
+ * is how real runs look (many cells checked together, false discovery control across
+ * them) and keeps the benchmark to a few minutes. Seeded: the same figures on every
+ * machine, whatever its speed. A temporary SQLite file, or DATABASE_URL if set.
+ *
+ * Prints: precision, recall and F1 per step size, location and size accuracy, detection
+ * delay, false alarms per 1,000 points on noise / outliers / drift, the scaling metrics,
+ * and the ROC AUC of the stored confidence (true rows vs false rows).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { compareSamples, type Verdict } from "../analysis/compare.js";
-import { createRandom, deriveSeed } from "../analysis/random.js";
-import { type DetectedChange, detectRegressions } from "../analysis/regressions.js";
+import type { HistoryStep } from "../analysis/realistic-history.js";
+import { type Database, openDatabase } from "../db/client.js";
+import { ingestRun } from "../db/ingest.js";
+import type { RegressionMetric } from "../db/vocabulary.js";
+import { afterRunStored } from "../regressions/after-run-stored.js";
 import {
-  generateSyntheticSeries,
-  type NoiseShape,
-  noiseShapes,
-  type SyntheticSeries,
-} from "../analysis/synthetic-series.js";
+  matchChanges,
+  rocAuc,
+  type ScoredRow,
+  sizeError,
+  type TrueChange,
+  toTrueChanges,
+} from "./detect-score.js";
+import {
+  defaultSuiteSize,
+  historyLength,
+  type ScalingSuiteHistory,
+  type SuiteHistory,
+  scaledSuiteSize,
+  scalingModes,
+  scalingSuite,
+  scalingThreads,
+  stepBins,
+  wallTimeSuite,
+} from "./detect-suite.js";
 
-const tolerance = 5;
-const seriesLength = 200;
-const stepSigmas = [1, 2, 3, 5, 10] as const;
-/** Noise CVs per step size, so that relative steps span 2% to 50%. */
-const noiseCvs = [0.005, 0.01, 0.02, 0.05] as const;
-const seriesPerCell = Number(process.env.DETECT_BENCH_SERIES ?? 40);
-const delaySeriesPerCell = 12;
-const maxDelay = 40;
-const rootSeed = 20_240_601;
+const scale = Number(process.env.DETECT_BENCH_SCALE ?? 1);
+if (!(scale > 0 && scale <= 4))
+  throw new TypeError(`DETECT_BENCH_SCALE must be in (0, 4], got ${process.env.DETECT_BENCH_SCALE}`);
+const size = scale === 1 ? defaultSuiteSize : scaledSuiteSize(scale);
+const origin = Date.UTC(2026, 0, 1);
+const hourMs = 3_600_000;
 
-type Shape = NoiseShape | "gaussian+drift";
-const shapes: readonly Shape[] = [...noiseShapes, "gaussian+drift"];
+const testbed = {
+  hostname: "detect-bench",
+  os: "linux",
+  arch: "x64",
+  cpuModel: "Benchmark CPU",
+  logicalCores: 8,
+  memoryBytes: 16 * 1024 ** 3,
+  runtime: "node",
+  runtimeVersion: "20.20.2",
+};
 
-interface CellScore {
-  truePositives: number;
-  falsePositives: number;
-  falseNegatives: number;
-  locationErrors: number[];
-  delays: number[];
-  delayCensored: number;
+/** One ingested run sequence: wall-time histories (one mode each) and at most one scaling history. */
+interface Group {
+  workload: string;
+  wall: SuiteHistory[];
+  scaling: ScalingSuiteHistory | null;
 }
 
-function runIdsFor(count: number): string[] {
-  return Array.from({ length: count }, (_, index) => `run-${index}`);
+function modeOf(position: number): string {
+  return `series-${String(position + 1).padStart(2, "0")}`;
 }
 
-function detect(values: readonly number[], lastPoints?: number): DetectedChange[] {
-  return detectRegressions(
-    { values, runIds: runIdsFor(values.length) },
-    lastPoints === undefined ? {} : { lastPoints },
-  );
+/**
+ * One run sequence per scaling history, the wall-time histories dealt out over them
+ * (about 18 each with the default sizes): a run then has some 24 cells, as a run of four
+ * modes at several thread counts does, and the benchmark ingests 16 x 160 runs instead
+ * of one sequence per history (the cost of ingesting and checking a run is mostly per
+ * run, not per cell).
+ */
+function groups(): Group[] {
+  const wall = wallTimeSuite(size);
+  const result: Group[] = scalingSuite(size).map((scaling, index) => ({
+    workload: `detect-${index}`,
+    wall: [],
+    scaling,
+  }));
+  for (const [index, history] of wall.entries()) (result[index % result.length] as Group).wall.push(history);
+  return result;
 }
 
-function makeSeries(shape: Shape, sigmas: number, seed: number): SyntheticSeries {
-  const random = createRandom(seed);
-  const usable = noiseCvs.filter((cv) => sigmas * cv >= 0.02 && sigmas * cv <= 0.5);
-  const noiseCv = usable[random.integer(usable.length)] as number;
-  const index = 30 + random.integer(seriesLength - 60);
-  const sign = random.next() < 0.5 ? -1 : 1;
-  return generateSyntheticSeries({
-    length: seriesLength,
-    seed: deriveSeed(seed, 1),
-    noise: shape === "gaussian+drift" ? "gaussian" : shape,
-    noiseCv,
-    // Drift of 2 sigma over the whole series: slow, but not negligible.
-    driftRelative: shape === "gaussian+drift" ? 2 * noiseCv : 0,
-    steps: [{ index, relative: sign * sigmas * noiseCv }],
-  });
+interface SeriesTruth {
+  id: string;
+  kind: SuiteHistory["kind"] | "scaling";
+  binLabel: string | null;
+  metric: RegressionMetric;
+  truths: TrueChange[];
+  /** runId -> index in this history. */
+  runIndex: Map<string, number>;
+  rows: ScoredRow[];
 }
 
-function scoreSeries(series: SyntheticSeries, detections: DetectedChange[], score: CellScore): void {
-  const unmatched = [...series.changes];
-  for (const detection of detections) {
-    const match = unmatched.findIndex(
-      (change) =>
-        Math.abs(change.index - detection.index) <= tolerance &&
-        Math.sign(change.relative) === Math.sign(detection.relativeStep.estimate),
-    );
-    if (match >= 0) {
-      score.truePositives++;
-      score.locationErrors.push(Math.abs((unmatched[match] as { index: number }).index - detection.index));
-      unmatched.splice(match, 1);
-    } else {
-      score.falsePositives++;
+/** Value direction of a stored row: the metric rose (+1) or fell (-1). */
+function directionOf(metric: RegressionMetric, size: number): 1 | -1 {
+  // size is positive when worse: wall time and serial fraction rise, efficiency falls.
+  const rose = metric === "efficiency" ? size < 0 : size > 0;
+  return rose ? 1 : -1;
+}
+
+/** The relative change of the value a row stores (efficiency's size is negated). */
+function valueChange(metric: RegressionMetric, size: number): number {
+  return metric === "efficiency" ? -size : size;
+}
+
+async function ingestGroup(
+  database: Database,
+  group: Group,
+  series: Map<string, SeriesTruth>,
+  firstStored: Map<string, { change: number; atIndex: number }>,
+): Promise<void> {
+  const runIndex = new Map<string, number>();
+  for (let index = 0; index < historyLength; index++) {
+    const measurements: Array<{ mode: string; threads: number; samples: Array<{ wallMs: number }> }> = [];
+    for (const [position, history] of group.wall.entries()) {
+      measurements.push({
+        mode: modeOf(position),
+        threads: 1,
+        samples: (history.history.runs[index] as number[]).map((wallMs) => ({ wallMs })),
+      });
     }
-  }
-  score.falseNegatives += unmatched.length;
-}
-
-/** Runs after the change until the detector, fed the history so far, reports it. */
-function onlineDelay(series: SyntheticSeries): number | null {
-  const change = series.changes[0];
-  if (!change) return null;
-  for (let after = 1; after <= maxDelay && change.index + after <= series.values.length; after++) {
-    const prefix = series.values.slice(0, change.index + after);
-    const found = detect(prefix, after + tolerance).some(
-      (detection) =>
-        Math.abs(detection.index - change.index) <= tolerance &&
-        Math.sign(detection.relativeStep.estimate) === Math.sign(change.relative),
-    );
-    if (found) return after;
-  }
-  return null;
-}
-
-const mean = (values: readonly number[]): number =>
-  values.length === 0 ? Number.NaN : values.reduce((total, value) => total + value, 0) / values.length;
-const fixed = (value: number, digits = 2): string => (Number.isNaN(value) ? "-" : value.toFixed(digits));
-
-function stepTable(): void {
-  console.log(
-    `\n## Step detection (${seriesPerCell} series of ${seriesLength} points per cell, one step at 30..170)\n`,
-  );
-  console.log(
-    "| step | noise | precision | recall | F1 | location error | online delay (runs) | found online |",
-  );
-  console.log("|---|---|---|---|---|---|---|---|");
-  const bySize = new Map<number, CellScore>();
-  for (const sigmas of stepSigmas) {
-    const total: CellScore = emptyScore();
-    for (const shape of shapes) {
-      const score = emptyScore();
-      for (let item = 0; item < seriesPerCell; item++) {
-        const seed = deriveSeed(rootSeed, sigmas * 1_000_000 + shapes.indexOf(shape) * 10_000 + item);
-        const series = makeSeries(shape, sigmas, seed);
-        scoreSeries(series, detect(series.values), score);
-        if (item < delaySeriesPerCell) {
-          const delay = onlineDelay(series);
-          if (delay === null) score.delayCensored++;
-          else score.delays.push(delay);
+    if (group.scaling) {
+      for (const mode of scalingModes) {
+        for (const threads of scalingThreads) {
+          const runs = group.scaling.cells.get(`${mode} x${threads}`) as number[][];
+          measurements.push({
+            mode,
+            threads,
+            samples: (runs[index] as number[]).map((wallMs) => ({ wallMs })),
+          });
         }
       }
-      printRow(`${sigmas}σ`, shape, score);
-      merge(total, score);
     }
-    bySize.set(sigmas, total);
-  }
-  for (const [sigmas, total] of bySize) printRow(`${sigmas}σ`, "all", total);
-  console.log(
-    `\nlocation error: mean |detected - true index| of true positives. online delay: runs after the change until ` +
-      `detectRegressions, fed only the history so far (lastPoints), reports it; first ${delaySeriesPerCell} series per cell, ` +
-      `capped at ${maxDelay}. Noise CVs ${noiseCvs.join(", ")} are drawn so that steps span 2%..50%.`,
-  );
-}
-
-function emptyScore(): CellScore {
-  return {
-    truePositives: 0,
-    falsePositives: 0,
-    falseNegatives: 0,
-    locationErrors: [],
-    delays: [],
-    delayCensored: 0,
-  };
-}
-
-function merge(into: CellScore, from: CellScore): void {
-  into.truePositives += from.truePositives;
-  into.falsePositives += from.falsePositives;
-  into.falseNegatives += from.falseNegatives;
-  into.locationErrors.push(...from.locationErrors);
-  into.delays.push(...from.delays);
-  into.delayCensored += from.delayCensored;
-}
-
-function printRow(step: string, shape: string, score: CellScore): void {
-  const precision = score.truePositives / (score.truePositives + score.falsePositives);
-  const recall = score.truePositives / (score.truePositives + score.falseNegatives);
-  const f1 = (2 * precision * recall) / (precision + recall);
-  const online = score.delays.length + score.delayCensored;
-  console.log(
-    `| ${step} | ${shape} | ${fixed(precision)} | ${fixed(recall)} | ${fixed(f1)} | ${fixed(mean(score.locationErrors))} | ${fixed(mean(score.delays), 1)} | ${score.delays.length}/${online} |`,
-  );
-}
-
-function pureNoiseTable(): void {
-  console.log("\n## False alarms on pure noise\n");
-  console.log("| noise | series | points | alarms | alarms per 1,000 points |");
-  console.log("|---|---|---|---|---|");
-  let allPoints = 0;
-  let allAlarms = 0;
-  for (const [shapeIndex, shape] of noiseShapes.entries()) {
-    let points = 0;
-    let alarms = 0;
-    let series = 0;
-    for (const [length, count] of [
-      [50, 40],
-      [200, 40],
-      [1000, 12],
-    ] as const) {
-      for (let item = 0; item < count; item++) {
-        const seed = deriveSeed(rootSeed, 50_000_000 + shapeIndex * 100_000 + length * 100 + item);
-        const { values } = generateSyntheticSeries({ length, seed, noise: shape, noiseCv: 0.02 });
-        alarms += detect(values).length;
-        points += length;
-        series++;
-      }
-    }
-    allPoints += points;
-    allAlarms += alarms;
-    console.log(`| ${shape} | ${series} | ${points} | ${alarms} | ${fixed((alarms * 1000) / points)} |`);
-  }
-  console.log(`| all | - | ${allPoints} | ${allAlarms} | ${fixed((allAlarms * 1000) / allPoints)} |`);
-}
-
-function singleOutlierTable(): void {
-  const count = 400;
-  let alarmed = 0;
-  for (let item = 0; item < count; item++) {
-    const seed = deriveSeed(rootSeed, 70_000_000 + item);
-    const random = createRandom(seed);
-    const length = [20, 50, 200][item % 3] as number;
-    // Anywhere, including the very first and the very last run.
-    const index = item % 4 === 0 ? length - 1 : item % 4 === 1 ? 0 : random.integer(length);
-    const sigmas = 10 + 40 * random.next();
-    const sign = random.next() < 0.8 ? 1 : -0.5;
-    const { values } = generateSyntheticSeries({
-      length,
-      seed: deriveSeed(seed, 1),
-      noise: noiseShapes[item % noiseShapes.length] as NoiseShape,
-      noiseCv: 0.02,
-      spikes: [{ index, relative: sign * sigmas * 0.02 }],
+    const at = new Date(origin + index * hourMs).toISOString();
+    const { run } = await ingestRun(database, {
+      formatVersion: 1,
+      workload: group.workload,
+      branch: "main",
+      startedAt: at,
+      finishedAt: at,
+      testbed,
+      measurements,
     });
-    if (detect(values).length > 0 || detect(values, 1).length > 0) alarmed++;
+    runIndex.set(run.id, index);
+    const result = await afterRunStored(database, run.id);
+    for (const stored of result.stored) {
+      firstStored.set(stored.id, { change: valueChange(stored.metric, stored.size), atIndex: index });
+    }
+    if (index === 0) await describeSeries(database, run.id, group, series, runIndex);
   }
-  console.log(
-    `\n## Single outliers\n\n${alarmed} of ${count} series with one 10-50σ outlier (lengths 20/50/200, anywhere incl. first/last point) alarmed.`,
-  );
 }
 
-function syntheticAaTable(): void {
-  console.log("\n## Pairwise verdict (compareSamples, defaults) on synthetic samples, noise CV 2%\n");
-  console.log("| noise | repetitions | A/A false alarms | 10% slowdown found | 5% slowdown found |");
-  console.log("|---|---|---|---|---|");
-  const pairs = 400;
-  for (const [shapeIndex, shape] of noiseShapes.entries()) {
-    for (const repetitions of [5, 10, 30]) {
-      let falseAlarms = 0;
-      let found10 = 0;
-      let found5 = 0;
-      const random = createRandom(deriveSeed(rootSeed, 80_000_000 + shapeIndex * 1000 + repetitions));
-      const sample = (level: number): number[] =>
-        Array.from({ length: repetitions }, () => level * (1 + 0.02 * drawUnit(random, shape)));
-      for (let pair = 0; pair < pairs; pair++) {
-        const base = sample(100);
-        const verdict = compareSamples(base, sample(100), { seed: pair, resamples: 500 }).verdict;
-        if (verdict === "faster" || verdict === "slower") falseAlarms++;
-        if (compareSamples(base, sample(110), { seed: pair, resamples: 500 }).verdict === "slower") found10++;
-        if (compareSamples(base, sample(105), { seed: pair, resamples: 500 }).verdict === "slower") found5++;
-      }
-      console.log(
-        `| ${shape} | ${repetitions} | ${fixed((100 * falseAlarms) / pairs, 1)}% | ${fixed((100 * found10) / pairs, 1)}% | ${fixed((100 * found5) / pairs, 1)}% |`,
+/** Registers the group's series (by the keys the store gave them) with their truths. */
+async function describeSeries(
+  database: Database,
+  runId: string,
+  group: Group,
+  series: Map<string, SeriesTruth>,
+  runIndex: Map<string, number>,
+): Promise<void> {
+  const cells = await database.prisma.measurement.findMany({
+    where: { runId },
+    select: { seriesKey: true, mode: true, threads: true },
+  });
+  // runIndex fills up as the group is ingested; every series of the group shares it.
+  for (const cell of cells) {
+    const position = group.wall.findIndex((_, index) => modeOf(index) === cell.mode);
+    const add = (
+      metric: RegressionMetric,
+      truth: SeriesTruth["kind"],
+      id: string,
+      bin: string | null,
+      truths: TrueChange[],
+    ) => {
+      series.set(`${cell.seriesKey}\u0000${metric}`, {
+        id,
+        kind: truth,
+        binLabel: bin,
+        metric,
+        truths,
+        runIndex,
+        rows: [],
+      });
+    };
+    if (position >= 0) {
+      const history = group.wall[position] as SuiteHistory;
+      add(
+        "wall_time",
+        history.kind,
+        history.id,
+        history.bin?.label ?? null,
+        toTrueChanges(history.history.steps, history.history.runSigma),
+      );
+      continue;
+    }
+    const scaling = group.scaling;
+    if (!scaling) continue;
+    const key = `${cell.mode} x${cell.threads}`;
+    // Scaling cells: wall steps in sigmas of the cell's noise are not the point here.
+    add(
+      "wall_time",
+      "scaling",
+      `${scaling.id} ${key}`,
+      null,
+      toTrueChanges(scaling.wallSteps.get(key) ?? [], 1),
+    );
+    if (cell.mode === "worker-threads" && cell.threads === Math.max(...scalingThreads)) {
+      const efficiency: HistoryStep[] = scaling.efficiencySteps;
+      add(
+        "efficiency",
+        "scaling",
+        `${scaling.id} efficiency`,
+        null,
+        toTrueChanges(efficiency, scaling.efficiencySigma),
+      );
+      // The serial fraction rises when efficiency falls: opposite direction, no size.
+      add(
+        "serial_fraction",
+        "scaling",
+        `${scaling.id} serial fraction`,
+        null,
+        toTrueChanges(
+          efficiency.map((step) => ({ index: step.index, logStep: -step.logStep })),
+          scaling.efficiencySigma,
+        ),
       );
     }
   }
 }
 
-function drawUnit(random: ReturnType<typeof createRandom>, shape: NoiseShape): number {
-  const { values } = generateSyntheticSeries({
-    length: 1,
-    seed: random.integer(2 ** 32),
-    noise: shape,
-    noiseCv: 1,
-    baseline: 1,
-  });
-  return (values[0] as number) - 1;
+function percent(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(2) : "-";
 }
 
-/** A small CPU-bound task, timed for real on this machine. */
-function cpuTask(): number {
-  let total = 0;
-  for (let index = 0; index < 400_000; index++) total += Math.sqrt(index) * Math.sin(index);
-  return total;
+function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-function realAaTable(): void {
-  const repetitions = 10;
-  const pairs = 100;
-  let checksum = 0;
-  const run = (): number[] =>
-    Array.from({ length: repetitions }, () => {
-      const start = performance.now();
-      checksum += cpuTask();
-      return performance.now() - start;
+interface Tally {
+  truePositives: number;
+  falsePositives: number;
+  missed: number;
+  duplicates: number;
+  mislocated: number;
+  exact: number;
+  sizeFirst: number;
+  sizeFinal: number;
+  delays: number[];
+  positives: number[];
+  negatives: number[];
+}
+
+function emptyTally(): Tally {
+  return {
+    truePositives: 0,
+    falsePositives: 0,
+    missed: 0,
+    duplicates: 0,
+    mislocated: 0,
+    exact: 0,
+    sizeFirst: 0,
+    sizeFinal: 0,
+    delays: [],
+    positives: [],
+    negatives: [],
+  };
+}
+
+function tallyRow(label: string, tally: Tally): string {
+  const precision = tally.truePositives / (tally.truePositives + tally.falsePositives);
+  const recall = tally.truePositives / (tally.truePositives + tally.missed);
+  const f1 = (2 * precision * recall) / (precision + recall);
+  const share = (count: number) => percent(count / tally.truePositives);
+  return `| ${label} | ${tally.truePositives + tally.missed} | ${percent(precision)} | ${percent(recall)} | ${percent(f1)} | ${tally.duplicates} | ${tally.mislocated} | ${share(tally.exact)} | ${share(tally.sizeFirst)} | ${share(tally.sizeFinal)} | ${median(tally.delays)} |`;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const directory = process.env.DATABASE_URL ? null : mkdtempSync(join(tmpdir(), "threadbench-detect-"));
+  const database = await openDatabase(
+    process.env.DATABASE_URL ?? `file:${join(directory as string, "detect.db")}`,
+  );
+  const series = new Map<string, SeriesTruth>();
+  const firstStored = new Map<string, { change: number; atIndex: number }>();
+  const plan = groups();
+  try {
+    for (const [position, group] of plan.entries()) {
+      await ingestGroup(database, group, series, firstStored);
+      process.stderr.write(`\rgroup ${position + 1}/${plan.length} ingested and checked`);
+    }
+    process.stderr.write("\n");
+    const rows = await database.prisma.regression.findMany({
+      select: { id: true, seriesKey: true, runId: true, metric: true, size: true, confidence: true },
     });
-  for (let warmup = 0; warmup < 20; warmup++) checksum += cpuTask();
-  const settings = [
-    { label: "defaults (minEffect 5%, alpha 0.01, noiseMultiple 1)", options: {} },
-    { label: "noiseMultiple 0 (minEffect and alpha only)", options: { noiseMultiple: 0 } },
-    {
-      label: "asv-like (minEffect 10%, alpha 0.002, noiseMultiple 0)",
-      options: { minEffect: 0.1, alpha: 0.002, noiseMultiple: 0 },
-    },
-  ] as const;
-  const counts: Array<Record<Verdict, number>> = settings.map(() => ({
-    faster: 0,
-    slower: 0,
-    unchanged: 0,
-    noisy: 0,
-  }));
-  const cvs: number[] = [];
-  for (let pair = 0; pair < pairs; pair++) {
-    const base = run();
-    const head = run();
-    const baseMean = mean(base);
-    cvs.push(Math.sqrt(mean(base.map((value) => (value - baseMean) ** 2))) / baseMean);
-    for (const [index, setting] of settings.entries()) {
-      const count = counts[index] as Record<Verdict, number>;
-      count[compareSamples(base, head, { seed: pair, ...setting.options }).verdict] += 1;
+    for (const row of rows) {
+      const truth = series.get(`${row.seriesKey}\u0000${row.metric}`);
+      if (!truth) throw new Error(`a stored change of an unknown series ${row.seriesKey} (${row.metric})`);
+      const metric = row.metric as RegressionMetric;
+      const first = firstStored.get(row.id);
+      truth.rows.push({
+        index: truth.runIndex.get(row.runId) ?? -1,
+        direction: directionOf(metric, row.size),
+        change: valueChange(metric, row.size),
+        confidence: row.confidence,
+        storedAtIndex: first?.atIndex ?? -1,
+        firstChange: first?.change ?? Number.NaN,
+      });
+    }
+  } finally {
+    await database.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  }
+  report(series, performance.now() - started);
+}
+
+function report(series: Map<string, SeriesTruth>, elapsedMs: number): void {
+  const byBin = new Map<string, Tally>();
+  const scalingTallies = new Map<RegressionMetric, Tally>();
+  const falseAlarms = new Map<string, { points: number; alarms: number; series: number; alarmed: number }>();
+  const all = emptyTally();
+  for (const entry of series.values()) {
+    const match = matchChanges(entry.truths, entry.rows);
+    const tally =
+      entry.kind === "steps"
+        ? (byBin.get(entry.binLabel as string) ?? emptyTally())
+        : entry.kind === "scaling"
+          ? (scalingTallies.get(entry.metric) ?? emptyTally())
+          : null;
+    for (const target of tally ? [tally, all] : [all]) {
+      target.truePositives += match.truePositives.length;
+      target.falsePositives += match.falsePositives.length;
+      target.missed += match.missed.length;
+      target.duplicates += match.duplicates;
+      target.mislocated += match.mislocated;
+      for (const { truth, row } of match.truePositives) {
+        if (row.index === truth.index) target.exact++;
+        if (entry.metric !== "serial_fraction") {
+          if (sizeError(row.firstChange, truth) <= 0.2) target.sizeFirst++;
+          if (sizeError(row.change, truth) <= 0.2) target.sizeFinal++;
+        }
+        target.delays.push(row.storedAtIndex - truth.index);
+        target.positives.push(row.confidence);
+      }
+      for (const row of match.falsePositives) target.negatives.push(row.confidence);
+    }
+    if (entry.kind === "steps" && tally) byBin.set(entry.binLabel as string, tally);
+    if (entry.kind === "scaling" && tally) scalingTallies.set(entry.metric, tally);
+    if (entry.kind === "noise" || entry.kind === "outliers" || entry.kind === "drift") {
+      const counts = falseAlarms.get(entry.kind) ?? { points: 0, alarms: 0, series: 0, alarmed: 0 };
+      counts.points += historyLength;
+      counts.alarms += entry.rows.length;
+      counts.series++;
+      if (entry.rows.length > 0) counts.alarmed++;
+      falseAlarms.set(entry.kind, counts);
     }
   }
-  const sortedCvs = [...cvs].sort((a, b) => a - b);
+  const header =
+    "| step | true changes | precision | recall | F1 | stored twice | stored 2-5 runs off | at the exact run | size within 20% when stored | size within 20% now | median delay (runs) |";
+  const rule = "|---|---|---|---|---|---|---|---|---|---|---|";
   console.log(
-    `\n## Real A/A on this machine\n\n${pairs} pairs of back-to-back batches of ${repetitions} timed repetitions of the same CPU loop ` +
-      `(per-batch CV: median ${fixed((sortedCvs[pairs >> 1] as number) * 100, 1)}%, max ${fixed((sortedCvs[pairs - 1] as number) * 100, 1)}%; checksum ${checksum.toExponential(3)}).\n`,
+    `\n## Wall-time steps (${size.stepsPerBin} histories of ${historyLength} runs per size, 2-4 steps each)\n`,
   );
-  console.log("| verdict rules | false alarms (faster + slower) | unchanged | noisy |");
-  console.log("|---|---|---|---|");
-  for (const [index, setting] of settings.entries()) {
-    const count = counts[index] as Record<Verdict, number>;
+  console.log(header);
+  console.log(rule);
+  const atLeastThree = emptyTally();
+  for (const bin of stepBins) {
+    const tally = byBin.get(bin.label) ?? emptyTally();
+    console.log(tallyRow(bin.label, tally));
+    if (bin.low >= 3) {
+      for (const key of Object.keys(atLeastThree) as Array<keyof Tally>) {
+        const value = tally[key];
+        if (Array.isArray(value)) (atLeastThree[key] as number[]).push(...value);
+        else (atLeastThree[key] as number) += value as number;
+      }
+    }
+  }
+  console.log(tallyRow(">= 3σ", atLeastThree));
+  console.log("\n## False alarms without a step\n");
+  console.log("| history | series | points | alarms | series alarmed | alarms per 1,000 points |");
+  console.log("|---|---|---|---|---|---|");
+  for (const kind of ["noise", "outliers", "drift"]) {
+    const counts = falseAlarms.get(kind) ?? { points: 0, alarms: 0, series: 0, alarmed: 0 };
     console.log(
-      `| ${setting.label} | ${count.faster + count.slower}/${pairs} (${count.faster} + ${count.slower}) | ${count.unchanged} | ${count.noisy} |`,
+      `| ${kind} | ${counts.series} | ${counts.points} | ${counts.alarms} | ${counts.alarmed} | ${percent((counts.alarms * 1000) / counts.points)} |`,
     );
   }
+  console.log(`\n## Scaling histories (${size.scaling}; efficiency steps of 5-40% at 4 threads)\n`);
+  console.log(header.replace("| step |", "| metric |"));
+  console.log(rule);
+  for (const metric of ["wall_time", "efficiency", "serial_fraction"] as const) {
+    console.log(tallyRow(metric, scalingTallies.get(metric) ?? emptyTally()));
+  }
+  console.log(
+    `\nROC AUC of the stored confidence, true rows vs false rows (all histories): ${percent(rocAuc(all.positives, all.negatives))} (${all.positives.length} true, ${all.negatives.length} false)`,
+  );
+  console.log(
+    "Delay: runs from the change to the check that first stored it. Size: |stored / true - 1| <= 0.2 of the relative change (scaling wall-time truths in the table above carry no sigma)",
+  );
+  console.log(`(benchmark took ${(elapsedMs / 1000).toFixed(0)} s)`);
 }
 
-const started = performance.now();
-const only = process.argv[2];
-if (!only || only === "steps") stepTable();
-if (!only || only === "noise") pureNoiseTable();
-if (!only || only === "outliers") singleOutlierTable();
-if (!only || only === "compare") syntheticAaTable();
-if (!only || only === "real") realAaTable();
-console.log(`\n(benchmark took ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+await main();

@@ -10,7 +10,7 @@ import type { RunResult } from "../runner/types.js";
 import { type CliIo, CliUsageError } from "./command.js";
 
 /** What storing a run found when it was checked against its history. */
-export type StoredChanges = Pick<CheckRunResult, "stored" | "scaling">;
+export type StoredChanges = Pick<CheckRunResult, "stored">;
 
 /** What `ingest` (and `run --server`) get back from storing a run. */
 export interface IngestOutcome {

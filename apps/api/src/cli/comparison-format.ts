@@ -66,23 +66,42 @@ export function describeSeries(regression: StoredRegression): string {
     : regression.seriesKey;
 }
 
-/** One line per regression or improvement a check stored (what `run` and `ingest` print). */
-export function formatStoredChanges(result: Pick<CheckRunResult, "stored" | "scaling">): string[] {
-  const lines = result.stored.map(
-    (regression) =>
-      `${regression.kind === "regression" ? "REGRESSION " : "improvement"} ${describeSeries(regression)}: ${formatChange(regression.size)} (${formatInterval(regression.interval)}, confidence ${(regression.confidence * 100).toFixed(1)}%) introduced by run ${regression.runId} [${regression.id}]`,
-  );
-  for (const check of result.scaling) {
-    if (!check.result.regressed) continue;
-    const efficiency = check.result.efficiency;
-    const serial = check.result.serialFraction;
-    const details = [
-      efficiency?.worse
-        ? `efficiency at ${efficiency.threads} threads ${formatChange(efficiency.change)} (${(efficiency.base * 100).toFixed(0)}% -> ${(efficiency.head * 100).toFixed(0)}%)`
-        : null,
-      serial?.worse ? `serial fraction ${serial.base.toFixed(3)} -> ${serial.head.toFixed(3)}` : null,
-    ].filter(Boolean);
-    lines.push(`SCALING REGRESSION ${check.mode} vs run ${check.baseRunId}: ${details.join(", ")}`);
+/**
+ * What changed, in its metric's terms: "+12.3% (+10.1% .. +14.6%)" for wall time,
+ * "efficiency -10.0% (...)" (the efficiency itself; `size` is positive when it fell) and
+ * "serial fraction +0.050 (+0.031 .. +0.069)" (absolute).
+ */
+export function formatStoredChange(
+  regression: Pick<StoredRegression, "metric" | "size" | "interval">,
+): string {
+  switch (regression.metric) {
+    case "wall_time":
+      return `${formatChange(regression.size)} (${formatInterval(regression.interval)})`;
+    case "efficiency": {
+      const interval = regression.interval && {
+        lower: -regression.interval.upper,
+        upper: -regression.interval.lower,
+      };
+      return `efficiency ${formatChange(-regression.size)} (${formatInterval(interval)})`;
+    }
+    case "serial_fraction": {
+      const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(3)}`;
+      const interval = regression.interval
+        ? ` (${signed(regression.interval.lower)} .. ${signed(regression.interval.upper)})`
+        : "";
+      return `serial fraction ${signed(regression.size)}${interval}`;
+    }
+    default: {
+      const unreachable: never = regression.metric;
+      return String(unreachable);
+    }
   }
-  return lines;
+}
+
+/** One line per regression or improvement a check stored (what `run` and `ingest` print). */
+export function formatStoredChanges(result: Pick<CheckRunResult, "stored">): string[] {
+  return result.stored.map(
+    (regression) =>
+      `${regression.kind === "regression" ? "REGRESSION " : "improvement"} ${describeSeries(regression)}: ${formatStoredChange(regression)}, confidence ${(regression.confidence * 100).toFixed(1)}%, introduced by run ${regression.runId} [${regression.id}]`,
+  );
 }

@@ -74,7 +74,7 @@ export interface PlanOutcome {
   result: RunResult;
   project: string;
   stored: { id: string; commitSha: string | null; branch: string | null } | null;
-  check: Pick<CheckRunResult, "stored" | "scaling"> | null;
+  check: Pick<CheckRunResult, "stored"> | null;
 }
 
 /**

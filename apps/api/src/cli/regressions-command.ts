@@ -23,7 +23,7 @@ import {
   parseInteger,
   parseList,
 } from "./command.js";
-import { describeSeries, formatChange, formatInterval } from "./comparison-format.js";
+import { describeSeries, formatStoredChange } from "./comparison-format.js";
 import { table } from "./format.js";
 
 export const regressionsCommand: CliCommand = {
@@ -33,8 +33,9 @@ export const regressionsCommand: CliCommand = {
 Usage: threadbench regressions [--status S[,S...]] [--kind K] [--limit N] [--json]
 
 Lists the step changes found in series histories when runs were stored: the series,
-the run that introduced the change, its size with a 95% interval, the confidence and
-the status (${regressionStatuses.join(", ")}).
+what changed (wall time; or efficiency and serial fraction of a parallel mode at its
+highest thread count), the run that introduced the change, its size with a 95%
+interval, the confidence and the status (${regressionStatuses.join(", ")}).
 
 Flags:
   --status LIST   Only these statuses (default: all), e.g. --status open
@@ -69,19 +70,30 @@ ${serverHelp}
         return 0;
       }
       const rows = [
-        ["ID", "FOUND (UTC)", "KIND", "STATUS", "SIZE", "95% INTERVAL", "SERIES", "RUN"],
+        [
+          "ID",
+          "FOUND (UTC)",
+          "KIND",
+          "STATUS",
+          "METRIC",
+          "CHANGE (95% INTERVAL)",
+          "CONFIDENCE",
+          "SERIES",
+          "RUN",
+        ],
         ...regressions.map((regression) => [
           regression.id,
           regression.createdAt.toISOString().slice(0, 16).replace("T", " "),
           regression.kind,
           regression.status,
-          formatChange(regression.size),
-          formatInterval(regression.interval),
+          regression.metric.replace("_", " "),
+          formatStoredChange(regression),
+          `${(regression.confidence * 100).toFixed(1)}%`,
           describeSeries(regression),
           regression.runId,
         ]),
       ];
-      io.stdout.write(`${table(rows, new Set([4]))}\n`);
+      io.stdout.write(`${table(rows, new Set([6]))}\n`);
       return 0;
     } finally {
       await store.close();
@@ -143,7 +155,7 @@ Flags:
         io.stdout.write(`${JSON.stringify(updated, null, 2)}\n`);
       } else {
         io.stdout.write(
-          `regression ${updated.id} (${describeSeries(updated)}, ${formatChange(updated.size)}) is now ${updated.status}, by ${updated.statusChangedBy}${updated.note ? `: ${updated.note}` : ""}\n`,
+          `regression ${updated.id} (${describeSeries(updated)}, ${formatStoredChange(updated)}) is now ${updated.status}, by ${updated.statusChangedBy}${updated.note ? `: ${updated.note}` : ""}\n`,
         );
       }
       return 0;

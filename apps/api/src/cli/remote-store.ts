@@ -4,10 +4,12 @@ import type { StoredMeasurement, StoredRun, StoredRunDetail, StoredSample } from
 import type { StoredTestbed } from "../db/testbed.js";
 import {
   type RegressionKind,
+  type RegressionMetric,
   type RegressionStatus,
   type RunSource,
   type RunStatus,
   regressionKinds,
+  regressionMetrics,
   regressionStatuses,
   runSources,
   runStatuses,
@@ -62,7 +64,7 @@ const measurementFields = `id runId seriesKey recordedAt mode threads tasks stat
   expectedChecksum checksumStatus ${sharedMemoryFields}
   samples @include(if: $samples) { index wallMs cpuMs taskDurationsMs checksum ${sharedMemoryFields} }`;
 
-const regressionFields = `id seriesKey runId kind size sizeLow sizeHigh baselineValue currentValue
+const regressionFields = `id seriesKey runId kind metric size sizeLow sizeHigh baselineValue currentValue
   confidence status statusChangedBy statusChangedAt note createdAt updatedAt series { key }
   workloadId params mode threads scaling testbedId branch`;
 
@@ -194,6 +196,7 @@ interface RemoteRegression {
   seriesKey: string;
   runId: string;
   kind: string;
+  metric: string;
   size: number;
   sizeLow: number | null;
   sizeHigh: number | null;
@@ -238,6 +241,7 @@ const runStatusValues = enumTable<RunStatus>(runStatuses);
 const runSourceValues = enumTable<RunSource>(runSources);
 const regressionStatusValues = enumTable<RegressionStatus>(regressionStatuses);
 const regressionKindValues = enumTable<RegressionKind>(regressionKinds);
+const regressionMetricValues = enumTable<RegressionMetric>(regressionMetrics);
 const scalingValues = enumTable(["weak", "strong"] as const);
 const cellStatusValues = enumTable(["succeeded", "failed", "cancelled"] as const);
 const checksumStatusValues = enumTable(["baseline", "match", "mismatch", "unchecked"] as const);
@@ -368,6 +372,7 @@ export function toStoredRegression(regression: RemoteRegression): StoredRegressi
     seriesKey: regression.seriesKey,
     runId: regression.runId,
     kind: regressionKindValues.fromGraphQL(regression.kind),
+    metric: regressionMetricValues.fromGraphQL(regression.metric),
     size: regression.size,
     interval:
       regression.sizeLow === null || regression.sizeHigh === null
@@ -556,7 +561,7 @@ export class RemoteStore implements CliStore {
       created,
       // The server checked the run against its history (and sent its webhooks) itself.
       // Scaling checks are not part of its answer: they are printed by a local ingest only.
-      changes: created ? { stored: regressions.map(toStoredRegression), scaling: [] } : null,
+      changes: created ? { stored: regressions.map(toStoredRegression) } : null,
     };
   }
 
@@ -597,7 +602,7 @@ export class RemoteStore implements CliStore {
         label: run.workloadId,
         changes:
           created && index === runs.findIndex((candidate) => candidate.created)
-            ? { stored, scaling: [] }
+            ? { stored }
             : null,
       })),
     };
@@ -628,7 +633,7 @@ export class RemoteStore implements CliStore {
     return {
       run: toStoredRun(run),
       created,
-      changes: created ? { stored: regressions.map(toStoredRegression), scaling: [] } : null,
+      changes: created ? { stored: regressions.map(toStoredRegression) } : null,
     };
   }
 

@@ -18,6 +18,14 @@ export const regressionStatuses = ["open", "acknowledged", "fixed", "false_alarm
 export type RegressionStatus = (typeof regressionStatuses)[number];
 
 /**
+ * What a stored change is a change of: the cell's median wall time, the parallel
+ * efficiency of a mode at its highest thread count, or the Amdahl serial fraction fitted
+ * to a mode's speedups (both stored on the series of that top cell).
+ */
+export const regressionMetrics = ["wall_time", "efficiency", "serial_fraction"] as const;
+export type RegressionMetric = (typeof regressionMetrics)[number];
+
+/**
  * What an API token may do. `read`: queries and subscriptions (only asked for on a
  * private server); `ingest`: post results; `run`: start, cancel and label runs and
  * triage regressions (the dashboard's actions); `agent`: the benchmark agents'

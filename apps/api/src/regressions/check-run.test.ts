@@ -15,6 +15,7 @@ import {
   markFalseAlarm,
   markFixed,
   muteSeries,
+  type StoredRegression,
   unmuteSeries,
 } from "./regression-store.js";
 import type { RegressionWebhookPayload } from "./webhook.js";
@@ -159,7 +160,10 @@ describeEachDatabase("regression checks", ({ open }) => {
       expect(again.stored).toEqual([]);
     }
     const last = await checkRunAgainstHistory(database, ids.at(-1) as string);
-    expect(last.alreadyStored).toBe(4);
+    expect(last.stored).toEqual([]);
+    // The stored changes are re-measured with the runs after them, not stored again.
+    expect(last.updated).toBe(4);
+    expect(last.moved).toBe(0);
     expect(await listRegressions(database)).toHaveLength(4);
   });
 
@@ -272,24 +276,43 @@ describeEachDatabase("regression checks", ({ open }) => {
     );
   });
 
-  it("fits scaling per mode and flags a run whose parallel cells lost efficiency", async () => {
+  it("stores a loss of efficiency at the top thread count as efficiency and serial-fraction regressions, announced like any (issue 13)", async () => {
     const database = await open();
+    const announced: StoredRegression[] = [];
     const ids = await plantHistory(database, {
-      levels: [10, 10, 10],
+      levels: flat(10, 40),
       plan: { threads: [1, 2, 4] },
-      transform: (result, index) => (index === 2 ? slowDownCells(result, "worker-threads", 2, 1.6) : result),
+      transform: (result, index) => (index >= 28 ? slowDownCells(result, "worker-threads", 4, 1.6) : result),
+      afterEach: (runId) =>
+        afterRunStored(database, runId, { notify: (regression) => announced.push(regression) }),
     });
-    const steady = await checkRunAgainstHistory(database, ids[1] as string);
-    expect(steady.scaling).toHaveLength(1);
-    expect(steady.scaling[0]?.mode).toBe("worker-threads");
-    expect(steady.scaling[0]?.baseRunId).toBe(ids[0]);
-    expect(steady.scaling[0]?.result.regressed).toBe(false);
-    const worse = await checkRunAgainstHistory(database, ids[2] as string);
-    expect(worse.scaling[0]?.baseRunId).toBe(ids[1]);
-    expect(worse.scaling[0]?.result.regressed).toBe(true);
-    expect(worse.scaling[0]?.result.efficiency?.threads).toBe(4);
-    expect(worse.scaling[0]?.result.efficiency?.change).toBeLessThan(-0.3);
-    // The first run has nothing to compare its scaling with.
-    expect((await checkRunAgainstHistory(database, ids[0] as string)).scaling).toEqual([]);
+    const rows = await listRegressions(database);
+    const describe = (regression: StoredRegression) =>
+      `${regression.metric} ${regression.kind} ${regression.series?.mode} x${regression.series?.threads} at run ${ids.indexOf(regression.runId)}`;
+    expect(rows.map(describe).sort()).toEqual([
+      "efficiency regression worker-threads x4 at run 28",
+      "serial_fraction regression worker-threads x4 at run 28",
+      "wall_time regression worker-threads x4 at run 28",
+    ]);
+    const efficiency = rows.find((regression) => regression.metric === "efficiency") as StoredRegression;
+    // 1 - 1 / 1.6: positive is worse, and the levels are efficiencies.
+    expect(efficiency.size).toBeGreaterThan(0.3);
+    expect(efficiency.size).toBeLessThan(0.45);
+    expect(efficiency.baselineValue).toBeGreaterThan(efficiency.currentValue as number);
+    const serial = rows.find((regression) => regression.metric === "serial_fraction") as StoredRegression;
+    expect(serial.size).toBeGreaterThan(0.02);
+    expect(announced.map(describe).sort()).toEqual(rows.map(describe).sort());
+  });
+
+  it("stores nothing for scaling when every cell slows down alike (a code change, not a scaling loss)", async () => {
+    const database = await open();
+    await plantHistory(database, {
+      levels: [...flat(10, 30), ...flat(13, 12)],
+      plan: { threads: [1, 2, 4] },
+      afterEach: (runId) => afterRunStored(database, runId),
+    });
+    const rows = await listRegressions(database);
+    expect(new Set(rows.map((regression) => regression.metric))).toEqual(new Set(["wall_time"]));
+    expect(rows).toHaveLength(6);
   });
 });

@@ -1,93 +1,93 @@
 import { randomUUID } from "node:crypto";
-import {
-  type DetectedChange,
-  detectRegressionsAcrossSeries,
-  type RegressionOptions,
-  type SeriesHistory,
-} from "../analysis/regressions.js";
-import {
-  fitScaling,
-  type ScalingFit,
-  type ScalingPoint,
-  type ScalingRegression,
-  type ScalingRegressionOptions,
-  scalingRegression,
-} from "../analysis/scaling.js";
-import { median } from "../analysis/summary.js";
+import { type ChangeKind, type KnownChange, planOnlineCheck } from "../analysis/online-check.js";
+import { controlAcrossSeries } from "../analysis/regressions.js";
+import { fitAmdahl, type ScalingPoint } from "../analysis/scaling.js";
+import type { Step, StepDetectorOptions } from "../analysis/step-detector.js";
 import { type Database, isUniqueViolation } from "../db/client.js";
 import { getRun, type StoredMeasurement, type StoredRunDetail } from "../db/run-repository.js";
+import type { RegressionMetric } from "../db/vocabulary.js";
 import { NotFoundError } from "../errors.js";
 import { type StoredRegression, toStoredRegressions } from "./regression-store.js";
 
 /** Options of {@link checkRunAgainstHistory}. */
 export interface CheckRunOptions {
   /**
-   * Points of history per series (ending at the checked run). Default 200: enough for
-   * the detector's 100-point windows on each side of a change, and one index scan.
+   * Points of history per series (ending at the checked run). Default 200: the
+   * detector uses at most 30 runs before and 30 after a change, and 120 runs for the
+   * noise; one index scan.
    */
   historyLength?: number;
   /**
-   * Report only changes introduced by one of the last `lastPoints` runs of each series
-   * (the checked run included). Default 20: a change needs 5 runs after it before it can
-   * be told from outliers, and small steps take longer (about 10-20 runs for 1-2 noise
-   * sigmas, see src/analysis/README.md), so a change is reported by a later run's check
-   * and attributed to the run that introduced it. Older changes are history, not news.
+   * False discovery rate across all series of the run. Default 0.05. Each series has
+   * already passed its own threshold; this only removes candidates when many series are
+   * checked at once.
    */
-  lastPoints?: number;
-  /** False discovery rate across all series of the run. Default 0.05. */
   falseDiscoveryRate?: number;
-  /** Passed to the detector (direction is always lower-is-better: wall times). */
-  detection?: Omit<RegressionOptions, "lastPoints" | "direction">;
-  /** Thresholds of the scaling check. */
-  scaling?: ScalingRegressionOptions;
-}
-
-/** The scaling check of one mode of the run against the previous comparable run. */
-export interface ScalingCheck {
-  mode: string;
-  /** The previous run of the same workload, params, scaling, testbed and branch. */
-  baseRunId: string;
-  baseFit: ScalingFit;
-  headFit: ScalingFit;
-  result: ScalingRegression;
+  /** Passed to the detector for every metric (boundaries and direction are the check's). */
+  detection?: Omit<StepDetectorOptions, "boundaries" | "uncertainties">;
+  /** Metrics to check. Default all: wall_time, efficiency, serial_fraction. */
+  metrics?: readonly RegressionMetric[];
 }
 
 /** What {@link checkRunAgainstHistory} did. */
 export interface CheckRunResult {
   runId: string;
-  /** Series of the run whose history was searched. */
+  /** Series (one per metric) of the run whose history was searched. */
   checkedSeries: number;
-  /** Series of the run that are muted: not searched, nothing stored. */
+  /** Series keys of the run that are muted: not searched, nothing stored. */
   mutedSeries: string[];
   /**
    * Regressions and improvements stored by THIS check (re-checking stores nothing
-   * twice). A change found now may have been introduced by an earlier run: see runId.
+   * twice). A change found now was introduced by an earlier run: see runId.
    */
   stored: StoredRegression[];
+  /**
+   * Changes stored before and re-measured now with the runs that followed them (size,
+   * levels, confidence), some moved to the better-placed run nearby (`moved`).
+   */
+  updated: number;
+  moved: number;
   /** Changes found that were already stored (same series, same change). */
   alreadyStored: number;
-  /**
-   * Scaling fits compared with the previous comparable run, one per parallel mode.
-   * Not stored: the Regression table has no metric column to tell a scaling regression
-   * from a wall-time one (see the module README).
-   */
-  scaling: ScalingCheck[];
 }
 
-/** A change is "the same" as a stored one when it lies this many points away or closer. */
-const sameChangeRadius = 5;
+/**
+ * Per metric: what is a worse change, the scale of the test and the smallest change
+ * reported. Wall times and efficiencies are relative (a 2% step means the same at 5 ms
+ * and at 5 s); serial fractions can be 0, so they are absolute (0.02 = two points of the
+ * work become serial, the threshold the pairwise scaling check used).
+ */
+const metricSettings: Record<
+  RegressionMetric,
+  { direction: "lower-is-better" | "higher-is-better"; scale: "relative" | "absolute"; minEffect: number }
+> = {
+  wall_time: { direction: "lower-is-better", scale: "relative", minEffect: 0.01 },
+  efficiency: { direction: "higher-is-better", scale: "relative", minEffect: 0.02 },
+  serial_fraction: { direction: "lower-is-better", scale: "absolute", minEffect: 0.02 },
+};
+
+/** Modes whose efficiency is not a property of the code: the baseline, and the event loop (1/threads by design). */
+const modesWithoutScaling = new Set(["sequential", "event-loop"]);
+
+/** One history the check searches: a series key and a metric. */
+interface MetricHistory {
+  seriesKey: string;
+  metric: RegressionMetric;
+  values: number[];
+  runIds: string[];
+  uncertainties?: number[];
+}
 
 /**
  * Checks each series of a stored run against its history on the same branch and testbed
- * (the series key already encodes workload, params, mode, threads, scaling, testbed and
- * branch) and stores the new step changes: regressions and improvements, with the run
- * that introduced them, the size with its interval, and the confidence. The false
- * discovery rate is controlled across all series of the run. Muted series are skipped.
- * Idempotent: a change already stored for a series (at the same run or within a few
- * points of it, where a later check may place it) is not stored again.
- *
- * Also fits Amdahl's law and the USL to each parallel mode's speedups and compares them
- * with the previous comparable run (returned, not stored).
+ * (the series key already encodes workload, params, mode, threads, scaling, testbed,
+ * branch, project and harness) and stores the new step changes: regressions and
+ * improvements of the median wall time of every cell, and of the efficiency and Amdahl
+ * serial fraction of every parallel mode at its highest thread count, each with the run
+ * that introduced it, its size with an interval, and a confidence. Changes stored before
+ * are re-measured with the runs that followed (and moved by a run or two if the evidence
+ * now places them better). The false discovery rate is controlled across the run's
+ * series; muted series are skipped. Idempotent: checking a run twice stores nothing twice.
  *
  * Runs that are not finished (queued, running) have nothing to check.
  */
@@ -97,16 +97,17 @@ export async function checkRunAgainstHistory(
   options: CheckRunOptions = {},
 ): Promise<CheckRunResult> {
   const run = await getRun(database, runId, { samples: false });
-  const empty: CheckRunResult = {
+  const result: CheckRunResult = {
     runId,
     checkedSeries: 0,
     mutedSeries: [],
     stored: [],
+    updated: 0,
+    moved: 0,
     alreadyStored: 0,
-    scaling: [],
   };
   if (!run) throw new NotFoundError("run", runId);
-  if (run.status === "queued" || run.status === "running") return empty;
+  if (run.status === "queued" || run.status === "running") return result;
 
   const measurements = run.measurements.filter(
     (measurement) => measurement.status === "succeeded" && measurement.wall !== null,
@@ -120,79 +121,168 @@ export async function checkRunAgainstHistory(
       })
     ).map((row) => row.seriesKey),
   );
+  result.mutedSeries = [...muted].sort();
   const checked = measurements.filter((measurement) => !muted.has(measurement.seriesKey));
-
+  const metrics = new Set(options.metrics ?? ["wall_time", "efficiency", "serial_fraction"]);
   const historyLength = clampInteger(options.historyLength ?? 200, 10, 10_000);
-  const lastPoints = clampInteger(options.lastPoints ?? 20, 1, historyLength);
-  const histories = await Promise.all(
-    checked.map((measurement) =>
-      readHistory(database, measurement, run.seeded, historyLength, run.workloadHash),
-    ),
-  );
-  const detected = detectRegressionsAcrossSeries(histories, {
-    ...options.detection,
-    direction: "lower-is-better",
-    lastPoints,
-    falseDiscoveryRate: options.falseDiscoveryRate ?? 0.05,
-  });
 
-  // Changes are re-located (see refineChangeIndex) and reported only once they have
-  // minSegmentLength points after them: until then a step is not told from outliers.
-  const minSegmentLength = Math.max(1, options.detection?.minSegmentLength ?? 5);
-  const { stored, alreadyStored } = await storeChanges(
+  const histories: MetricHistory[] = [];
+  const rowsByKey = await readHistories(
     database,
-    checked.map((measurement, index) => {
-      const history = histories[index] as SeriesHistory;
-      const count = history.values.length;
-      return {
+    checked,
+    { seeded: run.seeded, workloadHash: run.workloadHash },
+    historyLength,
+  );
+  for (const measurement of checked) {
+    const rows = rowsByKey.get(measurement.seriesKey) ?? [];
+    if (metrics.has("wall_time")) histories.push(wallTimeHistory(measurement.seriesKey, rows));
+    if (!isTopParallelCell(run, measurement)) continue;
+    if (metrics.has("efficiency")) {
+      const efficiency = rows.filter((row) => row.efficiency !== null && row.efficiency > 0);
+      histories.push({
         seriesKey: measurement.seriesKey,
-        history,
-        changes: (detected[index] ?? [])
-          .map((change) => relocate(change, history))
-          .filter((change) => change.index <= count - minSegmentLength),
-      };
-    }),
+        metric: "efficiency",
+        values: efficiency.map((row) => row.efficiency as number),
+        runIds: efficiency.map((row) => row.runId),
+      });
+    }
+    if (metrics.has("serial_fraction")) {
+      histories.push(await serialFractionHistory(database, measurement, rows));
+    }
+  }
+  result.checkedSeries = histories.length;
+
+  const existing = await database.prisma.regression.findMany({
+    where: { seriesKey: { in: [...new Set(histories.map((history) => history.seriesKey))] } },
+    select: { id: true, seriesKey: true, runId: true, kind: true, metric: true, status: true },
+  });
+  const plans = histories.map((history) => {
+    const positions = new Map(history.runIds.map((id, index) => [id, index]));
+    const known: KnownChange[] = existing.flatMap((row) => {
+      const index = positions.get(row.runId);
+      return row.seriesKey === history.seriesKey && row.metric === history.metric && index !== undefined
+        ? [{ id: row.id, index, kind: row.kind as ChangeKind, status: row.status }]
+        : [];
+    });
+    const settings = metricSettings[history.metric];
+    return planOnlineCheck(history.values, known, {
+      minEffect: settings.minEffect,
+      ...options.detection,
+      scale: settings.scale,
+      direction: settings.direction,
+      ...(history.uncertainties ? { uncertainties: history.uncertainties } : {}),
+    });
+  });
+  const kept = controlAcrossSeries(
+    plans.map((plan) => plan.created.map(({ step }) => step.pValue)),
+    options.falseDiscoveryRate ?? 0.05,
   );
 
-  return {
-    runId,
-    checkedSeries: checked.length,
-    mutedSeries: [...muted].sort(),
-    stored,
-    alreadyStored,
-    scaling: await checkScaling(database, run, options.scaling),
-  };
+  const createdIds: string[] = [];
+  for (const [position, history] of histories.entries()) {
+    const plan = plans[position];
+    if (!plan) continue;
+    result.alreadyStored += plan.alreadyStored;
+    for (const update of plan.updated) {
+      const outcome = await updateChange(database, history, update);
+      if (outcome === "moved") result.moved++;
+      if (outcome !== "gone") result.updated++;
+    }
+    for (const [index, { step, kind }] of plan.created.entries()) {
+      if (kept[position]?.[index] !== true) continue;
+      const id = await createChange(database, history, step, kind);
+      if (id) createdIds.push(id);
+      else result.alreadyStored++;
+    }
+  }
+  if (createdIds.length > 0) {
+    const rows = await database.prisma.regression.findMany({
+      where: { id: { in: createdIds } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+    result.stored = await toStoredRegressions(database, rows);
+  }
+  return result;
 }
 
-/** One series' history, oldest first, ending at (and including) the measurement's run. */
-async function readHistory(
+interface HistoryRow {
+  runId: string;
+  wallMedian: number;
+  wallStddev: number | null;
+  sampleCount: number;
+  efficiency: number | null;
+}
+
+/**
+ * The histories of the run's series, oldest first, each ending at (and including) the
+ * run: one query for all of them (a run's cells are measured together, so their series
+ * have the same runs), then one more per series that came back short because the others
+ * filled the limit.
+ */
+async function readHistories(
   database: Database,
-  measurement: StoredMeasurement,
-  seeded: boolean,
+  measurements: readonly StoredMeasurement[],
+  run: { seeded: boolean; workloadHash: string | null },
   historyLength: number,
-  workloadHash: string | null,
-): Promise<SeriesHistory> {
-  const rows = await database.prisma.measurement.findMany({
-    where: {
-      seriesKey: measurement.seriesKey,
-      status: "succeeded",
-      wallMedian: { not: null },
-      recordedAt: { lte: measurement.recordedAt },
-      // Seeded (synthetic) history and real history never mix. Workload modules (issue 9):
-      // only runs of the same module source compare; a changed workloadHash is a changed
-      // benchmark, not a regression of the code, so its history starts anew (built-ins
-      // have null, which matches null).
-      run: { seeded, workloadHash },
-    },
-    orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
-    take: historyLength,
-    select: { runId: true, wallMedian: true, wallStddev: true, sampleCount: true },
-  });
-  rows.reverse();
+): Promise<Map<string, HistoryRow[]>> {
+  const byKey = new Map<string, HistoryRow[]>();
+  const recordedAt = measurements[0]?.recordedAt;
+  if (!recordedAt) return byKey;
+  const read = (keys: readonly string[], take: number) =>
+    database.prisma.measurement.findMany({
+      where: {
+        seriesKey: { in: [...keys] },
+        status: "succeeded",
+        wallMedian: { not: null },
+        recordedAt: { lte: recordedAt },
+        // Seeded (synthetic) history and real history never mix. Workload modules (issue 9):
+        // only runs of the same module source compare; a changed workloadHash is a changed
+        // benchmark, not a regression of the code, so its history starts anew (built-ins
+        // have null, which matches null).
+        run: { seeded: run.seeded, workloadHash: run.workloadHash },
+      },
+      orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
+      take,
+      select: {
+        seriesKey: true,
+        runId: true,
+        wallMedian: true,
+        wallStddev: true,
+        sampleCount: true,
+        efficiency: true,
+      },
+    });
+  const collect = (rows: Awaited<ReturnType<typeof read>>) => {
+    for (const row of rows) {
+      const list = byKey.get(row.seriesKey) ?? [];
+      if (list.length >= historyLength || row.wallMedian === null || !(row.wallMedian > 0)) continue;
+      list.push({ ...row, wallMedian: row.wallMedian });
+      byKey.set(row.seriesKey, list);
+    }
+  };
+  const keys = [...new Set(measurements.map((measurement) => measurement.seriesKey))];
+  const take = historyLength * keys.length;
+  const rows = await read(keys, take);
+  collect(rows);
+  if (rows.length === take) {
+    for (const key of keys) {
+      if ((byKey.get(key)?.length ?? 0) >= historyLength) continue;
+      byKey.delete(key);
+      collect(await read([key], historyLength));
+    }
+  }
+  for (const list of byKey.values()) list.reverse();
+  return byKey;
+}
+
+function wallTimeHistory(seriesKey: string, rows: readonly HistoryRow[]): MetricHistory {
   return {
-    values: rows.map((row) => row.wallMedian as number),
+    seriesKey,
+    metric: "wall_time",
+    values: rows.map((row) => row.wallMedian),
     runIds: rows.map((row) => row.runId),
-    // Standard error of each point's median (about 1.25 sigma / sqrt(n) for normal noise).
+    // Standard error of each run's median from its own repetitions (about 1.25 sigma /
+    // sqrt(n) for normal noise): the detector never takes the run-to-run noise below it.
     uncertainties: rows.map((row) =>
       row.wallStddev !== null && row.sampleCount > 1
         ? (1.2533 * row.wallStddev) / Math.sqrt(row.sampleCount)
@@ -201,124 +291,125 @@ async function readHistory(
   };
 }
 
-async function storeChanges(
-  database: Database,
-  seriesList: ReadonlyArray<{ seriesKey: string; history: SeriesHistory; changes: DetectedChange[] }>,
-): Promise<{ stored: StoredRegression[]; alreadyStored: number }> {
-  const withChanges = seriesList.filter((series) => series.changes.length > 0);
-  if (withChanges.length === 0) return { stored: [], alreadyStored: 0 };
-  const existing = await database.prisma.regression.findMany({
-    where: { seriesKey: { in: withChanges.map((series) => series.seriesKey) } },
-    select: { seriesKey: true, runId: true, kind: true },
-  });
-  const createdIds: string[] = [];
-  let alreadyStored = 0;
-  for (const { seriesKey, history, changes } of withChanges) {
-    const positions = new Map(history.runIds.map((id, index) => [id, index]));
-    const known = existing
-      .filter((row) => row.seriesKey === seriesKey)
-      .map((row) => ({ kind: row.kind, index: positions.get(row.runId) }));
-    for (const change of changes) {
-      const duplicate = known.some(
-        (row) =>
-          row.kind === change.kind &&
-          row.index !== undefined &&
-          Math.abs(row.index - change.index) <= sameChangeRadius,
-      );
-      if (duplicate) {
-        alreadyStored++;
-        continue;
-      }
-      const now = new Date();
-      const id = randomUUID();
-      const step = change.relativeStep;
-      try {
-        await database.prisma.regression.create({
-          data: {
-            id,
-            seriesKey,
-            runId: change.runId,
-            kind: change.kind,
-            size: step.estimate,
-            baselineValue: finiteOrNull(change.beforeMedian),
-            currentValue: finiteOrNull(change.afterMedian),
-            intervalLow: finiteOrNull(step.lower),
-            intervalHigh: finiteOrNull(step.upper),
-            confidence: change.confidence,
-            status: "open",
-            createdAt: now,
-            updatedAt: now,
-          },
-        });
-        createdIds.push(id);
-        known.push({ kind: change.kind, index: change.index });
-      } catch (error) {
-        // A concurrent check of another run stored the same (series, run) first.
-        if (!isUniqueViolation(error)) throw error;
-        alreadyStored++;
-      }
-    }
-  }
-  if (createdIds.length === 0) return { stored: [], alreadyStored };
-  const rows = await database.prisma.regression.findMany({
-    where: { id: { in: createdIds } },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-  });
-  return { stored: await toStoredRegressions(database, rows), alreadyStored };
+/** The cell of a parallel mode at the run's highest thread count for that mode (above 1). */
+function isTopParallelCell(run: StoredRunDetail, measurement: StoredMeasurement): boolean {
+  if (modesWithoutScaling.has(measurement.mode) || measurement.threads < 2) return false;
+  const threads = run.measurements
+    .filter((other) => other.mode === measurement.mode && other.status === "succeeded")
+    .map((other) => other.threads);
+  return measurement.threads === Math.max(...threads);
 }
-
-/** Points considered on each side of a change when re-locating it. */
-const refineWindow = 30;
-/** How far (in points) a change may move when re-located. */
-const refineRadius = 2;
 
 /**
- * The rank-based split statistic is standardised by the segment sizes, so while the
- * new level has only a handful of points it prefers to take one more old point into the
- * short "after" segment: online, a step is first found one run early, at the last run
- * before it (seen in the 20%-step test). This moves the split, within +-2 points, to
- * the one with the smallest sum of absolute deviations from the two local medians (an
- * L1 two-segment fit), which puts a borderline point on the side of the level it
- * belongs to. Exported for tests; belongs in analysis/change-points.ts eventually.
+ * The Amdahl serial fraction of the measurement's mode in each run of its history, fitted
+ * to that run's speedups of the mode (one query for all runs). Runs with fewer than two
+ * thread counts have no fit and no point.
  */
-export function refineChangeIndex(values: readonly number[], index: number): number {
-  const count = values.length;
-  const first = Math.max(1, index - refineRadius);
-  const last = Math.min(count - 1, index + refineRadius);
-  const low = Math.max(0, index - refineWindow);
-  const high = Math.min(count, index + refineWindow);
-  let best = index;
-  let bestCost = Number.POSITIVE_INFINITY;
-  for (let split = first; split <= last; split++) {
-    const cost = absoluteDeviation(values.slice(low, split)) + absoluteDeviation(values.slice(split, high));
-    // Strictly better only: ties keep the detector's choice (closest to it first).
-    if (cost < bestCost - 1e-12 * Math.abs(bestCost) || (cost <= bestCost && split === index)) {
-      best = split;
-      bestCost = cost;
-    }
+async function serialFractionHistory(
+  database: Database,
+  measurement: StoredMeasurement,
+  rows: readonly HistoryRow[],
+): Promise<MetricHistory> {
+  const runIds = rows.map((row) => row.runId);
+  const cells = await database.prisma.measurement.findMany({
+    where: { runId: { in: runIds }, mode: measurement.mode, status: "succeeded", speedup: { not: null } },
+    select: { runId: true, threads: true, speedup: true },
+  });
+  const pointsByRun = new Map<string, ScalingPoint[]>();
+  for (const cell of cells) {
+    if (cell.speedup === null || !Number.isFinite(cell.speedup)) continue;
+    const points = pointsByRun.get(cell.runId) ?? [];
+    points.push({ threads: cell.threads, speedup: cell.speedup });
+    pointsByRun.set(cell.runId, points);
   }
-  return best;
+  const history: MetricHistory = {
+    seriesKey: measurement.seriesKey,
+    metric: "serial_fraction",
+    values: [],
+    runIds: [],
+  };
+  for (const runId of runIds) {
+    const points = pointsByRun.get(runId) ?? [];
+    if (new Set(points.map((point) => point.threads)).size < 2) continue;
+    const fit = fitAmdahl(points);
+    if (!fit) continue;
+    history.values.push(fit.serialFraction);
+    history.runIds.push(runId);
+  }
+  return history;
 }
 
-function absoluteDeviation(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const center = median(values);
-  return values.reduce((total, value) => total + Math.abs(value - center), 0);
-}
-
-function relocate(change: DetectedChange, history: SeriesHistory): DetectedChange {
-  const index = refineChangeIndex(history.values, change.index);
-  if (index === change.index) return change;
+/**
+ * The stored columns of a step: `size` and its interval signed so that positive is worse
+ * (efficiency is higher-is-better, so its change is negated), levels in the metric's unit.
+ */
+function rowValues(metric: RegressionMetric, step: Step) {
+  const worseUp = metricSettings[metric].direction === "lower-is-better";
+  const { estimate, lower, upper } = step.change;
   return {
-    ...change,
-    index,
-    runId: history.runIds[index] as string,
-    previousRunId: index > 0 ? (history.runIds[index - 1] as string) : null,
+    size: worseUp ? estimate : -estimate,
+    intervalLow: finiteOrNull(worseUp ? lower : -upper),
+    intervalHigh: finiteOrNull(worseUp ? upper : -lower),
+    baselineValue: finiteOrNull(step.before),
+    currentValue: finiteOrNull(step.after),
+    confidence: step.confidence,
   };
 }
 
+async function createChange(
+  database: Database,
+  history: MetricHistory,
+  step: Step,
+  kind: ChangeKind,
+): Promise<string | null> {
+  const id = randomUUID();
+  const now = new Date();
+  try {
+    await database.prisma.regression.create({
+      data: {
+        id,
+        seriesKey: history.seriesKey,
+        runId: history.runIds[step.index] as string,
+        kind,
+        metric: history.metric,
+        ...rowValues(history.metric, step),
+        status: "open",
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+    return id;
+  } catch (error) {
+    // A concurrent check of another run stored the same (series, run, metric) first.
+    if (!isUniqueViolation(error)) throw error;
+    return null;
+  }
+}
+
+/**
+ * Writes a re-measured change: new estimates, and the better-placed run when it moved.
+ * A move onto a run that already holds a change of the metric keeps the row where it is.
+ */
+async function updateChange(
+  database: Database,
+  history: MetricHistory,
+  update: { id: string; step: Step; moved: boolean },
+): Promise<"moved" | "updated" | "gone"> {
+  const data = { ...rowValues(history.metric, update.step), updatedAt: new Date() };
+  const write = (extra: { runId?: string }) =>
+    database.prisma.regression.updateMany({ where: { id: update.id }, data: { ...data, ...extra } });
+  try {
+    const { count } = await write(update.moved ? { runId: history.runIds[update.step.index] as string } : {});
+    return count === 0 ? "gone" : update.moved ? "moved" : "updated";
+  } catch (error) {
+    if (!update.moved || !isUniqueViolation(error)) throw error;
+    const { count } = await write({});
+    return count === 0 ? "gone" : "updated";
+  }
+}
+
 // ---------------------------------------------------------------------------------------
-// Scaling
+// Scaling points of one run (also what `threadbench check` fits)
 
 /** The run's speedup-versus-threads points of one mode (its succeeded cells). */
 export function scalingPoints(run: Pick<StoredRunDetail, "measurements">, mode: string): ScalingPoint[] {
@@ -342,53 +433,6 @@ export function scalingPoints(run: Pick<StoredRunDetail, "measurements">, mode: 
     points.push(point);
   }
   return points.sort((a, b) => a.threads - b.threads);
-}
-
-async function checkScaling(
-  database: Database,
-  run: StoredRunDetail,
-  options: ScalingRegressionOptions | undefined,
-): Promise<ScalingCheck[]> {
-  const modes = [...new Set(run.measurements.map((measurement) => measurement.mode))].filter(
-    (mode) => mode !== "sequential",
-  );
-  const headFits = modes
-    .map((mode) => ({ mode, fit: fitScaling(scalingPoints(run, mode)) }))
-    .filter(({ fit }) => new Set(fit.points.map((point) => point.threads)).size >= 2);
-  if (headFits.length === 0) return [];
-  const previous = await database.prisma.run.findFirst({
-    where: {
-      id: { not: run.id },
-      workloadId: run.workloadId,
-      paramsKey: run.paramsKey,
-      scaling: run.scaling,
-      testbedId: run.testbed?.id ?? null,
-      branch: run.branch,
-      seeded: run.seeded,
-      // Same module source only (see readHistory).
-      workloadHash: run.workloadHash,
-      status: "succeeded",
-      createdAt: { lt: run.createdAt },
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { id: true },
-  });
-  if (!previous) return [];
-  const base = await getRun(database, previous.id, { samples: false });
-  if (!base) return [];
-  const checks: ScalingCheck[] = [];
-  for (const { mode, fit: headFit } of headFits) {
-    const baseFit = fitScaling(scalingPoints(base, mode));
-    if (new Set(baseFit.points.map((point) => point.threads)).size < 2) continue;
-    checks.push({
-      mode,
-      baseRunId: base.id,
-      baseFit,
-      headFit,
-      result: scalingRegression(baseFit, headFit, options),
-    });
-  }
-  return checks;
 }
 
 function clampInteger(value: number, min: number, max: number): number {

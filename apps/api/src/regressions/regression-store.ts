@@ -1,5 +1,10 @@
 import type { Database, Prisma } from "../db/client.js";
-import { type RegressionKind, type RegressionStatus, regressionStatuses } from "../db/vocabulary.js";
+import {
+  type RegressionKind,
+  type RegressionMetric,
+  type RegressionStatus,
+  regressionStatuses,
+} from "../db/vocabulary.js";
 import { NotFoundError, UserInputError } from "../errors.js";
 
 /*
@@ -29,11 +34,20 @@ export interface StoredRegression {
   /** The run that introduced the change (the first point at the new level). */
   runId: string;
   kind: RegressionKind;
-  /** Relative change of the median wall time (+0.08 = 8% slower). */
+  /** What changed: the median wall time, the efficiency or the serial fraction. */
+  metric: RegressionMetric;
+  /**
+   * The change, signed so that positive is worse: relative for wall time (+0.08 = 8%
+   * slower) and efficiency (+0.1 = efficiency fell by 10% of itself), absolute for the
+   * serial fraction (+0.05 = five points more of the work is serial).
+   */
   size: number;
-  /** Interval of `size` (95% by default); null when the detector gave none. */
+  /** Interval of `size` (95%); null when the detector gave none. */
   interval: { lower: number; upper: number } | null;
-  /** Median wall time (ms) before and after the change. */
+  /**
+   * The metric's level before and after the change: milliseconds for wall time, a
+   * fraction (0..1) for efficiency and serial fraction.
+   */
   baselineValue: number | null;
   currentValue: number | null;
   /** 0..1 */
@@ -66,6 +80,7 @@ export async function toStoredRegressions(
       seriesKey: row.seriesKey,
       runId: row.runId,
       kind: row.kind as RegressionKind,
+      metric: row.metric as RegressionMetric,
       size: row.size,
       interval:
         row.intervalLow === null || row.intervalHigh === null
@@ -99,6 +114,7 @@ export async function toStoredRegressions(
 export interface RegressionFilter {
   status?: RegressionStatus | RegressionStatus[];
   kind?: RegressionKind;
+  metric?: RegressionMetric;
   seriesKey?: string;
   runId?: string;
 }
@@ -115,6 +131,7 @@ export async function listRegressions(
     where.status = Array.isArray(filter.status) ? { in: filter.status } : filter.status;
   }
   if (filter.kind !== undefined) where.kind = filter.kind;
+  if (filter.metric !== undefined) where.metric = filter.metric;
   if (filter.seriesKey !== undefined) where.seriesKey = filter.seriesKey;
   if (filter.runId !== undefined) where.runId = filter.runId;
   const rows = await database.prisma.regression.findMany({

@@ -39,6 +39,7 @@ function payload(id: string): RegressionWebhookPayload {
     seriesKey: "series-1",
     runId: "run-1",
     kind: "regression",
+    metric: "wall_time",
     size: 0.2,
     interval: { lower: 0.15, upper: 0.25 },
     baselineValue: 10,

@@ -82,6 +82,33 @@ async function send(action: Action, id: string, note: string | null, token: stri
   }
 }
 
+/** "+12.3%" for relative metrics, "+0.050" for the serial fraction (an absolute change). */
+function formatSize(metric: RegressionRow["metric"], size: number): string {
+  return metric === "SERIAL_FRACTION" ? `${size >= 0 ? "+" : ""}${size.toFixed(3)}` : formatChange(size);
+}
+
+/** A level of the metric: a duration for wall time, a percentage for the scaling metrics. */
+function formatLevel(metric: RegressionRow["metric"], value: number | null | undefined): string {
+  return metric === "WALL_TIME" ? formatDuration(value) : formatRatioPercent(value, 1);
+}
+
+/** What changed, in words: "slower +12.3%", "efficiency -10.0%", "serial fraction +0.050". */
+function changeText(row: RegressionRow): string {
+  switch (row.metric) {
+    case "WALL_TIME":
+      return `${row.kind === "REGRESSION" ? "slower" : "faster"} ${formatChange(row.size)}`;
+    case "EFFICIENCY":
+      // size is positive when worse; the efficiency itself moved the other way.
+      return `efficiency ${formatChange(-row.size)}`;
+    case "SERIAL_FRACTION":
+      return `serial fraction ${formatSize(row.metric, row.size)}`;
+    default: {
+      const exhaustive: never = row.metric;
+      return String(exhaustive);
+    }
+  }
+}
+
 /**
  * Detected step changes with their size, interval and confidence; with `actions`,
  * people acknowledge them, call them false alarms, mark them fixed or reopen them.
@@ -157,14 +184,14 @@ export function RegressionList({
               <tr key={row.id} data-regression-id={row.id} data-regression-status={row.status}>
                 <td>
                   <Badge tone={row.kind === "REGRESSION" ? "bad" : "good"}>
-                    {row.kind === "REGRESSION" ? "slower" : "faster"} {formatChange(row.size)}
+                    <span data-testid="regression-change">{changeText(row)}</span>
                   </Badge>
                   {row.sizeLow !== null &&
                   row.sizeLow !== undefined &&
                   row.sizeHigh !== null &&
                   row.sizeHigh !== undefined ? (
                     <div className="small muted">
-                      95%: {formatChange(row.sizeLow)} … {formatChange(row.sizeHigh)}
+                      95%: {formatSize(row.metric, row.sizeLow)} … {formatSize(row.metric, row.sizeHigh)}
                     </div>
                   ) : null}
                 </td>
@@ -193,7 +220,7 @@ export function RegressionList({
                   <div className="small muted">{formatDateTime(row.run?.createdAt ?? row.createdAt)}</div>
                 </td>
                 <td className="num">
-                  {formatDuration(row.baselineValue)} → {formatDuration(row.currentValue)}
+                  {formatLevel(row.metric, row.baselineValue)} → {formatLevel(row.metric, row.currentValue)}
                 </td>
                 <td className="num">{formatRatioPercent(row.confidence, 1)}</td>
                 <td>

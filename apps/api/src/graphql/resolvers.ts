@@ -11,7 +11,7 @@ import {
   type StoredRun,
   updateRunLabels,
 } from "../db/run-repository.js";
-import { listSeries } from "../db/series-repository.js";
+import { listSeries, readSeriesHistory } from "../db/series-repository.js";
 import { finishedRunStatuses, runtimeLabel, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type {
@@ -51,6 +51,7 @@ import {
   seriesAnalysisResolvers,
 } from "./analysis-resolvers.js";
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
+import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import type { GraphQLContext } from "./context.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
@@ -65,25 +66,22 @@ import {
   toRunFilter,
   validate,
 } from "./inputs.js";
+import { largestTriangleThreeBuckets } from "./lttb.js";
 import type {
   CellComparisonModel,
   MeasurementModel,
   SeriesMetricValue,
   SeriesModel,
+  SeriesPointModel,
 } from "./models.js";
-import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import { regressionMetricResolvers } from "./regression-metric-resolvers.js";
 import { runOrder } from "./run-queries.js";
 import { executionModeDescriptions, runtimeQueryResolvers } from "./runtime-resolvers.js";
-import {
-  seriesHistoryOf,
-  seriesHistoryResolvers,
-  seriesQueryResolvers,
-  seriesSourceResolvers,
-  toSeriesFilter,
-} from "./series-resolvers.js";
+import { metricValue } from "./series-metrics.js";
+import { seriesQueryResolvers, seriesSourceResolvers, toSeriesFilter } from "./series-resolvers.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
+
 
 function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
   switch (node.kind) {
@@ -364,7 +362,36 @@ export const resolvers: Resolvers = {
         throw new UserInputError([{ path: "key", message: "give the series key or its parts" }]);
       }
       if (!series) return null;
-      return seriesHistoryOf(context, series, { metric, from, to, maxPoints });
+      const rows = await readSeriesHistory(context.database, series.seriesKey, { from, to });
+      const points: SeriesPointModel[] = [];
+      for (const row of rows) {
+        const { value, spread } = metricValue(metric, row);
+        if (value === null) continue;
+        points.push({
+          runId: row.runId,
+          measurementId: row.measurementId,
+          commitSha: row.commitSha,
+          branch: row.branch,
+          workloadHash: row.workloadHash,
+          timestamp: row.recordedAt,
+          value,
+          low: spread === null ? null : value - spread,
+          high: spread === null ? null : value + spread,
+        });
+      }
+      const sampled = largestTriangleThreeBuckets(
+        points,
+        maxPoints,
+        (point) => point.timestamp.getTime(),
+        (point) => point.value,
+      );
+      return {
+        series,
+        metric,
+        totalPoints: points.length,
+        downsampled: sampled.length < points.length,
+        points: sampled,
+      };
     },
     compare: async (_parent, { baseRunId, headRunId }, context) => {
       const [base, head] = await Promise.all([
@@ -401,8 +428,8 @@ export const resolvers: Resolvers = {
     }),
     ...analysisQueryResolvers,
     ...runtimeQueryResolvers,
-    ...checkQueryResolvers,
     ...agentQueryResolvers,
+    ...checkQueryResolvers,
     ...seriesQueryResolvers,
   },
 
@@ -443,7 +470,6 @@ export const resolvers: Resolvers = {
       return context.queue.cancel(id, requestedBy);
     },
     ...ingestMutationResolvers,
-    ...recordRunMutationResolvers,
     deleteRun: async (_parent, { id }, context) => {
       requireScope(context, "admin");
       const run = await getRun(context.database, id, { samples: false });
@@ -460,6 +486,7 @@ export const resolvers: Resolvers = {
       return updateRunLabels(context.database, id, validate(labelsSchema, labels, "labels"));
     },
     ...analysisMutationResolvers,
+    ...recordRunMutationResolvers,
     ...agentMutationResolvers,
   },
 
@@ -599,7 +626,6 @@ export const resolvers: Resolvers = {
   AgentSignal: agentSignalResolvers,
   Regression: { ...regressionResolvers, ...regressionMetricResolvers },
   RegressionConnection: regressionConnectionResolvers,
-  SeriesHistory: seriesHistoryResolvers,
   ScalingFit: scalingFitResolvers,
   CheckDecision: checkDecisionResolvers,
   ChangePoint: changePointResolvers,

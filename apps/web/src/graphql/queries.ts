@@ -260,6 +260,7 @@ export const RunQuery = graphql(`
       maxHeapMb
       requestedBy
       environment
+      workload {
       agent {
         id
         name
@@ -269,7 +270,6 @@ export const RunQuery = graphql(`
         description
       }
       waitingReason
-      workload {
         id
         title
         description
@@ -333,14 +333,26 @@ export const RunQuery = graphql(`
   }
 `);
 
-export const SeriesAboutQuery = graphql(`
-  query SeriesAbout($key: ID!) {
-    # maxPoints 3: the API's cost limit multiplies every field under series() by it. Only
-    # series is selected, so the API reads no points for this.
+export const SeriesHistoryQuery = graphql(`
+  query SeriesHistory($key: ID!, $metric: SeriesMetric, $from: DateTime, $to: DateTime, $maxPoints: Int) {
+    # The API's cost limit multiplies every field under series() by maxPoints, so the
+    # description is fetched with the smallest maxPoints (3), the points on their own.
     about: series(key: $key, maxPoints: 3) {
       series {
         muted
         mutedReason
+        changePoints(metric: $metric, last: 2000) {
+          index
+          runId
+          timestamp
+          commitSha
+          beforeMedian
+          afterMedian
+          relativeStep
+          relativeStepLow
+          relativeStepHigh
+          confidence
+        }
         regressions {
           ...RegressionFields
         }
@@ -366,28 +378,6 @@ export const SeriesAboutQuery = graphql(`
           runtime
           runtimeVersion
           runtimeLabel
-        }
-      }
-    }
-  }
-`);
-
-/** The series page's chart, streamed after its heading: the points and the change points. */
-export const SeriesChartQuery = graphql(`
-  query SeriesChart($key: ID!, $metric: SeriesMetric, $from: DateTime, $to: DateTime, $maxPoints: Int) {
-    changes: series(key: $key, maxPoints: 3) {
-      series {
-        changePoints(metric: $metric, last: 2000) {
-          index
-          runId
-          timestamp
-          commitSha
-          beforeMedian
-          afterMedian
-          relativeStep
-          relativeStepLow
-          relativeStepHigh
-          confidence
         }
       }
     }

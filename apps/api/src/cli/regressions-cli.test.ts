@@ -188,7 +188,9 @@ describe("threadbench ingest / regressions / regression / mute", () => {
     const open = JSON.parse(listed.stdout) as StoredRegression[];
     expect(open).toHaveLength(2);
     const table = await cli("regressions");
-    expect(table.stdout).toMatch(/ID\s+FOUND \(UTC\)\s+KIND\s+STATUS\s+METRIC\s+CHANGE \(95% INTERVAL\)\s+CONFIDENCE/);
+    expect(table.stdout).toMatch(
+      /ID\s+FOUND \(UTC\)\s+KIND\s+STATUS\s+METRIC\s+CHANGE \(95% INTERVAL\)\s+CONFIDENCE/,
+    );
     expect(table.stdout).toMatch(/wall time\s+\+2\d\.\d% \(/);
     expect(table.stdout).toContain("py-sum threads x2 on main");
 

@@ -600,10 +600,7 @@ export class RemoteStore implements CliStore {
         run: toStoredRun(run),
         created,
         label: run.workloadId,
-        changes:
-          created && index === runs.findIndex((candidate) => candidate.created)
-            ? { stored }
-            : null,
+        changes: created && index === runs.findIndex((candidate) => candidate.created) ? { stored } : null,
       })),
     };
   }

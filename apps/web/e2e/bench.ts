@@ -17,13 +17,15 @@ import {
   BranchesQuery,
   BranchReviewQuery,
   CompareQuery,
+  EfficiencyHistoryQuery,
   LatestRunsPerRuntimeQuery,
   NewRunQuery,
   OverviewQuery,
   RunQuery,
   RunsQuery,
+  SeriesAboutQuery,
+  SeriesChartQuery,
   SeriesExplorerQuery,
-  SeriesHistoryQuery,
 } from "../src/graphql/queries";
 import { browserAvailable, graphql, repoRoot, startStack } from "./harness";
 import { type BenchPage, measurePerformance, printReport } from "./measure";
@@ -84,6 +86,33 @@ async function benchPages(apiUrl: string): Promise<{ pages: BenchPage[]; seriesP
     "{ seriesFacets { branches } }",
   );
   const branch = branches.seriesFacets.branches.find((name) => name !== "main" && name !== "") ?? "main";
+  // The scaling page streams one efficiency history per (testbed, parallel mode) of its runs.
+  const scalingRuns = await graphql<{
+    latestRunsPerRuntime: {
+      branch: string | null;
+      testbed: { id: string } | null;
+      measurements: { mode: string }[];
+    }[];
+  }>(
+    apiUrl,
+    `query($workload: String!, $machine: String!) { latestRunsPerRuntime(workload: $workload, machine: $machine) {
+      branch testbed { id } measurements { mode } } }`,
+    { workload: run.workloadId, machine: run.testbed.hostname },
+  );
+  const strips = scalingRuns.latestRunsPerRuntime.flatMap((scalingRun) =>
+    [...new Set(scalingRun.measurements.map((measurement) => measurement.mode))]
+      .filter((mode) => mode !== "sequential" && scalingRun.testbed)
+      .map((mode) => ({
+        document: EfficiencyHistoryQuery,
+        variables: {
+          workload: run.workloadId,
+          testbedId: scalingRun.testbed?.id,
+          mode,
+          branch: scalingRun.branch,
+          buckets: 48,
+        },
+      })),
+  );
   const compare =
     base && head ? `/compare?a=${encodeURIComponent(base.id)}&b=${encodeURIComponent(head.id)}` : null;
   const pages: BenchPage[] = [
@@ -113,9 +142,10 @@ async function benchPages(apiUrl: string): Promise<{ pages: BenchPage[]; seriesP
     {
       name: "series history",
       path: `/series/${encodeURIComponent(series.key)}`,
-      queries: [
+      queries: [{ document: SeriesAboutQuery, variables: { key: series.key } }],
+      streamed: [
         {
-          document: SeriesHistoryQuery,
+          document: SeriesChartQuery,
           variables: { key: series.key, metric: "WALL_MEDIAN", maxPoints: 2000 },
         },
       ],
@@ -138,6 +168,7 @@ async function benchPages(apiUrl: string): Promise<{ pages: BenchPage[]; seriesP
           variables: { workload: run.workloadId, machine: run.testbed.hostname, branch: null },
         },
       ],
+      streamed: strips,
     },
     {
       name: "branch review",

@@ -2,6 +2,7 @@ import { findWorkload } from "@threadbench/workloads";
 import { detectChangePoints } from "../analysis/change-points.js";
 import { fitScaling } from "../analysis/scaling.js";
 import { toStoredMeasurement } from "../db/run-repository.js";
+import { readSeriesHistory } from "../db/series-repository.js";
 import type {
   RegressionKind as StoredRegressionKind,
   RegressionStatus as StoredStatus,
@@ -113,26 +114,11 @@ async function changePointsOf(
   seriesKey: string,
   options: { metric: SeriesMetricValue; last: number; alpha: number | undefined },
 ): Promise<ChangePointModel[]> {
-  const rows = await context.database.prisma.measurement.findMany({
-    where: { seriesKey, status: "succeeded" },
-    orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
-    take: options.last,
-    select: {
-      runId: true,
-      recordedAt: true,
-      sampleCount: true,
-      wallMedian: true,
-      wallMean: true,
-      wallMin: true,
-      wallStddev: true,
-      cpuMedian: true,
-      cpuStddev: true,
-      speedup: true,
-      efficiency: true,
-      run: { select: { commitSha: true } },
-    },
+  // The one series reader (db/series-repository.ts), oldest first.
+  const rows = await readSeriesHistory(context.database, seriesKey, {
+    last: options.last,
+    succeededOnly: true,
   });
-  rows.reverse();
   const points = rows.flatMap((row) => {
     const { value, spread } = metricValue(options.metric, row);
     if (value === null || !Number.isFinite(value)) return [];
@@ -153,7 +139,7 @@ async function changePointsOf(
       runId: point.row.runId,
       previousRunId: points[change.index - 1]?.row.runId ?? null,
       timestamp: point.row.recordedAt,
-      commitSha: point.row.run.commitSha,
+      commitSha: point.row.commitSha,
       beforeMedian: change.beforeMedian,
       afterMedian: change.afterMedian,
       beforeCount: change.beforeCount,

@@ -91,9 +91,8 @@ export interface ScalingFitModel {
 export interface SeriesHistoryModel {
   series: SeriesModel;
   metric: SeriesMetricValue;
-  totalPoints: number;
-  downsampled: boolean;
-  points: SeriesPointModel[];
+  /** The points, read on first use: a query that selects only `series` reads none. */
+  history: () => Promise<{ totalPoints: number; downsampled: boolean; points: SeriesPointModel[] }>;
 }
 
 export type SeriesMetricValue =

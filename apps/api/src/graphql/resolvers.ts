@@ -11,7 +11,7 @@ import {
   type StoredRun,
   updateRunLabels,
 } from "../db/run-repository.js";
-import { listSeries, readSeriesHistory } from "../db/series-repository.js";
+import { listSeries } from "../db/series-repository.js";
 import { finishedRunStatuses, runtimeLabel, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type {
@@ -66,19 +66,22 @@ import {
   toRunFilter,
   validate,
 } from "./inputs.js";
-import { largestTriangleThreeBuckets } from "./lttb.js";
 import type {
   CellComparisonModel,
   MeasurementModel,
   SeriesMetricValue,
   SeriesModel,
-  SeriesPointModel,
 } from "./models.js";
 import { regressionMetricResolvers } from "./regression-metric-resolvers.js";
 import { runOrder } from "./run-queries.js";
 import { executionModeDescriptions, runtimeQueryResolvers } from "./runtime-resolvers.js";
-import { metricValue } from "./series-metrics.js";
-import { seriesQueryResolvers, seriesSourceResolvers, toSeriesFilter } from "./series-resolvers.js";
+import {
+  seriesHistoryOf,
+  seriesHistoryResolvers,
+  seriesQueryResolvers,
+  seriesSourceResolvers,
+  toSeriesFilter,
+} from "./series-resolvers.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
 
@@ -362,36 +365,7 @@ export const resolvers: Resolvers = {
         throw new UserInputError([{ path: "key", message: "give the series key or its parts" }]);
       }
       if (!series) return null;
-      const rows = await readSeriesHistory(context.database, series.seriesKey, { from, to });
-      const points: SeriesPointModel[] = [];
-      for (const row of rows) {
-        const { value, spread } = metricValue(metric, row);
-        if (value === null) continue;
-        points.push({
-          runId: row.runId,
-          measurementId: row.measurementId,
-          commitSha: row.commitSha,
-          branch: row.branch,
-          workloadHash: row.workloadHash,
-          timestamp: row.recordedAt,
-          value,
-          low: spread === null ? null : value - spread,
-          high: spread === null ? null : value + spread,
-        });
-      }
-      const sampled = largestTriangleThreeBuckets(
-        points,
-        maxPoints,
-        (point) => point.timestamp.getTime(),
-        (point) => point.value,
-      );
-      return {
-        series,
-        metric,
-        totalPoints: points.length,
-        downsampled: sampled.length < points.length,
-        points: sampled,
-      };
+      return seriesHistoryOf(context, series, { metric, from, to, maxPoints });
     },
     compare: async (_parent, { baseRunId, headRunId }, context) => {
       const [base, head] = await Promise.all([
@@ -626,6 +600,7 @@ export const resolvers: Resolvers = {
   AgentSignal: agentSignalResolvers,
   Regression: { ...regressionResolvers, ...regressionMetricResolvers },
   RegressionConnection: regressionConnectionResolvers,
+  SeriesHistory: seriesHistoryResolvers,
   ScalingFit: scalingFitResolvers,
   CheckDecision: checkDecisionResolvers,
   ChangePoint: changePointResolvers,

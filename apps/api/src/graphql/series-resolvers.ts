@@ -18,13 +18,21 @@ import type {
   CheckReason,
   QueryResolvers,
   SeriesFilter as SeriesFilterInput,
+  SeriesHistoryResolvers,
   SeriesResolvers,
   Verdict,
 } from "../generated/graphql.js";
 import { checkBranch, type BranchCheck as StoredBranchCheck } from "../regressions/check-branch.js";
 import type { GraphQLContext } from "./context.js";
 import { branchSchema, checkInteger, validate } from "./inputs.js";
-import type { RunModel, SeriesMetricValue } from "./models.js";
+import { largestTriangleThreeBuckets } from "./lttb.js";
+import type {
+  RunModel,
+  SeriesHistoryModel,
+  SeriesMetricValue,
+  SeriesModel,
+  SeriesPointModel,
+} from "./models.js";
 import { metricValue } from "./series-metrics.js";
 
 /*
@@ -394,4 +402,64 @@ export const seriesQueryResolvers: Pick<
 export const seriesSourceResolvers: Pick<SeriesResolvers<GraphQLContext>, "project" | "harness"> = {
   project: (series) => (series as Partial<SeriesRow>).project ?? "default",
   harness: (series) => (series as Partial<SeriesRow>).harness ?? "threadbench",
+};
+
+/**
+ * A series' history as GraphQL's SeriesHistory: the points of `metric` in [from, to),
+ * downsampled to `maxPoints` with largest-triangle-three-buckets, read only when a field
+ * that needs them is selected (the dashboard asks for a series' description and its
+ * points under two aliases; the description alone must not read 5,000 points).
+ */
+export function seriesHistoryOf(
+  context: GraphQLContext,
+  series: SeriesModel,
+  options: { metric: SeriesMetricValue; from: Date | undefined; to: Date | undefined; maxPoints: number },
+): SeriesHistoryModel {
+  let loaded: ReturnType<SeriesHistoryModel["history"]> | null = null;
+  const load = async () => {
+    const rows = await readSeriesHistory(context.database, series.seriesKey, {
+      from: options.from,
+      to: options.to,
+    });
+    const points: SeriesPointModel[] = [];
+    for (const row of rows) {
+      const { value, spread } = metricValue(options.metric, row);
+      if (value === null) continue;
+      points.push({
+        runId: row.runId,
+        measurementId: row.measurementId,
+        commitSha: row.commitSha,
+        branch: row.branch,
+        workloadHash: row.workloadHash,
+        timestamp: row.recordedAt,
+        value,
+        low: spread === null ? null : value - spread,
+        high: spread === null ? null : value + spread,
+      });
+    }
+    const sampled = largestTriangleThreeBuckets(
+      points,
+      options.maxPoints,
+      (point) => point.timestamp.getTime(),
+      (point) => point.value,
+    );
+    return { totalPoints: points.length, downsampled: sampled.length < points.length, points: sampled };
+  };
+  return {
+    series,
+    metric: options.metric,
+    history: () => {
+      loaded ??= load();
+      return loaded;
+    },
+  };
+}
+
+export const seriesHistoryResolvers: Pick<
+  SeriesHistoryResolvers<GraphQLContext>,
+  "totalPoints" | "downsampled" | "points"
+> = {
+  totalPoints: async (history) => (await history.history()).totalPoints,
+  downsampled: async (history) => (await history.history()).downsampled,
+  points: async (history) => (await history.history()).points,
 };

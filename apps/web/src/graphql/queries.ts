@@ -333,26 +333,14 @@ export const RunQuery = graphql(`
   }
 `);
 
-export const SeriesHistoryQuery = graphql(`
-  query SeriesHistory($key: ID!, $metric: SeriesMetric, $from: DateTime, $to: DateTime, $maxPoints: Int) {
-    # The API's cost limit multiplies every field under series() by maxPoints, so the
-    # description is fetched with the smallest maxPoints (3), the points on their own.
+export const SeriesAboutQuery = graphql(`
+  query SeriesAbout($key: ID!) {
+    # maxPoints 3: the API's cost limit multiplies every field under series() by it. Only
+    # series is selected, so the API reads no points for this.
     about: series(key: $key, maxPoints: 3) {
       series {
         muted
         mutedReason
-        changePoints(metric: $metric, last: 2000) {
-          index
-          runId
-          timestamp
-          commitSha
-          beforeMedian
-          afterMedian
-          relativeStep
-          relativeStepLow
-          relativeStepHigh
-          confidence
-        }
         regressions {
           ...RegressionFields
         }
@@ -378,6 +366,28 @@ export const SeriesHistoryQuery = graphql(`
           runtime
           runtimeVersion
           runtimeLabel
+        }
+      }
+    }
+  }
+`);
+
+/** The series page's chart, streamed after its heading: the points and the change points. */
+export const SeriesChartQuery = graphql(`
+  query SeriesChart($key: ID!, $metric: SeriesMetric, $from: DateTime, $to: DateTime, $maxPoints: Int) {
+    changes: series(key: $key, maxPoints: 3) {
+      series {
+        changePoints(metric: $metric, last: 2000) {
+          index
+          runId
+          timestamp
+          commitSha
+          beforeMedian
+          afterMedian
+          relativeStep
+          relativeStepLow
+          relativeStepHigh
+          confidence
         }
       }
     }

@@ -548,8 +548,15 @@ export class ThreadbenchAgent {
 
   #deliverCell(current: CurrentRun, cell: CellResult): void {
     this.#enqueue(current, async () => {
-      await this.request(storeAgentCellMutation, { sessionId: this.#sessionId, runId: current.runId, cell });
-      current.stored.add(`${cell.mode}/${cell.threads}`);
+      const data = await this.request<{ storeAgentCell: { created: boolean } }>(storeAgentCellMutation, {
+        sessionId: this.#sessionId,
+        runId: current.runId,
+        cell,
+      });
+      // Only a cell the server says it stored is left out of the result. A Python run's
+      // cells are never stored early (their testbed is known only from the result), and a
+      // retried cell that was already stored is skipped by the server anyway.
+      if (data.storeAgentCell.created) current.stored.add(`${cell.mode}/${cell.threads}`);
     });
   }
 

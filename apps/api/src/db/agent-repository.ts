@@ -500,8 +500,9 @@ export interface ClaimedRunResult {
 export async function finishClaimedRun(
   database: Database,
   input: { sessionId: string; runId: string; result: ClaimedRunResult; now?: Date },
-): Promise<{ run: StoredRun; created: boolean }> {
+): Promise<{ run: StoredRun; created: boolean; cellsStored: number }> {
   const now = input.now ?? new Date();
+  let cellsStored = 0;
   const created = await writeTransaction(database, async (tx) => {
     // A Python run was measured by the interpreter its result describes, not by the
     // agent's Node: its testbed comes from the result (see storeClaimedCell).
@@ -557,9 +558,10 @@ export async function finishClaimedRun(
       });
     }
     await tx.measurement.updateMany({ where: { runId: input.runId }, data: { recordedAt: now } });
+    cellsStored = have.size + missing.length;
     return true;
   });
-  return { run: await requireRun(database, input.runId), created };
+  return { run: await requireRun(database, input.runId), created, cellsStored };
 }
 
 /**

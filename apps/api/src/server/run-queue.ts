@@ -352,7 +352,8 @@ export class RunQueue {
     const stored = await finishClaimedRun(database, { sessionId, runId, result });
     if (!stored.created) return stored;
     const status = stored.run.status;
-    this.#finalProgress(runId, status, result.cells.length);
+    // Every stored cell, not the result's: the agent leaves out cells already delivered.
+    this.#finalProgress(runId, status, stored.cellsStored);
     this.#publish(
       status === "succeeded" ? "finished" : status === "failed" ? "failed" : "cancelled",
       runId,

@@ -283,6 +283,15 @@ describeEachDatabase("GraphQL series listings", (databases) => {
     }
     const atFour = history?.rows[2]?.cells.find((cell) => cell.efficiency !== null)?.efficiency ?? 0;
     expect(atFour).toBeGreaterThan(0.85);
+    // No more slices than runs: six runs over 48 slices would be mostly empty cells.
+    const wide = await post<{ efficiencyHistory: { buckets: number; rows: Array<{ cells: unknown[] }> } }>(
+      server,
+      `query($testbedId: ID!) { efficiencyHistory(workload: "sum-squares", testbedId: $testbedId, mode: "threading", buckets: 48) {
+        buckets rows { cells { points } } } }`,
+      { testbedId },
+    );
+    expect(wide.data?.efficiencyHistory.buckets).toBe(6);
+    expect(wide.data?.efficiencyHistory.rows[0]?.cells).toHaveLength(6);
     const none = await post<{ efficiencyHistory: null }>(
       server,
       `{ efficiencyHistory(workload: "sum-squares", testbedId: "nope", mode: "threading") { mode } }`,

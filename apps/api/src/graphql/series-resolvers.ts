@@ -355,21 +355,31 @@ export const seriesQueryResolvers: Pick<
         ).filter((point) => point.efficiency !== null && Number.isFinite(point.efficiency)),
       })),
     );
-    const times = histories.flatMap(({ points }) => points.map((point) => point.recordedAt.getTime()));
+    // A loop, not Math.min(...times): a long history would overflow the argument list.
+    let start = Number.POSITIVE_INFINITY;
+    let end = Number.NEGATIVE_INFINITY;
+    for (const { points } of histories) {
+      for (const point of points) {
+        const time = point.recordedAt.getTime();
+        if (time < start) start = time;
+        if (time > end) end = time;
+      }
+    }
     const first = candidates[0] as SeriesRow;
-    const start = times.length > 0 ? Math.min(...times) : first.createdAt.getTime();
-    const end = times.length > 0 ? Math.max(...times) : start;
+    if (!Number.isFinite(start)) start = end = first.createdAt.getTime();
+    // No more slices than runs: a history of three runs is three cells wide, not 48.
+    const slicesWanted = Math.min(buckets, Math.max(1, ...histories.map(({ points }) => points.length)));
     // The last slice's end is inclusive: the newest point belongs to it.
-    const width = Math.max(1, (end - start) / buckets);
+    const width = Math.max(1, (end - start) / slicesWanted);
     const rows = histories
       .sort((a, b) => a.row.threads - b.row.threads)
       .map(({ row, points }) => {
-        const slices = Array.from({ length: buckets }, () => ({
+        const slices = Array.from({ length: slicesWanted }, () => ({
           values: [] as number[],
           lastRunId: null as string | null,
         }));
         for (const point of points) {
-          const index = Math.min(buckets - 1, Math.floor((point.recordedAt.getTime() - start) / width));
+          const index = Math.min(slicesWanted - 1, Math.floor((point.recordedAt.getTime() - start) / width));
           const slice = slices[index] as (typeof slices)[number];
           slice.values.push(point.efficiency as number);
           slice.lastRunId = point.runId;
@@ -391,8 +401,8 @@ export const seriesQueryResolvers: Pick<
       branch: first.branch === "" ? null : first.branch,
       params: JSON.parse(first.paramsKey) as unknown,
       from: new Date(start),
-      to: new Date(start + buckets * width),
-      buckets,
+      to: new Date(start + slicesWanted * width),
+      buckets: slicesWanted,
       rows,
     };
   },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { compareSamples, mannWhitneyU, relativeChangeInterval } from "./compare.js";
+import {
+  comparePairedSamples,
+  compareSamples,
+  mannWhitneyU,
+  relativeChangeInterval,
+  wilcoxonSignedRank,
+} from "./compare.js";
 import { createRandom } from "./random.js";
 
 describe("mannWhitneyU", () => {
@@ -169,5 +175,50 @@ describe("compareSamples", () => {
       if (verdict === "faster" || verdict === "slower") alarms++;
     }
     expect(alarms).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("wilcoxonSignedRank", () => {
+  it("matches SciPy's wilcoxon, exact and with the normal approximation", () => {
+    expect(wilcoxonSignedRank([0.1, 0.2, -0.05, 0.3, 0.15, 0.12, 0.08, -0.01]).pValue).toBeCloseTo(
+      0.0390625,
+      10,
+    );
+    expect(wilcoxonSignedRank([1, 2, 3, 4, 5, 6]).pValue).toBeCloseTo(0.03125, 10);
+    const tied = Array.from({ length: 6 }, () => [
+      0.1, 0.1, 0.2, -0.1, 0.3, 0.2, 0.05, 0.1, 0.15, 0.2,
+    ]).flat();
+    const approximate = wilcoxonSignedRank(tied);
+    expect(approximate.method).toBe("normal");
+    expect(approximate.pValue / 2.179556199061764e-9).toBeCloseTo(1, 3);
+    expect(wilcoxonSignedRank([0, 0]).pValue).toBe(1);
+  });
+});
+
+describe("comparePairedSamples", () => {
+  // Interleaved runs on a machine whose speed swings by +-30% between pairs: each pair
+  // shares the machine's state, so the pairs still show a 10% slowdown.
+  const random = createRandom(5);
+  const machine = Array.from({ length: 12 }, () => 1 + 0.3 * (random.next() * 2 - 1));
+  const pairOf = (factor: number) => {
+    const base = machine.map((speed) => 100 * speed * (1 + 0.01 * random.normal()));
+    const head = machine.map((speed) => 100 * factor * speed * (1 + 0.01 * random.normal()));
+    return { base, head };
+  };
+
+  it("finds a 10% slowdown that the level swings between pairs hide from an unpaired test", () => {
+    const { base, head } = pairOf(1.1);
+    const paired = comparePairedSamples(base, head);
+    expect(paired.verdict).toBe("slower");
+    expect(paired.relativeChange?.estimate).toBeGreaterThan(0.08);
+    expect(paired.relativeChange?.estimate).toBeLessThan(0.12);
+    expect(compareSamples(base, head).verdict).toBe("noisy");
+  });
+
+  it("calls identical code unchanged, and refuses unequal lists", () => {
+    const { base, head } = pairOf(1);
+    expect(comparePairedSamples(base, head).verdict).toBe("unchanged");
+    expect(() => comparePairedSamples([1, 2], [1])).toThrow(/pairs/);
+    expect(comparePairedSamples([1, 2, 3], [2, 3, 4]).verdict).toBe("noisy");
   });
 });

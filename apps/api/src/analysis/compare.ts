@@ -266,3 +266,134 @@ function decideVerdict(
   if (significant && change.estimate <= -minChange && change.upper < 0) return "faster";
   return "noisy";
 }
+
+/** Result of {@link wilcoxonSignedRank}. */
+export interface SignedRankResult {
+  /** Sum of the ranks of the positive differences (zeros dropped). */
+  statistic: number;
+  /** Two-sided p-value. */
+  pValue: number;
+  method: MannWhitneyMethod;
+}
+
+/**
+ * Wilcoxon signed-rank test that the differences are centred on 0. Exact (by counting
+ * rank-sum arrangements) without ties and with at most 50 non-zero differences, else the
+ * normal approximation with tie and continuity corrections; both match SciPy's
+ * `wilcoxon(d, zero_method="wilcox")`.
+ */
+export function wilcoxonSignedRank(differences: readonly number[]): SignedRankResult {
+  const nonZero = differences.filter((difference) => difference !== 0 && Number.isFinite(difference));
+  const count = nonZero.length;
+  if (count === 0) return { statistic: 0, pValue: 1, method: "exact" };
+  const { ranks, tieSum } = midranks(nonZero.map(Math.abs));
+  let statistic = 0;
+  for (let index = 0; index < count; index++) {
+    if ((nonZero[index] as number) > 0) statistic += ranks[index] as number;
+  }
+  const mean = (count * (count + 1)) / 4;
+  if (tieSum === 0 && count <= 50) {
+    // counts[s]: subsets of the ranks 1..n whose sum is s.
+    const maxSum = (count * (count + 1)) / 2;
+    const counts = new Float64Array(maxSum + 1);
+    counts[0] = 1;
+    for (let rank = 1; rank <= count; rank++) {
+      for (let sum = maxSum; sum >= rank; sum--)
+        counts[sum] = (counts[sum] as number) + (counts[sum - rank] as number);
+    }
+    const total = 2 ** count;
+    const extreme = Math.max(statistic, maxSum - statistic);
+    let upper = 0;
+    for (let sum = Math.ceil(extreme - 1e-9); sum <= maxSum; sum++) upper += counts[sum] as number;
+    return { statistic, pValue: Math.min(1, (2 * upper) / total), method: "exact" };
+  }
+  const variance = (count * (count + 1) * (2 * count + 1)) / 24 - tieSum / 48;
+  const deviation = Math.max(0, Math.abs(statistic - mean) - 0.5);
+  const pValue = variance > 0 ? Math.min(1, 2 * normalSurvival(deviation / Math.sqrt(variance))) : 1;
+  return { statistic, pValue, method: "normal" };
+}
+
+/** Options of {@link comparePairedSamples}. */
+export interface PairedCompareOptions {
+  /** Smallest relative change worth a verdict. Default 0.02. */
+  minEffect?: number;
+  /** Two-sided significance level of the signed-rank test. Default 0.01. */
+  alpha?: number;
+  /** Coverage of the interval. Default 0.95. */
+  confidence?: number;
+  /** Fewer pairs: the verdict is "noisy". Default 6 (the smallest n whose exact p can reach 0.05, 2/64 = 0.031). */
+  minPairs?: number;
+  resamples?: number;
+  seed?: number;
+}
+
+/** Result of {@link comparePairedSamples}. */
+export interface PairedComparison {
+  pairs: number;
+  baseMedian: number;
+  headMedian: number;
+  /** exp(median of log(head_i / base_i)) - 1 with a bootstrap interval over the pairs. */
+  relativeChange: ConfidenceInterval | null;
+  signedRank: SignedRankResult;
+  verdict: Verdict;
+}
+
+/**
+ * Compares interleaved measurements: base_i and head_i were taken moments apart (pair i),
+ * so each pair shares the machine's state and the ratio head_i / base_i cancels what a
+ * shared machine does between pairs, which no comparison of two separate runs can. The
+ * change is the median log ratio, tested with the signed-rank test; the verdict rules are
+ * those of {@link compareSamples} (lower is better).
+ */
+export function comparePairedSamples(
+  base: readonly number[],
+  head: readonly number[],
+  options: PairedCompareOptions = {},
+): PairedComparison {
+  if (base.length !== head.length) {
+    throw new TypeError(
+      `base and head must be pairs: ${base.length} base values, ${head.length} head values`,
+    );
+  }
+  const minEffect = options.minEffect ?? 0.02;
+  const alpha = options.alpha ?? 0.01;
+  const confidence = options.confidence ?? 0.95;
+  const ratios: number[] = [];
+  for (let index = 0; index < base.length; index++) {
+    const before = base[index] as number;
+    const after = head[index] as number;
+    if (before > 0 && after > 0) ratios.push(Math.log(after / before));
+  }
+  const signedRank = wilcoxonSignedRank(ratios);
+  let relativeChange: ConfidenceInterval | null = null;
+  if (ratios.length > 0) {
+    const random = createRandom(options.seed ?? 1);
+    const resamples = options.resamples ?? 2000;
+    const scratch = new Float64Array(ratios.length);
+    const medians = new Float64Array(resamples);
+    for (let resample = 0; resample < resamples; resample++) {
+      for (let index = 0; index < ratios.length; index++)
+        scratch[index] = ratios[random.integer(ratios.length)] as number;
+      medians[resample] = medianInPlace(scratch, ratios.length);
+    }
+    medians.sort();
+    const tail = (1 - confidence) / 2;
+    relativeChange = {
+      estimate: Math.expm1(median(ratios)),
+      lower: Math.expm1(quantileOfSorted(medians, tail)),
+      upper: Math.expm1(quantileOfSorted(medians, 1 - tail)),
+      confidence,
+    };
+  }
+  const comparison = { baseMedian: median(base), headMedian: median(head) };
+  let verdict: Verdict = "noisy";
+  if (relativeChange && ratios.length >= (options.minPairs ?? 6)) {
+    const significant = signedRank.pValue < alpha;
+    if (relativeChange.lower > -minEffect && relativeChange.upper < minEffect) verdict = "unchanged";
+    else if (significant && relativeChange.estimate >= minEffect && relativeChange.lower > 0)
+      verdict = "slower";
+    else if (significant && relativeChange.estimate <= -minEffect && relativeChange.upper < 0)
+      verdict = "faster";
+  }
+  return { pairs: ratios.length, ...comparison, relativeChange, signedRank, verdict };
+}

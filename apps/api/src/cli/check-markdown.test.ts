@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../db/client.js";
 import { storeRunResult } from "../db/run-repository.js";
-import { type BranchCheck, checkBranch } from "../regressions/check-branch.js";
+import { type BranchCheck, checkBranch, type GateCell } from "../regressions/check-branch.js";
 import { makeRunResult } from "../test/run-factories.js";
 import { dashboardBase, formatCheckMarkdown } from "./check-markdown.js";
 
@@ -16,12 +16,13 @@ const branch = "feat/x|y";
 beforeAll(async () => {
   database = await openDatabase(`file:${join(scratch, "check.db")}`);
   const plan = { threads: [1, 2], repetitions: 10 };
-  for (const [index, [name, onBranch, taskMs]] of (
-    [
-      ["base", "main", 10],
-      ["head", branch, 12],
-    ] as const
-  ).entries()) {
+  // Six runs of history on main (the last is "base"), then the head.
+  const runs: ReadonlyArray<readonly [string, string, number]> = [
+    ...Array.from({ length: 5 }, (_, index) => [`main-${index}`, "main", 10] as const),
+    ["base", "main", 10],
+    ["head", branch, 12],
+  ];
+  for (const [index, [name, onBranch, taskMs]] of runs.entries()) {
     const result = makeRunResult({
       seed: index + 1,
       taskMs,
@@ -42,18 +43,39 @@ const describeReason = (reason: BranchCheck["reasons"][number]) =>
   reason.kind === "slower-cell"
     ? `${reason.cell.mode} x${reason.cell.threads} slower`
     : `${reason.mode} scales worse`;
+const describeCell = (cell: GateCell) => ({
+  name: `${cell.mode} x${cell.threads} ${cell.metric}`,
+  base: "b",
+  head: "h",
+  change: "c",
+  failsBeyond: "f",
+  threshold: "t|z",
+});
 
 describe("check --format markdown", () => {
   it("leads with the verdict, tabulates every cell and says why it failed", async () => {
     const check = await checkBranch(database, { base: "main", branch });
-    const markdown = formatCheckMarkdown(check, { base: "main", branch, dashboardUrl: null, describeReason });
+    const markdown = formatCheckMarkdown(check, {
+      base: "main",
+      branch,
+      dashboardUrl: null,
+      describeReason,
+      describeCell,
+    });
     const lines = markdown.split("\n");
     expect(lines[0]).toBe("### ❌ threadbench: regression on `feat/x|y` against `main`");
-    expect(markdown).toContain("| mode | threads | base | head | change | 95% interval | p | verdict |");
-    const rows = lines.filter((line) => /^\| (sequential|worker-threads) \|/.test(line));
+    expect(markdown).toContain(
+      "- base: the 6 most recent runs on `main` (per-run value: the min of the repetitions)",
+    );
+    expect(markdown).toContain(
+      "| cell | base runs | base | head | change | fails beyond | threshold | verdict |",
+    );
+    const rows = lines.filter((line) => /^\| (sequential|worker-threads) x\d wall_time \|/.test(line));
     expect(rows).toHaveLength(4);
+    // Cells are the describer's; pipes in them are escaped.
     for (const row of rows)
-      expect(row).toMatch(/\| \+\d+\.\d% \| \+\d+\.\d% \.\. \+\d+\.\d% \| .* \| \*\*slower\*\* \|$/);
+      expect(row).toMatch(/^\| .* \| 6 \| b \| h \| c \| f \| t\\\|z \| \*\*slower\*\* \|$/);
+    expect(markdown).toMatch(/\| worker-threads x2 efficiency \| 6 \| .* \| pass \|/);
     expect(markdown).toContain("**Why it fails:**");
     expect(markdown).toContain("- sequential x1 slower");
     // Without a dashboard URL there are no links at all.
@@ -64,7 +86,13 @@ describe("check --format markdown", () => {
     const check = await checkBranch(database, { base: "main", branch });
     const dashboardUrl = dashboardBase(" https://dash.example.com/ ");
     expect(dashboardUrl).toBe("https://dash.example.com");
-    const markdown = formatCheckMarkdown(check, { base: "main", branch, dashboardUrl, describeReason });
+    const markdown = formatCheckMarkdown(check, {
+      base: "main",
+      branch,
+      dashboardUrl,
+      describeReason,
+      describeCell,
+    });
     expect(markdown).toContain(
       `[${branch} on the dashboard](https://dash.example.com/branches/feat%2Fx%7Cy)`,
     );
@@ -84,10 +112,11 @@ describe("check --format markdown", () => {
       branch,
       dashboardUrl: null,
       describeReason,
+      describeCell,
     });
     expect(markdown.split("\n")[0]).toBe("### ✅ threadbench: no regression on `feat/x|y` against `release`");
     expect(markdown).toContain("- base: none: no comparable succeeded run on `release`");
-    expect(markdown).not.toContain("| mode |");
+    expect(markdown).not.toContain("| cell |");
   });
 
   it("ignores a dashboard URL that is not http(s)", () => {

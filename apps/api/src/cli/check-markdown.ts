@@ -1,7 +1,4 @@
-import type { BranchCheck, CheckReason } from "../regressions/check-branch.js";
-import type { CellComparison } from "../regressions/compare-runs.js";
-import { formatChange, formatInterval, formatPValue } from "./comparison-format.js";
-import { formatDuration } from "./format.js";
+import type { BranchCheck, CheckReason, GateCell } from "../regressions/check-branch.js";
 
 export interface CheckMarkdownOptions {
   /** The branch compared against. */
@@ -12,6 +9,18 @@ export interface CheckMarkdownOptions {
   dashboardUrl: string | null;
   /** One line per reason, as the text output words it. */
   describeReason: (reason: CheckReason) => string;
+  /**
+   * The gate table's cells as the text output words them: name, base, head, change,
+   * the smallest change that fails, threshold.
+   */
+  describeCell: (cell: GateCell) => {
+    name: string;
+    base: string;
+    head: string;
+    change: string;
+    failsBeyond: string;
+    threshold: string;
+  };
 }
 
 /** Inline code that survives any backticks in the text. */
@@ -42,22 +51,17 @@ function link(text: string, url: string | null): string {
   return url ? `[${text}](${url})` : text;
 }
 
-function verdict(comparison: CellComparison): string {
-  switch (comparison.kind) {
-    case "compared":
-      return comparison.verdict === "slower"
-        ? "**slower**"
-        : comparison.verdict === "noisy"
-          ? "noisy (cannot tell)"
-          : comparison.verdict;
-    case "failed":
-      return `failed (base ${comparison.baseStatus}, head ${comparison.headStatus})`;
-    case "base-only":
-      return "only in base";
-    case "head-only":
-      return "only in head";
+function verdict(cell: GateCell): string {
+  switch (cell.verdict) {
+    case "slower":
+      return "**slower**";
+    case "insufficient-history":
+      return "not judged (too few runs)";
+    case "pass":
+    case "faster":
+      return cell.verdict;
     default: {
-      const unreachable: never = comparison;
+      const unreachable: never = cell.verdict;
       return String(unreachable);
     }
   }
@@ -66,7 +70,8 @@ function verdict(comparison: CellComparison): string {
 /**
  * `threadbench check --format markdown`: the decision for a pull-request comment or a CI
  * job summary ($GITHUB_STEP_SUMMARY): the verdict first, the runs compared, one table row
- * per cell with its change and interval, why it failed, and links to the dashboard's
+ * per cell (and scaling metric) with its change against the base branch's recent runs
+ * and the smallest change that fails it, why it failed, and links to the dashboard's
  * branch view, the runs and their comparison when THREADBENCH_DASHBOARD_URL is set.
  */
 export function formatCheckMarkdown(check: BranchCheck, options: CheckMarkdownOptions): string {
@@ -90,37 +95,47 @@ export function formatCheckMarkdown(check: BranchCheck, options: CheckMarkdownOp
   }
   lines.push("");
   lines.push(`- head: run ${describeRun(head)}`);
-  if (!check.base || !check.comparison) {
+  if (!check.base || !check.comparison || !check.gate) {
     lines.push(
       `- base: none: no comparable succeeded run on ${code(options.base)} (same workload, parameters, scaling and testbed), so there is nothing to compare against`,
     );
   } else {
     const base = check.base;
-    lines.push(`- base: run ${describeRun(base)}`);
+    const gate = check.gate;
+    lines.push(
+      `- base: the ${gate.baseRuns} most recent runs on ${code(options.base)} (per-run value: the ${gate.statistic} of the repetitions), the latest run ${describeRun(base)}`,
+    );
     for (const warning of check.comparison.warnings) lines.push(`- warning: ${cell(warning)}`);
     lines.push("");
-    lines.push("| mode | threads | base | head | change | 95% interval | p | verdict |");
-    lines.push("| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |");
-    for (const comparison of check.comparison.cells) {
-      const compared = comparison.kind === "compared";
+    lines.push("| cell | base runs | base | head | change | fails beyond | threshold | verdict |");
+    lines.push("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+    for (const gateCell of gate.cells) {
+      const described = options.describeCell(gateCell);
       lines.push(
         `| ${[
-          cell(comparison.mode),
-          String(comparison.threads),
-          compared ? formatDuration(comparison.baseMedianMs) : "-",
-          compared ? formatDuration(comparison.headMedianMs) : "-",
-          compared ? formatChange(comparison.relativeChange?.estimate) : "-",
-          compared ? formatInterval(comparison.relativeChange) : "-",
-          compared ? cell(formatPValue(comparison.pValue)) : "-",
-          verdict(comparison),
+          cell(described.name),
+          String(gateCell.baseRuns),
+          described.base,
+          described.head,
+          described.change,
+          described.failsBeyond,
+          cell(described.threshold),
+          verdict(gateCell),
         ].join(" | ")} |`,
       );
     }
-    const { verdicts } = check.comparison;
+    const count = (kind: GateCell["verdict"]) =>
+      gate.cells.filter((gateCell) => gateCell.verdict === kind).length;
     lines.push("");
     lines.push(
-      `${verdicts.slower} slower, ${verdicts.faster} faster, ${verdicts.unchanged} unchanged, ${verdicts.noisy} noisy (noisy cells do not fail the check: more repetitions decide them)`,
+      `${count("slower")} slower, ${count("faster")} better, ${count("pass")} within their history's limits, ${count("insufficient-history")} not judged`,
     );
+    if (gate.fewRuns) {
+      lines.push(
+        "",
+        `Few base runs: only changes beyond "fails beyond" are caught. Store more runs on ${code(options.base)}, or measure base and head together with ${code("threadbench check --ab BASE_MODULE HEAD_MODULE")}.`,
+      );
+    }
     if (check.regressed) {
       lines.push("", "**Why it fails:**", "");
       for (const reason of check.reasons) lines.push(`- ${cell(options.describeReason(reason))}`);

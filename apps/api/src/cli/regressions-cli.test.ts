@@ -43,10 +43,18 @@ beforeAll(async () => {
   const database = await openDatabase(databaseUrl);
   try {
     const plan = { threads: [1, 2], repetitions: 10 };
+    // Eight runs of history on main (the last is "main"), then the branches.
     const runs: Array<[name: string, branch: string, taskMs: number, seed: number]> = [
+      ...Array.from({ length: 7 }, (_, index): [string, string, number, number] => [
+        `main-${index}`,
+        "main",
+        10,
+        100 + index,
+      ]),
       ["main", "main", 10, 1],
       ["slower", "feature-slow", 12, 2],
       ["same", "feature-same", 10, 3],
+      ["lonely", "feature-lonely", 12, 4],
     ];
     for (const [index, [name, branch, taskMs, seed]] of runs.entries()) {
       const result = makeRunResult({
@@ -85,13 +93,19 @@ describe("threadbench compare / check", () => {
     expect(missing.stderr).toContain('run "nope" was not found');
   });
 
-  it("check exits 1 and says why when the branch's latest run is slower than the base's", async () => {
+  it("check exits 1 and says why when the branch's latest run is slower than the base branch's runs", async () => {
     const { code, stdout } = await cli("check", "--base", "main", "--branch", "feature-slow");
     expect(code).toBe(1);
     expect(stdout).toContain(`checking run ${ids.slower}`);
-    expect(stdout).toContain(`against run ${ids.main}`);
+    expect(stdout).toContain(`against the 8 most recent runs on main (latest: run ${ids.main}`);
+    expect(stdout).toMatch(
+      /CELL\s+BASE RUNS\s+BASE \(min\)\s+HEAD\s+CHANGE\s+FAILS BEYOND\s+THRESHOLD\s+VERDICT/,
+    );
+    expect(stdout).toMatch(/worker-threads x2\s+8\s+.*\+2\d\.\d%\s+\+\d+\.\d%\s+t 0\.999, min 2%\s+slower/);
     expect(stdout).toContain("REGRESSION against main:");
-    expect(stdout).toMatch(/- worker-threads x2 is \+\d+\.\d% slower/);
+    expect(stdout).toMatch(
+      /- worker-threads x2: .* -> .* \(\+2\d\.\d%; fails beyond \+\d+\.\d% over 8 base runs, t 0\.999, min 2%\)/,
+    );
     const json = await cli("check", "--base", "main", "--branch", "feature-slow", "--json");
     expect(json.code).toBe(1);
     expect((JSON.parse(json.stdout) as { regressed: boolean }).regressed).toBe(true);
@@ -100,7 +114,9 @@ describe("threadbench compare / check", () => {
   it("check exits 0 with a 'no regression' line otherwise", async () => {
     const same = await cli("check", "--base", "main", "--branch", "feature-same");
     expect(same.code).toBe(0);
-    expect(same.stdout).toContain("no regression against main: 4 unchanged");
+    expect(same.stdout).toMatch(
+      /no regression against main: \d+ within their history's limits, \d+ better, 0 not judged/,
+    );
     // The planted slowdown is 20%: a 30% minimum effect lets it pass.
     const tolerant = await cli("check", "--base", "main", "--branch", "feature-slow", "--min-effect", "30");
     expect(tolerant.code).toBe(0);
@@ -108,6 +124,63 @@ describe("threadbench compare / check", () => {
     const noBase = await cli("check", "--base", "release", "--branch", "feature-slow");
     expect(noBase.code).toBe(0);
     expect(noBase.stdout).toContain("no regression: no comparable succeeded run on release");
+  });
+
+  it("check takes per-series thresholds from flags and a thresholds file, naming what is wrong", async () => {
+    // A 25% margin on every wall-time cell lets the 20% slowdown through.
+    const lenient = await cli(
+      "check",
+      "--base",
+      "main",
+      "--branch",
+      "feature-slow",
+      "--model",
+      "percentage",
+      "--boundary",
+      "0.25",
+    );
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout).toContain("percentage 0.25, min 2%");
+    const file = join(scratch, "thresholds.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ rules: [{ match: { mode: "worker-threads" }, model: "percentage", boundary: 0.5 }] }),
+    );
+    const ruled = await cli("check", "--base", "main", "--branch", "feature-slow", "--thresholds", file);
+    expect(ruled.code).toBe(1);
+    expect(ruled.stdout).toMatch(/worker-threads x2\s+.*percentage 0\.5, min 2%\s+pass/);
+    expect(ruled.stdout).toMatch(/- sequential x1: /);
+    writeFileSync(file, JSON.stringify({ rules: [{ match: { threads: 0 }, boundary: 2 }] }));
+    const bad = await cli("check", "--base", "main", "--branch", "feature-slow", "--thresholds", file);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("rules[0].match.threads: expected an integer >= 1");
+    writeFileSync(file, JSON.stringify({ rules: [{ match: { threads: 2 }, boundary: 2 }] }));
+    const badBoundaryRule = await cli("check", "--base", "main", "--branch", "feature-slow", "--thresholds", file);
+    expect(badBoundaryRule.code).toBe(2);
+    expect(badBoundaryRule.stderr).toContain("rules[0].boundary: a t boundary is a probability");
+    const badHistory = await cli("check", "--base", "main", "--branch", "feature-slow", "--history", "1");
+    expect(badHistory.code).toBe(2);
+    expect(badHistory.stderr).toContain("--history");
+    const badBoundary = await cli("check", "--base", "main", "--branch", "feature-slow", "--boundary", "3");
+    expect(badBoundary.code).toBe(2);
+    expect(badBoundary.stderr).toContain("--boundary");
+  });
+
+  it("check says when there is too little history, and offers the interleaved A/B measurement", async () => {
+    const few = await cli("check", "--base", "main", "--branch", "feature-lonely", "--history", "2");
+    expect(few.stdout).toContain(
+      "only 2 base runs: the gate catches only the large changes shown under FAILS BEYOND",
+    );
+    expect(few.stdout).toContain("threadbench check --ab BASE_MODULE HEAD_MODULE");
+    const abOne = await cli("check", "--ab", "only-one.ts");
+    expect(abOne.code).toBe(2);
+    expect(abOne.stderr).toContain("--ab takes two workload module files");
+    const abBuiltIn = await cli("check", "--ab", "sum-squares", "sqrt-log");
+    expect(abBuiltIn.code).toBe(2);
+    expect(abBuiltIn.stderr).toContain('the base "sum-squares" is not a workload module file');
+    const stray = await cli("check", "--base", "main", "--branch", "feature-slow", "--threads", "1");
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain("--threads only applies with --ab");
   });
 
   it("check exits 2 for bad flags and 1 when the branch has no run to check", async () => {

@@ -129,7 +129,14 @@ describeEachDatabase("threadbench --server", (databases) => {
     // Runner runs on three branches (and one with a failed cell and shared-memory reports).
     const database: Database = server.database;
     const plan = { threads: [1, 2], repetitions: 10 };
+    // Six runs of history on main (the check judges against them; the last is "main").
     const runs: Array<[name: string, branch: string, taskMs: number, seed: number]> = [
+      ...Array.from({ length: 5 }, (_, index): [string, string, number, number] => [
+        `main-${index}`,
+        "main",
+        10,
+        5 + index,
+      ]),
       ["main", "main", 10, 1],
       ["slower", "feature-slow", 12, 2],
       ["same", "feature-same", 10, 3],
@@ -262,6 +269,26 @@ describeEachDatabase("threadbench --server", (databases) => {
     expect(markdown.stdout).toContain("### ❌ threadbench: regression on `feature-slow` against `main`");
     expect((await same("check", "--base", "main", "--branch", "feature-same")).code).toBe(0);
     await same("check", "--base", "main", "--branch", "feature-slow", "--min-effect", "30");
+    // The gate's options travel to the server (CheckInput.gate) and decide there alike.
+    const thresholds = join(scratch, "thresholds.json");
+    writeFileSync(
+      thresholds,
+      JSON.stringify({
+        history: 3,
+        rules: [{ match: { mode: "worker-threads" }, model: "percentage", boundary: 0.5 }],
+      }),
+    );
+    const ruled = await same(
+      "check",
+      "--base",
+      "main",
+      "--branch",
+      "feature-slow",
+      "--thresholds",
+      thresholds,
+    );
+    expect(ruled.stdout).toContain("against the 3 most recent runs on main");
+    expect(ruled.stdout).toMatch(/worker-threads x2\s+3\s+.*percentage 0\.5, min 2%\s+pass/);
     await same("check", "--base", "release", "--branch", "feature-slow", "--format", "markdown");
     await same("check", "--base", "main", "--branch", "feature-slow", "--run", ids.same as string);
     const nothing = await same("check", "--base", "main", "--branch", "never-ran");

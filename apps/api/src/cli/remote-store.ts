@@ -643,6 +643,7 @@ export class RemoteStore implements CliStore {
         ...(options.workloadId !== undefined ? { workload: options.workloadId } : {}),
         ...(options.headRunId !== undefined ? { runId: options.headRunId } : {}),
         ...(minEffect !== undefined ? { minEffectPercent: Math.round(minEffect * 100) } : {}),
+        ...(options.gate !== undefined ? { gate: options.gate } : {}),
       },
     });
     return reviveDates(data.check.report) as BranchCheck;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CheckDecisionResolvers, QueryResolvers } from "../generated/graphql.js";
 import { checkBranch } from "../regressions/check-branch.js";
+import { parseGateOptions } from "../regressions/gate-options.js";
 import { branchSchema, checkInteger, validate } from "./inputs.js";
 
 const nameSchema = z
@@ -25,9 +26,11 @@ export const checkQueryResolvers: Pick<Required<QueryResolvers>, "check"> = {
       input.minEffectPercent != null
         ? checkInteger(input.minEffectPercent, "input.minEffectPercent", 1, 100)
         : undefined;
+    const gate = input.gate != null ? parseGateOptions(input.gate, "input.gate") : undefined;
     return checkBranch(context.database, {
       base,
       branch,
+      ...(gate !== undefined ? { gate } : {}),
       ...(workloadId !== undefined ? { workloadId } : {}),
       ...(headRunId !== undefined ? { headRunId } : {}),
       ...(minEffectPercent !== undefined ? { compare: { minEffect: minEffectPercent / 100 } } : {}),

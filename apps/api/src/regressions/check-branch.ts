@@ -1,15 +1,18 @@
 import type { CompareOptions } from "../analysis/compare.js";
-import {
-  fitScaling,
-  type ScalingRegression,
-  type ScalingRegressionOptions,
-  scalingRegression,
-} from "../analysis/scaling.js";
+import { fitAmdahl, type ScalingPoint, type ScalingRegression } from "../analysis/scaling.js";
+import { type GateOutcome, judgeAgainstHistory, minimumHistory } from "../analysis/thresholds.js";
 import type { Database, Prisma } from "../db/client.js";
 import { requireRunDetail, type StoredRunDetail } from "../db/run-repository.js";
 import { NotFoundError } from "../errors.js";
-import { scalingPoints } from "./check-run.js";
 import { type CellComparison, compareRunDetails, type RunComparison } from "./compare-runs.js";
+import {
+  defaultGateSettings,
+  type GateMetric,
+  type GateOptions,
+  type GateStatistic,
+  resolveThreshold,
+  type SeriesThreshold,
+} from "./gate-options.js";
 
 /** Options of {@link checkBranch}. */
 export interface CheckBranchOptions {
@@ -21,33 +24,89 @@ export interface CheckBranchOptions {
   workloadId?: string;
   /** Check this run instead of the branch's latest. */
   headRunId?: string;
+  /**
+   * The pairwise comparison with the latest base run (shown next to the gate). Its
+   * `minEffect` is also the gate's default minimum effect on wall times when
+   * `gate.minEffect` is not set (what `--min-effect` used to set).
+   */
   compare?: CompareOptions;
-  scaling?: ScalingRegressionOptions;
+  /** How the head is judged against the base branch's history. */
+  gate?: GateOptions;
+}
+
+/** One cell (or scaling metric) of the head judged against the base branch's recent runs. */
+export interface GateCell {
+  mode: string;
+  threads: number;
+  metric: GateMetric;
+  /** The threshold that applied (defaults merged with the first matching rule). */
+  threshold: SeriesThreshold;
+  /**
+   * pass | slower (fails the check) | faster (better than history, reported) |
+   * insufficient-history (fewer base runs than the model needs: not judged).
+   */
+  verdict: "pass" | "slower" | "faster" | "insufficient-history";
+  /** Base runs that had this cell. */
+  baseRuns: number;
+  /** The figures, null when the history was too short. */
+  outcome: GateOutcome | null;
+}
+
+/** How the head fared against the base branch's history. */
+export interface HistoryGate {
+  /** Per-run value of a wall-time cell: the min (default) or median of its repetitions. */
+  statistic: GateStatistic;
+  /** Base runs read (the most recent, up to `history`). */
+  baseRuns: number;
+  /** Most base runs used. */
+  history: number;
+  cells: GateCell[];
+  /**
+   * Fewer base runs than `fewRuns` (or some cells not judged): a gate on so little
+   * history only catches large changes; an interleaved A/B measurement
+   * (`threadbench check --ab`) decides smaller ones.
+   */
+  fewRuns: boolean;
 }
 
 /** Why a check failed: one slower cell or one scaling loss. */
 export type CheckReason =
-  | { kind: "slower-cell"; cell: Extract<CellComparison, { kind: "compared" }> }
-  | { kind: "scaling"; mode: string; result: ScalingRegression };
+  | {
+      kind: "slower-cell";
+      /** The cell against the latest base run (its repetitions), for reference. */
+      cell: Extract<CellComparison, { kind: "compared" }>;
+      /** The cell against the base branch's history: what failed the check. */
+      gate: GateCell;
+    }
+  | { kind: "scaling"; mode: string; result: ScalingRegression; gate: GateCell[] };
 
 /** Result of {@link checkBranch}. */
 export interface BranchCheck {
   head: StoredRunDetail;
-  /** Null when the base branch has no comparable run: nothing to check against. */
+  /** The latest comparable base run; null when the base branch has none. */
   base: StoredRunDetail | null;
+  /** The head against the latest base run, cell by cell (repetitions, for reference). */
   comparison: RunComparison | null;
+  /** The head against the base branch's recent runs: what decides. */
+  gate: HistoryGate | null;
   regressed: boolean;
   reasons: CheckReason[];
 }
 
+/** Below this many base runs the gate says it can only catch large changes. */
+const fewRuns = 5;
+
 /**
  * What `threadbench check` gates a pull request on: the latest succeeded run on `branch`
- * against the latest succeeded comparable run on `base` (same workload, parameters,
- * scaling, testbed; real and seeded data never mixed). Regressed when a cell's verdict is
- * "slower" (compareSamples: significant and beyond the minimum effect) or a parallel
- * mode's scaling worsened (scalingRegression). When branch and base are the same, the
- * latest run is compared with the one before it.
- * NotFoundError when the branch has no succeeded run.
+ * (or `headRunId`) against the distribution of the per-run values of the most recent
+ * comparable succeeded runs on `base` (same workload, parameters, scaling, testbed,
+ * project, harness and workload module; real and seeded data never mixed). A wall-time
+ * cell fails when its value is beyond its series' threshold (by default a Student-t
+ * prediction interval for one new run at 0.999, and at least 2% slower); a parallel mode
+ * fails when its efficiency at its highest thread count falls below its history's limit
+ * or its Amdahl serial fraction rises above it. When branch and base are the same, the
+ * history is the runs before the checked one. NotFoundError when the branch has no
+ * succeeded run.
  */
 export async function checkBranch(database: Database, options: CheckBranchOptions): Promise<BranchCheck> {
   const headRow = options.headRunId
@@ -68,6 +127,8 @@ export async function checkBranch(database: Database, options: CheckBranchOption
     );
   }
   const head = await requireRunDetail(database, headRow.id);
+  const gateOptions = options.gate ?? {};
+  const history = gateOptions.history ?? defaultGateSettings.history;
   const where: Prisma.RunWhereInput = {
     id: { not: head.id },
     branch: options.base,
@@ -77,34 +138,222 @@ export async function checkBranch(database: Database, options: CheckBranchOption
     scaling: head.scaling,
     testbedId: head.testbed?.id ?? null,
     seeded: head.seeded,
+    project: head.project,
+    harness: head.harness,
   };
-  // Same branch: the run before the checked one, not a later one.
+  // Same branch: the runs before the checked one, not later ones.
   if (options.base === head.branch) where.createdAt = { lt: head.createdAt };
-  const baseRow = await database.prisma.run.findFirst({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { id: true },
-  });
-  if (!baseRow) return { head, base: null, comparison: null, regressed: false, reasons: [] };
-  const base = await requireRunDetail(database, baseRow.id);
+  const findBase = (extra: Prisma.RunWhereInput) =>
+    database.prisma.run.findMany({
+      where: { ...where, ...extra },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: history,
+      select: { id: true },
+    });
+  // A workload module is compared with runs of the same source; a changed module has no
+  // such history, and is compared with the base's module, with a warning.
+  let baseRows = await findBase({ workloadHash: head.workloadHash });
+  let moduleChanged = false;
+  if (baseRows.length === 0 && head.workloadHash !== null) {
+    baseRows = await findBase({});
+    moduleChanged = baseRows.length > 0;
+  }
+  const latest = baseRows[0];
+  if (!latest) return { head, base: null, comparison: null, gate: null, regressed: false, reasons: [] };
+  const base = await requireRunDetail(database, latest.id);
+  const minEffect = gateOptions.minEffect ?? options.compare?.minEffect;
   const comparison = compareRunDetails(base, head, options.compare);
-  const reasons: CheckReason[] = [];
-  for (const cell of comparison.cells) {
-    if (cell.kind === "compared" && cell.verdict === "slower") reasons.push({ kind: "slower-cell", cell });
+  if (moduleChanged) {
+    comparison.warnings.push(
+      "the workload module's source differs from every base run's: the change may be the benchmark's, not the code's",
+    );
   }
-  const modes = [...new Set(head.measurements.map((measurement) => measurement.mode))].filter(
-    (mode) => mode !== "sequential",
+  const gate = await judgeHead(
+    database,
+    head,
+    baseRows.map((row) => row.id),
+    {
+      ...gateOptions,
+      ...(minEffect !== undefined ? { minEffect } : {}),
+      history,
+    },
   );
-  for (const mode of modes) {
-    const headFit = fitScaling(scalingPoints(head, mode));
-    const baseFit = fitScaling(scalingPoints(base, mode));
-    if (distinctThreads(headFit.points) < 2 || distinctThreads(baseFit.points) < 2) continue;
-    const result = scalingRegression(baseFit, headFit, options.scaling);
-    if (result.regressed) reasons.push({ kind: "scaling", mode, result });
+  const reasons: CheckReason[] = [];
+  for (const cell of gate.cells) {
+    if (cell.metric !== "wall_time" || cell.verdict !== "slower") continue;
+    const compared = comparison.cells.find(
+      (candidate): candidate is Extract<CellComparison, { kind: "compared" }> =>
+        candidate.kind === "compared" && candidate.mode === cell.mode && candidate.threads === cell.threads,
+    );
+    if (compared) reasons.push({ kind: "slower-cell", cell: compared, gate: cell });
   }
-  return { head, base, comparison, regressed: reasons.length > 0, reasons };
+  for (const mode of [
+    ...new Set(gate.cells.filter((cell) => cell.metric !== "wall_time").map((cell) => cell.mode)),
+  ]) {
+    const cells = gate.cells.filter((cell) => cell.mode === mode && cell.metric !== "wall_time");
+    const result = scalingResult(cells);
+    if (result.regressed) reasons.push({ kind: "scaling", mode, result, gate: cells });
+  }
+  return { head, base, comparison, gate, regressed: reasons.length > 0, reasons };
 }
 
-function distinctThreads(points: ReadonlyArray<{ threads: number }>): number {
-  return new Set(points.map((point) => point.threads)).size;
+interface BaseCell {
+  runId: string;
+  mode: string;
+  threads: number;
+  wallMin: number | null;
+  wallMedian: number | null;
+  efficiency: number | null;
+  speedup: number | null;
+}
+
+/** Modes whose efficiency is not a property of the code (see check-run.ts). */
+const modesWithoutScaling = new Set(["sequential", "event-loop"]);
+
+async function judgeHead(
+  database: Database,
+  head: StoredRunDetail,
+  baseRunIds: readonly string[],
+  options: GateOptions & { history: number },
+): Promise<HistoryGate> {
+  const statistic = options.statistic ?? defaultGateSettings.statistic;
+  const rows: BaseCell[] = await database.prisma.measurement.findMany({
+    where: { runId: { in: [...baseRunIds] }, status: "succeeded" },
+    select: {
+      runId: true,
+      mode: true,
+      threads: true,
+      wallMin: true,
+      wallMedian: true,
+      efficiency: true,
+      speedup: true,
+    },
+  });
+  const cells: GateCell[] = [];
+  const succeeded = head.measurements.filter(
+    (measurement) => measurement.status === "succeeded" && measurement.wall,
+  );
+  const judge = (
+    mode: string,
+    threads: number,
+    metric: GateMetric,
+    history: readonly number[],
+    value: number | null,
+  ) => {
+    const threshold = resolveThreshold(options, { workloadId: head.workloadId, mode, threads, metric });
+    if (value === null || !Number.isFinite(value)) return;
+    const scale = metric === "serial_fraction" ? "absolute" : "relative";
+    const worse = metric === "efficiency" ? "down" : "up";
+    const outcome = judgeAgainstHistory(history, value, threshold, { scale, worse });
+    cells.push({
+      mode,
+      threads,
+      metric,
+      threshold,
+      verdict:
+        outcome === null || history.length < minimumHistory(threshold.model)
+          ? "insufficient-history"
+          : outcome.worse
+            ? "slower"
+            : outcome.better
+              ? "faster"
+              : "pass",
+      baseRuns: history.length,
+      outcome,
+    });
+  };
+  for (const measurement of succeeded) {
+    const wall = measurement.wall as NonNullable<typeof measurement.wall>;
+    const matching = rows.filter(
+      (row) => row.mode === measurement.mode && row.threads === measurement.threads,
+    );
+    const history = matching
+      .map((row) => (statistic === "min" ? row.wallMin : row.wallMedian))
+      .filter((value): value is number => value !== null);
+    judge(
+      measurement.mode,
+      measurement.threads,
+      "wall_time",
+      history,
+      statistic === "min" ? wall.min : wall.median,
+    );
+  }
+  // Scaling: each parallel mode's efficiency at its highest thread count, and its Amdahl
+  // serial fraction over its thread counts, against the same metrics of the base runs.
+  const modes = [...new Set(succeeded.map((measurement) => measurement.mode))].filter(
+    (mode) => !modesWithoutScaling.has(mode),
+  );
+  for (const mode of modes) {
+    const ofMode = succeeded.filter((measurement) => measurement.mode === mode);
+    const top = Math.max(...ofMode.map((measurement) => measurement.threads));
+    if (top < 2) continue;
+    const topCell = ofMode.find((measurement) => measurement.threads === top);
+    const efficiencies = rows
+      .filter((row) => row.mode === mode && row.threads === top && row.efficiency !== null)
+      .map((row) => row.efficiency as number);
+    judge(mode, top, "efficiency", efficiencies, topCell?.efficiency ?? null);
+    const headFraction = serialFraction(
+      ofMode.map((measurement) => ({ threads: measurement.threads, speedup: measurement.speedup })),
+    );
+    const baseFractions = baseRunIds.flatMap((runId) => {
+      const fraction = serialFraction(
+        rows
+          .filter((row) => row.runId === runId && row.mode === mode)
+          .map((row) => ({ threads: row.threads, speedup: row.speedup })),
+      );
+      return fraction === null ? [] : [fraction];
+    });
+    judge(mode, top, "serial_fraction", baseFractions, headFraction);
+  }
+  const judged = cells.filter((cell) => cell.verdict !== "insufficient-history");
+  return {
+    statistic,
+    baseRuns: baseRunIds.length,
+    history: options.history,
+    cells,
+    fewRuns: baseRunIds.length < fewRuns || judged.length < cells.length,
+  };
+}
+
+/** Amdahl's serial fraction of one run's speedups of a mode, null below two thread counts. */
+function serialFraction(points: ReadonlyArray<{ threads: number; speedup: number | null }>): number | null {
+  const usable: ScalingPoint[] = points.flatMap((point) =>
+    point.speedup !== null && Number.isFinite(point.speedup)
+      ? [{ threads: point.threads, speedup: point.speedup }]
+      : [],
+  );
+  if (new Set(usable.map((point) => point.threads)).size < 2) return null;
+  return fitAmdahl(usable)?.serialFraction ?? null;
+}
+
+/** The scaling cells of one mode in the shape the scaling check has always reported. */
+function scalingResult(cells: readonly GateCell[]): ScalingRegression {
+  const efficiency = cells.find((cell) => cell.metric === "efficiency");
+  const serial = cells.find((cell) => cell.metric === "serial_fraction");
+  const efficiencyResult =
+    efficiency?.outcome != null
+      ? {
+          threads: efficiency.threads,
+          base: efficiency.outcome.center,
+          head: efficiency.outcome.head,
+          change: efficiency.outcome.change,
+          pValue: efficiency.outcome.pValue ?? Number.NaN,
+          worse: efficiency.verdict === "slower",
+        }
+      : null;
+  const serialResult =
+    serial?.outcome != null
+      ? {
+          base: serial.outcome.center,
+          head: serial.outcome.head,
+          change: serial.outcome.change,
+          pValue: serial.outcome.pValue ?? Number.NaN,
+          worse: serial.verdict === "slower",
+        }
+      : null;
+  return {
+    regressed: Boolean(efficiencyResult?.worse || serialResult?.worse),
+    efficiency: efficiencyResult,
+    serialFraction: serialResult,
+  };
 }

@@ -4,26 +4,36 @@
  *
  * The module is the built-in's own source file (packages/workloads/src/<id>.ts) with
  * its two imports pointed at @threadbench/workloads, written to a temp directory and
- * loaded the way a team's module is: TypeScript through tsx on Node 20 (or Node's own
- * type stripping), in the main thread, every piscina worker and every child process.
- * The built-in is the same source compiled by tsc. Pairs of runs alternate which goes
- * first; each run interleaves its own repetitions, so every figure is a ratio measured
- * moments apart (this VM's speed drifts over seconds).
+ * loaded the way a team's module is (loadWorkloadModule: TypeScript through tsx on Node
+ * 20, Node's own type stripping where it has it), on the main thread and in every worker
+ * of its pool. The built-in is the same source compiled by tsc.
+ *
+ * Whole runs compared with whole runs swung by +-40% here (this VM's speed drifts over
+ * seconds and other work takes its cores), so the two are interleaved at the level of
+ * one repetition, through the runner's own pieces: the sequential baseline on the main
+ * thread as executeRun steps it (runToCompletion), the tasks on a warmed piscina pool
+ * (startWorkerPool, one per side). Each repetition measures, in a rotating order,
+ * built-in sequential, module sequential, built-in pool, module pool; the figure is the
+ * median over repetitions of (module efficiency / built-in efficiency), each efficiency
+ * being sequential time / pool time / threads of that same repetition.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type AnyWorkload, findWorkload, parseParameters, type UnitRange } from "@threadbench/workloads";
+import type { Piscina } from "piscina";
 import { median } from "../analysis/summary.js";
-import { executeRun } from "../runner/execute-run.js";
-import { parseRunPlan } from "../runner/plan.js";
-import type { RunResult } from "../runner/types.js";
-import { loadWorkloadModule } from "../runner/workload-module.js";
+import { ProcessPool } from "../runner/process-pool.js";
+import { runToCompletion } from "../runner/run-to-completion.js";
+import type { TaskOutcome, TaskPayload } from "../runner/task.js";
+import { startWorkerPool } from "../runner/worker-pool.js";
+import { type LoadedWorkloadModule, loadWorkloadModule } from "../runner/workload-module.js";
 import { machineCeiling } from "./machine-ceiling.js";
 
 const cores = os.availableParallelism();
-const pairs = Number(process.env.BENCH_PAIRS ?? 5);
-const repetitions = Number(process.env.BENCH_REPETITIONS ?? 9);
+const repetitions = Number(process.env.BENCH_REPETITIONS ?? 25);
+const warmups = 3;
 
 /** About 100-300 ms per task here, as in runner-bench: large enough to see past the scheduler. */
 const cases = [
@@ -49,21 +59,150 @@ function writeModule(directory: string, workload: string): string {
   return file;
 }
 
-interface Figures {
-  efficiency: number;
-  sequentialMs: number;
-  setupMs: number;
+/** One side of the comparison: a workload, its pool, and how to time one repetition. */
+interface Side {
+  workload: AnyWorkload;
+  pool: Piscina;
+  payloads: TaskPayload[];
+  params: Record<string, unknown>;
+  checksums: Set<string>;
 }
 
-function figuresOf(result: RunResult): Figures {
-  const cell = (mode: string) => result.cells.find((candidate) => candidate.mode === mode);
-  if (result.status !== "succeeded")
-    throw new Error(`run ${result.plan.workloadId} ${result.status}: ${result.error}`);
-  return {
-    efficiency: cell("worker-threads")?.efficiency ?? Number.NaN,
-    sequentialMs: cell("sequential")?.wall?.median ?? Number.NaN,
-    setupMs: cell("worker-threads")?.setupMs ?? Number.NaN,
-  };
+/** The sequential baseline as executeRun runs it: every task back to back on this thread. */
+function sequentialMs(side: Side): number {
+  const started = performance.now();
+  const partials = side.payloads.map((payload) => {
+    const state = side.workload.createTask(side.params, payload.range, {
+      taskIndex: payload.taskIndex,
+      parties: 1,
+    });
+    runToCompletion(state, payload.range);
+    return state.result();
+  });
+  const elapsed = performance.now() - started;
+  side.checksums.add(side.workload.combine(side.params, partials).checksum);
+  return elapsed;
+}
+
+async function poolMs(side: Side): Promise<number> {
+  const started = performance.now();
+  const outcomes = (await Promise.all(
+    side.payloads.map((payload) => side.pool.run(payload)),
+  )) as TaskOutcome[];
+  const elapsed = performance.now() - started;
+  side.checksums.add(
+    side.workload.combine(
+      side.params,
+      outcomes.map((outcome) => outcome.partial),
+    ).checksum,
+  );
+  return elapsed;
+}
+
+async function timed<T>(start: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await start();
+  return { value, ms: performance.now() - started };
+}
+
+async function compare(testCase: (typeof cases)[number], loaded: LoadedWorkloadModule): Promise<string> {
+  const builtIn = findWorkload(testCase.workload) as AnyWorkload;
+  const params = parseParameters(builtIn, testCase.params);
+  const range: UnitRange = { start: 0, end: builtIn.units(params) };
+  const payloadsFor = (workloadId: string): TaskPayload[] =>
+    Array.from({ length: cores }, (_, taskIndex) => ({
+      kind: "task",
+      workloadId,
+      params,
+      range,
+      taskIndex,
+      parties: cores,
+    }));
+  const builtInPool = await timed(() => startWorkerPool({ threads: cores, maxHeapMb: 2048 }));
+  const modulePool = await timed(() =>
+    startWorkerPool({
+      threads: cores,
+      maxHeapMb: 2048,
+      workloadModule: { id: loaded.id, file: loaded.file },
+    }),
+  );
+  // Spawn cost of the process pool too, with and without the module (loading is setup).
+  const builtInProcesses = await timed(() => ProcessPool.start({ size: cores, maxHeapMb: 2048 }));
+  builtInProcesses.value.close();
+  const moduleProcesses = await timed(() =>
+    ProcessPool.start({ size: cores, maxHeapMb: 2048, workloadModule: { id: loaded.id, file: loaded.file } }),
+  );
+  moduleProcesses.value.close();
+
+  const sides = {
+    builtIn: {
+      workload: builtIn,
+      pool: builtInPool.value,
+      payloads: payloadsFor(builtIn.id),
+      params,
+      checksums: new Set<string>(),
+    },
+    module: {
+      workload: loaded.workload,
+      pool: modulePool.value,
+      payloads: payloadsFor(loaded.id),
+      params,
+      checksums: new Set<string>(),
+    },
+  } satisfies Record<string, Side>;
+  const ratios: number[] = [];
+  const sequentialRatios: number[] = [];
+  const efficiencies = { builtIn: [] as number[], module: [] as number[] };
+  try {
+    for (let repetition = 0; repetition < warmups + repetitions; repetition++) {
+      const times = { builtInSequential: 0, moduleSequential: 0, builtInPool: 0, modulePool: 0 };
+      const steps: Array<() => Promise<void>> = [
+        async () => {
+          times.builtInSequential = sequentialMs(sides.builtIn);
+        },
+        async () => {
+          times.moduleSequential = sequentialMs(sides.module);
+        },
+        async () => {
+          times.builtInPool = await poolMs(sides.builtIn);
+        },
+        async () => {
+          times.modulePool = await poolMs(sides.module);
+        },
+      ];
+      // A rotating order: no side is always measured first (or right after the other).
+      for (let offset = 0; offset < steps.length; offset++) {
+        await (steps[(repetition + offset) % steps.length] as () => Promise<void>)();
+      }
+      if (repetition < warmups) continue;
+      const builtInEfficiency = times.builtInSequential / times.builtInPool / cores;
+      const moduleEfficiency = times.moduleSequential / times.modulePool / cores;
+      efficiencies.builtIn.push(builtInEfficiency);
+      efficiencies.module.push(moduleEfficiency);
+      ratios.push(moduleEfficiency / builtInEfficiency);
+      sequentialRatios.push(times.moduleSequential / times.builtInSequential);
+    }
+  } finally {
+    await Promise.all([builtInPool.value.destroy(), modulePool.value.destroy()]);
+  }
+  const checksums = new Set([...sides.builtIn.checksums, ...sides.module.checksums]);
+  if (checksums.size !== 1) throw new Error(`checksums disagree: ${[...checksums].join(" vs ")}`);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const quartile = (fraction: number) => sorted[Math.floor(fraction * (sorted.length - 1))] as number;
+  const ratio = median(ratios);
+  const ceiling = await machineCeiling(cores, 5);
+  return [
+    testCase.workload.padEnd(14),
+    median(efficiencies.builtIn).toFixed(3).padStart(9),
+    median(efficiencies.module).toFixed(3).padStart(7),
+    `${ratio.toFixed(3)} [${quartile(0.25).toFixed(3)}-${quartile(0.75).toFixed(3)}] ${Math.abs(ratio - 1) <= 0.02 ? "ok" : "MISSED"}`.padStart(
+      30,
+    ),
+    `${median(sequentialRatios).toFixed(3)}x`.padStart(11),
+    `${builtInPool.ms.toFixed(0)} / ${modulePool.ms.toFixed(0)} ms`.padStart(21),
+    `${builtInProcesses.ms.toFixed(0)} / ${moduleProcesses.ms.toFixed(0)} ms`.padStart(21),
+    ceiling.toFixed(3).padStart(8),
+  ].join("  ");
 }
 
 const directory = mkdtempSync(path.join(os.tmpdir(), "threadbench-module-bench-"));
@@ -73,10 +212,10 @@ try {
     `threadbench module benchmark: node ${process.versions.node}, ${os.cpus()[0]?.model ?? "unknown cpu"}, ${cores} cores`,
   );
   console.log(
-    `\nworkload module vs the same code built in: worker-threads at ${cores} threads, ${pairs} pairs of runs, ${repetitions} interleaved repetitions (+2 warm-ups) each`,
+    `\nworkload module vs the same code built in, worker-threads at ${cores} threads: ${repetitions} repetitions (+${warmups} warm-ups), the two interleaved within each`,
   );
   console.log(
-    "workload       efficiency built-in   module   module/built-in: median [min-max] of pairs   sequential module/built-in   pool setup built-in   module   machine ceiling",
+    "workload        efficiency built-in / module   module/built-in [IQR]   sequential m/b   worker pool setup b/m   process pool setup b/m   ceiling",
   );
   for (const testCase of cases) {
     const loaded = await loadWorkloadModule({
@@ -84,56 +223,11 @@ try {
       cwd: directory,
       root: directory,
     });
-    const common = {
-      params: testCase.params,
-      modes: ["sequential", "worker-threads"],
-      threads: [cores],
-      repetitions,
-      warmups: 2,
-    };
-    const builtInPlan = parseRunPlan({ ...common, workload: testCase.workload });
-    const modulePlan = parseRunPlan({ ...common, workload: loaded.id }, "", { workloadModule: loaded });
-    const builtIn: Figures[] = [];
-    const module: Figures[] = [];
-    for (let pair = 0; pair < pairs; pair++) {
-      // Alternate the order so neither side always runs on a warmer (or busier) machine.
-      if (pair % 2 === 0) {
-        builtIn.push(figuresOf(await executeRun(builtInPlan)));
-        module.push(figuresOf(await executeRun(modulePlan)));
-      } else {
-        module.push(figuresOf(await executeRun(modulePlan)));
-        builtIn.push(figuresOf(await executeRun(builtInPlan)));
-      }
-    }
-    const ratios = module.map(
-      (figures, index) => figures.efficiency / (builtIn[index] as Figures).efficiency,
-    );
-    const efficiencyRatio = median(ratios);
-    const spread = `[${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}]`;
-    const sequentialRatio = median(
-      module.map((figures, index) => figures.sequentialMs / (builtIn[index] as Figures).sequentialMs),
-    );
-    const ceiling = await machineCeiling(cores, repetitions);
-    const within = Math.abs(efficiencyRatio - 1) <= 0.02 ? "ok" : "MISSED";
-    const columns = [
-      testCase.workload.padEnd(14),
-      median(builtIn.map((figures) => figures.efficiency))
-        .toFixed(3)
-        .padStart(19),
-      median(module.map((figures) => figures.efficiency))
-        .toFixed(3)
-        .padStart(8),
-      `${efficiencyRatio.toFixed(3)} ${spread} ${within}`.padStart(44),
-      `${sequentialRatio.toFixed(3)}x`.padStart(28),
-      `${median(builtIn.map((figures) => figures.setupMs)).toFixed(0)} ms`.padStart(21),
-      `${median(module.map((figures) => figures.setupMs)).toFixed(0)} ms`.padStart(8),
-      ceiling.toFixed(3).padStart(17),
-    ];
-    console.log(columns.join(" "));
+    console.log(await compare(testCase, loaded));
   }
   console.log(
-    "\ntarget: module/built-in efficiency within 2% (0.98-1.02). Pool setup (module loading included) is kept out of the timings." +
-      "\nmachine ceiling: a hand-written loop on one worker vs on all of them, measured right after; efficiency cannot beat it.",
+    "\ntarget: module/built-in efficiency within 2% (0.98-1.02). Setup (module loading in every worker and child) is kept out of every timing." +
+      "\nceiling: a hand-written loop on one worker vs on all of them, measured right after; no efficiency can beat it.",
   );
 } finally {
   rmSync(directory, { recursive: true, force: true });

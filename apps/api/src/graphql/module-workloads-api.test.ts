@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import { afterAll, expect, it } from "vitest";
+import { storeRunResult } from "../db/run-repository.js";
 import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer } from "../server/create-server.js";
 import { describeEachDatabase } from "../test/databases.js";
+import { makeRunResult } from "../test/run-factories.js";
 
 /*
  * Workload modules through the API (issue 9): a server never imports a file a client
@@ -33,7 +35,47 @@ function config(databaseUrl: string): ServerConfig {
   };
 }
 
-describeEachDatabase("startRun with a workload module", ({ newUrl }) => {
+describeEachDatabase("workload modules through the API", ({ newUrl, reopen }) => {
+  it("series points carry each run's workloadHash, so a changed benchmark can be marked", async () => {
+    const url = await newUrl();
+    const database = await reopen(url);
+    const hashes = ["a".repeat(64), "a".repeat(64), "b".repeat(64)];
+    for (const [index, hash] of hashes.entries()) {
+      const result = makeRunResult({
+        seed: index + 1,
+        startedAt: new Date(Date.UTC(2026, 0, index + 1)).toISOString(),
+        plan: {
+          workloadId: "module:bench/resize",
+          workloadModule: { file: "/repo/bench/resize.ts", relativePath: "bench/resize.ts", hash },
+          modes: ["sequential"],
+          threads: [1],
+        },
+      });
+      await storeRunResult(database, result, { branch: "main", project: "acme/imaging" });
+    }
+    const series = await database.prisma.series.findFirstOrThrow({
+      select: { seriesKey: true, project: true },
+    });
+    expect(series.project).toBe("acme/imaging");
+    const server = await createServer(config(url), { logger: pino({ level: "silent" }) });
+    try {
+      const response = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: "query($key: ID!) { series(key: $key) { points { workloadHash } } }",
+          variables: { key: series.seriesKey },
+        }),
+      });
+      const body = (await response.json()) as {
+        data: { series: { points: Array<{ workloadHash: string | null }> } };
+      };
+      expect(body.data.series.points.map((point) => point.workloadHash)).toEqual(hashes);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("is refused naming plan.workload, for a path and for a module: id, and stores nothing", async () => {
     const server = await createServer(config(await newUrl()), { logger: pino({ level: "silent" }) });
     try {

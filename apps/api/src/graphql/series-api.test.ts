@@ -209,6 +209,37 @@ describeEachDatabase("GraphQL series listings", (databases) => {
     expect(
       check?.reasons.some((reason) => reason.kind === "SLOWER_CELL" && (reason.relativeChange ?? 0) > 0.2),
     ).toBe(true);
+    // The history gate, when the check has one: its slower wall-time cells are the reasons.
+    const gated = await post<{
+      branchReview: {
+        checks: Array<{
+          gate: {
+            baseRuns: number;
+            cells: Array<{ mode: string; threads: number; metric: string; verdict: string }>;
+          } | null;
+          reasons: Array<{ kind: string; mode: string; threads: number | null }>;
+        }>;
+      };
+    }>(
+      server,
+      `{ branchReview(branch: "feature/slow", base: "main") { checks {
+          reasons { kind mode threads }
+          gate { statistic baseRuns history fewRuns cells { mode threads metric verdict baseRuns model boundary center limit head change detectableChange pValue } } } } }`,
+    );
+    expect(gated.errors).toBeUndefined();
+    const gate = gated.data?.branchReview.checks[0]?.gate;
+    if (gate) {
+      expect(gate.baseRuns).toBeGreaterThan(0);
+      const slower = gate.cells
+        .filter((cell) => cell.metric === "wall_time" && cell.verdict === "SLOWER")
+        .map((cell) => `${cell.mode}x${cell.threads}`)
+        .sort();
+      const reasons = (gated.data?.branchReview.checks[0]?.reasons ?? [])
+        .filter((reason) => reason.kind === "SLOWER_CELL")
+        .map((reason) => `${reason.mode}x${reason.threads}`)
+        .sort();
+      expect(slower).toEqual(reasons);
+    }
 
     const same = await post<{ branchReview: { regressed: boolean; checks: Array<{ verdict: string }> } }>(
       server,

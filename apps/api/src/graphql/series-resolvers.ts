@@ -15,6 +15,7 @@ import { UserInputError } from "../errors.js";
 import type {
   BranchCheck,
   BranchCheckCell,
+  BranchGate,
   CheckReason,
   QueryResolvers,
   SeriesFilter as SeriesFilterInput,
@@ -121,6 +122,66 @@ function metricValues(metric: SeriesMetricValue, rows: readonly SeriesHistoryRow
 
 const verdictOf = (verdict: string): Verdict => verdict.toUpperCase() as Verdict;
 
+/**
+ * The history gate of a check as `checkBranch` returns it (regressions/check-branch.ts,
+ * issue 13), described by the fields read here so that a check without one (a pairwise
+ * check) maps too.
+ */
+interface HistoryGateResult {
+  statistic: string;
+  baseRuns: number;
+  history: number;
+  fewRuns: boolean;
+  cells: ReadonlyArray<{
+    mode: string;
+    threads: number;
+    metric: string;
+    verdict: "pass" | "slower" | "faster" | "insufficient-history";
+    baseRuns: number;
+    threshold: { model: string; boundary: number };
+    outcome: {
+      center: number;
+      limit: number;
+      head: number;
+      change: number;
+      detectableChange: number;
+      pValue: number | null;
+    } | null;
+  }>;
+}
+
+const gateVerdicts = {
+  pass: "PASS",
+  slower: "SLOWER",
+  faster: "FASTER",
+  "insufficient-history": "INSUFFICIENT_HISTORY",
+} as const;
+
+function toBranchGate(gate: HistoryGateResult | null | undefined): BranchGate | null {
+  if (!gate) return null;
+  return {
+    statistic: gate.statistic,
+    baseRuns: gate.baseRuns,
+    history: gate.history,
+    fewRuns: gate.fewRuns,
+    cells: gate.cells.map((cell) => ({
+      mode: cell.mode,
+      threads: cell.threads,
+      metric: cell.metric,
+      verdict: gateVerdicts[cell.verdict],
+      baseRuns: cell.baseRuns,
+      model: cell.threshold.model,
+      boundary: cell.threshold.boundary,
+      center: cell.outcome?.center ?? null,
+      limit: cell.outcome?.limit ?? null,
+      head: cell.outcome?.head ?? null,
+      change: cell.outcome?.change ?? null,
+      detectableChange: cell.outcome?.detectableChange ?? null,
+      pValue: cell.outcome?.pValue ?? null,
+    })),
+  };
+}
+
 type BranchCheckResult = Omit<BranchCheck, "head" | "base"> & { head: RunModel; base: RunModel | null };
 
 /** A stored check as GraphQL's BranchCheck (the CLI's reasons, as figures). */
@@ -193,6 +254,7 @@ export function toBranchCheck(check: StoredBranchCheck): BranchCheckResult {
     verdict: check.base === null ? "NO_BASE" : check.regressed ? "FAIL" : "PASS",
     reasons,
     cells,
+    gate: toBranchGate((check as StoredBranchCheck & { gate?: HistoryGateResult | null }).gate),
     warnings: check.comparison?.warnings ?? [],
   };
 }

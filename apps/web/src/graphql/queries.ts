@@ -528,6 +528,27 @@ export const BranchReviewQuery = graphql(`
           baseSampleCount
           headSampleCount
         }
+        gate {
+          statistic
+          baseRuns
+          history
+          fewRuns
+          cells {
+            mode
+            threads
+            metric
+            verdict
+            baseRuns
+            model
+            boundary
+            center
+            limit
+            head
+            change
+            detectableChange
+            pValue
+          }
+        }
       }
     }
   }

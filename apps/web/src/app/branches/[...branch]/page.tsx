@@ -67,9 +67,102 @@ function RunLine({ run, label, template }: { run: CheckRun; label: string; templ
   );
 }
 
-function CheckPanel({ check, template }: { check: Check; template: string | null }) {
+type Gate = NonNullable<Check["gate"]>;
+
+const gateTones = { PASS: "good", SLOWER: "bad", FASTER: "info", INSUFFICIENT_HISTORY: "neutral" } as const;
+
+/** A gate cell's value in its metric's unit: wall times in ms, efficiencies and serial fractions as %. */
+function gateValue(metric: string, value: number | null | undefined): string {
+  return metric === "wall_time" ? formatDuration(value) : formatRatioPercent(value, 1);
+}
+
+/** The check's decision: each cell of the head against the base branch's recent runs. */
+function GateTable({ gate, base, slots }: { gate: Gate; base: string; slots: Map<string, number> }) {
+  return (
+    <>
+      <p className="small" data-testid="gate-summary">
+        Against the {gate.baseRuns} most recent comparable run{gate.baseRuns === 1 ? "" : "s"} of {base}{" "}
+        (per-run {gate.statistic} of the repetitions): a cell fails beyond its limit, the history&apos;s
+        prediction for one new run.
+        {gate.fewRuns ? " Little history: only large changes can be caught." : ""}
+      </p>
+      <TableScroll label="Cells against the base branch's history">
+        <table className="data" data-testid="gate-cells">
+          <thead>
+            <tr>
+              <th scope="col">Mode</th>
+              <th scope="col" className="num">
+                Threads
+              </th>
+              <th scope="col">Metric</th>
+              <th scope="col" className="num">
+                History
+              </th>
+              <th scope="col" className="num">
+                Limit
+              </th>
+              <th scope="col" className="num">
+                Head
+              </th>
+              <th scope="col" className="num">
+                Change
+              </th>
+              <th scope="col" className="num">
+                Detectable
+              </th>
+              <th scope="col">Verdict</th>
+            </tr>
+          </thead>
+          <tbody>
+            {gate.cells.map((cell) => (
+              <tr key={`${cell.metric}:${cell.mode}:${cell.threads}`} data-verdict={cell.verdict}>
+                <td>
+                  <ModeName mode={cell.mode} slot={slots.get(cell.mode)} />
+                </td>
+                <td className="num">{cell.threads}</td>
+                <td className="small">{cell.metric.replace("_", " ")}</td>
+                <td className="num">
+                  {gateValue(cell.metric, cell.center)}
+                  <div className="small muted">
+                    {cell.baseRuns} run{cell.baseRuns === 1 ? "" : "s"} · {cell.model}
+                  </div>
+                </td>
+                <td className="num">{gateValue(cell.metric, cell.limit)}</td>
+                <td className="num">{gateValue(cell.metric, cell.head)}</td>
+                <td className="num">
+                  <strong>
+                    {cell.metric === "serial_fraction"
+                      ? formatRatioPercent(cell.change, 1)
+                      : formatChange(cell.change)}
+                  </strong>
+                </td>
+                <td className="num">
+                  {cell.detectableChange !== null && cell.detectableChange !== undefined
+                    ? cell.metric === "serial_fraction"
+                      ? formatRatioPercent(cell.detectableChange, 1)
+                      : formatChange(cell.detectableChange)
+                    : "–"}
+                </td>
+                <td>
+                  <Badge tone={gateTones[cell.verdict]}>
+                    {enumToWord(cell.verdict).replaceAll("-", " ")}
+                  </Badge>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+    </>
+  );
+}
+
+function CheckPanel({ check, template, base }: { check: Check; template: string | null; base: string }) {
   const verdict = verdictWords[check.verdict];
-  const slots = modeSlots(check.cells.map((cell) => cell.mode));
+  const slots = modeSlots([
+    ...check.cells.map((cell) => cell.mode),
+    ...(check.gate?.cells.map((cell) => cell.mode) ?? []),
+  ]);
   return (
     <section
       className="panel"
@@ -110,73 +203,81 @@ function CheckPanel({ check, template }: { check: Check; template: string | null
           </ul>
         </div>
       ) : null}
+      {check.gate ? <GateTable gate={check.gate} base={base} slots={slots} /> : null}
       {check.cells.length > 0 ? (
-        <TableScroll label={`Cells of ${check.workloadId}`}>
-          <table className="data" data-testid="check-cells">
-            <thead>
-              <tr>
-                <th scope="col">Mode</th>
-                <th scope="col" className="num">
-                  Threads
-                </th>
-                <th scope="col" className="num">
-                  Base
-                </th>
-                <th scope="col" className="num">
-                  Head
-                </th>
-                <th scope="col" className="num">
-                  Change
-                </th>
-                <th scope="col" className="num">
-                  Interval
-                </th>
-                <th scope="col">Verdict</th>
-                <th scope="col" className="num">
-                  p
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {check.cells.map((cell) => (
-                <tr key={`${cell.mode}:${cell.threads}`} data-verdict={cell.verdict ?? cell.status}>
-                  <td>
-                    <ModeName mode={cell.mode} slot={slots.get(cell.mode)} />
-                  </td>
-                  <td className="num">{cell.threads}</td>
-                  <td className="num">{formatDuration(cell.baseMedianMs)}</td>
-                  <td className="num">{formatDuration(cell.headMedianMs)}</td>
-                  <td className="num">
-                    <strong>{formatChange(cell.relativeChange)}</strong>
-                  </td>
-                  <td className="num">
-                    {cell.relativeChangeLow !== null &&
-                    cell.relativeChangeLow !== undefined &&
-                    cell.relativeChangeHigh !== null &&
-                    cell.relativeChangeHigh !== undefined
-                      ? `${formatChange(cell.relativeChangeLow)} … ${formatChange(cell.relativeChangeHigh)}`
-                      : "–"}
-                    {cell.confidence ? (
-                      <div className="small muted">{formatRatioPercent(cell.confidence)}</div>
-                    ) : null}
-                  </td>
-                  <td>
-                    {cell.verdict ? (
-                      <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
-                    ) : (
-                      <Badge tone={cell.status === "FAILED" ? "bad" : "neutral"}>
-                        {enumToWord(cell.status).replace("-", " ")}
-                      </Badge>
-                    )}
-                  </td>
-                  <td className="num">
-                    {cell.pValue !== null && cell.pValue !== undefined ? cell.pValue.toPrecision(2) : "–"}
-                  </td>
+        <>
+          {check.gate ? (
+            <h3 className="small" style={{ marginTop: 12 }}>
+              Against the latest base run, repetition by repetition (for reference)
+            </h3>
+          ) : null}
+          <TableScroll label={`Cells of ${check.workloadId}`}>
+            <table className="data" data-testid="check-cells">
+              <thead>
+                <tr>
+                  <th scope="col">Mode</th>
+                  <th scope="col" className="num">
+                    Threads
+                  </th>
+                  <th scope="col" className="num">
+                    Base
+                  </th>
+                  <th scope="col" className="num">
+                    Head
+                  </th>
+                  <th scope="col" className="num">
+                    Change
+                  </th>
+                  <th scope="col" className="num">
+                    Interval
+                  </th>
+                  <th scope="col">Verdict</th>
+                  <th scope="col" className="num">
+                    p
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+              </thead>
+              <tbody>
+                {check.cells.map((cell) => (
+                  <tr key={`${cell.mode}:${cell.threads}`} data-verdict={cell.verdict ?? cell.status}>
+                    <td>
+                      <ModeName mode={cell.mode} slot={slots.get(cell.mode)} />
+                    </td>
+                    <td className="num">{cell.threads}</td>
+                    <td className="num">{formatDuration(cell.baseMedianMs)}</td>
+                    <td className="num">{formatDuration(cell.headMedianMs)}</td>
+                    <td className="num">
+                      <strong>{formatChange(cell.relativeChange)}</strong>
+                    </td>
+                    <td className="num">
+                      {cell.relativeChangeLow !== null &&
+                      cell.relativeChangeLow !== undefined &&
+                      cell.relativeChangeHigh !== null &&
+                      cell.relativeChangeHigh !== undefined
+                        ? `${formatChange(cell.relativeChangeLow)} … ${formatChange(cell.relativeChangeHigh)}`
+                        : "–"}
+                      {cell.confidence ? (
+                        <div className="small muted">{formatRatioPercent(cell.confidence)}</div>
+                      ) : null}
+                    </td>
+                    <td>
+                      {cell.verdict ? (
+                        <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
+                      ) : (
+                        <Badge tone={cell.status === "FAILED" ? "bad" : "neutral"}>
+                          {enumToWord(cell.status).replace("-", " ")}
+                        </Badge>
+                      )}
+                    </td>
+                    <td className="num">
+                      {cell.pValue !== null && cell.pValue !== undefined ? cell.pValue.toPrecision(2) : "–"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+        </>
       ) : null}
       {check.base ? (
         <p className="small">
@@ -229,8 +330,8 @@ export default async function BranchReviewPage({ params, searchParams }: PagePro
             )}
           </h1>
           <p className="subtitle">
-            The latest succeeded run of each workload on {branch} against the latest comparable run on{" "}
-            {review.base}, decided as <code>threadbench check --base {review.base}</code> does
+            The latest succeeded run of each workload on {branch} against {review.base}&apos;s recent
+            comparable runs, decided as <code>threadbench check --base {review.base}</code> decides
             {review.checks.length > 0 ? `: ${failed} of ${review.checks.length} workloads fail` : ""}.
           </p>
         </div>
@@ -252,7 +353,9 @@ export default async function BranchReviewPage({ params, searchParams }: PagePro
           </p>
         </section>
       ) : (
-        review.checks.map((check) => <CheckPanel key={check.workloadId} check={check} template={template} />)
+        review.checks.map((check) => (
+          <CheckPanel key={check.workloadId} check={check} template={template} base={review.base} />
+        ))
       )}
     </>
   );

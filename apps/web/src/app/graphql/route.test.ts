@@ -80,11 +80,12 @@ describe("the dashboard's /graphql proxy", () => {
   });
 
   it("refuses a body without a content type, or with a form's, instead of calling it JSON", async () => {
-    for (const headers of [
+    const cases: Array<Record<string, string>> = [
       { origin: "http://127.0.0.1:3000" },
       { origin: "http://127.0.0.1:3000", "content-type": "text/plain" },
       { origin: "http://127.0.0.1:3000", "content-type": "application/x-www-form-urlencoded" },
-    ]) {
+    ];
+    for (const headers of cases) {
       const request = proxyRequest(headers);
       // A Request with a string body gets text/plain by default: remove it to send none.
       if (!("content-type" in headers)) request.headers.delete("content-type");

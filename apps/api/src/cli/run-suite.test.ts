@@ -40,8 +40,8 @@ describeEachDatabase("a project file's suite", (database) => {
       cwd: path.join(root, "bench"),
       env: { DATABASE_URL: url },
     });
-    expect(outcome.stderr).not.toContain("threadbench run:");
-    expect(outcome.code).toBe(0);
+    // stderr may say it waited for another run's machine lock; a failure would show here.
+    expect(outcome.code, outcome.stderr).toBe(0);
     expect(outcome.stdout).toContain(
       "suite     acme/imaging (../threadbench.config.json): 2 of 2 plans succeeded",
     );
@@ -178,8 +178,8 @@ describe("the committed example (examples/suite)", () => {
       cwd: example,
       env: { DATABASE_URL: url },
     });
-    expect(outcome.stderr).not.toContain("threadbench run:");
-    expect(outcome.code).toBe(0);
+    // stderr may say it waited for another run's machine lock; a failure would show here.
+    expect(outcome.code, outcome.stderr).toBe(0);
     const report = JSON.parse(outcome.stdout) as {
       project: string;
       plans: Array<{ name: string; status: string; plan: { workloadId: string } }>;

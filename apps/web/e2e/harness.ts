@@ -191,12 +191,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         THREADBENCH_DASHBOARD_URL: webUrl,
         DATABASE_URL: options.databaseUrl ?? `file:${join(directory, "e2e.db")}`,
         THREADBENCH_API_TOKENS: `e2e=${apiToken}`,
-        NODE_ENV: "production",
-        LOG_LEVEL: "warn",
         // As with npm start, the API starts one local agent process that executes the
         // runs the tests start; its machine lock lives in the stack's own directory.
         THREADBENCH_LOCAL_AGENT: "true",
         TMPDIR: directory,
+        NODE_ENV: "production",
+        LOG_LEVEL: "warn",
         ...options.apiEnv,
       },
     });

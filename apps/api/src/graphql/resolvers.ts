@@ -51,7 +51,6 @@ import {
   seriesAnalysisResolvers,
 } from "./analysis-resolvers.js";
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
-import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import type { GraphQLContext } from "./context.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
@@ -72,6 +71,7 @@ import type {
   SeriesMetricValue,
   SeriesModel,
 } from "./models.js";
+import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import { regressionMetricResolvers } from "./regression-metric-resolvers.js";
 import { runOrder } from "./run-queries.js";
 import { executionModeDescriptions, runtimeQueryResolvers } from "./runtime-resolvers.js";
@@ -84,7 +84,6 @@ import {
 } from "./series-resolvers.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
-
 
 function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
   switch (node.kind) {
@@ -402,8 +401,8 @@ export const resolvers: Resolvers = {
     }),
     ...analysisQueryResolvers,
     ...runtimeQueryResolvers,
-    ...agentQueryResolvers,
     ...checkQueryResolvers,
+    ...agentQueryResolvers,
     ...seriesQueryResolvers,
   },
 
@@ -444,6 +443,7 @@ export const resolvers: Resolvers = {
       return context.queue.cancel(id, requestedBy);
     },
     ...ingestMutationResolvers,
+    ...recordRunMutationResolvers,
     deleteRun: async (_parent, { id }, context) => {
       requireScope(context, "admin");
       const run = await getRun(context.database, id, { samples: false });
@@ -460,7 +460,6 @@ export const resolvers: Resolvers = {
       return updateRunLabels(context.database, id, validate(labelsSchema, labels, "labels"));
     },
     ...analysisMutationResolvers,
-    ...recordRunMutationResolvers,
     ...agentMutationResolvers,
   },
 

@@ -260,7 +260,6 @@ export const RunQuery = graphql(`
       maxHeapMb
       requestedBy
       environment
-      workload {
       agent {
         id
         name
@@ -270,6 +269,7 @@ export const RunQuery = graphql(`
         description
       }
       waitingReason
+      workload {
         id
         title
         description

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
+import { benchmarkChanges } from "../../lib/benchmark-changes";
 import {
   type HistoryAxis,
   historyColumns,
@@ -10,7 +11,6 @@ import {
   sortHistory,
   tickSpacePx,
 } from "../../lib/chart-data";
-import { benchmarkChanges } from "../../lib/benchmark-changes";
 import {
   formatDateTime,
   formatDuration,
@@ -46,12 +46,22 @@ export interface HistoryMarker {
 }
 
 /**
- * The x range for the data's [min, max]: as is, or a day (one commit) either side of a
- * single point, so a 1-point series gets a 2-day axis around it, not one of years.
+ * The x range: the data's (or the zoom's) [min, max], except around a single point (or
+ * points all at one instant), which gets a day (one commit) either side. uPlot itself
+ * gives one point on a time scale in seconds a span of 86,400,000 s (it assumes ms), so
+ * a 1-point series showed an axis from Mar 2026 to Sep 2028.
  */
-export function xRange(min: number | null, max: number | null, axis: HistoryAxis): uPlot.Range.MinMax {
-  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+export function xRange(
+  min: number | null,
+  max: number | null,
+  axis: HistoryAxis,
+  data: readonly number[],
+): uPlot.Range.MinMax {
+  const first = data[0];
+  const last = data[data.length - 1];
   const pad = axis === "date" ? 86_400 : 1;
+  if (first !== undefined && first === last) return [first - pad, first + pad];
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
   return min === max ? [min - pad, max + pad] : [min, max];
 }
 
@@ -208,7 +218,7 @@ export function HistoryChart({
           x: {
             time: axis === "date",
             // One point (or all at one instant) gets a day (or one commit) either side of it.
-            range: (_u, min, max) => xRange(min, max, axis),
+            range: (_u, min, max) => xRange(min, max, axis, columns.x),
           },
           y: {
             range: (_u, min, max) => {

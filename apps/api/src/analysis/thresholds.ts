@@ -1,5 +1,5 @@
 import { normalQuantile, studentTQuantile, studentTSurvival } from "./distributions.js";
-import { median, quantileOfSorted } from "./summary.js";
+import { madNormalConsistency, median, quantileOfSorted } from "./summary.js";
 
 /*
  * Thresholds of the CI gate: is one new run's value outside what the base branch's recent
@@ -13,10 +13,16 @@ import { median, quantileOfSorted } from "./summary.js";
  * the same for a 5 ms and a 5 s benchmark. Absolute metrics (serial fractions) are not.
  */
 
-export const thresholdModels = ["t", "z", "iqr", "percentage"] as const;
+export const thresholdModels = ["mad", "t", "z", "iqr", "percentage"] as const;
 /**
- * t: the Student-t prediction interval for one new run, mean +- t(boundary, n-1) s
- * sqrt(1 + 1/n) (Bencher's t_test): the default, honest with few runs.
+ * mad (default): the Student-t prediction interval with the median for the mean and the
+ * scaled MAD (1.4826 x median absolute deviation) for the standard deviation, median +-
+ * t(boundary, n-1) MAD sqrt(1 + 1/n): a fast or slow outlier run in the history (a busy
+ * or a briefly idle machine) neither moves the center nor widens the limit, which with
+ * 10 base runs decides between catching a 10% slowdown and not (see the gate's A/A
+ * benchmark).
+ * t: the same with mean and standard deviation (Bencher's t_test): honest with few runs
+ * of normal noise, blind when one base run was an outlier.
  * z: mean +- z(boundary) s, as if the history's mean and sigma were exact (Bencher's z_score).
  * iqr: median +- boundary x IQR (Bencher's iqr; boundary is the multiplier, e.g. 3).
  * percentage: mean +- boundary (a fixed relative margin, e.g. 0.1 = 10%; no noise model).
@@ -27,11 +33,16 @@ export type ThresholdModel = (typeof thresholdModels)[number];
 export interface Threshold {
   model: ThresholdModel;
   /**
-   * t and z: the one-sided probability the limit covers (0.5 < boundary < 1; 0.999 means
-   * one new run of unchanged code exceeds it once in a thousand checks if the model
+   * mad, t and z: the one-sided probability the limit covers (0.5 < boundary < 1; 0.999
+   * means one new run of unchanged code exceeds it once in a thousand checks if the model
    * holds). iqr: the multiplier of the interquartile range. percentage: the margin.
    */
   boundary: number;
+  /**
+   * The wider boundary a series must pass to fail a check on its own, without a second
+   * series beyond its limit (same units as `boundary`).
+   */
+  soloBoundary: number;
   /** A change must also be at least this large to fail (relative, or absolute). */
   minEffect: number;
 }
@@ -52,16 +63,24 @@ export interface GateLimit {
 }
 
 export interface GateOutcome extends GateLimit {
+  /** The limit at the solo boundary, and the smallest change beyond it. */
+  soloLimit: number;
+  soloDetectableChange: number;
   head: number;
   /** head / center - 1 (relative) or head - center (absolute). */
   change: number;
   /** Beyond the limit in the worse direction. */
   worse: boolean;
+  /**
+   * Beyond the solo limit, and worse than every run of the history by the minimum
+   * effect: enough to fail a check without a second series.
+   */
+  worseAlone: boolean;
   /** Beyond the mirrored limit in the better direction (reported, never failing). */
   better: boolean;
   /**
-   * One-sided probability of a value this far out for unchanged code under the t model
-   * (null for the other models or too little history).
+   * One-sided probability of a value this far out for unchanged code under the t or mad
+   * model (null for the other models or too little history).
    */
   pValue: number | null;
 }
@@ -88,8 +107,9 @@ function standardDeviation(values: readonly number[]): number {
 export function gateLimit(
   history: readonly number[],
   threshold: Threshold,
-  options: { scale: "relative" | "absolute"; worse: "up" | "down" },
+  options: { scale: "relative" | "absolute"; worse: "up" | "down"; boundary?: number },
 ): GateLimit | null {
+  const boundary = options.boundary ?? threshold.boundary;
   const relative = options.scale === "relative";
   const values = history.filter((value) => Number.isFinite(value) && (!relative || value > 0));
   const count = values.length;
@@ -99,26 +119,32 @@ export function gateLimit(
   let center: number;
   let margin: number;
   switch (threshold.model) {
+    case "mad": {
+      center = median(transformed);
+      const spread = madNormalConsistency * median(transformed.map((value) => Math.abs(value - center)));
+      margin = studentTQuantile(boundary, count - 1) * spread * Math.sqrt(1 + 1 / count);
+      break;
+    }
     case "t": {
       center = mean(transformed);
       const spread = standardDeviation(transformed) * Math.sqrt(1 + 1 / count);
-      margin = studentTQuantile(threshold.boundary, count - 1) * spread;
+      margin = studentTQuantile(boundary, count - 1) * spread;
       break;
     }
     case "z":
       center = mean(transformed);
-      margin = normalQuantile(threshold.boundary) * standardDeviation(transformed);
+      margin = normalQuantile(boundary) * standardDeviation(transformed);
       break;
     case "iqr": {
       const sorted = [...transformed].sort((a, b) => a - b);
       center = median(sorted);
-      margin = threshold.boundary * (quantileOfSorted(sorted, 0.75) - quantileOfSorted(sorted, 0.25));
+      margin = boundary * (quantileOfSorted(sorted, 0.75) - quantileOfSorted(sorted, 0.25));
       break;
     }
     case "percentage":
       center = mean(transformed);
       // On the log scale a relative margin is a constant; on the absolute one, a share.
-      margin = relative ? Math.log1p(threshold.boundary) : Math.abs(center) * threshold.boundary;
+      margin = relative ? Math.log1p(boundary) : Math.abs(center) * boundary;
       break;
     default: {
       const unreachable: never = threshold.model;
@@ -146,24 +172,37 @@ export function judgeAgainstHistory(
   options: { scale: "relative" | "absolute"; worse: "up" | "down" },
 ): GateOutcome | null {
   const limit = gateLimit(history, threshold, options);
-  if (!limit) return null;
+  const solo = gateLimit(history, threshold, { ...options, boundary: threshold.soloBoundary });
+  if (!limit || !solo) return null;
   const relative = options.scale === "relative";
   const change = relative ? head / limit.center - 1 : head - limit.center;
   const up = options.worse === "up";
   const mirrored = relative ? limit.center ** 2 / limit.limit : 2 * limit.center - limit.limit;
   let pValue: number | null = null;
-  if (threshold.model === "t" && limit.count >= 2 && (!relative || head > 0)) {
+  if ((threshold.model === "t" || threshold.model === "mad") && limit.count >= 2 && (!relative || head > 0)) {
     const values = history.filter((value) => Number.isFinite(value) && (!relative || value > 0));
     const transformed = relative ? values.map(Math.log) : values;
-    const spread = standardDeviation(transformed) * Math.sqrt(1 + 1 / values.length);
-    const distance = ((relative ? Math.log(head) : head) - mean(transformed)) * (up ? 1 : -1);
+    const robust = threshold.model === "mad";
+    const center = robust ? median(transformed) : mean(transformed);
+    const scale = robust
+      ? madNormalConsistency * median(transformed.map((value) => Math.abs(value - center)))
+      : standardDeviation(transformed);
+    const spread = scale * Math.sqrt(1 + 1 / values.length);
+    const distance = ((relative ? Math.log(head) : head) - center) * (up ? 1 : -1);
     pValue = spread > 0 ? studentTSurvival(distance / spread, values.length - 1) : distance > 0 ? 0 : 1;
   }
+  const finite = history.filter((value) => Number.isFinite(value) && (!relative || value > 0));
+  const effect = (value: number, sign: number) =>
+    relative ? value * (1 + sign * threshold.minEffect) : value + sign * threshold.minEffect;
+  const beyondEveryRun = up ? head > effect(Math.max(...finite), 1) : head < effect(Math.min(...finite), -1);
   return {
     ...limit,
+    soloLimit: solo.limit,
+    soloDetectableChange: solo.detectableChange,
     head,
     change,
     worse: up ? head > limit.limit : head < limit.limit,
+    worseAlone: (up ? head > solo.limit : head < solo.limit) && beyondEveryRun,
     better: up ? head < mirrored : head > mirrored,
     pValue,
   };

@@ -1,28 +1,35 @@
 /**
- * A/A benchmark of the pairwise verdict on real runs: the same small plan is run twice
- * back to back with the real runner (piscina pool included), and the two runs are
- * compared cell by cell with the defaults `threadbench compare` and `threadbench check`
- * use. Both runs measure the same code, so every verdict other than "unchanged" is a
- * false alarm in the strict sense; "slower"/"faster" are the ones that would fail a CI
- * gate or mislead a reader, "noisy" only says the repetitions could not decide.
+ * A/A benchmark of the CI gate (`threadbench check`) with real runs through the CLI:
+ * how often identical code fails the gate, and how often a planted 10% slowdown does.
  *
  *   node apps/api/dist/bench/aa-bench.js          (after building apps/api)
- *   AA_PAIRS=20 AA_N=2000000 AA_REPETITIONS=10 node apps/api/dist/bench/aa-bench.js
+ *   AA_CHECKS=100 AA_N=1000000 AA_REPETITIONS=10 AA_HISTORY=10 node apps/api/dist/bench/aa-bench.js
  *
- * Runs are not interleaved (one run finishes before the next starts, as in CI), so a
- * machine whose load changes between the two runs shows up here as it would in use.
- * Nothing asserts: it prints a table and the rates. Not seeded (real timings).
+ * Everything goes through the CLI's own entry (main(argv, io) of src/cli/main.ts, in this
+ * process): `threadbench run` of a workload module (src/bench/aa-workload.ts: sum-squares'
+ * loop, n = 1,000,000, sequential and worker-threads at 1 and 2 threads, 10 repetitions
+ * and a warm-up) stores each run in a temporary SQLite database, and `threadbench check`
+ * judges it. First AA_HISTORY runs on main; then, AA_CHECKS times, one more run on main
+ * checked against the AA_HISTORY runs before it (identical code: every failure is a false
+ * alarm), and every other time a run on a branch with THREADBENCH_AA_EXTRA_WORK=0.1 (the
+ * same module, parameters and content hash, so the same series, doing 10% more work)
+ * checked against main's last AA_HISTORY runs. The gate's settings are the defaults
+ * except --history. Prints both rates with 95% intervals, and which cells decided.
+ * Not seeded (real timings): the figures depend on the machine and its load, printed too.
  */
-import { loadavg } from "node:os";
-import { compareSamples, type Verdict } from "../analysis/compare.js";
-import { median } from "../analysis/summary.js";
-import { executeRun } from "../runner/execute-run.js";
-import { parseRunPlan } from "../runner/plan.js";
-import type { RunResult } from "../runner/types.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { main } from "../cli/main.js";
+import type { BranchCheck } from "../regressions/check-branch.js";
 
-const pairs = positiveInteger("AA_PAIRS", 10);
-const n = positiveInteger("AA_N", 2_000_000);
-const repetitions = positiveInteger("AA_REPETITIONS", 10);
+const checks = positiveInteger("AA_CHECKS", 100);
+const n = positiveInteger("AA_N", 200_000);
+const repetitions = positiveInteger("AA_REPETITIONS", 30);
+const history = positiveInteger("AA_HISTORY", 10);
+const plantedEvery = positiveInteger("AA_PLANTED_EVERY", 3);
 
 function positiveInteger(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -34,103 +41,175 @@ function positiveInteger(name: string, fallback: number): number {
   return value;
 }
 
-const plan = parseRunPlan({
-  workload: "sum-squares",
-  params: { n },
-  modes: ["sequential", "worker-threads"],
-  threads: [1, 2],
-  repetitions,
-  warmups: 2,
-});
+const scratch = mkdtempSync(join(tmpdir(), "threadbench-aa-"));
+/** AA_DATABASE_URL keeps the runs (e.g. to try other gate settings on them); default a temporary file. */
+const databaseUrl = process.env.AA_DATABASE_URL ?? `file:${join(scratch, "aa.db")}`;
+const env = { ...process.env, DATABASE_URL: databaseUrl, THREADBENCH_WEBHOOK_URL: "" };
+const modulePath = fileURLToPath(new URL("./aa-workload.js", import.meta.url));
 
-interface CellTally {
-  verdicts: Record<Verdict, number>;
-  changes: number[];
-  cvs: number[];
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk) => {
+    out += String(chunk);
+  });
+  stderr.on("data", (chunk) => {
+    err += String(chunk);
+  });
+  const code = await main(argv, {
+    stdout,
+    stderr,
+    env,
+    cwd: process.cwd(),
+    signal: new AbortController().signal,
+  });
+  return { code, stdout: out, stderr: err };
 }
 
-function cellKey(mode: string, threads: number): string {
-  return `${mode} x${threads}`;
-}
-
-function wallSamples(result: RunResult, key: string): number[] {
-  const cell = result.cells.find((candidate) => cellKey(candidate.mode, candidate.threads) === key);
-  return cell?.status === "succeeded" ? cell.samples.map((sample) => sample.wallMs) : [];
-}
-
-async function main(): Promise<void> {
-  console.log(
-    `A/A: sum-squares n=${n.toLocaleString("en-US")}, threads 1,2, sequential + worker-threads, ${repetitions} repetitions (+2 warm-ups), ${pairs} pairs of back-to-back runs`,
-  );
-  console.log(
-    `load average at start: ${loadavg()
-      .map((value) => value.toFixed(2))
-      .join(" ")}`,
-  );
-  const tallies = new Map<string, CellTally>();
-  // Pairs where at least one cell is "slower": `threadbench check` would fail the build.
-  let failingPairs = 0;
-  for (let pair = 1; pair <= pairs; pair++) {
-    const base = await executeRun(plan);
-    const head = await executeRun(plan);
-    const line: string[] = [];
-    for (const cell of base.cells) {
-      const key = cellKey(cell.mode, cell.threads);
-      const baseWall = wallSamples(base, key);
-      const headWall = wallSamples(head, key);
-      if (baseWall.length === 0 || headWall.length === 0) {
-        line.push(`${key}: failed`);
-        continue;
-      }
-      const comparison = compareSamples(baseWall, headWall);
-      const tally = tallies.get(key) ?? {
-        verdicts: { faster: 0, slower: 0, unchanged: 0, noisy: 0 },
-        changes: [],
-        cvs: [],
-      };
-      tally.verdicts[comparison.verdict]++;
-      tally.changes.push(comparison.relativeChange?.estimate ?? Number.NaN);
-      tally.cvs.push(
-        cell.wall?.cv ?? Number.NaN,
-        head.cells.find((other) => cellKey(other.mode, other.threads) === key)?.wall?.cv ?? Number.NaN,
-      );
-      tallies.set(key, tally);
-      line.push(`${key} ${comparison.verdict}`);
-    }
-    if (line.some((entry) => entry.endsWith(" slower"))) failingPairs++;
-    console.log(`pair ${String(pair).padStart(2)}: ${line.join(", ")}`);
-  }
-
-  console.log("");
-  console.log("| cell | pairs | unchanged | noisy | slower | faster | median abs change | median CV |");
-  console.log("| ---- | ----- | --------- | ----- | ------ | ------ | ----------------- | --------- |");
-  const total: Record<Verdict, number> = { faster: 0, slower: 0, unchanged: 0, noisy: 0 };
-  for (const [key, tally] of tallies) {
-    const count = Object.values(tally.verdicts).reduce((sum, value) => sum + value, 0);
-    for (const verdict of Object.keys(total) as Verdict[]) total[verdict] += tally.verdicts[verdict];
-    console.log(
-      `| ${key} | ${count} | ${tally.verdicts.unchanged} | ${tally.verdicts.noisy} | ${tally.verdicts.slower} | ${tally.verdicts.faster} | ${percent(median(tally.changes.filter(Number.isFinite).map(Math.abs)))} | ${percent(median(tally.cvs.filter(Number.isFinite)))} |`,
+async function run(branch: string, extraWork: number): Promise<void> {
+  if (extraWork > 0) process.env.THREADBENCH_AA_EXTRA_WORK = String(extraWork);
+  try {
+    const result = await cli(
+      "run",
+      "--workload",
+      modulePath,
+      "--param",
+      `n=${n}`,
+      "--threads",
+      "1,2",
+      "--modes",
+      "sequential,worker-threads",
+      "--repetitions",
+      String(repetitions),
+      "--branch",
+      branch,
+      "--no-progress",
+      "--json",
     );
+    if (result.code !== 0) throw new Error(`threadbench run failed (${result.code}): ${result.stderr}`);
+  } finally {
+    delete process.env.THREADBENCH_AA_EXTRA_WORK;
   }
-  const comparisons = Object.values(total).reduce((sum, value) => sum + value, 0);
-  const notUnchanged = comparisons - total.unchanged;
-  const decidedWrong = total.slower + total.faster;
+}
+
+async function check(branch: string): Promise<BranchCheck> {
+  const result = await cli(
+    "check",
+    "--base",
+    "main",
+    "--branch",
+    branch,
+    "--history",
+    String(history),
+    "--json",
+  );
+  if (result.code !== 0 && result.code !== 1) {
+    throw new Error(`threadbench check failed (${result.code}): ${result.stderr}`);
+  }
+  return JSON.parse(result.stdout) as BranchCheck;
+}
+
+/** Wilson score interval of a proportion (95%). */
+function wilson(successes: number, trials: number): [number, number] {
+  const z = 1.959963984540054;
+  const p = successes / trials;
+  const denominator = 1 + (z * z) / trials;
+  const center = (p + (z * z) / (2 * trials)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) / denominator;
+  return [Math.max(0, center - half), Math.min(1, center + half)];
+}
+
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+function failingCells(result: BranchCheck): string[] {
+  return (result.gate?.cells ?? [])
+    .filter((cell) => cell.verdict === "slower")
+    .map((cell) => `${cell.mode} x${cell.threads}${cell.metric === "wall_time" ? "" : ` ${cell.metric}`}`);
+}
+
+async function main_(): Promise<void> {
+  const started = performance.now();
+  const loadAtStart = loadavg();
+  console.log(
+    `A/A of the gate: ${modulePath.split("/").slice(-3).join("/")} n=${n.toLocaleString("en-US")}, sequential + worker-threads at 1 and 2 threads, ${repetitions} repetitions + 1 warm-up; ${history} base runs of history; ${checks} A/A checks, a 10% planted slowdown every ${plantedEvery}`,
+  );
+  for (let index = 0; index < history; index++) await run("main", 0);
+  let falseAlarms = 0;
+  let planted = 0;
+  let caught = 0;
+  const falseCells = new Map<string, number>();
+  const missedChanges: number[] = [];
+  const detectable = new Map<string, number[]>();
+  for (let index = 1; index <= checks; index++) {
+    await run("main", 0);
+    const same = await check("main");
+    for (const cell of same.gate?.cells ?? []) {
+      if (cell.metric !== "wall_time" || !cell.outcome) continue;
+      const key = `${cell.mode} x${cell.threads}`;
+      detectable.set(key, [...(detectable.get(key) ?? []), cell.outcome.detectableChange]);
+    }
+    if (same.regressed) {
+      falseAlarms++;
+      for (const cell of failingCells(same)) falseCells.set(cell, (falseCells.get(cell) ?? 0) + 1);
+    }
+    let line = `check ${String(index).padStart(3)}: A/A ${same.regressed ? `FAIL (${failingCells(same).join(", ")})` : "pass"}`;
+    if (index % plantedEvery === 0) {
+      planted++;
+      await run("planted", 0.1);
+      const slower = await check("planted");
+      if (slower.regressed) caught++;
+      else {
+        const cells = (slower.gate?.cells ?? []).filter(
+          (cell) => cell.metric === "wall_time" && cell.outcome,
+        );
+        missedChanges.push(
+          Math.max(...cells.map((cell) => cell.outcome?.change ?? Number.NEGATIVE_INFINITY)),
+        );
+      }
+      line += `, +10% ${slower.regressed ? `caught (${failingCells(slower).join(", ")})` : "missed"}`;
+    }
+    process.stderr.write(`${line}\n`);
+  }
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const [aaLow, aaHigh] = wilson(falseAlarms, checks);
+  const [caughtLow, caughtHigh] = wilson(caught, planted);
   console.log("");
   console.log(
-    `cell comparisons: ${comparisons}; verdict other than unchanged: ${notUnchanged} (${percent(notUnchanged / comparisons)}); slower or faster (would fail \`threadbench check\` or mislead): ${decidedWrong} (${percent(decidedWrong / comparisons)}); noisy: ${total.noisy}`,
+    "| gate (defaults, --history " + history + ") | checks | failed | rate | 95% interval | target |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  console.log(
+    `| A/A: identical code | ${checks} | ${falseAlarms} | ${percent(falseAlarms / checks)} | ${percent(aaLow)}-${percent(aaHigh)} | <= 1% |`,
   );
   console.log(
-    `pairs where \`threadbench check\` would fail (a cell "slower"): ${failingPairs} of ${pairs} (${percent(failingPairs / pairs)})`,
+    `| planted 10% slowdown | ${planted} | ${caught} | ${percent(caught / planted)} | ${percent(caughtLow)}-${percent(caughtHigh)} | >= 90% |`,
   );
+  console.log("");
   console.log(
-    `load average at end: ${loadavg()
+    `median smallest failing slowdown per cell (the gate's "fails beyond"): ${[...detectable.entries()].map(([key, values]) => `${key} ${percent(median(values))}`).join(", ")}`,
+  );
+  if (falseCells.size > 0)
+    console.log(
+      `cells that failed A/A checks: ${[...falseCells.entries()].map(([key, count]) => `${key} ${count}`).join(", ")}`,
+    );
+  if (missedChanges.length > 0)
+    console.log(
+      `missed planted slowdowns, largest cell change seen: ${missedChanges.map(percent).join(", ")}`,
+    );
+  console.log(
+    `load average at start ${loadAtStart.map((value) => value.toFixed(2)).join(" ")}, at end ${loadavg()
       .map((value) => value.toFixed(2))
-      .join(" ")}`,
+      .join(
+        " ",
+      )}; ${checks + planted + history} runs in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
 }
 
-function percent(value: number): string {
-  return Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : "-";
+try {
+  await main_();
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }
-
-await main();

@@ -3,7 +3,12 @@ import { resolve as resolvePath } from "node:path";
 import { thresholdModels } from "../analysis/thresholds.js";
 import { gitInfo } from "../db/git-info.js";
 import type { BranchCheck, CheckReason, GateCell } from "../regressions/check-branch.js";
-import { type GateOptions, gateStatistics, parseGateOptions } from "../regressions/gate-options.js";
+import {
+  type GateOptions,
+  gateStatistics,
+  isProbabilityModel,
+  parseGateOptions,
+} from "../regressions/gate-options.js";
 import { formatAbCheck, runAbCheck } from "./ab-check.js";
 import { dashboardBase, formatCheckMarkdown } from "./check-markdown.js";
 import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
@@ -35,10 +40,10 @@ function gateChange(cell: GateCell, change: number): string {
 }
 
 function thresholdText(cell: GateCell): string {
-  const { model, boundary, minEffect } = cell.threshold;
+  const { model, boundary, soloBoundary, minEffect } = cell.threshold;
   const effect =
     cell.metric === "serial_fraction" ? minEffect.toFixed(3) : `${(minEffect * 100).toFixed(0)}%`;
-  return `${model} ${boundary}, min ${effect}`;
+  return `${model} ${boundary} (alone ${soloBoundary}), min ${effect}`;
 }
 
 function cellName(cell: GateCell): string {
@@ -60,7 +65,7 @@ function gateLine(cell: GateCell): string {
   const outcome = cell.outcome;
   if (!outcome)
     return `${cellName(cell)}: ${cell.baseRuns} base runs, too few for the ${cell.threshold.model} model`;
-  return `${cellName(cell)}: ${gateValue(cell, outcome.center)} -> ${gateValue(cell, outcome.head)} (${gateChange(cell, outcome.change)}; fails beyond ${gateChange(cell, outcome.detectableChange)} over ${outcome.count} base runs, ${thresholdText(cell)})`;
+  return `${cellName(cell)}: ${gateValue(cell, outcome.center)} -> ${gateValue(cell, outcome.head)} (${gateChange(cell, outcome.change)}; fails beyond ${gateChange(cell, outcome.detectableChange)} with another cell, ${gateChange(cell, outcome.soloDetectableChange)} alone, over ${outcome.count} base runs, ${thresholdText(cell)})`;
 }
 
 function reasonText(reason: CheckReason): string {
@@ -79,6 +84,23 @@ function reasonText(reason: CheckReason): string {
   }
 }
 
+function verdictText(cell: GateCell): string {
+  switch (cell.verdict) {
+    case "insufficient-history":
+      return "not judged (too few runs)";
+    case "unconfirmed":
+      return "slower, alone (not failing)";
+    case "pass":
+    case "slower":
+    case "faster":
+      return cell.verdict;
+    default: {
+      const unreachable: never = cell.verdict;
+      return String(unreachable);
+    }
+  }
+}
+
 /** A gate cell's columns, shared by the text table and the markdown one. */
 function describeCell(cell: GateCell) {
   const outcome = cell.outcome;
@@ -88,6 +110,7 @@ function describeCell(cell: GateCell) {
     head: outcome ? gateValue(cell, outcome.head) : "-",
     change: outcome ? gateChange(cell, outcome.change) : "-",
     failsBeyond: outcome ? gateChange(cell, outcome.detectableChange) : "-",
+    failsAloneBeyond: outcome ? gateChange(cell, outcome.soloDetectableChange) : "-",
     threshold: thresholdText(cell),
   };
 }
@@ -104,6 +127,7 @@ function formatGateTable(check: BranchCheck): string {
       "HEAD",
       "CHANGE",
       "FAILS BEYOND",
+      "ALONE BEYOND",
       "THRESHOLD",
       "VERDICT",
     ],
@@ -116,12 +140,13 @@ function formatGateTable(check: BranchCheck): string {
         described.head,
         described.change,
         described.failsBeyond,
+        described.failsAloneBeyond,
         described.threshold,
-        cell.verdict === "insufficient-history" ? "not judged (too few runs)" : cell.verdict,
+        verdictText(cell),
       ];
     }),
   ];
-  return table(rows, new Set([1, 2, 3, 4, 5]));
+  return table(rows, new Set([1, 2, 3, 4, 5, 6]));
 }
 
 /** The gate options of the flags and the thresholds file (flags win). */
@@ -132,6 +157,7 @@ async function gateOptionsOf(
     model?: string | undefined;
     boundary?: string | undefined;
     thresholds?: string | undefined;
+    alone?: string | undefined;
   },
   minEffectPercent: number | undefined,
   cwd: string,
@@ -166,13 +192,16 @@ async function gateOptionsOf(
   if (values.model !== undefined) options.model = parseList("model", values.model, thresholdModels)[0];
   if (values.boundary !== undefined) {
     const boundary = Number(values.boundary);
-    const probability = (options.model ?? "t") === "t" || options.model === "z";
+    const probability = isProbabilityModel(options.model ?? "mad");
     if (!Number.isFinite(boundary) || boundary <= 0 || (probability && !(boundary > 0.5 && boundary < 1))) {
       throw new CliUsageError(
-        `--boundary: "${values.boundary}" is not allowed (allowed: ${probability ? "a probability above 0.5 and below 1 for the t and z models, e.g. 0.999" : "a number > 0: the IQR multiplier (e.g. 3) or the percentage model's margin (e.g. 0.1)"})`,
+        `--boundary: "${values.boundary}" is not allowed (allowed: ${probability ? "a probability above 0.5 and below 1 for the mad, t and z models, e.g. 0.995" : "a number > 0: the IQR multiplier (e.g. 3) or the percentage model's margin (e.g. 0.1)"})`,
       );
     }
     options.boundary = boundary;
+  }
+  if (values.alone !== undefined) {
+    options.corroborate = parseList("alone", values.alone, ["strict", "fails"] as const)[0] === "strict";
   }
   if (minEffectPercent !== undefined) options.minEffect = minEffectPercent / 100;
   return options;
@@ -195,12 +224,16 @@ Usage: threadbench check --base BRANCH [--branch NAME] [--workload ID] [--run ID
 Judges the latest succeeded run on the current branch against the most recent runs of
 the base branch (same workload, parameters, scaling, testbed and project): each cell's
 per-run value (the fastest repetition by default) against the limit its series'
-threshold puts on one new run, by default a Student-t prediction interval over the base
-runs at 0.999 and at least 2% slower; each parallel mode's efficiency at its highest
-thread count and its Amdahl serial fraction against theirs. The table shows, per
-series, the smallest change that fails it. Two runs of the same code differ by more
-than either's repetitions scatter, so one base run cannot tell a 10% slowdown from a
-busy machine; a history of runs can.
+threshold puts on one new run, by default a Student-t prediction interval from the
+median and MAD of the base runs at 0.995 and at least 2% slower; each parallel mode's
+efficiency at its highest thread count and its Amdahl serial fraction against theirs.
+The check fails when two cells are beyond their limits (a mode's efficiency and serial
+fraction count with its top cell), or one is beyond its wider solo limit (0.99999) and
+slower than every base run: a code change moves several cells, a busy machine rarely
+two at once. The table shows, per series, the smallest change that fails it with
+another cell and alone. Two runs of the same code differ by more than either's
+repetitions scatter, so one base run cannot tell a 10% slowdown from a busy machine; a
+history of runs can.
 
 With few base runs only large changes fail (the interval widens); with none, nothing
 is judged. Then measure base and head together instead: --ab runs two workload
@@ -216,14 +249,18 @@ Flags:
   --history N      Most recent base runs to judge against, 2..500 (default 20)
   --statistic S    Per-run value of a cell: min (default: the least disturbed
                    repetition) or median
-  --model M        Threshold of every series: t (default), z, iqr or percentage
-  --boundary B     t, z: the one-sided probability the limit covers (default 0.999);
-                   iqr: the IQR multiplier (default 3); percentage: the margin (0.1)
+  --model M        Threshold of every series: mad (default: median and MAD), t (mean
+                   and standard deviation, as Bencher's t_test), z, iqr or percentage
+  --boundary B     mad, t, z: the one-sided probability the limit covers (default
+                   0.995); iqr: the IQR multiplier (default 3); percentage: the margin
+  --alone A        strict (default): one cell alone fails only beyond its solo limit
+                   and every base run; fails: any cell beyond its limit fails (Bencher)
   --min-effect PCT Smallest wall-time slowdown that fails, 1..100 percent (default 2)
-  --thresholds FILE  JSON: { history?, statistic?, model?, boundary?, minEffect?,
-                   rules?: [{ match: { workload?, mode?, threads?, metric? }, model?,
-                   boundary?, minEffect? }] }; the first matching rule sets a series'
-                   threshold (metric: wall_time, efficiency, serial_fraction)
+  --thresholds FILE  JSON: { history?, statistic?, model?, boundary?, soloBoundary?,
+                   minEffect?, corroborate?, rules?: [{ match: { workload?, mode?,
+                   threads?, metric? }, model?, boundary?, soloBoundary?, minEffect? }] };
+                   the first matching rule sets a series' threshold (metric:
+                   wall_time, efficiency, serial_fraction)
   --ab             Interleaved A/B of two workload module files (see above)
   --param N=V, --threads LIST, --modes LIST, --repetitions N
                    With --ab: the plan of both sides (default threads 1,2, modes
@@ -253,6 +290,7 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
         model: { type: "string" },
         boundary: { type: "string" },
         thresholds: { type: "string" },
+        alone: { type: "string" },
         ab: { type: "boolean" },
         param: { type: "string", short: "p", multiple: true },
         threads: { type: "string", short: "t" },
@@ -354,7 +392,7 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
         const count = (verdict: GateCell["verdict"]) =>
           cells.filter((cell) => cell.verdict === verdict).length;
         lines.push(
-          `no regression against ${values.base}: ${count("pass")} within their history's limits, ${count("faster")} better, ${count("insufficient-history")} not judged`,
+          `no regression against ${values.base}: ${count("pass")} within their history's limits, ${count("unconfirmed")} slower but alone (not failing), ${count("faster")} better, ${count("insufficient-history")} not judged`,
         );
       }
       io.stdout.write(`${lines.join("\n")}\n`);

@@ -19,6 +19,7 @@ export interface CheckMarkdownOptions {
     head: string;
     change: string;
     failsBeyond: string;
+    failsAloneBeyond: string;
     threshold: string;
   };
 }
@@ -57,6 +58,8 @@ function verdict(cell: GateCell): string {
       return "**slower**";
     case "insufficient-history":
       return "not judged (too few runs)";
+    case "unconfirmed":
+      return "slower, alone (not failing)";
     case "pass":
     case "faster":
       return cell.verdict;
@@ -107,8 +110,10 @@ export function formatCheckMarkdown(check: BranchCheck, options: CheckMarkdownOp
     );
     for (const warning of check.comparison.warnings) lines.push(`- warning: ${cell(warning)}`);
     lines.push("");
-    lines.push("| cell | base runs | base | head | change | fails beyond | threshold | verdict |");
-    lines.push("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+    lines.push(
+      "| cell | base runs | base | head | change | fails beyond | alone beyond | threshold | verdict |",
+    );
+    lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     for (const gateCell of gate.cells) {
       const described = options.describeCell(gateCell);
       lines.push(
@@ -119,6 +124,7 @@ export function formatCheckMarkdown(check: BranchCheck, options: CheckMarkdownOp
           described.head,
           described.change,
           described.failsBeyond,
+          described.failsAloneBeyond,
           cell(described.threshold),
           verdict(gateCell),
         ].join(" | ")} |`,
@@ -128,7 +134,7 @@ export function formatCheckMarkdown(check: BranchCheck, options: CheckMarkdownOp
       gate.cells.filter((gateCell) => gateCell.verdict === kind).length;
     lines.push("");
     lines.push(
-      `${count("slower")} slower, ${count("faster")} better, ${count("pass")} within their history's limits, ${count("insufficient-history")} not judged`,
+      `${count("slower")} slower, ${count("unconfirmed")} slower but alone (not failing), ${count("faster")} better, ${count("pass")} within their history's limits, ${count("insufficient-history")} not judged`,
     );
     if (gate.fewRuns) {
       lines.push(

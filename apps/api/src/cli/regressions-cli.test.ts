@@ -5,6 +5,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
 import { getRun, storeRunResult } from "../db/run-repository.js";
+import type { BranchCheck } from "../regressions/check-branch.js";
 import type { RunComparison } from "../regressions/compare-runs.js";
 import type { StoredRegression } from "../regressions/regression-store.js";
 import { makeRunResult, seededRandom } from "../test/run-factories.js";
@@ -55,6 +56,7 @@ beforeAll(async () => {
       ["slower", "feature-slow", 12, 2],
       ["same", "feature-same", 10, 3],
       ["lonely", "feature-lonely", 12, 4],
+      ["one-cell", "feature-one-cell", 10, 5],
     ];
     for (const [index, [name, branch, taskMs, seed]] of runs.entries()) {
       const result = makeRunResult({
@@ -63,6 +65,16 @@ beforeAll(async () => {
         plan,
         startedAt: new Date(Date.UTC(2026, 1, 1, index)).toISOString(),
       });
+      // One cell 4% slower, the others as on main: a lone outlier, not a code change.
+      if (name === "one-cell") {
+        const cell = result.cells.find(
+          (candidate) => candidate.mode === "worker-threads" && candidate.threads === 1,
+        );
+        if (cell?.wall) {
+          cell.samples = cell.samples.map((sample) => ({ ...sample, wallMs: sample.wallMs * 1.04 }));
+          cell.wall = { ...cell.wall, min: cell.wall.min * 1.04, median: cell.wall.median * 1.04 };
+        }
+      }
       ids[name] = (await storeRunResult(database, result, { branch })).run.id;
     }
   } finally {
@@ -99,12 +111,14 @@ describe("threadbench compare / check", () => {
     expect(stdout).toContain(`checking run ${ids.slower}`);
     expect(stdout).toContain(`against the 8 most recent runs on main (latest: run ${ids.main}`);
     expect(stdout).toMatch(
-      /CELL\s+BASE RUNS\s+BASE \(min\)\s+HEAD\s+CHANGE\s+FAILS BEYOND\s+THRESHOLD\s+VERDICT/,
+      /CELL\s+BASE RUNS\s+BASE \(min\)\s+HEAD\s+CHANGE\s+FAILS BEYOND\s+ALONE BEYOND\s+THRESHOLD\s+VERDICT/,
     );
-    expect(stdout).toMatch(/worker-threads x2\s+8\s+.*\+2\d\.\d%\s+\+\d+\.\d%\s+t 0\.999, min 2%\s+slower/);
+    expect(stdout).toMatch(
+      /worker-threads x2\s+8\s+.*\+2\d\.\d%\s+\+\d+\.\d%\s+\+\d+\.\d%\s+mad 0\.995 \(alone 0\.99999\), min 2%\s+slower/,
+    );
     expect(stdout).toContain("REGRESSION against main:");
     expect(stdout).toMatch(
-      /- worker-threads x2: .* -> .* \(\+2\d\.\d%; fails beyond \+\d+\.\d% over 8 base runs, t 0\.999, min 2%\)/,
+      /- worker-threads x2: .* -> .* \(\+2\d\.\d%; fails beyond \+\d+\.\d% with another cell, \+\d+\.\d% alone, over 8 base runs, mad 0\.995 \(alone 0\.99999\), min 2%\)/,
     );
     const json = await cli("check", "--base", "main", "--branch", "feature-slow", "--json");
     expect(json.code).toBe(1);
@@ -115,7 +129,7 @@ describe("threadbench compare / check", () => {
     const same = await cli("check", "--base", "main", "--branch", "feature-same");
     expect(same.code).toBe(0);
     expect(same.stdout).toMatch(
-      /no regression against main: \d+ within their history's limits, \d+ better, 0 not judged/,
+      /no regression against main: \d+ within their history's limits, 0 slower but alone \(not failing\), \d+ better, 0 not judged/,
     );
     // The planted slowdown is 20%: a 30% minimum effect lets it pass.
     const tolerant = await cli("check", "--base", "main", "--branch", "feature-slow", "--min-effect", "30");
@@ -140,7 +154,7 @@ describe("threadbench compare / check", () => {
       "0.25",
     );
     expect(lenient.code).toBe(0);
-    expect(lenient.stdout).toContain("percentage 0.25, min 2%");
+    expect(lenient.stdout).toContain("percentage 0.25 (alone 0.5), min 2%");
     const file = join(scratch, "thresholds.json");
     writeFileSync(
       file,
@@ -148,22 +162,62 @@ describe("threadbench compare / check", () => {
     );
     const ruled = await cli("check", "--base", "main", "--branch", "feature-slow", "--thresholds", file);
     expect(ruled.code).toBe(1);
-    expect(ruled.stdout).toMatch(/worker-threads x2\s+.*percentage 0\.5, min 2%\s+pass/);
+    expect(ruled.stdout).toMatch(/worker-threads x2\s+.*percentage 0\.5 \(alone 1\), min 2%\s+pass/);
     expect(ruled.stdout).toMatch(/- sequential x1: /);
     writeFileSync(file, JSON.stringify({ rules: [{ match: { threads: 0 }, boundary: 2 }] }));
     const bad = await cli("check", "--base", "main", "--branch", "feature-slow", "--thresholds", file);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("rules[0].match.threads: expected an integer >= 1");
     writeFileSync(file, JSON.stringify({ rules: [{ match: { threads: 2 }, boundary: 2 }] }));
-    const badBoundaryRule = await cli("check", "--base", "main", "--branch", "feature-slow", "--thresholds", file);
+    const badBoundaryRule = await cli(
+      "check",
+      "--base",
+      "main",
+      "--branch",
+      "feature-slow",
+      "--thresholds",
+      file,
+    );
     expect(badBoundaryRule.code).toBe(2);
-    expect(badBoundaryRule.stderr).toContain("rules[0].boundary: a t boundary is a probability");
+    expect(badBoundaryRule.stderr).toContain("rules[0].boundary: a mad boundary is a probability");
     const badHistory = await cli("check", "--base", "main", "--branch", "feature-slow", "--history", "1");
     expect(badHistory.code).toBe(2);
     expect(badHistory.stderr).toContain("--history");
     const badBoundary = await cli("check", "--base", "main", "--branch", "feature-slow", "--boundary", "3");
     expect(badBoundary.code).toBe(2);
     expect(badBoundary.stderr).toContain("--boundary");
+  });
+
+  it("check fails on one cell alone only far beyond its limit: a lone outlier is reported, not failed", async () => {
+    // A 3% margin (6% alone) on these quiet fixtures: the 4% cell is beyond one, not the other.
+    const margin = ["--model", "percentage", "--boundary", "0.03"];
+    const lone = await cli("check", "--base", "main", "--branch", "feature-one-cell", ...margin, "--json");
+    const check = JSON.parse(lone.stdout) as BranchCheck;
+    const cell = check.gate?.cells.find(
+      (candidate) =>
+        candidate.mode === "worker-threads" && candidate.threads === 1 && candidate.metric === "wall_time",
+    );
+    expect(cell?.outcome?.change).toBeGreaterThan(0.03);
+    expect(cell?.verdict).toBe("unconfirmed");
+    expect(lone.code).toBe(0);
+    const text = await cli("check", "--base", "main", "--branch", "feature-one-cell", ...margin);
+    expect(text.stdout).toMatch(/worker-threads x1\s+.*slower, alone \(not failing\)/);
+    expect(text.stdout).toMatch(
+      /no regression against main: \d+ within their history's limits, 1 slower but alone \(not failing\)/,
+    );
+    // Bencher's rule: any cell beyond its limit fails.
+    const strict = await cli(
+      "check",
+      "--base",
+      "main",
+      "--branch",
+      "feature-one-cell",
+      ...margin,
+      "--alone",
+      "fails",
+    );
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/- worker-threads x1: /);
   });
 
   it("check says when there is too little history, and offers the interleaved A/B measurement", async () => {

@@ -136,7 +136,7 @@ interface HistoryGateResult {
     mode: string;
     threads: number;
     metric: string;
-    verdict: "pass" | "slower" | "faster" | "insufficient-history";
+    verdict: "pass" | "slower" | "unconfirmed" | "faster" | "insufficient-history";
     baseRuns: number;
     threshold: { model: string; boundary: number };
     outcome: {
@@ -153,6 +153,7 @@ interface HistoryGateResult {
 const gateVerdicts = {
   pass: "PASS",
   slower: "SLOWER",
+  unconfirmed: "UNCONFIRMED",
   faster: "FASTER",
   "insufficient-history": "INSUFFICIENT_HISTORY",
 } as const;

@@ -25,6 +25,11 @@ export interface CheckBranchOptions {
   /** Check this run instead of the branch's latest. */
   headRunId?: string;
   /**
+   * Judge against the base runs created before this time only (e.g. replaying a past
+   * check); default: the base branch's most recent runs, whenever they ran.
+   */
+  asOf?: Date;
+  /**
    * The pairwise comparison with the latest base run (shown next to the gate). Its
    * `minEffect` is also the gate's default minimum effect on wall times when
    * `gate.minEffect` is not set (what `--min-effect` used to set).
@@ -42,10 +47,11 @@ export interface GateCell {
   /** The threshold that applied (defaults merged with the first matching rule). */
   threshold: SeriesThreshold;
   /**
-   * pass | slower (fails the check) | faster (better than history, reported) |
-   * insufficient-history (fewer base runs than the model needs: not judged).
+   * pass | slower (beyond its limit and the check fails) | unconfirmed (beyond its limit,
+   * but alone and within its solo limit: reported, not failing) | faster (better than
+   * history, reported) | insufficient-history (fewer base runs than the model needs).
    */
-  verdict: "pass" | "slower" | "faster" | "insufficient-history";
+  verdict: "pass" | "slower" | "unconfirmed" | "faster" | "insufficient-history";
   /** Base runs that had this cell. */
   baseRuns: number;
   /** The figures, null when the history was too short. */
@@ -143,6 +149,10 @@ export async function checkBranch(database: Database, options: CheckBranchOption
   };
   // Same branch: the runs before the checked one, not later ones.
   if (options.base === head.branch) where.createdAt = { lt: head.createdAt };
+  if (options.asOf) {
+    const limit = options.base === head.branch && head.createdAt < options.asOf ? head.createdAt : options.asOf;
+    where.createdAt = { lt: limit };
+  }
   const findBase = (extra: Prisma.RunWhereInput) =>
     database.prisma.run.findMany({
       where: { ...where, ...extra },
@@ -250,6 +260,7 @@ async function judgeHead(
       threads,
       metric,
       threshold,
+      // "slower" for now; decided below once every cell is judged.
       verdict:
         outcome === null || history.length < minimumHistory(threshold.model)
           ? "insufficient-history"
@@ -305,6 +316,7 @@ async function judgeHead(
     });
     judge(mode, top, "serial_fraction", baseFractions, headFraction);
   }
+  decide(cells, options.corroborate ?? true);
   const judged = cells.filter((cell) => cell.verdict !== "insufficient-history");
   return {
     statistic,
@@ -313,6 +325,21 @@ async function judgeHead(
     cells,
     fewRuns: baseRunIds.length < fewRuns || judged.length < cells.length,
   };
+}
+
+/**
+ * Which cells beyond their limits fail the check. With corroboration (the default), it
+ * takes two cells (a mode's efficiency and serial fraction count with its top cell: they
+ * are the same measurement) or one beyond its solo limit and slower than every base run;
+ * the others are "unconfirmed". A code change moves several cells; on a shared machine
+ * one cell in a dozen runs is an outlier, and two rarely are at once.
+ */
+function decide(cells: GateCell[], corroborate: boolean): void {
+  const beyond = cells.filter((cell) => cell.verdict === "slower");
+  const groups = new Set(beyond.map((cell) => `${cell.mode}\u0000${cell.threads}`));
+  const alone = beyond.some((cell) => cell.outcome?.worseAlone === true);
+  if (!corroborate || groups.size >= 2 || alone) return;
+  for (const cell of beyond) cell.verdict = "unconfirmed";
 }
 
 /** Amdahl's serial fraction of one run's speedups of a mode, null below two thread counts. */

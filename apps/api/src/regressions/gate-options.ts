@@ -31,6 +31,7 @@ export interface ThresholdRule {
   match: { workload?: string; mode?: string; threads?: number; metric?: GateMetric };
   model?: ThresholdModel;
   boundary?: number;
+  soloBoundary?: number;
   minEffect?: number;
 }
 
@@ -40,10 +41,23 @@ export interface GateOptions {
   history?: number;
   /** Per-run value of wall-time cells. Default min. */
   statistic?: GateStatistic;
-  /** The model of every metric's threshold, unless a rule says otherwise. Default t. */
+  /** The model of every metric's threshold, unless a rule says otherwise. Default mad. */
   model?: ThresholdModel;
-  /** Its boundary (see Threshold.boundary). Default: 0.999 for t and z, 3 for iqr, 0.1 for percentage. */
+  /** Its boundary (see Threshold.boundary). Default: 0.995 for mad, t and z, 3 for iqr, 0.1 for percentage. */
   boundary?: number;
+  /**
+   * The boundary one cell must pass to fail the check alone (see `corroborate`). Default:
+   * 0.99999 for mad, t and z, twice the boundary for iqr and percentage.
+   */
+  soloBoundary?: number;
+  /**
+   * true (default): a check fails when two cells (a mode's efficiency and serial fraction
+   * count with its top cell) are beyond their limits, or one is beyond its solo limit and
+   * slower than every base run. A code change moves several cells; a machine hiccup
+   * rarely moves two, and on a shared machine one cell in a dozen runs is an outlier.
+   * false: any one cell beyond its limit fails the check (Bencher's rule).
+   */
+  corroborate?: boolean;
   /** Smallest wall-time slowdown that fails (relative). Default 0.02. */
   minEffect?: number;
   /** Per-series overrides; the first rule that matches a series applies. */
@@ -53,16 +67,17 @@ export interface GateOptions {
 export const defaultGateSettings = { history: 20, statistic: "min" as GateStatistic };
 
 /**
- * Default boundary per model. t/z at 0.999: the chance that one run of unchanged code
- * fails a cell is 1 in 1,000 when the noise is what the history shows, so a check of a
- * handful of cells stays under the 1% the A/A benchmark asks; iqr 3: Bencher's outer
- * fence; percentage 10%: asv's default factor.
+ * Default boundary per model. mad/t/z at 0.995: with two cells needed to fail a check, the
+ * chance that unchanged code fails stays under 1% (the A/A benchmark) while a 10% slowdown
+ * of stable cells is beyond it; iqr 3: Bencher's outer fence; percentage 10%: asv's
+ * default factor.
  */
 export function defaultBoundary(model: ThresholdModel): number {
   switch (model) {
+    case "mad":
     case "t":
     case "z":
-      return 0.999;
+      return 0.995;
     case "iqr":
       return 3;
     case "percentage":
@@ -72,6 +87,16 @@ export function defaultBoundary(model: ThresholdModel): number {
       throw new TypeError(`unknown threshold model ${String(unreachable)}`);
     }
   }
+}
+
+/** Default solo boundary: 0.99999 for the probability models, twice the boundary otherwise. */
+export function defaultSoloBoundary(model: ThresholdModel, boundary: number): number {
+  return isProbabilityModel(model) ? Math.max(boundary, 0.99999) : 2 * boundary;
+}
+
+/** mad, t and z boundaries are probabilities; iqr's and percentage's are not. */
+export function isProbabilityModel(model: ThresholdModel): boolean {
+  return model === "mad" || model === "t" || model === "z";
 }
 
 /**
@@ -90,10 +115,12 @@ export function resolveThreshold(
   options: GateOptions,
   series: { workloadId: string; mode: string; threads: number; metric: GateMetric },
 ): SeriesThreshold {
-  const model = options.model ?? "t";
+  const model = options.model ?? "mad";
+  const boundary = options.boundary ?? defaultBoundary(model);
   let threshold: SeriesThreshold = {
     model,
-    boundary: options.boundary ?? defaultBoundary(model),
+    boundary,
+    soloBoundary: options.soloBoundary ?? defaultSoloBoundary(model, boundary),
     minEffect:
       series.metric === "wall_time" && options.minEffect !== undefined
         ? options.minEffect
@@ -108,9 +135,15 @@ export function resolveThreshold(
   );
   if (rule) {
     const ruleModel = rule.model ?? threshold.model;
+    const ruleBoundary = rule.boundary ?? (rule.model ? defaultBoundary(ruleModel) : threshold.boundary);
     threshold = {
       model: ruleModel,
-      boundary: rule.boundary ?? (rule.model ? defaultBoundary(ruleModel) : threshold.boundary),
+      boundary: ruleBoundary,
+      soloBoundary:
+        rule.soloBoundary ??
+        (rule.model || rule.boundary !== undefined
+          ? defaultSoloBoundary(ruleModel, ruleBoundary)
+          : threshold.soloBoundary),
       minEffect: rule.minEffect ?? threshold.minEffect,
     };
   }
@@ -139,9 +172,10 @@ const ruleSchema = z.strictObject(
     ),
     model: modelSchema.optional(),
     boundary: boundarySchema.optional(),
+    soloBoundary: boundarySchema.optional(),
     minEffect: minEffectSchema.optional(),
   },
-  { error: "expected an object { match, model?, boundary?, minEffect? }" },
+  { error: "expected an object { match, model?, boundary?, soloBoundary?, minEffect? }" },
 );
 
 export const gateOptionsSchema = z.strictObject(
@@ -156,25 +190,31 @@ export const gateOptionsSchema = z.strictObject(
     model: modelSchema.optional(),
     boundary: boundarySchema.optional(),
     minEffect: minEffectSchema.optional(),
+    corroborate: z.boolean({ error: "expected true or false" }).optional(),
     rules: z.array(ruleSchema, { error: "expected an array of rules" }).max(1000).optional(),
   },
-  { error: "expected an object { history?, statistic?, model?, boundary?, minEffect?, rules? }" },
+  {
+    error:
+      "expected an object { history?, statistic?, model?, boundary?, soloBoundary?, minEffect?, corroborate?, rules? }",
+  },
 );
 
-/** Checks t/z boundaries (below 1): a probability, unlike iqr's and percentage's. */
+/** Checks mad/t/z boundaries (below 1): a probability, unlike iqr's and percentage's. */
 function boundaryIssues(options: GateOptions, path: string): Array<{ path: string; message: string }> {
   const issues: Array<{ path: string; message: string }> = [];
   const check = (model: ThresholdModel | undefined, boundary: number | undefined, at: string) => {
-    if ((model === "t" || model === "z") && boundary !== undefined && !(boundary > 0.5 && boundary < 1)) {
+    if (isProbabilityModel(model ?? "mad") && boundary !== undefined && !(boundary > 0.5 && boundary < 1)) {
       issues.push({
         path: at,
-        message: `a ${model} boundary is a probability: allowed above 0.5 and below 1, e.g. 0.999`,
+        message: `a ${model ?? "mad"} boundary is a probability: allowed above 0.5 and below 1, e.g. 0.995`,
       });
     }
   };
-  check(options.model ?? "t", options.boundary, issuePath(path, ["boundary"]));
+  check(options.model, options.boundary, issuePath(path, ["boundary"]));
+  check(options.model, options.soloBoundary, issuePath(path, ["soloBoundary"]));
   for (const [index, rule] of (options.rules ?? []).entries()) {
-    check(rule.model ?? options.model ?? "t", rule.boundary, issuePath(path, ["rules", index, "boundary"]));
+    check(rule.model ?? options.model, rule.boundary, issuePath(path, ["rules", index, "boundary"]));
+    check(rule.model ?? options.model, rule.soloBoundary, issuePath(path, ["rules", index, "soloBoundary"]));
   }
   return issues;
 }

@@ -69,7 +69,13 @@ function RunLine({ run, label, template }: { run: CheckRun; label: string; templ
 
 type Gate = NonNullable<Check["gate"]>;
 
-const gateTones = { PASS: "good", SLOWER: "bad", FASTER: "info", INSUFFICIENT_HISTORY: "neutral" } as const;
+const gateTones = {
+  PASS: "good",
+  SLOWER: "bad",
+  UNCONFIRMED: "warn",
+  FASTER: "info",
+  INSUFFICIENT_HISTORY: "neutral",
+} as const;
 
 /** A gate cell's value in its metric's unit: wall times in ms, efficiencies and serial fractions as %. */
 function gateValue(metric: string, value: number | null | undefined): string {

@@ -50,7 +50,9 @@ const isoDate = z.iso
 
 const planSchema = z.object({
   workloadId: name(200),
-  workloadModule: z.object({ file: text(4096).optional(), relativePath: name(1024), hash: name(128) }).optional(),
+  workloadModule: z
+    .object({ file: text(4096).optional(), relativePath: name(1024), hash: name(128) })
+    .optional(),
   runtime: z
     .discriminatedUnion("kind", [
       z.object({ kind: z.literal("node") }),

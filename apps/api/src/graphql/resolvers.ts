@@ -65,12 +65,7 @@ import {
   toRunFilter,
   validate,
 } from "./inputs.js";
-import type {
-  CellComparisonModel,
-  MeasurementModel,
-  SeriesMetricValue,
-  SeriesModel,
-} from "./models.js";
+import type { CellComparisonModel, MeasurementModel, SeriesMetricValue, SeriesModel } from "./models.js";
 import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import { regressionMetricResolvers } from "./regression-metric-resolvers.js";
 import { runOrder } from "./run-queries.js";

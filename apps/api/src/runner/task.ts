@@ -29,6 +29,22 @@ export interface TaskOutcome {
   durationMs: number;
   /** CPU time of the task where it ran (child processes only; null in threads). */
   cpuMs: number | null;
+  /**
+   * When the task began and ended where it ran, in milliseconds on the machine-wide
+   * monotonic clock ({@link monotonicMs}); null for the start-up handshake.
+   */
+  startedAtMs: number | null;
+  endedAtMs: number | null;
+}
+
+/**
+ * Milliseconds on the monotonic clock `process.hrtime` reads: the same clock in every
+ * thread and process of the machine (CLOCK_MONOTONIC on Linux, mach_absolute_time on
+ * macOS, QueryPerformanceCounter on Windows), so times taken in a worker or a child
+ * process compare with each other.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** Longest a pool member waits for the others at start-up. */
@@ -115,10 +131,11 @@ export function executePayload(payload: unknown, options: { measureCpu: boolean 
   const valid = validatePayload(payload);
   if (valid.kind === "ready") {
     awaitReady(valid);
-    return { partial: null, durationMs: 0, cpuMs: null };
+    return { partial: null, durationMs: 0, cpuMs: null, startedAtMs: null, endedAtMs: null };
   }
   const { workload, params } = resolveTask(valid);
   const cpuBefore = options.measureCpu ? process.cpuUsage() : null;
+  const startedAtMs = monotonicMs();
   const started = performance.now();
   const state = workload.createTask(params, valid.range, {
     taskIndex: valid.taskIndex,
@@ -128,7 +145,8 @@ export function executePayload(payload: unknown, options: { measureCpu: boolean 
   runToCompletion(state, valid.range);
   const partial = state.result();
   const durationMs = performance.now() - started;
-  if (!cpuBefore) return { partial, durationMs, cpuMs: null };
+  const endedAtMs = monotonicMs();
+  if (!cpuBefore) return { partial, durationMs, cpuMs: null, startedAtMs, endedAtMs };
   const cpu = process.cpuUsage(cpuBefore);
-  return { partial, durationMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return { partial, durationMs, cpuMs: (cpu.user + cpu.system) / 1000, startedAtMs, endedAtMs };
 }

@@ -10,7 +10,6 @@ const relative = { scale: "relative", worse: "up" } as const;
 const threshold = (model: Threshold["model"], boundary: number): Threshold => ({
   model,
   boundary,
-  soloBoundary: 0.99999,
   minEffect: 0,
 });
 
@@ -61,17 +60,13 @@ describe("gateLimit", () => {
 });
 
 describe("judgeAgainstHistory", () => {
-  it("fails a head beyond the limit and the minimum effect, alone only far beyond and past every base run", () => {
-    const rules: Threshold = { model: "mad", boundary: 0.995, soloBoundary: 0.99999, minEffect: 0.02 };
+  it("fails a head beyond the limit and the minimum effect, and calls a faster one better", () => {
+    const rules: Threshold = { model: "mad", boundary: 0.995, minEffect: 0.02 };
     const slower = judgeAgainstHistory(history, 110, rules, relative);
-    expect(slower).toMatchObject({ worse: true, worseAlone: true, better: false });
+    expect(slower).toMatchObject({ worse: true, better: false });
     expect(slower?.change).toBeCloseTo(0.1, 6);
     expect(slower?.pValue).toBeLessThan(0.001);
-    const slightly = judgeAgainstHistory(history, 101.5, rules, relative);
-    expect(slightly?.worse).toBe(false);
-    // Beyond the limit but not the solo one: needs a second cell to fail a check.
-    const moderate = judgeAgainstHistory(history, 104.5, rules, relative);
-    expect(moderate).toMatchObject({ worse: true, worseAlone: false });
+    expect(judgeAgainstHistory(history, 101.5, rules, relative)?.worse).toBe(false);
     expect(judgeAgainstHistory(history, 90, rules, relative)).toMatchObject({ worse: false, better: true });
     // The minimum effect binds on a history with no scatter at all.
     expect(judgeAgainstHistory([100, 100, 100], 101, rules, relative)?.worse).toBe(false);

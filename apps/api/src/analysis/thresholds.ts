@@ -38,11 +38,6 @@ export interface Threshold {
    * holds). iqr: the multiplier of the interquartile range. percentage: the margin.
    */
   boundary: number;
-  /**
-   * The wider boundary a series must pass to fail a check on its own, without a second
-   * series beyond its limit (same units as `boundary`).
-   */
-  soloBoundary: number;
   /** A change must also be at least this large to fail (relative, or absolute). */
   minEffect: number;
 }
@@ -63,19 +58,11 @@ export interface GateLimit {
 }
 
 export interface GateOutcome extends GateLimit {
-  /** The limit at the solo boundary, and the smallest change beyond it. */
-  soloLimit: number;
-  soloDetectableChange: number;
   head: number;
   /** head / center - 1 (relative) or head - center (absolute). */
   change: number;
   /** Beyond the limit in the worse direction. */
   worse: boolean;
-  /**
-   * Beyond the solo limit, and worse than every run of the history by the minimum
-   * effect: enough to fail a check without a second series.
-   */
-  worseAlone: boolean;
   /** Beyond the mirrored limit in the better direction (reported, never failing). */
   better: boolean;
   /**
@@ -107,9 +94,9 @@ function standardDeviation(values: readonly number[]): number {
 export function gateLimit(
   history: readonly number[],
   threshold: Threshold,
-  options: { scale: "relative" | "absolute"; worse: "up" | "down"; boundary?: number },
+  options: { scale: "relative" | "absolute"; worse: "up" | "down" },
 ): GateLimit | null {
-  const boundary = options.boundary ?? threshold.boundary;
+  const boundary = threshold.boundary;
   const relative = options.scale === "relative";
   const values = history.filter((value) => Number.isFinite(value) && (!relative || value > 0));
   const count = values.length;
@@ -172,8 +159,7 @@ export function judgeAgainstHistory(
   options: { scale: "relative" | "absolute"; worse: "up" | "down" },
 ): GateOutcome | null {
   const limit = gateLimit(history, threshold, options);
-  const solo = gateLimit(history, threshold, { ...options, boundary: threshold.soloBoundary });
-  if (!limit || !solo) return null;
+  if (!limit) return null;
   const relative = options.scale === "relative";
   const change = relative ? head / limit.center - 1 : head - limit.center;
   const up = options.worse === "up";
@@ -191,18 +177,11 @@ export function judgeAgainstHistory(
     const distance = ((relative ? Math.log(head) : head) - center) * (up ? 1 : -1);
     pValue = spread > 0 ? studentTSurvival(distance / spread, values.length - 1) : distance > 0 ? 0 : 1;
   }
-  const finite = history.filter((value) => Number.isFinite(value) && (!relative || value > 0));
-  const effect = (value: number, sign: number) =>
-    relative ? value * (1 + sign * threshold.minEffect) : value + sign * threshold.minEffect;
-  const beyondEveryRun = up ? head > effect(Math.max(...finite), 1) : head < effect(Math.min(...finite), -1);
   return {
     ...limit,
-    soloLimit: solo.limit,
-    soloDetectableChange: solo.detectableChange,
     head,
     change,
     worse: up ? head > limit.limit : head < limit.limit,
-    worseAlone: (up ? head > solo.limit : head < solo.limit) && beyondEveryRun,
     better: up ? head < mirrored : head > mirrored,
     pValue,
   };

@@ -40,10 +40,10 @@ function gateChange(cell: GateCell, change: number): string {
 }
 
 function thresholdText(cell: GateCell): string {
-  const { model, boundary, soloBoundary, minEffect } = cell.threshold;
+  const { model, boundary, minEffect } = cell.threshold;
   const effect =
     cell.metric === "serial_fraction" ? minEffect.toFixed(3) : `${(minEffect * 100).toFixed(0)}%`;
-  return `${model} ${boundary} (alone ${soloBoundary}), min ${effect}`;
+  return `${model} ${boundary}, min ${effect}`;
 }
 
 function cellName(cell: GateCell): string {
@@ -65,7 +65,7 @@ function gateLine(cell: GateCell): string {
   const outcome = cell.outcome;
   if (!outcome)
     return `${cellName(cell)}: ${cell.baseRuns} base runs, too few for the ${cell.threshold.model} model`;
-  return `${cellName(cell)}: ${gateValue(cell, outcome.center)} -> ${gateValue(cell, outcome.head)} (${gateChange(cell, outcome.change)}; fails beyond ${gateChange(cell, outcome.detectableChange)} with another cell, ${gateChange(cell, outcome.soloDetectableChange)} alone, over ${outcome.count} base runs, ${thresholdText(cell)})`;
+  return `${cellName(cell)}: ${gateValue(cell, outcome.center)} -> ${gateValue(cell, outcome.head)} (${gateChange(cell, outcome.change)}; fails beyond ${gateChange(cell, outcome.detectableChange)} over ${outcome.count} base runs, ${thresholdText(cell)})`;
 }
 
 function reasonText(reason: CheckReason): string {
@@ -110,7 +110,6 @@ function describeCell(cell: GateCell) {
     head: outcome ? gateValue(cell, outcome.head) : "-",
     change: outcome ? gateChange(cell, outcome.change) : "-",
     failsBeyond: outcome ? gateChange(cell, outcome.detectableChange) : "-",
-    failsAloneBeyond: outcome ? gateChange(cell, outcome.soloDetectableChange) : "-",
     threshold: thresholdText(cell),
   };
 }
@@ -127,7 +126,6 @@ function formatGateTable(check: BranchCheck): string {
       "HEAD",
       "CHANGE",
       "FAILS BEYOND",
-      "ALONE BEYOND",
       "THRESHOLD",
       "VERDICT",
     ],
@@ -140,13 +138,12 @@ function formatGateTable(check: BranchCheck): string {
         described.head,
         described.change,
         described.failsBeyond,
-        described.failsAloneBeyond,
         described.threshold,
         verdictText(cell),
       ];
     }),
   ];
-  return table(rows, new Set([1, 2, 3, 4, 5, 6]));
+  return table(rows, new Set([1, 2, 3, 4, 5]));
 }
 
 /** The gate options of the flags and the thresholds file (flags win). */
@@ -201,7 +198,8 @@ async function gateOptionsOf(
     options.boundary = boundary;
   }
   if (values.alone !== undefined) {
-    options.corroborate = parseList("alone", values.alone, ["strict", "fails"] as const)[0] === "strict";
+    options.corroborate =
+      parseList("alone", values.alone, ["unconfirmed", "fails"] as const)[0] === "unconfirmed";
   }
   if (minEffectPercent !== undefined) options.minEffect = minEffectPercent / 100;
   return options;
@@ -227,13 +225,12 @@ per-run value (the fastest repetition by default) against the limit its series'
 threshold puts on one new run, by default a Student-t prediction interval from the
 median and MAD of the base runs at 0.995 and at least 2% slower; each parallel mode's
 efficiency at its highest thread count and its Amdahl serial fraction against theirs.
-The check fails when two cells are beyond their limits (a mode's efficiency and serial
-fraction count with its top cell), or one is beyond its wider solo limit (0.99999) and
-slower than every base run: a code change moves several cells, a busy machine rarely
-two at once. The table shows, per series, the smallest change that fails it with
-another cell and alone. Two runs of the same code differ by more than either's
-repetitions scatter, so one base run cannot tell a 10% slowdown from a busy machine; a
-history of runs can.
+A run with two or more cells fails when two of them are beyond their limits (a mode's
+efficiency and serial fraction count with its top cell): a code change moves several
+cells, a busy machine one far more often than two. The table shows, per series, the
+smallest change beyond its limit. Two runs of the same code differ by more than
+either's repetitions scatter, so one base run cannot tell a 10% slowdown from a busy
+machine; a history of runs can.
 
 With few base runs only large changes fail (the interval widens); with none, nothing
 is judged. Then measure base and head together instead: --ab runs two workload
@@ -253,12 +250,12 @@ Flags:
                    and standard deviation, as Bencher's t_test), z, iqr or percentage
   --boundary B     mad, t, z: the one-sided probability the limit covers (default
                    0.995); iqr: the IQR multiplier (default 3); percentage: the margin
-  --alone A        strict (default): one cell alone fails only beyond its solo limit
-                   and every base run; fails: any cell beyond its limit fails (Bencher)
+  --alone A        unconfirmed (default): one cell beyond its limit, alone in a run of
+                   several, is reported, not failed; fails: any cell fails (Bencher)
   --min-effect PCT Smallest wall-time slowdown that fails, 1..100 percent (default 2)
-  --thresholds FILE  JSON: { history?, statistic?, model?, boundary?, soloBoundary?,
-                   minEffect?, corroborate?, rules?: [{ match: { workload?, mode?,
-                   threads?, metric? }, model?, boundary?, soloBoundary?, minEffect? }] };
+  --thresholds FILE  JSON: { history?, statistic?, model?, boundary?, minEffect?,
+                   corroborate?, rules?: [{ match: { workload?, mode?, threads?,
+                   metric? }, model?, boundary?, minEffect? }] };
                    the first matching rule sets a series' threshold (metric:
                    wall_time, efficiency, serial_fraction)
   --ab             Interleaved A/B of two workload module files (see above)

@@ -49,7 +49,6 @@ const describeCell = (cell: GateCell) => ({
   head: "h",
   change: "c",
   failsBeyond: "f",
-  failsAloneBeyond: "a",
   threshold: "t|z",
 });
 
@@ -69,13 +68,13 @@ describe("check --format markdown", () => {
       "- base: the 6 most recent runs on `main` (per-run value: the min of the repetitions)",
     );
     expect(markdown).toContain(
-      "| cell | base runs | base | head | change | fails beyond | alone beyond | threshold | verdict |",
+      "| cell | base runs | base | head | change | fails beyond | threshold | verdict |",
     );
     const rows = lines.filter((line) => /^\| (sequential|worker-threads) x\d wall_time \|/.test(line));
     expect(rows).toHaveLength(4);
     // Cells are the describer's; pipes in them are escaped.
     for (const row of rows)
-      expect(row).toMatch(/^\| .* \| 6 \| b \| h \| c \| f \| a \| t\\\|z \| \*\*slower\*\* \|$/);
+      expect(row).toMatch(/^\| .* \| 6 \| b \| h \| c \| f \| t\\\|z \| \*\*slower\*\* \|$/);
     expect(markdown).toMatch(/\| worker-threads x2 efficiency \| 6 \| .* \| pass \|/);
     expect(markdown).toContain("**Why it fails:**");
     expect(markdown).toContain("- sequential x1 slower");

@@ -19,7 +19,6 @@ export interface CheckMarkdownOptions {
     head: string;
     change: string;
     failsBeyond: string;
-    failsAloneBeyond: string;
     threshold: string;
   };
 }
@@ -110,10 +109,8 @@ export function formatCheckMarkdown(check: BranchCheck, options: CheckMarkdownOp
     );
     for (const warning of check.comparison.warnings) lines.push(`- warning: ${cell(warning)}`);
     lines.push("");
-    lines.push(
-      "| cell | base runs | base | head | change | fails beyond | alone beyond | threshold | verdict |",
-    );
-    lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+    lines.push("| cell | base runs | base | head | change | fails beyond | threshold | verdict |");
+    lines.push("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     for (const gateCell of gate.cells) {
       const described = options.describeCell(gateCell);
       lines.push(
@@ -124,7 +121,6 @@ export function formatCheckMarkdown(check: BranchCheck, options: CheckMarkdownOp
           described.head,
           described.change,
           described.failsBeyond,
-          described.failsAloneBeyond,
           cell(described.threshold),
           verdict(gateCell),
         ].join(" | ")} |`,

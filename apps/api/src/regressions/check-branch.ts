@@ -48,7 +48,7 @@ export interface GateCell {
   threshold: SeriesThreshold;
   /**
    * pass | slower (beyond its limit and the check fails) | unconfirmed (beyond its limit,
-   * but alone and within its solo limit: reported, not failing) | faster (better than
+   * but the only cell of its run that is: reported, not failing) | faster (better than
    * history, reported) | insufficient-history (fewer base runs than the model needs).
    */
   verdict: "pass" | "slower" | "unconfirmed" | "faster" | "insufficient-history";
@@ -150,7 +150,8 @@ export async function checkBranch(database: Database, options: CheckBranchOption
   // Same branch: the runs before the checked one, not later ones.
   if (options.base === head.branch) where.createdAt = { lt: head.createdAt };
   if (options.asOf) {
-    const limit = options.base === head.branch && head.createdAt < options.asOf ? head.createdAt : options.asOf;
+    const limit =
+      options.base === head.branch && head.createdAt < options.asOf ? head.createdAt : options.asOf;
     where.createdAt = { lt: limit };
   }
   const findBase = (extra: Prisma.RunWhereInput) =>
@@ -328,17 +329,20 @@ async function judgeHead(
 }
 
 /**
- * Which cells beyond their limits fail the check. With corroboration (the default), it
- * takes two cells (a mode's efficiency and serial fraction count with its top cell: they
- * are the same measurement) or one beyond its solo limit and slower than every base run;
- * the others are "unconfirmed". A code change moves several cells; on a shared machine
- * one cell in a dozen runs is an outlier, and two rarely are at once.
+ * Which cells beyond their limits fail the check. With corroboration (the default), a run
+ * with two or more judged cells fails only when two of them are beyond their limits (a
+ * mode's efficiency and serial fraction count with its top cell: they are that cell's
+ * measurement); a lone one is "unconfirmed". A code change moves several cells; on a
+ * shared machine one cell of a run is an outlier far more often than two: on the 2-core
+ * VM a two-thread cell doubled whenever another process took the second core, and alone
+ * failed 3 of 100 A/A checks under Bencher's any-cell rule.
  */
 function decide(cells: GateCell[], corroborate: boolean): void {
+  const group = (cell: GateCell) => `${cell.mode}\u0000${cell.threads}`;
   const beyond = cells.filter((cell) => cell.verdict === "slower");
-  const groups = new Set(beyond.map((cell) => `${cell.mode}\u0000${cell.threads}`));
-  const alone = beyond.some((cell) => cell.outcome?.worseAlone === true);
-  if (!corroborate || groups.size >= 2 || alone) return;
+  const judged = new Set(cells.filter((cell) => cell.verdict !== "insufficient-history").map(group));
+  const groups = new Set(beyond.map(group));
+  if (!corroborate || groups.size >= Math.min(2, judged.size)) return;
   for (const cell of beyond) cell.verdict = "unconfirmed";
 }
 

@@ -31,7 +31,6 @@ export interface ThresholdRule {
   match: { workload?: string; mode?: string; threads?: number; metric?: GateMetric };
   model?: ThresholdModel;
   boundary?: number;
-  soloBoundary?: number;
   minEffect?: number;
 }
 
@@ -46,16 +45,12 @@ export interface GateOptions {
   /** Its boundary (see Threshold.boundary). Default: 0.995 for mad, t and z, 3 for iqr, 0.1 for percentage. */
   boundary?: number;
   /**
-   * The boundary one cell must pass to fail the check alone (see `corroborate`). Default:
-   * 0.99999 for mad, t and z, twice the boundary for iqr and percentage.
-   */
-  soloBoundary?: number;
-  /**
-   * true (default): a check fails when two cells (a mode's efficiency and serial fraction
-   * count with its top cell) are beyond their limits, or one is beyond its solo limit and
-   * slower than every base run. A code change moves several cells; a machine hiccup
-   * rarely moves two, and on a shared machine one cell in a dozen runs is an outlier.
-   * false: any one cell beyond its limit fails the check (Bencher's rule).
+   * true (default): when a run has two or more judged cells, a check fails only when two
+   * of them are beyond their limits (a mode's efficiency and serial fraction count with
+   * its top cell: they are that cell's measurement). A code change moves several cells;
+   * on a shared machine one cell of a run is an outlier far more often than two (a
+   * two-thread cell doubles whenever another process takes the second core). false: any
+   * cell beyond its limit fails the check (Bencher's rule).
    */
   corroborate?: boolean;
   /** Smallest wall-time slowdown that fails (relative). Default 0.02. */
@@ -89,11 +84,6 @@ export function defaultBoundary(model: ThresholdModel): number {
   }
 }
 
-/** Default solo boundary: 0.99999 for the probability models, twice the boundary otherwise. */
-export function defaultSoloBoundary(model: ThresholdModel, boundary: number): number {
-  return isProbabilityModel(model) ? Math.max(boundary, 0.99999) : 2 * boundary;
-}
-
 /** mad, t and z boundaries are probabilities; iqr's and percentage's are not. */
 export function isProbabilityModel(model: ThresholdModel): boolean {
   return model === "mad" || model === "t" || model === "z";
@@ -120,7 +110,6 @@ export function resolveThreshold(
   let threshold: SeriesThreshold = {
     model,
     boundary,
-    soloBoundary: options.soloBoundary ?? defaultSoloBoundary(model, boundary),
     minEffect:
       series.metric === "wall_time" && options.minEffect !== undefined
         ? options.minEffect
@@ -139,11 +128,6 @@ export function resolveThreshold(
     threshold = {
       model: ruleModel,
       boundary: ruleBoundary,
-      soloBoundary:
-        rule.soloBoundary ??
-        (rule.model || rule.boundary !== undefined
-          ? defaultSoloBoundary(ruleModel, ruleBoundary)
-          : threshold.soloBoundary),
       minEffect: rule.minEffect ?? threshold.minEffect,
     };
   }
@@ -172,10 +156,9 @@ const ruleSchema = z.strictObject(
     ),
     model: modelSchema.optional(),
     boundary: boundarySchema.optional(),
-    soloBoundary: boundarySchema.optional(),
     minEffect: minEffectSchema.optional(),
   },
-  { error: "expected an object { match, model?, boundary?, soloBoundary?, minEffect? }" },
+  { error: "expected an object { match, model?, boundary?, minEffect? }" },
 );
 
 export const gateOptionsSchema = z.strictObject(
@@ -194,8 +177,7 @@ export const gateOptionsSchema = z.strictObject(
     rules: z.array(ruleSchema, { error: "expected an array of rules" }).max(1000).optional(),
   },
   {
-    error:
-      "expected an object { history?, statistic?, model?, boundary?, soloBoundary?, minEffect?, corroborate?, rules? }",
+    error: "expected an object { history?, statistic?, model?, boundary?, minEffect?, corroborate?, rules? }",
   },
 );
 
@@ -211,10 +193,8 @@ function boundaryIssues(options: GateOptions, path: string): Array<{ path: strin
     }
   };
   check(options.model, options.boundary, issuePath(path, ["boundary"]));
-  check(options.model, options.soloBoundary, issuePath(path, ["soloBoundary"]));
   for (const [index, rule] of (options.rules ?? []).entries()) {
     check(rule.model ?? options.model, rule.boundary, issuePath(path, ["rules", index, "boundary"]));
-    check(rule.model ?? options.model, rule.soloBoundary, issuePath(path, ["rules", index, "soloBoundary"]));
   }
   return issues;
 }

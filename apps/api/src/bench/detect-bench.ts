@@ -293,7 +293,9 @@ function tallyRow(label: string, tally: Tally): string {
   const recall = tally.truePositives / (tally.truePositives + tally.missed);
   const f1 = (2 * precision * recall) / (precision + recall);
   const share = (count: number) => percent(count / tally.truePositives);
-  return `| ${label} | ${tally.truePositives + tally.missed} | ${percent(precision)} | ${percent(recall)} | ${percent(f1)} | ${tally.duplicates} | ${tally.mislocated} | ${share(tally.exact)} | ${share(tally.sizeFirst)} | ${share(tally.sizeFinal)} | ${median(tally.delays)} |`;
+  // Serial fractions are compared as absolute changes, so their size has no relative error.
+  const size = (count: number) => (label === "serial_fraction" ? "-" : share(count));
+  return `| ${label} | ${tally.truePositives + tally.missed} | ${percent(precision)} | ${percent(recall)} | ${percent(f1)} | ${tally.duplicates} | ${tally.mislocated} | ${share(tally.exact)} | ${size(tally.sizeFirst)} | ${size(tally.sizeFinal)} | ${median(tally.delays)} |`;
 }
 
 async function main(): Promise<void> {

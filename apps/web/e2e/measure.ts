@@ -170,7 +170,7 @@ export async function measurePerformance(options: {
   for (let repetition = 0; repetition < options.repetitions; repetition++) {
     for (const page of options.pages) {
       const entry = samples.get(page.name) as PageSamples;
-      const blocking = await queriesTime(options.apiUrl, page.queries);
+      const blocking = page.queries.length > 0 ? await queriesTime(options.apiUrl, page.queries) : 0;
       entry.queries.push(blocking);
       entry.all.push(blocking + (page.streamed ? await queriesTime(options.apiUrl, page.streamed) : 0));
       const render = await serverRenderTimes(`${options.webUrl}${page.path}`);

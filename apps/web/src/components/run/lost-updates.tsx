@@ -1,6 +1,6 @@
 import { formatCount, formatRatioPercent } from "../../lib/format";
+import { DataTable } from "../data-table";
 import { ModeName } from "../names";
-import { TableScroll } from "../table-scroll";
 import { Badge } from "../ui";
 import type { Measurement } from "./run-data";
 
@@ -20,51 +20,40 @@ export function LostUpdates({ measurements }: { measurements: readonly Measureme
         Every task increments one shared counter: unsynchronised, with Atomics.add, and under a lock. Only
         real parallelism loses unsynchronised updates; atomic and locked variants must never lose any.
       </p>
-      <TableScroll label="Lost updates">
-        <table className="data" data-testid="lost-updates">
-          <thead>
-            <tr>
-              <th scope="col">Mode</th>
-              <th scope="col" className="num">
-                Threads
-              </th>
-              <th scope="col">Variant</th>
-              <th scope="col" className="num">
-                Expected
-              </th>
-              <th scope="col" className="num">
-                Observed
-              </th>
-              <th scope="col" className="num">
-                Lost
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ measurement, report }) => (
-              <tr key={`${measurement.id}:${report.variant}`}>
-                <td>
-                  <ModeName mode={measurement.mode} />
-                </td>
-                <td className="num">{measurement.threads}</td>
-                <td>{report.variant}</td>
-                <td className="num">{formatCount(report.expected)}</td>
-                <td className="num">{formatCount(report.observed)}</td>
-                <td className="num">
-                  {report.lostUpdates > 0 ? (
-                    <Badge tone={report.variant === "unsafe" ? "warn" : "bad"}>
-                      {formatCount(report.lostUpdates)} (
-                      {formatRatioPercent(report.lostUpdates / report.expected, 1)})
-                    </Badge>
-                  ) : (
-                    "0"
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable
+        label="Lost updates"
+        testId="lost-updates"
+        columns={[
+          { title: "Mode" },
+          { title: "Threads", numeric: true },
+          { title: "Variant" },
+          { title: "Expected", numeric: true },
+          { title: "Observed", numeric: true },
+          { title: "Lost", numeric: true },
+        ]}
+      >
+        {rows.map(({ measurement, report }) => (
+          <tr key={`${measurement.id}:${report.variant}`}>
+            <td>
+              <ModeName mode={measurement.mode} />
+            </td>
+            <td className="num">{measurement.threads}</td>
+            <td>{report.variant}</td>
+            <td className="num">{formatCount(report.expected)}</td>
+            <td className="num">{formatCount(report.observed)}</td>
+            <td className="num">
+              {report.lostUpdates > 0 ? (
+                <Badge tone={report.variant === "unsafe" ? "warn" : "bad"}>
+                  {formatCount(report.lostUpdates)} (
+                  {formatRatioPercent(report.lostUpdates / report.expected, 1)})
+                </Badge>
+              ) : (
+                "0"
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -6,6 +6,12 @@ const nextConfig: NextConfig = {
   turbopack: { root: fileURLToPath(new URL("../..", import.meta.url)) },
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: {
+    // The stylesheet (about 15 kB) goes into the page as a <style>: no render-blocking
+    // request before the first paint, and the theme script in <head> no longer waits for
+    // a stylesheet to download before the parser may continue.
+    inlineCss: true,
+  },
 };
 
 export default nextConfig;

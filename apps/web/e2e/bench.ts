@@ -19,7 +19,6 @@ import {
   CompareQuery,
   EfficiencyHistoryQuery,
   LatestRunsPerRuntimeQuery,
-  NewRunQuery,
   OverviewQuery,
   RunQuery,
   RunsQuery,
@@ -176,7 +175,8 @@ async function benchPages(apiUrl: string): Promise<{ pages: BenchPage[]; seriesP
       queries: [{ document: BranchReviewQuery, variables: { branch, base: "main", workload: null } }],
     },
     { name: "branches", path: "/branches", queries: [{ document: BranchesQuery, variables: {} }] },
-    { name: "new run", path: "/runs/new", queries: [{ document: NewRunQuery, variables: {} }] },
+    // Prerendered at build time from the workloads package: its server render runs no query.
+    { name: "new run", path: "/runs/new", queries: [] },
   ];
   return { pages, seriesPoints: series.points };
 }

@@ -6,8 +6,8 @@ import { useState } from "react";
 import { formatDateTime, formatDuration, formatParams } from "../lib/format";
 import { enumToWord } from "../lib/labels";
 import { compareHref, orderByDate, scalingHref } from "../lib/url-state";
+import { DataTable } from "./data-table";
 import { CommitRef, RuntimeLabel } from "./names";
-import { TableScroll } from "./table-scroll";
 import { RunLabels, StatusBadge } from "./ui";
 
 export interface RunRow {
@@ -99,66 +99,59 @@ export function RunsTable({
           </button>
         ) : null}
       </div>
-      <TableScroll label="Runs">
-        <table className="data" data-testid="runs-table">
-          <caption className="visually-hidden">Runs</caption>
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="visually-hidden">Select</span>
-              </th>
-              <th scope="col">Status</th>
-              <th scope="col">Workload</th>
-              <th scope="col">Threads</th>
-              <th scope="col">Runtime</th>
-              <th scope="col">Commit</th>
-              <th scope="col">Created (UTC)</th>
-              <th scope="col" className="num">
-                Duration
-              </th>
+      <DataTable
+        label="Runs"
+        testId="runs-table"
+        caption="Runs"
+        columns={[
+          { title: <span className="visually-hidden">Select</span> },
+          { title: "Status" },
+          { title: "Workload" },
+          { title: "Threads" },
+          { title: "Runtime" },
+          { title: "Commit" },
+          { title: "Created (UTC)" },
+          { title: "Duration", numeric: true },
+        ]}
+      >
+        {runs.map((run) => {
+          const ticked = isSelected(run.id);
+          return (
+            <tr key={run.id} className={ticked ? "selected" : undefined} data-run-id={run.id}>
+              <td>
+                <input
+                  type="checkbox"
+                  checked={ticked}
+                  onChange={() => toggle(run)}
+                  aria-label={`Select run ${run.id}`}
+                />
+              </td>
+              <td>
+                <StatusBadge status={run.status} />
+              </td>
+              <td>
+                <Link href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</Link>{" "}
+                <RunLabels labels={run.labels} seeded={run.seeded} />
+                <div className="small muted">{formatParams(run.params)}</div>
+              </td>
+              <td>
+                {run.threads.join(", ")}
+                <div className="small muted">{run.modes.map(enumToWord).join(", ")}</div>
+              </td>
+              <td className="small">
+                <RuntimeLabel testbed={run.testbed} />
+                {run.testbed ? <div className="muted">{run.testbed.hostname}</div> : null}
+              </td>
+              <td className="small">
+                <CommitRef sha={run.commitSha} template={commitTemplate} message={run.commitMessage} />
+                {run.branch ? <div className="muted">{run.branch}</div> : null}
+              </td>
+              <td className="nowrap small">{formatDateTime(run.createdAt)}</td>
+              <td className="num">{formatDuration(run.durationMs)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => {
-              const ticked = isSelected(run.id);
-              return (
-                <tr key={run.id} className={ticked ? "selected" : undefined} data-run-id={run.id}>
-                  <td>
-                    <input
-                      type="checkbox"
-                      checked={ticked}
-                      onChange={() => toggle(run)}
-                      aria-label={`Select run ${run.id}`}
-                    />
-                  </td>
-                  <td>
-                    <StatusBadge status={run.status} />
-                  </td>
-                  <td>
-                    <Link href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</Link>{" "}
-                    <RunLabels labels={run.labels} seeded={run.seeded} />
-                    <div className="small muted">{formatParams(run.params)}</div>
-                  </td>
-                  <td>
-                    {run.threads.join(", ")}
-                    <div className="small muted">{run.modes.map(enumToWord).join(", ")}</div>
-                  </td>
-                  <td className="small">
-                    <RuntimeLabel testbed={run.testbed} />
-                    {run.testbed ? <div className="muted">{run.testbed.hostname}</div> : null}
-                  </td>
-                  <td className="small">
-                    <CommitRef sha={run.commitSha} template={commitTemplate} message={run.commitMessage} />
-                    {run.branch ? <div className="muted">{run.branch}</div> : null}
-                  </td>
-                  <td className="nowrap small">{formatDateTime(run.createdAt)}</td>
-                  <td className="num">{formatDuration(run.durationMs)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </TableScroll>
+          );
+        })}
+      </DataTable>
     </>
   );
 }

@@ -10,9 +10,9 @@ import { SeriesChartQuery } from "../graphql/queries";
 import { serverQuery } from "../graphql/server";
 import { latestChange } from "../lib/chart-data";
 import { formatChange, formatCount, formatDateTime, formatMetric } from "../lib/format";
-import { enumToWord } from "../lib/labels";
+import { seriesMarkers } from "../lib/history-markers";
 import type { SeriesMetricChoice } from "../lib/series-metrics";
-import { HistoryChart, type HistoryMarker } from "./charts/history-chart";
+import { HistoryChart } from "./charts/history-chart";
 import { CommitRef } from "./names";
 import { TableScroll } from "./table-scroll";
 import { ErrorCallout } from "./ui";
@@ -58,23 +58,7 @@ export async function SeriesChartSection({
   const changePoints = result.data.changes?.series.changePoints ?? [];
   if (!history) return <p className="muted">This series no longer exists.</p>;
   const { points } = history;
-  const regressionRuns = new Set(regressions.map((regression) => regression.runId));
-  const markers: HistoryMarker[] = [
-    ...regressions.map((regression) => ({
-      runId: regression.runId,
-      ...(regression.run?.createdAt ? { timestamp: regression.run.createdAt } : {}),
-      label: `${regression.kind === "REGRESSION" ? "regression" : "improvement"} ${formatChange(regression.size)} (${enumToWord(regression.status).replace("-", " ")})`,
-      tone: regression.kind === "REGRESSION" ? ("bad" as const) : ("good" as const),
-    })),
-    ...changePoints
-      .filter((changePoint) => !regressionRuns.has(changePoint.runId))
-      .map((changePoint) => ({
-        runId: changePoint.runId,
-        timestamp: changePoint.timestamp,
-        label: `change ${formatChange(changePoint.relativeStep)}`,
-        tone: "warn" as const,
-      })),
-  ];
+  const markers = seriesMarkers(regressions, changePoints);
   const change = latestChange(points.map((point) => point.value));
   const latest = points[points.length - 1];
 

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { ApiError } from "../graphql/execute";
 import { enumToWord, runStatusTone, type Tone } from "../lib/labels";
+import { EmptyState } from "./data-table";
 import { TokenPrompt } from "./token-field";
 
 export function Badge({
@@ -88,8 +89,7 @@ export function NotInApi({ children }: { children: ReactNode }) {
 
 export function EmptyRuns() {
   return (
-    <div className="empty">
-      <h2>No runs yet</h2>
+    <EmptyState title="No runs yet">
       <p>Every run threadbench stores shows up here, with its scaling curve and its history.</p>
       <div className="actions">
         <Link className="button primary" href="/runs/new">
@@ -102,6 +102,6 @@ export function EmptyRuns() {
 npm run threadbench -- ingest results.json   # results from CI or another runtime
 npm run threadbench -- db seed               # a demo history, labelled "seeded"`}
       </pre>
-    </div>
+    </EmptyState>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "../../components/data-table";
 import { CommitRef, ModeName, RuntimeLabel } from "../../components/names";
-import { TableScroll } from "../../components/table-scroll";
 import { Badge, ErrorCallout, RunLabels, StatusBadge } from "../../components/ui";
 import type { CompareQuery as CompareResult } from "../../generated/graphql";
 import { CompareQuery } from "../../graphql/queries";
@@ -168,82 +168,65 @@ export default async function ComparePage({ searchParams }: PageProps) {
           <p className="muted">The runs have no (mode, threads) cells in common.</p>
         ) : (
           <>
-            <TableScroll label="Compared cells">
-              <table className="data" data-testid="compare-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Mode</th>
-                    <th scope="col" className="num">
-                      Threads
-                    </th>
-                    <th scope="col" className="num">
-                      Base
-                    </th>
-                    <th scope="col" className="num">
-                      Head
-                    </th>
-                    <th scope="col" className="num">
-                      Change
-                    </th>
-                    <th scope="col" className="num">
-                      Interval
-                    </th>
-                    <th scope="col">Verdict</th>
-                    <th scope="col" className="num">
-                      p
-                    </th>
-                    <th scope="col" className="num">
-                      Speedup
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {cells.map((cell) => (
-                    <tr key={`${cell.mode}:${cell.threads}`}>
-                      <td>
-                        <ModeName mode={cell.mode} slot={slots.get(cell.mode)} />
-                      </td>
-                      <td className="num">{cell.threads}</td>
-                      <td className="num">{cell.base ? formatDuration(cell.baseMedianMs) : "missing"}</td>
-                      <td className="num">{cell.head ? formatDuration(cell.headMedianMs) : "missing"}</td>
-                      <td className="num">
-                        <strong>{formatChange(cell.relativeChange)}</strong>
-                        {cell.differenceMs !== null && cell.differenceMs !== undefined ? (
-                          <div className="small muted">
-                            {cell.differenceMs > 0 ? "+" : ""}
-                            {formatDuration(cell.differenceMs)}
-                          </div>
-                        ) : null}
-                      </td>
-                      <td className="num">
-                        {cell.relativeChangeLow !== null &&
-                        cell.relativeChangeLow !== undefined &&
-                        cell.relativeChangeHigh !== null &&
-                        cell.relativeChangeHigh !== undefined
-                          ? `${formatChange(cell.relativeChangeLow)} … ${formatChange(cell.relativeChangeHigh)}`
-                          : "–"}
-                        {cell.confidence ? (
-                          <div className="small muted">{formatRatioPercent(cell.confidence)} CI</div>
-                        ) : null}
-                      </td>
-                      <td>
-                        {cell.verdict ? (
-                          <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
-                        ) : (
-                          <span className="muted">–</span>
-                        )}
-                      </td>
-                      <td className="num">
-                        {cell.pValue !== null && cell.pValue !== undefined ? cell.pValue.toPrecision(2) : "–"}
-                      </td>
-                      <td className="num">
-                        {formatSpeedup(cell.baseSpeedup)} → {formatSpeedup(cell.headSpeedup)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <DataTable
+              label="Compared cells"
+              testId="compare-table"
+              columns={[
+                { title: "Mode" },
+                { title: "Threads", numeric: true },
+                { title: "Base", numeric: true },
+                { title: "Head", numeric: true },
+                { title: "Change", numeric: true },
+                { title: "Interval", numeric: true },
+                { title: "Verdict" },
+                { title: "p", numeric: true },
+                { title: "Speedup", numeric: true },
+              ]}
+            >
+              {cells.map((cell) => (
+                <tr key={`${cell.mode}:${cell.threads}`}>
+                  <td>
+                    <ModeName mode={cell.mode} slot={slots.get(cell.mode)} />
+                  </td>
+                  <td className="num">{cell.threads}</td>
+                  <td className="num">{cell.base ? formatDuration(cell.baseMedianMs) : "missing"}</td>
+                  <td className="num">{cell.head ? formatDuration(cell.headMedianMs) : "missing"}</td>
+                  <td className="num">
+                    <strong>{formatChange(cell.relativeChange)}</strong>
+                    {cell.differenceMs !== null && cell.differenceMs !== undefined ? (
+                      <div className="small muted">
+                        {cell.differenceMs > 0 ? "+" : ""}
+                        {formatDuration(cell.differenceMs)}
+                      </div>
+                    ) : null}
+                  </td>
+                  <td className="num">
+                    {cell.relativeChangeLow !== null &&
+                    cell.relativeChangeLow !== undefined &&
+                    cell.relativeChangeHigh !== null &&
+                    cell.relativeChangeHigh !== undefined
+                      ? `${formatChange(cell.relativeChangeLow)} … ${formatChange(cell.relativeChangeHigh)}`
+                      : "–"}
+                    {cell.confidence ? (
+                      <div className="small muted">{formatRatioPercent(cell.confidence)} CI</div>
+                    ) : null}
+                  </td>
+                  <td>
+                    {cell.verdict ? (
+                      <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
+                    ) : (
+                      <span className="muted">–</span>
+                    )}
+                  </td>
+                  <td className="num">
+                    {cell.pValue !== null && cell.pValue !== undefined ? cell.pValue.toPrecision(2) : "–"}
+                  </td>
+                  <td className="num">
+                    {formatSpeedup(cell.baseSpeedup)} → {formatSpeedup(cell.headSpeedup)}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
             <p className="chart-caption">
               Change: head ÷ base − 1 of the median wall time; positive means slower. “noisy”: too few
               repetitions or too much spread to tell.

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { EmptyState } from "../../components/data-table";
 import { type RunRow, RunsTable } from "../../components/runs-table";
 import { EmptyRuns, ErrorCallout } from "../../components/ui";
 import type { RunOrder, RunStatus } from "../../generated/graphql";
@@ -236,12 +237,11 @@ export default async function RunsPage({ searchParams }: PageProps) {
       <section className="panel">
         {nodes.length === 0 ? (
           filtered || view.after || view.before ? (
-            <div className="empty">
-              <h2>No runs match</h2>
+            <EmptyState title="No runs match">
               <p>
                 Nothing matches these filters. <Link href="/runs">Clear the filters</Link> or widen the dates.
               </p>
-            </div>
+            </EmptyState>
           ) : (
             <EmptyRuns />
           )

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { DataTable, EmptyState } from "../../components/data-table";
 import { ModeName } from "../../components/names";
 import { changeClass } from "../../components/series-card";
-import { TableScroll } from "../../components/table-scroll";
 import { Badge, ErrorCallout } from "../../components/ui";
 import type { SeriesOrder } from "../../generated/graphql";
 import { SeriesExplorerQuery } from "../../graphql/queries";
@@ -218,8 +218,7 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
           Series
         </h2>
         {seriesPage.nodes.length === 0 ? (
-          <div className="empty">
-            <h2>No series match</h2>
+          <EmptyState title="No series match">
             <p>
               {filtered ? (
                 <>
@@ -229,90 +228,83 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
                 "Series appear once a run has stored its first measurements."
               )}
             </p>
-          </div>
+          </EmptyState>
         ) : (
           <>
-            <TableScroll label="Series">
-              <table className="data" data-testid="series-table">
-                <caption className="visually-hidden">Series, median wall time</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Series</th>
-                    <th scope="col">Runtime · machine</th>
-                    <th scope="col">Branch</th>
-                    <th scope="col">Recent</th>
-                    <th scope="col" className="num">
-                      Latest
-                    </th>
-                    <th scope="col" className="num">
-                      Change
-                    </th>
-                    <th scope="col">Regressions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {seriesPage.nodes.map((summary) => {
-                    const { series } = summary;
-                    return (
-                      <tr key={series.key} data-series-key={series.key}>
-                        <td>
-                          <Link href={`/series/${encodeURIComponent(series.key)}`}>
-                            {series.workloadId} · <ModeName mode={series.mode} /> × {series.threads}
-                          </Link>
-                          <div className="small muted">
-                            {formatParams(series.params)}
-                            {series.harness !== "threadbench" ? ` · ${series.harness}` : ""}
-                            {series.project !== "default" ? ` · ${series.project}` : ""}
-                          </div>
-                        </td>
-                        <td className="small">
-                          {series.testbed ? (
-                            <>
-                              <span className="runtime-label" data-testid="runtime-label">
-                                {series.testbed.runtimeLabel}
-                              </span>
-                              <div className="muted">{series.testbed.hostname}</div>
-                            </>
-                          ) : (
-                            <span className="muted">unknown</span>
-                          )}
-                        </td>
-                        <td className="small">{series.branch ?? <span className="muted">none</span>}</td>
-                        <td>
-                          <svg
-                            className="sparkline inline"
-                            viewBox="0 0 120 28"
-                            preserveAspectRatio="none"
-                            aria-hidden="true"
-                          >
-                            <polyline
-                              points={sparklinePath(summary.recent, 120, 24)}
-                              transform="translate(0 2)"
-                            />
-                          </svg>
-                        </td>
-                        <td className="num">
-                          {formatDuration(summary.latestValue)}
-                          <div className="small muted">{formatDateTime(summary.latestAt)}</div>
-                        </td>
-                        <td className="num">
-                          <span className={changeClass(summary.change, true)}>
-                            {formatChange(summary.change)}
+            <DataTable
+              label="Series"
+              testId="series-table"
+              caption="Series, median wall time"
+              columns={[
+                { title: "Series" },
+                { title: "Runtime · machine" },
+                { title: "Branch" },
+                { title: "Recent" },
+                { title: "Latest", numeric: true },
+                { title: "Change", numeric: true },
+                { title: "Regressions" },
+              ]}
+            >
+              {seriesPage.nodes.map((summary) => {
+                const { series } = summary;
+                return (
+                  <tr key={series.key} data-series-key={series.key}>
+                    <td>
+                      <Link href={`/series/${encodeURIComponent(series.key)}`}>
+                        {series.workloadId} · <ModeName mode={series.mode} /> × {series.threads}
+                      </Link>
+                      <div className="small muted">
+                        {formatParams(series.params)}
+                        {series.harness !== "threadbench" ? ` · ${series.harness}` : ""}
+                        {series.project !== "default" ? ` · ${series.project}` : ""}
+                      </div>
+                    </td>
+                    <td className="small">
+                      {series.testbed ? (
+                        <>
+                          <span className="runtime-label" data-testid="runtime-label">
+                            {series.testbed.runtimeLabel}
                           </span>
-                        </td>
-                        <td>
-                          {summary.openRegressions > 0 ? (
-                            <Badge tone="bad">{summary.openRegressions} open</Badge>
-                          ) : (
-                            <span className="muted small">none open</span>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </TableScroll>
+                          <div className="muted">{series.testbed.hostname}</div>
+                        </>
+                      ) : (
+                        <span className="muted">unknown</span>
+                      )}
+                    </td>
+                    <td className="small">{series.branch ?? <span className="muted">none</span>}</td>
+                    <td>
+                      <svg
+                        className="sparkline inline"
+                        viewBox="0 0 120 28"
+                        preserveAspectRatio="none"
+                        aria-hidden="true"
+                      >
+                        <polyline
+                          points={sparklinePath(summary.recent, 120, 24)}
+                          transform="translate(0 2)"
+                        />
+                      </svg>
+                    </td>
+                    <td className="num">
+                      {formatDuration(summary.latestValue)}
+                      <div className="small muted">{formatDateTime(summary.latestAt)}</div>
+                    </td>
+                    <td className="num">
+                      <span className={changeClass(summary.change, true)}>
+                        {formatChange(summary.change)}
+                      </span>
+                    </td>
+                    <td>
+                      {summary.openRegressions > 0 ? (
+                        <Badge tone="bad">{summary.openRegressions} open</Badge>
+                      ) : (
+                        <span className="muted small">none open</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </DataTable>
             <nav className="pager" aria-label="Pages">
               <span className="small muted" data-testid="page-range">
                 Series {formatCount(range.from)}–{formatCount(range.to)} of{" "}

@@ -3,14 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
-import { benchmarkChanges } from "../../lib/benchmark-changes";
-import {
-  type HistoryAxis,
-  historyColumns,
-  markerLabelX,
-  sortHistory,
-  tickSpacePx,
-} from "../../lib/chart-data";
+import { type HistoryAxis, historyColumns, sortHistory, tickSpacePx } from "../../lib/chart-data";
 import {
   formatDateTime,
   formatDuration,
@@ -20,6 +13,7 @@ import {
   type MetricKind,
   shortSha,
 } from "../../lib/format";
+import { type HistoryMarker, layoutMarkers, placeMarkers } from "../../lib/history-markers";
 import { type ChartTheme, themedAxis, UPlotChart, withAlpha } from "./uplot-chart";
 
 export interface HistoryChartPoint {
@@ -32,17 +26,6 @@ export interface HistoryChartPoint {
   high: number | null;
   /** The workload module's hash (module workloads only): a change is marked. */
   workloadHash?: string | null;
-}
-
-/** A run to mark on the chart (regression, change point) with its tone. */
-export interface HistoryMarker {
-  runId: string;
-  /** Used when the run's point was downsampled away: the nearest point in time is marked. */
-  timestamp?: string;
-  label: string;
-  tone: "bad" | "good" | "warn";
-  /** A changed benchmark (lib/benchmark-changes): never merged into a nearby regression. */
-  benchmarkChange?: boolean;
 }
 
 /**
@@ -132,37 +115,7 @@ export function HistoryChart({
     () => [columns.x, columns.low, columns.high, columns.value],
     [columns],
   );
-  const markerIndexes = useMemo(
-    () =>
-      [
-        ...markers,
-        ...benchmarkChanges(points).map(
-          (change): HistoryMarker => ({
-            runId: change.runId,
-            timestamp: change.timestamp,
-            label: change.label,
-            tone: "warn",
-            benchmarkChange: true,
-          }),
-        ),
-      ]
-        .flatMap((marker) => {
-          let index = sorted.findIndex((point) => point.runId === marker.runId);
-          if (index === -1 && marker.timestamp) {
-            const target = Date.parse(marker.timestamp);
-            index = sorted.findIndex((point) => Date.parse(point.timestamp) >= target);
-          }
-          return index === -1 ? [] : [{ ...marker, index }];
-        })
-        .filter(
-          (marker, _position, all) =>
-            // A change point next to a stored regression is the same step: mark it once.
-            marker.tone !== "warn" ||
-            marker.benchmarkChange === true ||
-            !all.some((other) => other.tone !== "warn" && Math.abs(other.index - marker.index) <= 2),
-        ),
-    [markers, points, sorted],
-  );
+  const placedMarkers = useMemo(() => placeMarkers(markers, sorted), [markers, sorted]);
 
   const options = useCallback(
     ({
@@ -179,31 +132,26 @@ export function HistoryChart({
         const context = chart.ctx;
         const ratio = devicePixelRatio || 1;
         context.save();
-        for (const [position, marker] of markerIndexes.entries()) {
-          const x = columns.x[marker.index];
-          if (x === undefined) continue;
-          const left = chart.valToPos(x, "x", true);
-          if (left < chart.bbox.left || left > chart.bbox.left + chart.bbox.width) continue;
+        context.font = `${11 * ratio}px system-ui, sans-serif`;
+        const drawn = layoutMarkers({
+          markers: placedMarkers,
+          xs: columns.x,
+          toPixel: (x) => chart.valToPos(x, "x", true),
+          plot: chart.bbox,
+          textWidth: (label) => context.measureText(label).width,
+          ratio,
+        });
+        for (const marker of drawn) {
           context.strokeStyle = theme[marker.tone];
           context.fillStyle = theme[marker.tone];
           context.lineWidth = 1.5 * ratio;
           context.setLineDash([5 * ratio, 4 * ratio]);
           context.beginPath();
-          context.moveTo(left, chart.bbox.top);
-          context.lineTo(left, chart.bbox.top + chart.bbox.height);
+          context.moveTo(marker.lineX, chart.bbox.top);
+          context.lineTo(marker.lineX, chart.bbox.top + chart.bbox.height);
           context.stroke();
           context.setLineDash([]);
-          context.font = `${11 * ratio}px system-ui, sans-serif`;
-          // Right of the line when it fits, else left of it: never cut at the plot's edge.
-          const labelX = markerLabelX({
-            line: left,
-            textWidth: context.measureText(marker.label).width,
-            plotLeft: chart.bbox.left,
-            plotRight: chart.bbox.left + chart.bbox.width,
-            gap: 4 * ratio,
-          });
-          // Staggered so that nearby markers' labels do not overprint each other.
-          context.fillText(marker.label, labelX, chart.bbox.top + (12 + (position % 3) * 14) * ratio);
+          context.fillText(marker.label, marker.labelX, marker.labelY);
         }
         context.restore();
       };
@@ -276,7 +224,7 @@ export function HistoryChart({
         hooks: { draw: [drawMarkers] },
       };
     },
-    [axis, columns, markerIndexes, metric, metricLabel, sorted],
+    [axis, columns, placedMarkers, metric, metricLabel, sorted],
   );
 
   const onCreate = useCallback(

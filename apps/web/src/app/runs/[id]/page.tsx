@@ -1,35 +1,22 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ScalingChart, TimeChart } from "../../../components/charts/run-charts";
-import { CommitRef, ModeName, RuntimeLabel } from "../../../components/names";
 import { RegressionList } from "../../../components/regressions";
+import { CellsTable } from "../../../components/run/cells-table";
+import { ChecksumSummary } from "../../../components/run/checksum-summary";
+import { LostUpdates } from "../../../components/run/lost-updates";
+import { RunCharts } from "../../../components/run/run-charts";
+import { cellPoints } from "../../../components/run/run-data";
+import { RunEnvironment } from "../../../components/run/run-environment";
+import { RunHeader } from "../../../components/run/run-header";
+import { RunPlan } from "../../../components/run/run-plan";
 import { RunProgressPanel } from "../../../components/run-progress";
-import { Efficiency, FitsTable } from "../../../components/run-tables";
-import { TableScroll } from "../../../components/table-scroll";
-import { Badge, ErrorCallout, NotInApi, RunLabels, StatusBadge } from "../../../components/ui";
-import type { RunQuery as RunQueryResult } from "../../../generated/graphql";
+import { FitsTable } from "../../../components/run-tables";
+import { ErrorCallout } from "../../../components/ui";
 import { RunQuery } from "../../../graphql/queries";
 import { publicWebSocketUrl, serverQuery } from "../../../graphql/server";
-import type { CellPoint } from "../../../lib/chart-data";
-import {
-  formatBytes,
-  formatCount,
-  formatDateTime,
-  formatDuration,
-  formatParams,
-  formatRatioPercent,
-  formatSpeedup,
-} from "../../../lib/format";
-import { checksumTone, enumToWord, isActiveStatus, modeDescriptions } from "../../../lib/labels";
+import { isActiveStatus } from "../../../lib/labels";
 import { modeSlots } from "../../../lib/mode-colors";
 import { commitUrlTemplate } from "../../../lib/server-config";
-
-type Run = NonNullable<RunQueryResult["run"]>;
-
-/** Repetitions spread more than this (stddev / mean) are flagged: a busy machine, usually. */
-const NOISY_CV = 0.1;
-type Measurement = Run["measurements"][number];
 
 interface PageProps {
   params: Promise<{ id: string }>;
@@ -40,224 +27,11 @@ export async function generateMetadata({ params }: PageProps): Promise<Metadata>
   return { title: `Run ${id.slice(0, 8)}` };
 }
 
-function cellPoints(measurements: readonly Measurement[]): CellPoint[] {
-  return measurements
-    .filter((measurement) => measurement.status === "SUCCEEDED")
-    .map((measurement) => ({
-      mode: measurement.mode,
-      threads: measurement.threads,
-      speedup: measurement.speedup ?? null,
-      medianMs: measurement.wall?.median ?? null,
-      minMs: measurement.wall?.min ?? null,
-      maxMs: measurement.wall?.max ?? null,
-    }));
-}
-
-function ChecksumSummary({ measurements }: { measurements: readonly Measurement[] }) {
-  const mismatches = measurements.filter((measurement) => measurement.checksumStatus === "MISMATCH");
-  const checked = measurements.filter((measurement) => measurement.checksumStatus === "MATCH").length;
-  if (measurements.length === 0) return null;
-  if (mismatches.length > 0) {
-    return (
-      <div className="callout error" role="alert">
-        <strong>Checksum mismatch in {mismatches.length} cell(s)</strong>
-        <p>
-          {mismatches.map((cell) => `${enumToWord(cell.mode)} × ${cell.threads}`).join(", ")} computed a
-          different answer from the sequential baseline: those timings measure a different (wrong)
-          computation.
-        </p>
-      </div>
-    );
-  }
-  return (
-    <p className="small" data-testid="checksum-summary">
-      <Badge tone="good">checksums agree</Badge>{" "}
-      <span className="muted">
-        {checked} cell(s) computed the same answer as the sequential baseline
-        {measurements.some((measurement) => measurement.checksumStatus === "UNCHECKED")
-          ? "; some cells could not be checked"
-          : ""}
-        .
-      </span>
-    </p>
-  );
-}
-
-function CellsTable({
-  measurements,
-  slots,
-}: {
-  measurements: readonly Measurement[];
-  slots: Map<string, number>;
-}) {
-  return (
-    <>
-      <TableScroll label="Cells">
-        <table className="data" data-testid="cells-table">
-          <caption className="visually-hidden">Every (mode, threads) cell of the run</caption>
-          <thead>
-            <tr>
-              <th scope="col">Mode</th>
-              <th scope="col" className="num">
-                Threads
-              </th>
-              <th scope="col" className="num">
-                Median
-              </th>
-              <th scope="col" className="num">
-                Min – max
-              </th>
-              <th scope="col" className="num">
-                CV
-              </th>
-              <th scope="col" className="num">
-                Speedup
-              </th>
-              <th scope="col" className="num">
-                Efficiency
-              </th>
-              <th scope="col" className="num">
-                CPU (median)
-              </th>
-              <th scope="col" className="num">
-                Setup
-              </th>
-              <th scope="col">Checksum</th>
-              <th scope="col">History</th>
-            </tr>
-          </thead>
-          <tbody>
-            {measurements.map((measurement) => (
-              <tr key={measurement.id}>
-                <td title={modeDescriptions[measurement.mode]}>
-                  <ModeName mode={measurement.mode} slot={slots.get(measurement.mode)} />
-                  {measurement.status !== "SUCCEEDED" ? (
-                    <>
-                      {" "}
-                      <Badge tone="bad" title={measurement.error ?? undefined}>
-                        {enumToWord(measurement.status)}
-                      </Badge>
-                    </>
-                  ) : null}
-                </td>
-                <td className="num">{measurement.threads}</td>
-                <td className="num">{formatDuration(measurement.wall?.median)}</td>
-                <td className="num">
-                  {measurement.wall
-                    ? `${formatDuration(measurement.wall.min)} – ${formatDuration(measurement.wall.max)}`
-                    : "–"}
-                </td>
-                <td className="num">
-                  {measurement.wall && measurement.wall.cv > NOISY_CV ? (
-                    <Badge
-                      tone="warn"
-                      title="Repetitions disagree: the machine was probably busy; treat this cell with care"
-                    >
-                      {formatRatioPercent(measurement.wall.cv, 1)}
-                    </Badge>
-                  ) : (
-                    formatRatioPercent(measurement.wall?.cv, 1)
-                  )}
-                </td>
-                <td className="num">
-                  <strong>{formatSpeedup(measurement.speedup)}</strong>
-                </td>
-                <td className="num">
-                  <Efficiency value={measurement.efficiency} />
-                </td>
-                <td className="num">{formatDuration(measurement.cpu?.median)}</td>
-                <td className="num">{formatDuration(measurement.setupMs)}</td>
-                <td>
-                  <Badge
-                    tone={checksumTone(measurement.checksumStatus)}
-                    title={measurement.checksum ? `checksum ${measurement.checksum}` : undefined}
-                  >
-                    {enumToWord(measurement.checksumStatus)}
-                  </Badge>
-                </td>
-                <td>
-                  <Link href={`/series/${encodeURIComponent(measurement.seriesKey)}`}>history</Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
-      <p className="chart-caption">
-        {measurements[0]?.sampleCount ?? 0} timed repetition(s) per cell. Speedup: median sequential wall time
-        ÷ median wall time of the cell; efficiency: speedup ÷ threads. CV: standard deviation ÷ mean of the
-        repetitions, flagged above {NOISY_CV * 100}%: such cells measured a busy machine as much as the code.
-        Efficiency above 100% is superlinear and marked: it says more about the baseline or the caches than
-        about the parallel code.
-      </p>
-    </>
-  );
-}
-
-function LostUpdates({ measurements }: { measurements: readonly Measurement[] }) {
-  const rows = measurements.flatMap((measurement) =>
-    (measurement.sharedMemory ?? []).map((report) => ({ measurement, report })),
-  );
-  if (rows.length === 0) return null;
-  return (
-    <section className="panel" aria-labelledby="lost-heading">
-      <h2 id="lost-heading">
-        <span>Lost updates</span>
-        <span className="panel-note">last repetition of each cell</span>
-      </h2>
-      <p className="small muted">
-        Every task increments one shared counter: unsynchronised, with Atomics.add, and under a lock. Only
-        real parallelism loses unsynchronised updates; atomic and locked variants must never lose any.
-      </p>
-      <TableScroll label="Lost updates">
-        <table className="data" data-testid="lost-updates">
-          <thead>
-            <tr>
-              <th scope="col">Mode</th>
-              <th scope="col" className="num">
-                Threads
-              </th>
-              <th scope="col">Variant</th>
-              <th scope="col" className="num">
-                Expected
-              </th>
-              <th scope="col" className="num">
-                Observed
-              </th>
-              <th scope="col" className="num">
-                Lost
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ measurement, report }) => (
-              <tr key={`${measurement.id}:${report.variant}`}>
-                <td>
-                  <ModeName mode={measurement.mode} />
-                </td>
-                <td className="num">{measurement.threads}</td>
-                <td>{report.variant}</td>
-                <td className="num">{formatCount(report.expected)}</td>
-                <td className="num">{formatCount(report.observed)}</td>
-                <td className="num">
-                  {report.lostUpdates > 0 ? (
-                    <Badge tone={report.variant === "unsafe" ? "warn" : "bad"}>
-                      {formatCount(report.lostUpdates)} (
-                      {formatRatioPercent(report.lostUpdates / report.expected, 1)})
-                    </Badge>
-                  ) : (
-                    "0"
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
-    </section>
-  );
-}
-
+/**
+ * One run: its heading, live progress while it runs, charts, fits, cells, lost updates
+ * (shared-counter), the step changes it introduced, its plan and its environment. Each
+ * part is a component of components/run/.
+ */
 export default async function RunPage({ params }: PageProps) {
   const { id } = await params;
   const result = await serverQuery(RunQuery, { id });
@@ -276,51 +50,11 @@ export default async function RunPage({ params }: PageProps) {
   const slots = modeSlots([...run.modes, ...run.measurements.map((measurement) => measurement.mode)]);
   const commitTemplate = commitUrlTemplate();
   const active = isActiveStatus(run.status);
-  const testbed = run.testbed;
   const isSharedCounter = run.workloadId === "shared-counter";
 
   return (
     <>
-      <div className="page-head">
-        <div>
-          <div className="breadcrumbs">
-            <Link href="/runs">Runs</Link> / <span className="mono">{run.id}</span>
-          </div>
-          <h1>
-            {run.workload?.title ?? run.workloadId} <StatusBadge status={run.status} />{" "}
-            <RunLabels labels={run.labels} seeded={run.seeded} />
-          </h1>
-          <p className="subtitle">
-            <RuntimeLabel testbed={run.testbed} />
-            {run.testbed ? ` on ${run.testbed.hostname}` : ""} · {formatParams(run.params)} ·{" "}
-            {enumToWord(run.scaling)} scaling · {run.threads.join(", ")} threads
-            {run.commitSha ? (
-              <>
-                {" "}
-                · commit{" "}
-                <CommitRef sha={run.commitSha} template={commitTemplate} message={run.commitMessage} />
-              </>
-            ) : null}
-            {run.branch ? ` on ${run.branch}` : ""}
-          </p>
-          {run.commitMessage ? (
-            <p className="commit-message" data-testid="commit-message">
-              “{run.commitMessage}”
-            </p>
-          ) : null}
-        </div>
-        <div className="actions">
-          <Link className="button" href={`/runs?workload=${encodeURIComponent(run.workloadId)}`}>
-            Runs of {run.workloadId}
-          </Link>
-          <Link
-            className="button"
-            href={`/runs?workload=${encodeURIComponent(run.workloadId)}&select=${encodeURIComponent(run.id)}`}
-          >
-            Compare with…
-          </Link>
-        </div>
-      </div>
+      <RunHeader run={run} commitTemplate={commitTemplate} />
 
       {run.seeded ? (
         <div className="callout info small">
@@ -346,35 +80,7 @@ export default async function RunPage({ params }: PageProps) {
         />
       ) : null}
 
-      <div className="grid-2" style={{ marginBottom: 16 }}>
-        <section className="panel" aria-labelledby="scaling-heading">
-          <h2 id="scaling-heading">
-            <span>Scaling</span>
-            <span className="panel-note">speedup vs threads, log₂ axis</span>
-          </h2>
-          <div data-testid="scaling-chart">
-            <ScalingChart cells={cells} fits={run.scalingFits} />
-          </div>
-          <p className="chart-caption">
-            Dashed grey: ideal linear speedup.{" "}
-            {run.scalingFits.length > 0
-              ? "Long dashes: Amdahl fit; short dashes: USL fit, in the colour of their mode."
-              : "Fits appear for modes with at least two thread counts."}
-          </p>
-        </section>
-        <section className="panel" aria-labelledby="time-heading">
-          <h2 id="time-heading">
-            <span>Time per mode and threads</span>
-            <span className="panel-note">median, whiskers: min–max of repetitions</span>
-          </h2>
-          <TimeChart cells={cells} />
-          <p className="chart-caption">
-            {run.scaling === "WEAK"
-              ? "Weak scaling: N full-size tasks on N threads, so ideal time stays flat as threads grow."
-              : "Strong scaling: one job split into N chunks, so ideal time falls as 1/N."}
-          </p>
-        </section>
-      </div>
+      <RunCharts run={run} cells={cells} />
 
       {run.scalingFits.length > 0 ? (
         <section className="panel" aria-labelledby="fits-heading">
@@ -413,96 +119,8 @@ export default async function RunPage({ params }: PageProps) {
       ) : null}
 
       <div className="grid-2">
-        <section className="panel" aria-labelledby="plan-heading">
-          <h2 id="plan-heading">Plan</h2>
-          <dl className="facts">
-            <dt>Workload</dt>
-            <dd>
-              {run.workload?.title ?? run.workloadId} <span className="mono muted">({run.workloadId})</span>
-            </dd>
-            <dt>Parameters</dt>
-            <dd className="mono">{formatParams(run.params) || "defaults"}</dd>
-            <dt>Modes</dt>
-            <dd>{run.modes.map(enumToWord).join(", ")}</dd>
-            <dt>Threads</dt>
-            <dd>{run.threads.join(", ")}</dd>
-            <dt>Repetitions</dt>
-            <dd>
-              {run.repetitions} timed + {run.warmups} warm-up per cell
-            </dd>
-            <dt>Scaling</dt>
-            <dd>{enumToWord(run.scaling)}</dd>
-            <dt>Task timeout</dt>
-            <dd>{formatDuration(run.taskTimeoutMs)}</dd>
-            <dt>Heap limit</dt>
-            <dd>{run.maxHeapMb ? `${formatCount(run.maxHeapMb)} MiB per worker` : "–"}</dd>
-            <dt>Source</dt>
-            <dd>
-              {run.source === "INGESTED" ? "ingested (results posted from elsewhere)" : "threadbench runner"}
-              {run.requestedBy ? ` · requested by ${run.requestedBy}` : ""}
-            </dd>
-            <dt>Agent</dt>
-            <dd data-testid="run-agent">
-              {run.agent ? <Link href="/machines">{run.agent.name}</Link> : "–"}
-              {` · runs on ${run.target.description}`}
-              {run.waitingReason ? <div className="small">Waiting: {run.waitingReason}</div> : null}
-            </dd>
-            <dt>Commit</dt>
-            <dd>
-              <CommitRef sha={run.commitSha} template={commitTemplate} message={run.commitMessage} />
-              {run.branch ? ` on ${run.branch}` : ""}
-              {run.commitMessage ? <div className="small">{run.commitMessage}</div> : null}
-            </dd>
-            <dt>Created</dt>
-            <dd>{formatDateTime(run.createdAt)}</dd>
-            <dt>Started</dt>
-            <dd>{formatDateTime(run.startedAt)}</dd>
-            <dt>Finished</dt>
-            <dd>
-              {formatDateTime(run.finishedAt)}
-              {run.durationMs !== null && run.durationMs !== undefined
-                ? ` (${formatDuration(run.durationMs)})`
-                : ""}
-            </dd>
-          </dl>
-          {run.workload?.description ? <p className="small muted">{run.workload.description}</p> : null}
-        </section>
-        <section className="panel" aria-labelledby="env-heading">
-          <h2 id="env-heading">Environment</h2>
-          {testbed ? (
-            <dl className="facts">
-              <dt>Host</dt>
-              <dd>{testbed.hostname}</dd>
-              <dt>CPU</dt>
-              <dd>
-                {testbed.cpuModel} · {testbed.logicalCores} logical cores
-              </dd>
-              <dt>Memory</dt>
-              <dd>{formatBytes(testbed.memoryBytes)}</dd>
-              <dt>OS</dt>
-              <dd>
-                {testbed.os} {testbed.osRelease} ({testbed.arch})
-              </dd>
-              <dt>Runtime</dt>
-              <dd>
-                <RuntimeLabel testbed={testbed} />
-                {testbed.v8Version ? ` · V8 ${testbed.v8Version}` : ""}
-              </dd>
-              <dt>Testbed</dt>
-              <dd className="mono small">{testbed.fingerprint.slice(0, 16)}</dd>
-            </dl>
-          ) : (
-            <p className="muted">
-              {active ? "Captured when the run starts." : "No environment was recorded for this run."}
-            </p>
-          )}
-          {testbed && run.threads.some((threads) => threads > testbed.logicalCores) ? (
-            <NotInApi>
-              Some thread counts exceed the {testbed.logicalCores} logical cores of this machine: beyond that,
-              threads share cores and speedup cannot grow.
-            </NotInApi>
-          ) : null}
-        </section>
+        <RunPlan run={run} commitTemplate={commitTemplate} />
+        <RunEnvironment run={run} active={active} />
       </div>
     </>
   );

@@ -22,7 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnyWorkload, findWorkload, parseParameters, type UnitRange } from "@threadbench/workloads";
-import type { Piscina } from "piscina";
+import { Piscina } from "piscina";
 import { median } from "../analysis/summary.js";
 import { workSpanMs } from "../runner/execute-run.js";
 import { ProcessPool } from "../runner/process-pool.js";
@@ -31,6 +31,7 @@ import type { TaskOutcome, TaskPayload } from "../runner/task.js";
 import { startWorkerPool } from "../runner/worker-pool.js";
 import { type LoadedWorkloadModule, loadWorkloadModule } from "../runner/workload-module.js";
 import { machineCeiling } from "./machine-ceiling.js";
+import { onCpuMs } from "./on-cpu-time.js";
 
 const cores = os.availableParallelism();
 const repetitions = Number(process.env.BENCH_REPETITIONS ?? 25);
@@ -237,6 +238,80 @@ async function compare(testCase: (typeof cases)[number], loaded: LoadedWorkloadM
   ].join("  ");
 }
 
+/** Whether this machine reports per-thread on-CPU time (Linux with schedstats). */
+function onCpuAvailable(): boolean {
+  try {
+    return Number.isFinite(onCpuMs());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The same task, built in and as a module, on one thread each, interleaved pair by pair:
+ * module / built-in on-CPU time per task, on the main thread (the sequential path) and
+ * on a worker (the pool's path). Efficiency is sequential time / pool time, so these two
+ * ratios are what could move it; on-CPU time leaves out the waits for a core that make
+ * wall time swing on a shared machine.
+ */
+async function onCpuRatios(
+  testCase: (typeof cases)[number],
+  loaded: LoadedWorkloadModule,
+  pairs: number,
+): Promise<{ main: number[]; worker: number[] }> {
+  const builtIn = findWorkload(testCase.workload) as AnyWorkload;
+  const params = parseParameters(builtIn, testCase.params);
+  const range: UnitRange = { start: 0, end: builtIn.units(params) };
+  const filename = fileURLToPath(new URL("./on-cpu-worker.js", import.meta.url));
+  const poolFor = (workloadModule?: { id: string; file: string }) =>
+    new Piscina({
+      filename,
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      ...(workloadModule ? { workerData: { workloadModule } } : {}),
+    });
+  const pools = { builtIn: poolFor(), module: poolFor({ id: loaded.id, file: loaded.file }) };
+  const payload = (workloadId: string): TaskPayload => ({
+    kind: "task",
+    workloadId,
+    params,
+    range,
+    taskIndex: 0,
+    parties: 1,
+  });
+  const onMain = (workload: AnyWorkload): number => {
+    const state = workload.createTask(params, range, { taskIndex: 0, parties: 1 });
+    const before = onCpuMs();
+    runToCompletion(state, range);
+    return onCpuMs() - before;
+  };
+  const ratios = { main: [] as number[], worker: [] as number[] };
+  try {
+    for (let pair = 0; pair < warmups + pairs; pair++) {
+      // Alternate which side goes first, on each thread.
+      const moduleFirst = pair % 2 === 1;
+      const main = { builtIn: 0, module: 0 };
+      for (const side of moduleFirst ? (["module", "builtIn"] as const) : (["builtIn", "module"] as const)) {
+        main[side] = onMain(side === "module" ? loaded.workload : builtIn);
+      }
+      const worker = { builtIn: 0, module: 0 };
+      for (const side of moduleFirst ? (["module", "builtIn"] as const) : (["builtIn", "module"] as const)) {
+        const outcome = (await pools[side].run(payload(side === "module" ? loaded.id : builtIn.id))) as {
+          onCpuMs: number;
+        };
+        worker[side] = outcome.onCpuMs;
+      }
+      if (pair < warmups) continue;
+      ratios.main.push(main.module / main.builtIn);
+      ratios.worker.push(worker.module / worker.builtIn);
+    }
+  } finally {
+    await Promise.all([pools.builtIn.destroy(), pools.module.destroy()]);
+  }
+  return ratios;
+}
+
 const directory = mkdtempSync(path.join(os.tmpdir(), "threadbench-module-bench-"));
 try {
   mkdirSync(path.join(directory, "bench"));
@@ -249,13 +324,44 @@ try {
   console.log(
     "workload        efficiency built-in / module   module/built-in [IQR]   sequential m/b   task m/b main / worker   worker pool setup b/m   process pool setup b/m   ceiling",
   );
-  for (const testCase of cases.filter((candidate) => !only || only.includes(candidate.workload))) {
+  const selected = cases.filter((candidate) => !only || only.includes(candidate.workload));
+  const modules = new Map<string, LoadedWorkloadModule>();
+  for (const testCase of selected) {
     const loaded = await loadWorkloadModule({
       reference: writeModule(directory, testCase.workload),
       cwd: directory,
       root: directory,
     });
+    modules.set(testCase.workload, loaded);
     console.log(await compare(testCase, loaded));
+  }
+  if (onCpuAvailable()) {
+    console.log(
+      `\nthe same task on one thread each, module / built-in on-CPU time (/proc/thread-self/schedstat), ${repetitions} interleaved pairs: median [IQR]`,
+    );
+    console.log("workload        main thread (sequential)      worker thread (pool)");
+    const spread = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const at = (fraction: number) =>
+        (sorted[Math.floor(fraction * (sorted.length - 1))] as number).toFixed(3);
+      return `${median(values).toFixed(3)} [${at(0.25)}-${at(0.75)}]`;
+    };
+    for (const testCase of selected) {
+      const ratios = await onCpuRatios(
+        testCase,
+        modules.get(testCase.workload) as LoadedWorkloadModule,
+        repetitions,
+      );
+      console.log(
+        [
+          testCase.workload.padEnd(14),
+          spread(ratios.main).padStart(24),
+          spread(ratios.worker).padStart(26),
+        ].join("  "),
+      );
+    }
+  } else {
+    console.log("\n(no per-thread on-CPU time on this machine: /proc/thread-self/schedstat is Linux-only)");
   }
   console.log(
     "\ntarget: module/built-in efficiency within 2% (0.98-1.02). Setup (module loading in every worker and child) is kept out of every timing." +

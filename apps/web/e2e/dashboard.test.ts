@@ -31,7 +31,8 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    stack = await startStack();
+    // The server lets plans name this machine's python3 (the new-run form offers it).
+    stack = await startStack({ apiEnv: { THREADBENCH_PYTHON: "python3" } });
     browser = stack.browser as Browser;
   });
 
@@ -137,6 +138,83 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
 
     await page.goto(`${stack.webUrl}/runs`);
     await page.locator(`[data-testid=runs-table] tr[data-run-id="${runId}"]`).waitFor();
+    await page.context().close();
+  });
+
+  it("starts a CPython run from the form: the real python3 runs threading and multiprocessing, drawn in their colours under its runtime label", async () => {
+    // The label the run must carry: this machine's interpreter, a GIL build.
+    const version = execFileSync("python3", ["-c", "import platform; print(platform.python_version())"], {
+      encoding: "utf8",
+    }).trim();
+    const page = await newPage(browser);
+    await page.goto(`${stack.webUrl}/runs/new`);
+    await enterToken(page);
+    await page.getByLabel("Runtime").selectOption("python3");
+    // The harness's modes replace node's; only the article's experiments are offered.
+    const modes = await page
+      .locator("input[name=modes]")
+      .evaluateAll((boxes) =>
+        boxes.map((box) => `${(box as HTMLInputElement).value}:${(box as HTMLInputElement).checked}`),
+      );
+    expect(modes).toEqual(["sequential:true", "threading:true", "multiprocessing:true"]);
+    const workloads = await page
+      .getByLabel("Workload", { exact: true })
+      .locator("option")
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    expect(workloads.sort()).toEqual(["image-analysis", "shared-counter", "sqrt-log", "sum-squares"]);
+    await page.getByLabel("Workload", { exact: true }).selectOption("sum-squares");
+    await page.getByLabel(/^n/).fill("20000");
+    await page.getByLabel("Thread counts").fill("1, 2");
+    await page.getByLabel("Repetitions").fill("1");
+    await page.getByLabel("Warm-ups").fill("0");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await page.waitForURL((url) => /^\/runs\/[^/]+$/.test(url.pathname) && url.pathname !== "/runs/new", {
+      timeout: 30_000,
+    });
+    const runId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() as string);
+    // The page updates itself when the run ends; reload once it has, for the stored testbed.
+    await page.locator('h1 [data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+    await page.reload();
+    await page.locator("[data-testid=scaling-chart] canvas").first().waitFor({ timeout: 30_000 });
+    await expect(page.locator(".subtitle [data-testid=runtime-label]").first().textContent()).resolves.toBe(
+      `cpython ${version} (GIL)`,
+    );
+    const swatches = await page.locator("[data-testid=cells-table] .mode-name").evaluateAll((names) =>
+      names.map((name) => ({
+        mode: name.getAttribute("data-mode"),
+        color: getComputedStyle(name.querySelector(".swatch") as Element).backgroundColor,
+      })),
+    );
+    const colours = new Map(swatches.map((swatch) => [swatch.mode, swatch.color]));
+    expect([...colours.keys()]).toEqual(["sequential", "threading", "multiprocessing"]);
+    expect(new Set(colours.values()).size).toBe(3);
+    for (const colour of colours.values())
+      expect(colour).not.toMatch(/^rgba\(0, 0, 0, 0\)$|^rgb\(255, 255, 255\)$/);
+    // The chart's legend: a swatch for each mode, in the same colour as the table's.
+    const legend = await page.locator("[data-testid=scaling-chart] .u-legend .u-series").evaluateAll((rows) =>
+      rows.map((row) => ({
+        label: row.querySelector(".u-label")?.textContent ?? "",
+        color: getComputedStyle(row.querySelector(".u-marker") as Element).borderColor,
+      })),
+    );
+    for (const mode of ["threading", "multiprocessing"]) {
+      const entry = legend.find((row) => row.label === mode);
+      expect(entry, `legend entry for ${mode} in ${JSON.stringify(legend)}`).toBeDefined();
+      expect(entry?.color).toBe(colours.get(mode));
+    }
+    await expect(page.locator("[data-testid=checksum-summary]").textContent()).resolves.toMatch(
+      /checksums agree/,
+    );
+    const stored = await graphql<{
+      run: { runtime: string; testbed: { runtime: string; gilEnabled: boolean } };
+    }>(stack.apiUrl, "query($id: ID!) { run(id: $id) { runtime testbed { runtime gilEnabled } } }", {
+      id: runId,
+    });
+    expect(stored.run).toEqual({ runtime: "python3", testbed: { runtime: "cpython", gilEnabled: true } });
+    // The runs table's mode filter now lists CPython's modes too, in the runner's order.
+    await page.goto(`${stack.webUrl}/runs`);
+    const filterModes = await page.locator("#f-mode option").allTextContents();
+    expect(filterModes.slice(filterModes.indexOf("threading"))).toEqual(["threading", "multiprocessing"]);
     await page.context().close();
   });
 

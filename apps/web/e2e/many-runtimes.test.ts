@@ -341,7 +341,7 @@ describe.skipIf(!enabled)("dashboard for many runtimes and series", () => {
     expect(await page.getByRole("link", { name: "← Previous" }).count()).toBe(0);
 
     const modes = await page.locator("#f-mode option").allTextContents();
-    expect(modes).toEqual(["any", "sequential", "worker-threads", "multiprocessing", "threading"]);
+    expect(modes).toEqual(["any", "sequential", "worker-threads", "threading", "multiprocessing"]);
     await page.locator("#f-branch").fill("main");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/branch=main/);

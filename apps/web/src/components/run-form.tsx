@@ -8,12 +8,15 @@ import { formatQuantity } from "../lib/format";
 import { modeDescriptions, wordToEnum } from "../lib/labels";
 import {
   defaultFormValues,
-  type ExecutionMode,
-  executionModes,
   type FieldErrors,
   formFieldOfPath,
+  modesFor,
   planLimits,
+  processModes,
   type RunFormValues,
+  type RunMode,
+  type RuntimeOption,
+  runtimeChoiceLabel,
   validateRunForm,
   type WorkloadOption,
 } from "../lib/run-form";
@@ -35,12 +38,13 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
  * in the browser first (nothing is sent while a field is wrong) and the API's own
  * field errors are shown the same way.
  */
-export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
+export function RunForm({ workloads, runtimes }: { workloads: WorkloadOption[]; runtimes: RuntimeOption[] }) {
   const router = useRouter();
   const formId = useId();
   const formRef = useRef<HTMLFormElement>(null);
+  const firstRuntime = runtimes[0] as RuntimeOption;
   const first = workloads[0] as WorkloadOption;
-  const [values, setValues] = useState<RunFormValues>(() => defaultFormValues(first));
+  const [values, setValues] = useState<RunFormValues>(() => defaultFormValues(first, firstRuntime));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [attempted, setAttempted] = useState(false);
   const [labels, setLabels] = useState("");
@@ -48,15 +52,21 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
   const [submitting, setSubmitting] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [token] = useApiToken();
+  const runtime = runtimes.find((candidate) => candidate.name === values.runtime) ?? firstRuntime;
+  // The workloads this runtime runs (a Python interpreter: the article's four experiments).
+  const offered = useMemo(
+    () => workloads.filter((candidate) => runtime.workloads.includes(candidate.id)),
+    [workloads, runtime],
+  );
   const workload = useMemo(
-    () => workloads.find((candidate) => candidate.id === values.workloadId) ?? first,
-    [workloads, values.workloadId, first],
+    () => offered.find((candidate) => candidate.id === values.workloadId) ?? offered[0] ?? first,
+    [offered, values.workloadId, first],
   );
 
   function update(next: RunFormValues) {
     setValues(next);
     if (attempted) {
-      const result = validateRunForm(next, workloads);
+      const result = validateRunForm(next, workloads, runtimes);
       setErrors((current) => ({
         ...(result.ok ? {} : result.errors),
         ...(current.token && !token ? { token: current.token } : {}),
@@ -67,18 +77,39 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
   function chooseWorkload(id: string) {
     const chosen = workloads.find((candidate) => candidate.id === id);
     if (!chosen) return;
-    const defaults = defaultFormValues(chosen);
+    const defaults = defaultFormValues(chosen, runtime);
     update({
       ...values,
       workloadId: id,
       params: defaults.params,
       modes: chosen.requiresSharedMemory
-        ? values.modes.filter((mode) => mode !== "child-processes")
+        ? values.modes.filter((mode) => !processModes.includes(mode))
         : values.modes,
     });
   }
 
-  function toggleMode(mode: ExecutionMode) {
+  /**
+   * Another runtime has other modes (and maybe fewer workloads): its modes start all
+   * ticked, the workload is kept when the runtime runs it (with the values typed so far).
+   */
+  function chooseRuntime(name: string) {
+    const chosen = runtimes.find((candidate) => candidate.name === name);
+    if (!chosen) return;
+    const kept = chosen.workloads.includes(values.workloadId)
+      ? workload
+      : workloads.find((candidate) => chosen.workloads.includes(candidate.id));
+    if (!kept) return;
+    const defaults = defaultFormValues(kept, chosen);
+    update({
+      ...values,
+      runtime: chosen.name,
+      workloadId: kept.id,
+      params: kept.id === values.workloadId ? values.params : defaults.params,
+      modes: modesFor(chosen, kept),
+    });
+  }
+
+  function toggleMode(mode: RunMode) {
     const modes = values.modes.includes(mode)
       ? values.modes.filter((other) => other !== mode)
       : [...values.modes, mode];
@@ -98,7 +129,7 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
     event.preventDefault();
     setAttempted(true);
     setFormError(null);
-    const result = validateRunForm(values, workloads);
+    const result = validateRunForm(values, workloads, runtimes);
     const found: FieldErrors = result.ok ? {} : { ...result.errors };
     if (!token) found.token = "Enter an API token: starting a run is a write.";
     setErrors(found);
@@ -161,6 +192,32 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
       <div className="stack">
         <fieldset>
           <legend>Workload</legend>
+          {runtimes.length > 1 ? (
+            <div className="field">
+              <label htmlFor={`${formId}-runtime`}>Runtime</label>
+              <select
+                id={`${formId}-runtime`}
+                name="runtime"
+                data-field="runtime"
+                value={runtime.name}
+                onChange={(event) => chooseRuntime(event.target.value)}
+                aria-invalid={errors.runtime ? true : undefined}
+                aria-describedby={described("runtime", `${formId}-runtime-hint`)}
+              >
+                {runtimes.map((candidate) => (
+                  <option key={candidate.name} value={candidate.name}>
+                    {runtimeChoiceLabel(candidate)}
+                  </option>
+                ))}
+              </select>
+              <span id={`${formId}-runtime-hint`} className="hint">
+                {runtime.kind === "python"
+                  ? "threadbench's CPython harness runs the article's experiments with this interpreter; the run records its version and whether the GIL was on."
+                  : "Node.js on the agent that takes the run."}
+              </span>
+              <FieldError id={errorId("runtime")} message={errors.runtime} />
+            </div>
+          ) : null}
           <div className="field">
             <label htmlFor={`${formId}-workload`} className="visually-hidden">
               Workload
@@ -174,7 +231,7 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
               aria-invalid={errors.workload ? true : undefined}
               aria-describedby={described("workload", `${formId}-workload-description`)}
             >
-              {workloads.map((candidate) => (
+              {offered.map((candidate) => (
                 <option key={candidate.id} value={candidate.id}>
                   {candidate.title} ({candidate.id})
                 </option>
@@ -264,9 +321,9 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
         <fieldset aria-describedby={errors.modes ? errorId("modes") : undefined}>
           <legend>Modes</legend>
           <div className="checks">
-            {executionModes.map((mode, index) => {
-              const disabled =
-                mode === "sequential" || (mode === "child-processes" && workload.requiresSharedMemory);
+            {runtime.modes.map((mode, index) => {
+              const separate = processModes.includes(mode);
+              const disabled = mode === "sequential" || (separate && workload.requiresSharedMemory);
               return (
                 <label key={mode} title={modeDescriptions[mode]}>
                   <input
@@ -275,7 +332,7 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
                     value={mode}
                     data-field={index === 1 ? "modes" : undefined}
                     checked={mode === "sequential" || values.modes.includes(mode)}
-                    disabled={disabled && !(mode === "child-processes" && values.modes.includes(mode))}
+                    disabled={disabled && !(separate && values.modes.includes(mode))}
                     onChange={() => toggleMode(mode)}
                   />
                   {mode}
@@ -403,7 +460,7 @@ export function RunForm({ workloads }: { workloads: WorkloadOption[] }) {
             </span>
           ) : (
             <span className="muted small">
-              The run is queued; one run executes at a time on the API's machine.
+              The run is queued; an agent executes it, one run at a time per machine.
             </span>
           )}
         </div>

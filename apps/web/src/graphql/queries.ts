@@ -483,6 +483,18 @@ export const NewRunQuery = graphql(`
   }
 `);
 
+/** What the new-run form offers: the runtimes this server lets a plan name (THREADBENCH_PYTHON). */
+export const NewRunRuntimesQuery = graphql(`
+  query NewRunRuntimes {
+    runtimes {
+      name
+      kind
+      modes
+      workloads
+    }
+  }
+`);
+
 export const BranchReviewQuery = graphql(`
   query BranchReview($branch: String!, $base: String!, $workload: String) {
     branchReview(branch: $branch, base: $base, workload: $workload) {

@@ -14,17 +14,39 @@ export function wordToEnum(word: string): string {
 }
 
 /**
- * The runner's execution modes in the order it executes them. Modes are plain
- * words in the API (ingested runs may name others, which sort after these).
+ * The runner's execution modes in the order it executes them: node's four, then the
+ * CPython harness's two (the runner's `executionModes`). Modes are plain words in the
+ * API (ingested runs may name others, which sort after these).
  */
-export const modeOrder = ["sequential", "event-loop", "worker-threads", "child-processes"] as const;
+export const modeOrder = [
+  "sequential",
+  "event-loop",
+  "worker-threads",
+  "child-processes",
+  "threading",
+  "multiprocessing",
+] as const;
 
 export const modeDescriptions: Record<string, string> = {
   sequential: "main thread, tasks back to back (the baseline)",
   "event-loop": "main thread, tasks interleaved: concurrency without parallelism",
   "worker-threads": "a pool of worker threads (piscina)",
   "child-processes": "a pool of child processes",
+  threading: "CPython: one threading.Thread per task (no speedup while the GIL is on)",
+  multiprocessing: "CPython: a pool of spawned interpreters, one GIL each",
 };
+
+/**
+ * The modes a filter offers: every mode stored (the API's facets), the runner's in the
+ * order it runs them, then any other an ingested run brought (rayon, ...) by name.
+ */
+export function modeFilterOptions(storedModes: readonly string[]): string[] {
+  const known: readonly string[] = modeOrder;
+  return [
+    ...modeOrder.filter((mode) => storedModes.includes(mode)),
+    ...[...new Set(storedModes)].filter((mode) => !known.includes(mode)).sort(),
+  ];
+}
 
 export type Tone = "good" | "bad" | "warn" | "info" | "neutral";
 

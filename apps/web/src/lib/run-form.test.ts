@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import {
   defaultFormValues,
   formFieldOfPath,
+  nodeRuntimeOption,
   parseThreadCounts,
+  type RuntimeOption,
+  runtimeOptionsOf,
   validateRunForm,
   type WorkloadOption,
 } from "./run-form";
@@ -76,6 +79,93 @@ describe("validateRunForm", () => {
     const result = validateRunForm(values, workloads);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.repetitions).toMatch(/at most 200,000/);
+  });
+});
+
+describe("validateRunForm with a CPython runtime", () => {
+  // What the API's Query.runtimes answers with THREADBENCH_PYTHON=python3 (runtime-api.test.ts).
+  const runtimes = runtimeOptionsOf([
+    {
+      name: "node",
+      kind: "node",
+      modes: ["sequential", "event-loop", "worker-threads", "child-processes"],
+      workloads: ["sum-squares", "shared-counter", "mandelbrot"],
+    },
+    {
+      name: "python3",
+      kind: "python",
+      modes: ["sequential", "threading", "multiprocessing"],
+      workloads: ["sum-squares", "sqrt-log", "image-analysis", "shared-counter"],
+    },
+  ]);
+  const python = runtimes[1] as RuntimeOption;
+  const all = [...workloads, option("mandelbrot")];
+
+  it("offers the Python modes ticked and sends the interpreter with the plan", () => {
+    const values = defaultFormValues(sumSquares, python);
+    expect(values.runtime).toBe("python3");
+    expect(values.modes).toEqual(["sequential", "threading", "multiprocessing"]);
+    const result = validateRunForm({ ...values, threads: "1, 2" }, all, runtimes);
+    expect(result).toEqual({
+      ok: true,
+      plan: {
+        workload: "sum-squares",
+        params: { n: 5_000_000 },
+        modes: ["sequential", "threading", "multiprocessing"],
+        threads: [1, 2],
+        repetitions: 5,
+        warmups: 1,
+        scaling: "weak",
+        runtime: "python3",
+      },
+    });
+  });
+
+  it("a node plan carries no runtime, and node modes left over from a switch are not sent to python", () => {
+    const node = validateRunForm(defaultFormValues(sumSquares, runtimes[0]), all, runtimes);
+    expect(node.ok && node.plan).toMatchObject({
+      modes: ["sequential", "event-loop", "worker-threads", "child-processes"],
+    });
+    expect(node.ok && "runtime" in node.plan).toBe(false);
+    const mixed = {
+      ...defaultFormValues(sumSquares, python),
+      modes: ["worker-threads" as const, "threading" as const],
+    };
+    const result = validateRunForm(mixed, all, runtimes);
+    expect(result.ok && result.plan.modes).toEqual(["sequential", "threading"]);
+  });
+
+  it("refuses multiprocessing for shared memory and a workload the harness does not have, naming what is allowed", () => {
+    const shared = workloads[1] as WorkloadOption;
+    expect(defaultFormValues(shared, python).modes).toEqual(["sequential", "threading"]);
+    const withProcesses = { ...defaultFormValues(shared, python), modes: ["multiprocessing" as const] };
+    const refused = validateRunForm(withProcesses, all, runtimes);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.errors.modes).toMatch(/untick multiprocessing$/);
+    const mandelbrot = { ...defaultFormValues(sumSquares, python), workloadId: "mandelbrot" };
+    const missing = validateRunForm(mandelbrot, all, runtimes);
+    expect(missing).toEqual({
+      ok: false,
+      errors: {
+        workload: "choose a workload cpython (python3) runs (allowed: sum-squares, shared-counter)",
+      },
+    });
+  });
+
+  it("refuses a runtime the server does not offer, and drops runtime kinds and modes it does not know", () => {
+    const unknown = { ...defaultFormValues(sumSquares), runtime: "/tmp/python3" };
+    expect(validateRunForm(unknown, all, runtimes)).toEqual({
+      ok: false,
+      errors: { runtime: "choose a runtime this server offers (allowed: node, python3)" },
+    });
+    expect(
+      runtimeOptionsOf([
+        { name: "ruby", kind: "ruby", modes: ["sequential"], workloads: [] },
+        { name: "python3", kind: "python", modes: ["sequential", "subinterpreters"], workloads: [] },
+      ]),
+    ).toEqual([{ name: "python3", kind: "python", modes: ["sequential"], workloads: [] }]);
+    expect(nodeRuntimeOption(["sum-squares"]).modes).toContain("child-processes");
+    expect(formFieldOfPath("plan.runtime")).toBe("runtime");
   });
 });
 

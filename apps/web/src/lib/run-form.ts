@@ -10,6 +10,65 @@ import type { ParameterDescription } from "@threadbench/workloads";
 export const executionModes = ["sequential", "event-loop", "worker-threads", "child-processes"] as const;
 export type ExecutionMode = (typeof executionModes)[number];
 
+/**
+ * The modes of threadbench's CPython harness (the runner's `runtimeModes.python`):
+ * threading.Thread per task, and a pool of spawned interpreters.
+ */
+export const pythonModes = ["sequential", "threading", "multiprocessing"] as const;
+export type PythonMode = (typeof pythonModes)[number];
+
+/** A mode any runtime runs. */
+export type RunMode = ExecutionMode | PythonMode;
+
+/** Modes whose tasks run in separate processes: no memory shared between tasks. */
+export const processModes: readonly RunMode[] = ["child-processes", "multiprocessing"];
+
+/**
+ * A runtime the server lets a plan name (its `Query.runtimes`): node, or a Python
+ * interpreter its operator listed in THREADBENCH_PYTHON.
+ */
+export interface RuntimeOption {
+  /** "node", or the interpreter as configured ("python3", "/opt/python3.13t/bin/python3"). */
+  name: string;
+  kind: "node" | "python";
+  /** The modes it runs, in the order cells run. */
+  modes: readonly RunMode[];
+  /** The workload ids it runs (python: the article's four experiments). */
+  workloads: readonly string[];
+}
+
+/**
+ * The node runtime as every server offers it, for when the server's list is not at
+ * hand (the API unreachable while the page rendered): every workload, the four modes.
+ */
+export function nodeRuntimeOption(workloadIds: readonly string[]): RuntimeOption {
+  return { name: "node", kind: "node", modes: executionModes, workloads: workloadIds };
+}
+
+/** The server's runtimes with the mode names checked: a mode the form does not know is dropped. */
+export function runtimeOptionsOf(
+  runtimes: readonly { name: string; kind: string; modes: readonly string[]; workloads: readonly string[] }[],
+): RuntimeOption[] {
+  const known = new Set<string>([...executionModes, ...pythonModes]);
+  return runtimes.flatMap((runtime) =>
+    runtime.kind === "node" || runtime.kind === "python"
+      ? [
+          {
+            name: runtime.name,
+            kind: runtime.kind,
+            modes: runtime.modes.filter((mode): mode is RunMode => known.has(mode)),
+            workloads: [...runtime.workloads],
+          },
+        ]
+      : [],
+  );
+}
+
+/** "node", or "cpython (python3)": how the form names a runtime. */
+export function runtimeChoiceLabel(runtime: RuntimeOption): string {
+  return runtime.kind === "node" ? "node" : `cpython (${runtime.name})`;
+}
+
 export const scalingKinds = ["weak", "strong"] as const;
 export type ScalingKind = (typeof scalingKinds)[number];
 
@@ -33,10 +92,12 @@ export interface WorkloadOption {
 }
 
 export interface RunFormValues {
+  /** A runtime's name (RuntimeOption.name): "node" or a Python interpreter. */
+  runtime: string;
   workloadId: string;
   /** Parameter values as typed, by parameter name. */
   params: Record<string, string>;
-  modes: ExecutionMode[];
+  modes: RunMode[];
   /** Comma- or space-separated thread counts, e.g. "1, 2, 4". */
   threads: string;
   repetitions: string;
@@ -48,11 +109,13 @@ export interface RunFormValues {
 export interface RunPlanInput {
   workload: string;
   params: Record<string, number | string | boolean>;
-  modes: ExecutionMode[];
+  modes: RunMode[];
   threads: number[];
   repetitions: number;
   warmups: number;
   scaling: ScalingKind;
+  /** Only for a Python interpreter: a node plan stays exactly what it always was. */
+  runtime?: string;
 }
 
 /** Field path ("params.n", "threads", ...) to message. */
@@ -60,16 +123,23 @@ export type FieldErrors = Record<string, string>;
 
 export type ValidationResult = { ok: true; plan: RunPlanInput } | { ok: false; errors: FieldErrors };
 
-/** The form's starting values: every parameter at its default. */
-export function defaultFormValues(workload: WorkloadOption): RunFormValues {
+/** The modes of `runtime` that can run `workload` (no process pool for shared memory). */
+export function modesFor(runtime: RuntimeOption, workload: WorkloadOption): RunMode[] {
+  return runtime.modes.filter((mode) => !(workload.requiresSharedMemory && processModes.includes(mode)));
+}
+
+/** The form's starting values: every parameter at its default, every mode the runtime can run. */
+export function defaultFormValues(
+  workload: WorkloadOption,
+  runtime: RuntimeOption = nodeRuntimeOption([workload.id]),
+): RunFormValues {
   return {
+    runtime: runtime.name,
     workloadId: workload.id,
     params: Object.fromEntries(
       workload.parameters.map((parameter) => [parameter.name, String(parameter.default)]),
     ),
-    modes: workload.requiresSharedMemory
-      ? ["sequential", "event-loop", "worker-threads"]
-      : [...executionModes],
+    modes: modesFor(runtime, workload),
     threads: "1, 2, 4",
     repetitions: "5",
     warmups: "1",
@@ -176,13 +246,26 @@ function parseBoundedInteger(
 export function validateRunForm(
   values: RunFormValues,
   workloads: readonly WorkloadOption[],
+  runtimes: readonly RuntimeOption[] = [nodeRuntimeOption(workloads.map((workload) => workload.id))],
 ): ValidationResult {
   const errors: FieldErrors = {};
-  const workload = workloads.find((candidate) => candidate.id === values.workloadId);
+  const runtime = runtimes.find((candidate) => candidate.name === values.runtime);
+  if (!runtime) {
+    return {
+      ok: false,
+      errors: {
+        runtime: `choose a runtime this server offers (allowed: ${runtimes.map((option) => option.name).join(", ")})`,
+      },
+    };
+  }
+  const offered = workloads.filter((candidate) => runtime.workloads.includes(candidate.id));
+  const workload = offered.find((candidate) => candidate.id === values.workloadId);
   if (!workload) {
     return {
       ok: false,
-      errors: { workload: `choose a workload (allowed: ${workloads.map((w) => w.id).join(", ")})` },
+      errors: {
+        workload: `choose a workload ${runtime.kind === "node" ? "" : `${runtimeChoiceLabel(runtime)} runs `}(allowed: ${offered.map((w) => w.id).join(", ")})`,
+      },
     };
   }
 
@@ -193,9 +276,11 @@ export function validateRunForm(
     else params[parameter.name] = result.value;
   }
 
-  const modes = executionModes.filter((mode) => mode === "sequential" || values.modes.includes(mode));
-  if (workload.requiresSharedMemory && modes.includes("child-processes")) {
-    errors.modes = `${workload.id} needs memory shared between its tasks, which separate processes cannot have: untick child-processes`;
+  // The runtime's own order; a mode of another runtime (left over from a switch) is dropped.
+  const modes = runtime.modes.filter((mode) => mode === "sequential" || values.modes.includes(mode));
+  const separate = modes.filter((mode) => processModes.includes(mode));
+  if (workload.requiresSharedMemory && separate.length > 0) {
+    errors.modes = `${workload.id} needs memory shared between its tasks, which separate processes cannot have: untick ${separate.join(", ")}`;
   }
 
   const threads = parseThreadCounts(values.threads);
@@ -225,6 +310,7 @@ export function validateRunForm(
       repetitions: repetitions.value,
       warmups: warmups.value,
       scaling: values.scaling,
+      ...(runtime.kind === "python" ? { runtime: runtime.name } : {}),
     },
   };
 }
@@ -241,5 +327,7 @@ export function formFieldOfPath(path: string): string {
 }
 
 function isFormField(name: string): boolean {
-  return ["workload", "params", "modes", "threads", "repetitions", "warmups", "scaling"].includes(name);
+  return ["runtime", "workload", "params", "modes", "threads", "repetitions", "warmups", "scaling"].includes(
+    name,
+  );
 }

@@ -8,7 +8,7 @@ import type { RunOrder, RunStatus } from "../../generated/graphql";
 import { RunsQuery } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
 import { formatCount } from "../../lib/format";
-import { modeOrder } from "../../lib/labels";
+import { modeFilterOptions } from "../../lib/labels";
 import { commitUrlTemplate } from "../../lib/server-config";
 import {
   activeFilterCount,
@@ -78,10 +78,7 @@ export default async function RunsPage({ searchParams }: PageProps) {
   const nextHref =
     hasNext && lastCursor ? `/runs${serializeRunsView(withCursor(view, lastCursor, end + 1))}` : null;
   const firstHref = `/runs${serializeRunsView(withCursor(view, undefined))}`;
-  const modes = [
-    ...modeOrder.filter((mode) => seriesFacets.modes.includes(mode)),
-    ...seriesFacets.modes.filter((mode) => !(modeOrder as readonly string[]).includes(mode)),
-  ];
+  const modes = modeFilterOptions(seriesFacets.modes);
   // The whole view from its first row: filters and order, not the page.
   const exportQuery = serializeRunsView(withCursor(view, undefined)).replace(/^\?/, "");
   const exportHref = (format: "csv" | "json") =>

@@ -10,7 +10,7 @@ import { SeriesExplorerQuery } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
 import { sparklinePath } from "../../lib/chart-data";
 import { formatChange, formatCount, formatDateTime, formatDuration, formatParams } from "../../lib/format";
-import { modeOrder } from "../../lib/labels";
+import { modeFilterOptions } from "../../lib/labels";
 import {
   atOffset,
   noBranch,
@@ -86,10 +86,7 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
   const { seriesPage, seriesFacets } = result.data;
   const range = pageRange(view.offset, seriesPage.nodes.length, seriesPage.totalCount);
   const filtered = Object.keys(view.filters).length > 0;
-  const modes = [
-    ...modeOrder.filter((mode) => seriesFacets.modes.includes(mode)),
-    ...seriesFacets.modes.filter((mode) => !(modeOrder as readonly string[]).includes(mode)),
-  ];
+  const modes = modeFilterOptions(seriesFacets.modes);
   const runtimes = [...new Set(seriesFacets.testbeds.map((testbed) => testbed.runtimeLabel))].sort();
   const machines = [...new Set(seriesFacets.testbeds.map((testbed) => testbed.hostname))].sort();
   const previous = view.offset > 0 ? href(atOffset(view, view.offset - view.pageSize)) : null;

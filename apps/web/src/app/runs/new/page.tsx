@@ -1,7 +1,14 @@
 import { describeParameters, workloads } from "@threadbench/workloads";
 import type { Metadata } from "next";
 import { RunForm } from "../../../components/run-form";
-import type { WorkloadOption } from "../../../lib/run-form";
+import { NewRunRuntimesQuery } from "../../../graphql/queries";
+import { serverQuery } from "../../../graphql/server";
+import {
+  nodeRuntimeOption,
+  type RuntimeOption,
+  runtimeOptionsOf,
+  type WorkloadOption,
+} from "../../../lib/run-form";
 
 export const metadata: Metadata = { title: "New run" };
 
@@ -17,7 +24,13 @@ function workloadOptions(): WorkloadOption[] {
   }));
 }
 
-export default function NewRunPage() {
+export default async function NewRunPage() {
+  const options = workloadOptions();
+  // Which runtimes a plan may name is the server's decision (THREADBENCH_PYTHON): ask it.
+  const result = await serverQuery(NewRunRuntimesQuery, {});
+  const offered = result.ok ? runtimeOptionsOf(result.data.runtimes) : [];
+  const runtimes: RuntimeOption[] =
+    offered.length > 0 ? offered : [nodeRuntimeOption(options.map((workload) => workload.id))];
   return (
     <>
       <div className="page-head">
@@ -29,8 +42,14 @@ export default function NewRunPage() {
           </p>
         </div>
       </div>
+      {result.ok ? null : (
+        <div className="callout warn" role="status">
+          <strong>The API did not say which runtimes it offers</strong>
+          <p>Only node is offered here ({result.error.message}).</p>
+        </div>
+      )}
       <section className="panel">
-        <RunForm workloads={workloadOptions()} />
+        <RunForm workloads={options} runtimes={runtimes} />
       </section>
     </>
   );

@@ -13,8 +13,8 @@ import { pino } from "pino";
 import { openDatabase } from "../db/client.js";
 import { dataDirectory } from "../db/database-url.js";
 import { countRuns, listRuns } from "../db/run-list.js";
-import { seriesPoints } from "../db/run-repository.js";
 import { seedDatabase } from "../db/seed.js";
+import { readSeriesHistory } from "../db/series-repository.js";
 import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer } from "../server/create-server.js";
 
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     take: 1,
   });
   if (!largest) throw new Error("the seeded database has no measurements");
-  const lastPoints = await seriesPoints(database, largest.seriesKey, { last: 1000 });
+  const lastPoints = await readSeriesHistory(database, largest.seriesKey, { last: 1000 });
   const from = lastPoints[0]?.recordedAt ?? new Date(0);
 
   const config: ServerConfig = {
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     }, durationSeconds);
     const runsHttp = await overHttp(server.url, runsPage, {}, durationSeconds);
     const seriesInProcess = await inProcess(
-      () => seriesPoints(database, largest.seriesKey, { last: 1000 }),
+      () => readSeriesHistory(database, largest.seriesKey, { last: 1000 }),
       durationSeconds,
     );
     const seriesHttp = await overHttp(

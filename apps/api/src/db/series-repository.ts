@@ -1,5 +1,4 @@
 import { type Database, Prisma } from "./client.js";
-import type { StoredSeries } from "./run-repository.js";
 import { asDate, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
 import { runtimeLabel } from "./vocabulary.js";
 
@@ -7,6 +6,19 @@ import { runtimeLabel } from "./vocabulary.js";
  * Series in the store: one filter that every listing and its count are built from, and
  * one reader of a series' history (points of one series, or the last points of many).
  */
+
+/** A series as stored in the Series table. */
+export interface StoredSeries {
+  seriesKey: string;
+  workloadId: string;
+  paramsKey: string;
+  mode: string;
+  threads: number;
+  scaling: string;
+  testbedId: string | null;
+  branch: string;
+  createdAt: Date;
+}
 
 /** A series row with where its runs came from (the Series table's columns). */
 export type SeriesRow = StoredSeries & { project: string; harness: string };
@@ -148,6 +160,17 @@ export async function listSeries(
     orderBy: seriesOrderBy("name"),
     take: limit,
   });
+}
+
+/** One series by key, or null. */
+export async function findSeries(database: Database, key: string): Promise<SeriesRow | null> {
+  return database.prisma.series.findUnique({ where: { seriesKey: key } });
+}
+
+/** Series by key in one query (missing keys left out). */
+export async function seriesByKeys(database: Database, keys: readonly string[]): Promise<SeriesRow[]> {
+  if (keys.length === 0) return [];
+  return database.prisma.series.findMany({ where: { seriesKey: { in: [...keys] } } });
 }
 
 /** The distinct values series have, for the filters of a listing (small: the Series table). */
@@ -347,4 +370,93 @@ export async function readRecentHistories(
   );
   for (const row of rows) byKey.get(String(row.seriesKey))?.push(toHistoryRow(row));
   return byKey;
+}
+
+// ---------------------------------------------------------------------------------------
+// What the regression detector reads (regressions/check-run.ts)
+
+/** One point of a series as the detector reads it: a succeeded measurement with a wall time. */
+export interface DetectorHistoryRow {
+  runId: string;
+  wallMedian: number;
+  wallStddev: number | null;
+  sampleCount: number;
+  efficiency: number | null;
+}
+
+/**
+ * The detector's histories of several series, oldest first, each ending at (and
+ * including) `recordedAt`: one query for all of them (a run's cells are measured
+ * together, so their series have the same runs), then one more per series that came back
+ * short because the others filled the limit. Seeded (synthetic) and real history never
+ * mix; workload modules compare only runs of the same module source (a changed
+ * `workloadHash` is a changed benchmark, not a regression of the code; built-ins have
+ * null, which matches null).
+ */
+export async function readDetectorHistories(
+  database: Database,
+  request: {
+    keys: readonly string[];
+    recordedAt: Date | undefined;
+    seeded: boolean;
+    workloadHash: string | null;
+    historyLength: number;
+  },
+): Promise<Map<string, DetectorHistoryRow[]>> {
+  const { recordedAt, historyLength } = request;
+  const byKey = new Map<string, DetectorHistoryRow[]>();
+  if (!recordedAt || request.keys.length === 0) return byKey;
+  const read = (keys: readonly string[], take: number) =>
+    database.prisma.measurement.findMany({
+      where: {
+        seriesKey: { in: [...keys] },
+        status: "succeeded",
+        wallMedian: { not: null },
+        recordedAt: { lte: recordedAt },
+        run: { seeded: request.seeded, workloadHash: request.workloadHash },
+      },
+      orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
+      take,
+      select: {
+        seriesKey: true,
+        runId: true,
+        wallMedian: true,
+        wallStddev: true,
+        sampleCount: true,
+        efficiency: true,
+      },
+    });
+  const collect = (rows: Awaited<ReturnType<typeof read>>) => {
+    for (const { seriesKey, wallMedian, ...row } of rows) {
+      const list = byKey.get(seriesKey) ?? [];
+      if (list.length >= historyLength || wallMedian === null || !(wallMedian > 0)) continue;
+      list.push({ ...row, wallMedian });
+      byKey.set(seriesKey, list);
+    }
+  };
+  const take = historyLength * request.keys.length;
+  const rows = await read(request.keys, take);
+  collect(rows);
+  if (rows.length === take) {
+    for (const key of request.keys) {
+      if ((byKey.get(key)?.length ?? 0) >= historyLength) continue;
+      byKey.delete(key);
+      collect(await read([key], historyLength));
+    }
+  }
+  for (const list of byKey.values()) list.reverse();
+  return byKey;
+}
+
+/** The succeeded cells of one mode with a speedup, in these runs (what a serial-fraction fit reads). */
+export async function runSpeedups(
+  database: Database,
+  runIds: readonly string[],
+  mode: string,
+): Promise<{ runId: string; threads: number; speedup: number | null }[]> {
+  if (runIds.length === 0) return [];
+  return database.prisma.measurement.findMany({
+    where: { runId: { in: [...runIds] }, mode, status: "succeeded", speedup: { not: null } },
+    select: { runId: true, threads: true, speedup: true },
+  });
 }

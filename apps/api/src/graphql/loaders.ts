@@ -1,12 +1,13 @@
 import type { Database } from "../db/client.js";
-import { runsByIds } from "../db/run-list.js";
-import type { StoredRun, StoredSeries } from "../db/run-repository.js";
-import { type StoredTestbed, toStoredTestbed } from "../db/testbed.js";
 import {
   type MutedSeriesEntry,
   type StoredRegression,
   toStoredRegressions,
-} from "../regressions/regression-store.js";
+} from "../db/regression-repository.js";
+import { runsByIds } from "../db/run-list.js";
+import type { StoredRun } from "../db/run-rows.js";
+import type { StoredSeries } from "../db/series-repository.js";
+import { type StoredTestbed, toStoredTestbed } from "../db/testbed.js";
 import { executionModes } from "../runner/types.js";
 import type { RunQueue } from "../server/run-queue.js";
 import type { MeasurementModel, SampleModel } from "./models.js";

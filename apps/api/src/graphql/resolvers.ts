@@ -1,16 +1,10 @@
 import { describeParameters, findWorkload, workloads } from "@threadbench/workloads";
 import type { ValueNode } from "graphql";
-import { compareSamples } from "../analysis/compare.js";
 import { gitInfo } from "../db/git-info.js";
 import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.js";
-import {
-  deleteRun,
-  getRun,
-  parametersKey,
-  requireRun,
-  type StoredRun,
-  updateRunLabels,
-} from "../db/run-repository.js";
+import { getRun, requireRun } from "../db/run-reads.js";
+import { deleteRun, updateRunLabels } from "../db/run-repository.js";
+import { parametersKey, type StoredRun } from "../db/run-rows.js";
 import { listSeries } from "../db/series-repository.js";
 import { finishedRunStatuses, runtimeLabel, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
@@ -24,7 +18,6 @@ import type {
   RunStatus,
   ScalingKind,
 } from "../generated/graphql.js";
-import { compareRunDetails } from "../regressions/compare-runs.js";
 import { parseRunPlan, planLimits } from "../runner/index.js";
 import { disallowedRuntime } from "../runner/python/python-runtime.js";
 import { requireScope } from "../server/auth.js";
@@ -51,6 +44,7 @@ import {
   seriesAnalysisResolvers,
 } from "./analysis-resolvers.js";
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
+import { compareQueryResolvers } from "./compare-resolvers.js";
 import type { GraphQLContext } from "./context.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
@@ -65,7 +59,7 @@ import {
   toRunFilter,
   validate,
 } from "./inputs.js";
-import type { CellComparisonModel, MeasurementModel, SeriesMetricValue, SeriesModel } from "./models.js";
+import type { SeriesMetricValue, SeriesModel } from "./models.js";
 import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import { regressionMetricResolvers } from "./regression-metric-resolvers.js";
 import { runOrder } from "./run-queries.js";
@@ -218,60 +212,6 @@ function planFromInput(input: Record<string, unknown>): Record<string, unknown> 
   return plan;
 }
 
-function compareCells(
-  base: MeasurementModel[],
-  head: MeasurementModel[],
-  baseSamples: Map<string, number[]>,
-  headSamples: Map<string, number[]>,
-): CellComparisonModel[] {
-  const key = (measurement: MeasurementModel) => `${measurement.mode}\u0000${measurement.threads}`;
-  const headByCell = new Map(head.map((measurement) => [key(measurement), measurement]));
-  const cells: CellComparisonModel[] = [];
-  const seen = new Set<string>();
-  for (const measurement of [...base, ...head]) {
-    const cellKey = key(measurement);
-    if (seen.has(cellKey)) continue;
-    seen.add(cellKey);
-    const baseCell = base.find((candidate) => key(candidate) === cellKey) ?? null;
-    const headCell = headByCell.get(cellKey) ?? null;
-    const baseMedian = baseCell?.wallMedian ?? null;
-    const headMedian = headCell?.wallMedian ?? null;
-    const cell: CellComparisonModel = {
-      mode: measurement.mode,
-      threads: measurement.threads,
-      base: baseCell,
-      head: headCell,
-      baseMedianMs: baseMedian,
-      headMedianMs: headMedian,
-      differenceMs: baseMedian !== null && headMedian !== null ? headMedian - baseMedian : null,
-      relativeChange:
-        baseMedian !== null && headMedian !== null && baseMedian > 0 ? headMedian / baseMedian - 1 : null,
-      relativeChangeLow: null,
-      relativeChangeHigh: null,
-      confidence: null,
-      pValue: null,
-      verdict: null,
-      baseSpeedup: baseCell?.speedup ?? null,
-      headSpeedup: headCell?.speedup ?? null,
-      baseSampleCount: baseCell?.sampleCount ?? null,
-      headSampleCount: headCell?.sampleCount ?? null,
-    };
-    const baseWall = baseCell ? baseSamples.get(baseCell.id) : undefined;
-    const headWall = headCell ? headSamples.get(headCell.id) : undefined;
-    if (baseWall && headWall && baseWall.length > 0 && headWall.length > 0) {
-      const comparison = compareSamples(baseWall, headWall);
-      cell.relativeChange = comparison.relativeChange?.estimate ?? cell.relativeChange;
-      cell.relativeChangeLow = comparison.relativeChange?.lower ?? null;
-      cell.relativeChangeHigh = comparison.relativeChange?.upper ?? null;
-      cell.confidence = comparison.relativeChange?.confidence ?? null;
-      cell.pValue = Number.isFinite(comparison.mannWhitney.pValue) ? comparison.mannWhitney.pValue : null;
-      cell.verdict = upper<NonNullable<CellComparisonModel["verdict"]>>(comparison.verdict);
-    }
-    cells.push(cell);
-  }
-  return cells;
-}
-
 export const resolvers: Resolvers = {
   JSON: JSONScalar,
   DateTime: DateTimeScalar,
@@ -361,35 +301,7 @@ export const resolvers: Resolvers = {
       if (!series) return null;
       return seriesHistoryOf(context, series, { metric, from, to, maxPoints });
     },
-    compare: async (_parent, { baseRunId, headRunId }, context) => {
-      const [base, head] = await Promise.all([
-        getRun(context.database, baseRunId, { samples: false }),
-        getRun(context.database, headRunId, { samples: false }),
-      ]);
-      if (!base) throw new NotFoundError("run", baseRunId);
-      if (!head) throw new NotFoundError("run", headRunId);
-      const [baseCells, headCells] = await Promise.all([
-        context.loaders.measurementsByRun.load(base.id),
-        context.loaders.measurementsByRun.load(head.id),
-      ]);
-      const wallSamples = async (cells: MeasurementModel[]) =>
-        new Map(
-          await Promise.all(
-            cells.map(async (cell) => {
-              const samples = await context.loaders.samplesByMeasurement.load(cell.id);
-              return [cell.id, samples.map((sample) => sample.wallMs)] as const;
-            }),
-          ),
-        );
-      const [baseSamples, headSamples] = await Promise.all([wallSamples(baseCells), wallSamples(headCells)]);
-      return {
-        base,
-        head,
-        cells: compareCells(baseCells, headCells, baseSamples, headSamples),
-        // The regressions module's warnings; they only read the runs, not their cells.
-        warnings: compareRunDetails({ ...base, measurements: [] }, { ...head, measurements: [] }).warnings,
-      };
-    },
+    ...compareQueryResolvers,
     queue: async (_parent, _args, context) => ({
       runningRunId: (await context.queue.runningRunIds())[0] ?? null,
       queuedRunIds: await context.queue.queuedRunIds(),
@@ -544,16 +456,6 @@ export const resolvers: Resolvers = {
     run: (event, _args, context) =>
       event.kind === "deleted" ? null : getRun(context.database, event.runId, { samples: false }),
     regression: (event) => event.regression ?? null,
-  },
-
-  Comparison: {
-    verdicts: (comparison) => {
-      const counts = { faster: 0, slower: 0, unchanged: 0, noisy: 0 };
-      for (const cell of comparison.cells) {
-        if (cell.verdict !== null) counts[cell.verdict.toLowerCase() as keyof typeof counts]++;
-      }
-      return counts;
-    },
   },
 
   Queue: {

@@ -1,5 +1,5 @@
 import { listRuns, runsByIds } from "../db/run-list.js";
-import { parametersKey, type StoredRunDetail } from "../db/run-repository.js";
+import { parametersKey, type StoredRunDetail } from "../db/run-rows.js";
 import {
   listSeries,
   listSeriesPage,

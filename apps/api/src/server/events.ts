@@ -1,5 +1,5 @@
+import type { StoredRegression } from "../db/regression-repository.js";
 import type { RunStatus } from "../db/vocabulary.js";
-import type { StoredRegression } from "../regressions/regression-store.js";
 import type { RunProgress } from "../runner/index.js";
 
 export type RunEventKind =

@@ -1,17 +1,18 @@
-import type { Database, Prisma } from "../db/client.js";
+import { randomUUID } from "node:crypto";
+import { NotFoundError, UserInputError } from "../errors.js";
+import { type Database, isUniqueViolation, type Prisma } from "./client.js";
+import { decodeRunCursor } from "./run-list.js";
 import {
   type RegressionKind,
   type RegressionMetric,
   type RegressionStatus,
   regressionStatuses,
-} from "../db/vocabulary.js";
-import { NotFoundError, UserInputError } from "../errors.js";
+} from "./vocabulary.js";
 
 /*
- * Reading and changing stored regressions and muted series. Plain data out: no Prisma
- * types leak to callers (CLI, GraphQL). The queries live here rather than in db/ so the
- * storage layer stays the storage engineer's; they only use the Regression, Series and
- * MutedSeries tables as the schema defines them.
+ * Reading and changing stored regressions and muted series: the one regression query
+ * (`regressionWhere`) behind the GraphQL connection, its count, the CLI's `regressions`
+ * and the detector's reads and writes. Plain data out: no Prisma types leak to callers.
  */
 
 /** What a series is, for people: the Series row of a regression's key. */
@@ -117,29 +118,104 @@ export interface RegressionFilter {
   metric?: RegressionMetric;
   seriesKey?: string;
   runId?: string;
+  /** The filters below live on the Series row (the Regression table has only the key). */
+  workloadId?: string;
+  /** "" selects series whose runs had no branch. */
+  branch?: string;
+  testbedId?: string;
 }
 
-/** Stored regressions, newest first (createdAt desc, id desc). */
+/**
+ * The where clause of a filter; null when no regression can match. Series filters
+ * (workload, branch, testbed) become a set of series keys first.
+ */
+async function regressionWhere(
+  database: Pick<Database, "prisma">,
+  filter: RegressionFilter,
+): Promise<Prisma.RegressionWhereInput | null> {
+  const where: Prisma.RegressionWhereInput = {};
+  if (filter.status !== undefined) {
+    const statuses = [filter.status].flat();
+    if (statuses.length > 0) where.status = { in: statuses };
+  }
+  if (filter.kind !== undefined) where.kind = filter.kind;
+  if (filter.metric !== undefined) where.metric = filter.metric;
+  if (filter.runId !== undefined) where.runId = filter.runId;
+  if (filter.seriesKey !== undefined) where.seriesKey = filter.seriesKey;
+  if (filter.workloadId !== undefined || filter.branch !== undefined || filter.testbedId !== undefined) {
+    const series = await database.prisma.series.findMany({
+      where: {
+        ...(filter.workloadId !== undefined ? { workloadId: filter.workloadId } : {}),
+        ...(filter.branch !== undefined ? { branch: filter.branch } : {}),
+        ...(filter.testbedId !== undefined ? { testbedId: filter.testbedId } : {}),
+        ...(filter.seriesKey !== undefined ? { seriesKey: filter.seriesKey } : {}),
+      },
+      select: { seriesKey: true },
+    });
+    if (series.length === 0) return null;
+    where.seriesKey = { in: series.map((row) => row.seriesKey) };
+  }
+  return where;
+}
+
+export function encodeRegressionCursor(regression: Pick<StoredRegression, "createdAt" | "id">): string {
+  return Buffer.from(JSON.stringify([regression.createdAt.getTime(), regression.id])).toString("base64url");
+}
+
+/** One page of regressions, newest first (createdAt, id descending), and whether more follow. */
+export async function listRegressionPage(
+  database: Pick<Database, "prisma">,
+  filter: RegressionFilter,
+  page: { first: number; after?: string | null },
+): Promise<{ regressions: StoredRegression[]; hasNextPage: boolean }> {
+  const cursor = page.after ? decodeRunCursor(page.after) : null;
+  const filtered = await regressionWhere(database, filter);
+  if (filtered === null) return { regressions: [], hasNextPage: false };
+  const where: Prisma.RegressionWhereInput[] = [filtered];
+  if (cursor) {
+    where.push({
+      OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+    });
+  }
+  const rows = await database.prisma.regression.findMany({
+    where: { AND: where },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: page.first + 1,
+  });
+  return {
+    regressions: await toStoredRegressions(database, rows.slice(0, page.first)),
+    hasNextPage: rows.length > page.first,
+  };
+}
+
+/** How many regressions match the filter (the connection's count). */
+export async function countRegressions(
+  database: Pick<Database, "prisma">,
+  filter: RegressionFilter,
+): Promise<number> {
+  const where = await regressionWhere(database, filter);
+  return where === null ? 0 : database.prisma.regression.count({ where });
+}
+
+/** Stored regressions, newest first (createdAt desc, id desc): the first page of {@link listRegressionPage}. */
 export async function listRegressions(
   database: Pick<Database, "prisma">,
   filter: RegressionFilter = {},
   options: { limit?: number } = {},
 ): Promise<StoredRegression[]> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1000);
-  const where: Prisma.RegressionWhereInput = {};
-  if (filter.status !== undefined) {
-    where.status = Array.isArray(filter.status) ? { in: filter.status } : filter.status;
-  }
-  if (filter.kind !== undefined) where.kind = filter.kind;
-  if (filter.metric !== undefined) where.metric = filter.metric;
-  if (filter.seriesKey !== undefined) where.seriesKey = filter.seriesKey;
-  if (filter.runId !== undefined) where.runId = filter.runId;
-  const rows = await database.prisma.regression.findMany({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit,
-  });
-  return toStoredRegressions(database, rows);
+  return (await listRegressionPage(database, filter, { first: limit })).regressions;
+}
+
+/** One stored regression, or null. */
+export async function findRegression(
+  database: Pick<Database, "prisma">,
+  id: string,
+): Promise<StoredRegression | null> {
+  const row = await database.prisma.regression.findUnique({ where: { id } });
+  if (!row) return null;
+  const [stored] = await toStoredRegressions(database, [row]);
+  return stored ?? null;
 }
 
 /** One stored regression; NotFoundError when missing. */
@@ -147,10 +223,9 @@ export async function requireRegression(
   database: Pick<Database, "prisma">,
   id: string,
 ): Promise<StoredRegression> {
-  const row = await database.prisma.regression.findUnique({ where: { id } });
-  if (!row) throw new NotFoundError("regression", id);
-  const [stored] = await toStoredRegressions(database, [row]);
-  return stored as StoredRegression;
+  const stored = await findRegression(database, id);
+  if (!stored) throw new NotFoundError("regression", id);
+  return stored;
 }
 
 /** Who changed a status and why. */
@@ -268,4 +343,121 @@ export async function unmuteSeries(database: Pick<Database, "prisma">, seriesKey
 /** Every muted series, oldest first. */
 export async function listMutedSeries(database: Pick<Database, "prisma">): Promise<MutedSeriesEntry[]> {
   return database.prisma.mutedSeries.findMany({ orderBy: [{ createdAt: "asc" }, { seriesKey: "asc" }] });
+}
+
+/** The muted keys among `keys`. */
+export async function mutedSeriesKeys(
+  database: Pick<Database, "prisma">,
+  keys: readonly string[],
+): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await database.prisma.mutedSeries.findMany({
+    where: { seriesKey: { in: [...keys] } },
+    select: { seriesKey: true },
+  });
+  return new Set(rows.map((row) => row.seriesKey));
+}
+
+// ---------------------------------------------------------------------------------------
+// What the detector (regressions/check-run.ts) reads and writes
+
+/** The identity of a stored change, as the detector matches it to a new search. */
+export interface KnownRegressionRow {
+  id: string;
+  seriesKey: string;
+  runId: string;
+  kind: RegressionKind;
+  metric: RegressionMetric;
+  status: RegressionStatus;
+}
+
+/** Every stored change of these series (any metric, any status). */
+export async function regressionsOfSeries(
+  database: Pick<Database, "prisma">,
+  keys: readonly string[],
+): Promise<KnownRegressionRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await database.prisma.regression.findMany({
+    where: { seriesKey: { in: [...keys] } },
+    select: { id: true, seriesKey: true, runId: true, kind: true, metric: true, status: true },
+  });
+  return rows.map((row) => ({
+    ...row,
+    kind: row.kind as RegressionKind,
+    metric: row.metric as RegressionMetric,
+    status: row.status as RegressionStatus,
+  }));
+}
+
+/** These regressions, oldest first (createdAt, id). */
+export async function regressionsByIds(
+  database: Pick<Database, "prisma">,
+  ids: readonly string[],
+): Promise<StoredRegression[]> {
+  if (ids.length === 0) return [];
+  const rows = await database.prisma.regression.findMany({
+    where: { id: { in: [...ids] } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return toStoredRegressions(database, rows);
+}
+
+/** The measured columns of a change (what a re-check updates). */
+export interface RegressionEstimate {
+  size: number;
+  intervalLow: number | null;
+  intervalHigh: number | null;
+  baselineValue: number | null;
+  currentValue: number | null;
+  confidence: number;
+}
+
+/**
+ * Stores a new open change; its id, or null when a concurrent check of another run
+ * stored the same (series, run, metric) first (the unique index decides).
+ */
+export async function createRegression(
+  database: Pick<Database, "prisma">,
+  change: {
+    seriesKey: string;
+    runId: string;
+    kind: RegressionKind;
+    metric: RegressionMetric;
+  } & RegressionEstimate,
+): Promise<string | null> {
+  const id = randomUUID();
+  const now = new Date();
+  try {
+    await database.prisma.regression.create({
+      data: { id, ...change, status: "open", createdAt: now, updatedAt: now },
+    });
+    return id;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return null;
+  }
+}
+
+/**
+ * Writes a re-measured change: new estimates, and a new run when `runId` is given. A move
+ * onto a run that already holds a change of the metric keeps the row where it is
+ * ("updated"); "gone" when the row was deleted meanwhile.
+ */
+export async function updateRegressionEstimate(
+  database: Pick<Database, "prisma">,
+  id: string,
+  estimate: RegressionEstimate,
+  runId?: string,
+): Promise<"moved" | "updated" | "gone"> {
+  const data = { ...estimate, updatedAt: new Date() };
+  const write = (extra: { runId?: string }) =>
+    database.prisma.regression.updateMany({ where: { id }, data: { ...data, ...extra } });
+  try {
+    const { count } = await write(runId !== undefined ? { runId } : {});
+    return count === 0 ? "gone" : runId !== undefined ? "moved" : "updated";
+  } catch (error) {
+    if (runId === undefined || !isUniqueViolation(error)) throw error;
+    const { count } = await write({});
+    return count === 0 ? "gone" : "updated";
+  }
 }

@@ -461,3 +461,27 @@ export async function updateRegressionEstimate(
     return count === 0 ? "gone" : "updated";
   }
 }
+
+/** Muted entries of these series, by key. */
+export async function mutedSeriesByKeys(
+  database: Pick<Database, "prisma">,
+  keys: readonly string[],
+): Promise<MutedSeriesEntry[]> {
+  if (keys.length === 0) return [];
+  return database.prisma.mutedSeries.findMany({ where: { seriesKey: { in: [...keys] } } });
+}
+
+/** The regressions and improvements these runs introduced (or of these series), newest first. */
+export async function regressionsOf(
+  database: Pick<Database, "prisma">,
+  of: { runIds: readonly string[] } | { seriesKeys: readonly string[] },
+): Promise<StoredRegression[]> {
+  const where =
+    "runIds" in of ? { runId: { in: [...of.runIds] } } : { seriesKey: { in: [...of.seriesKeys] } };
+  if (("runIds" in of ? of.runIds : of.seriesKeys).length === 0) return [];
+  const rows = await database.prisma.regression.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+  return toStoredRegressions(database, rows);
+}

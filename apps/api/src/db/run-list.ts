@@ -103,6 +103,16 @@ export async function countRuns(database: Database, filter: RunFilter = {}): Pro
   return Number(rows[0]?.count ?? 0);
 }
 
+/** The workloads with a succeeded run on a branch, in name order. */
+export async function workloadsWithSucceededRuns(database: Database, branch: string): Promise<string[]> {
+  const rows = await database.prisma.run.groupBy({
+    by: ["workloadId"],
+    where: { branch, status: "succeeded" },
+    orderBy: { workloadId: "asc" },
+  });
+  return rows.map((row) => row.workloadId);
+}
+
 /** Runs by id in one query, in the order of `ids` (missing ones left out). */
 export async function runsByIds(database: Database, ids: readonly string[]): Promise<StoredRun[]> {
   if (ids.length === 0) return [];

@@ -76,3 +76,37 @@ export async function requireRunByKey(database: Database, key: string): Promise<
 }
 
 /** One point of a series: a measurement with what a history chart needs. */
+
+/** The measurement rows of several runs, by run id, in execution order (mode, then threads). */
+export async function measurementsOfRuns(
+  database: Database,
+  runIds: readonly string[],
+): Promise<Map<string, MeasurementRow[]>> {
+  const byRun = new Map<string, MeasurementRow[]>();
+  if (runIds.length === 0) return byRun;
+  const rows = await database.prisma.measurement.findMany({ where: { runId: { in: [...runIds] } } });
+  rows.sort(
+    (a, b) => modeRank(a.mode) - modeRank(b.mode) || a.mode.localeCompare(b.mode) || a.threads - b.threads,
+  );
+  for (const row of rows) byRun.set(row.runId, [...(byRun.get(row.runId) ?? []), row]);
+  return byRun;
+}
+
+/** The sample rows of several measurements, by measurement id, in repetition order. */
+export async function samplesOfMeasurements(
+  database: Database,
+  measurementIds: readonly string[],
+): Promise<Map<string, SampleRow[]>> {
+  const byMeasurement = new Map<string, SampleRow[]>();
+  if (measurementIds.length === 0) return byMeasurement;
+  const rows = await database.prisma.sample.findMany({
+    where: { measurementId: { in: [...measurementIds] } },
+    orderBy: [{ measurementId: "asc" }, { index: "asc" }],
+  });
+  for (const row of rows) {
+    const list = byMeasurement.get(row.measurementId);
+    if (list) list.push(row);
+    else byMeasurement.set(row.measurementId, [row]);
+  }
+  return byMeasurement;
+}

@@ -38,6 +38,8 @@ export interface SeriesFilter {
   project?: string;
   harness?: string;
   paramsKey?: string;
+  /** "weak" or "strong". */
+  scaling?: string;
   /**
    * Words that must each appear (case-insensitively for ASCII on SQLite, as written on
    * PostgreSQL) in the workload, parameters, mode, branch, project, harness or hostname.
@@ -82,6 +84,7 @@ export async function seriesWhere(
   if (filter.project !== undefined) and.push({ project: filter.project });
   if (filter.harness !== undefined) and.push({ harness: filter.harness });
   if (filter.paramsKey !== undefined) and.push({ paramsKey: filter.paramsKey });
+  if (filter.scaling !== undefined) and.push({ scaling: filter.scaling });
   if (filter.machine !== undefined) and.push({ testbed: { hostname: filter.machine } });
   if (filter.runtime !== undefined) {
     and.push({ testbedId: { in: await testbedIdsOfRuntime(database, filter.runtime) } });
@@ -459,4 +462,51 @@ export async function runSpeedups(
     where: { runId: { in: [...runIds] }, mode, status: "succeeded", speedup: { not: null } },
     select: { runId: true, threads: true, speedup: true },
   });
+}
+
+/**
+ * For each (series, run) pair, the run of the point before it in the series as the
+ * detector saw it (succeeded cells with a wall time, seeded and real runs apart), keyed
+ * by `seriesKey \u0000 runId`. One query for the points, then one per pair.
+ */
+export async function previousRunsInSeries(
+  database: Database,
+  pairs: readonly { seriesKey: string; runId: string }[],
+): Promise<Map<string, string | null>> {
+  if (pairs.length === 0) return new Map();
+  const points = await database.prisma.measurement.findMany({
+    where: { OR: pairs.map(({ seriesKey, runId }) => ({ seriesKey, runId })) },
+    select: { id: true, seriesKey: true, runId: true, recordedAt: true, run: { select: { seeded: true } } },
+  });
+  const previous = await Promise.all(
+    points.map(async (point) => {
+      const row = await database.prisma.measurement.findFirst({
+        where: {
+          seriesKey: point.seriesKey,
+          status: "succeeded",
+          wallMedian: { not: null },
+          run: { seeded: point.run.seeded },
+          OR: [
+            { recordedAt: { lt: point.recordedAt } },
+            { recordedAt: point.recordedAt, id: { lt: point.id } },
+          ],
+        },
+        orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
+        select: { runId: true },
+      });
+      return [`${point.seriesKey}\u0000${point.runId}`, row?.runId ?? null] as const;
+    }),
+  );
+  return new Map(previous);
+}
+
+/** The series with the most measurements (what a benchmark of a busy history chart reads), or null. */
+export async function longestSeriesKey(database: Database): Promise<string | null> {
+  const [largest] = await database.prisma.measurement.groupBy({
+    by: ["seriesKey"],
+    _count: { seriesKey: true },
+    orderBy: { _count: { seriesKey: "desc" } },
+    take: 1,
+  });
+  return largest?.seriesKey ?? null;
 }

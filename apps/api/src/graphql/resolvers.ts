@@ -5,7 +5,8 @@ import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.
 import { getRun, requireRun } from "../db/run-reads.js";
 import { deleteRun, updateRunLabels } from "../db/run-repository.js";
 import { parametersKey, type StoredRun } from "../db/run-rows.js";
-import { listSeries } from "../db/series-repository.js";
+import { findSeries, listSeries } from "../db/series-repository.js";
+import { listTestbeds } from "../db/testbed.js";
 import { finishedRunStatuses, runtimeLabel, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type {
@@ -240,12 +241,9 @@ export const resolvers: Resolvers = {
     },
     run: (_parent, { id }, context) => getRun(context.database, id, { samples: false }),
     testbeds: async (_parent, _args, context) => {
-      const rows = await context.database.prisma.testbed.findMany({
-        orderBy: [{ hostname: "asc" }, { createdAt: "asc" }],
-      });
-      return Promise.all(rows.map((row) => context.loaders.testbedById.load(row.id))).then((testbeds) =>
-        testbeds.filter((testbed) => testbed !== null),
-      );
+      const testbeds = await listTestbeds(context.database);
+      for (const testbed of testbeds) context.loaders.testbedById.prime(testbed.id, testbed);
+      return testbeds;
     },
     seriesList: async (_parent, { filter, first }, context) => {
       const limit = checkInteger(first ?? 100, "first", 1, pageLimits.maxSeriesList);
@@ -265,7 +263,7 @@ export const resolvers: Resolvers = {
       if (args.key != null && args.parts != null) {
         throw new UserInputError([{ path: "key", message: "give either key or parts, not both" }]);
       } else if (args.key != null) {
-        series = await context.database.prisma.series.findUnique({ where: { seriesKey: args.key } });
+        series = await findSeries(context.database, args.key);
       } else if (args.parts != null) {
         const parts = args.parts;
         const params = parts.params ?? {};
@@ -274,8 +272,9 @@ export const resolvers: Resolvers = {
             { path: "parts.params", message: "allowed: a JSON object of parameters" },
           ]);
         }
-        const candidates = await context.database.prisma.series.findMany({
-          where: {
+        const candidates = await listSeries(
+          context.database,
+          {
             workloadId: parts.workload,
             paramsKey: parametersKey(parts.workload, params as Record<string, unknown>),
             mode: parts.mode,
@@ -284,8 +283,8 @@ export const resolvers: Resolvers = {
             branch: parts.branch ?? "",
             ...(parts.testbedId != null ? { testbedId: parts.testbedId } : {}),
           },
-          take: 20,
-        });
+          20,
+        );
         if (candidates.length > 1) {
           throw new UserInputError([
             {

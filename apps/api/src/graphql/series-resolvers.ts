@@ -1,4 +1,4 @@
-import { listRuns, runsByIds } from "../db/run-list.js";
+import { countRuns, listRuns, runsByIds, workloadsWithSucceededRuns } from "../db/run-list.js";
 import { parametersKey, type StoredRunDetail } from "../db/run-rows.js";
 import {
   listSeries,
@@ -11,6 +11,7 @@ import {
   type SeriesRow,
   seriesFacets,
 } from "../db/series-repository.js";
+import { listTestbeds } from "../db/testbed.js";
 import { UserInputError } from "../errors.js";
 import type {
   BranchCheck,
@@ -325,22 +326,10 @@ export const seriesQueryResolvers: Pick<
     const branch = validate(branchSchema, args.branch, "branch");
     const base = validate(branchSchema, args.base, "base");
     const workloadIds =
-      args.workload != null
-        ? [args.workload]
-        : (
-            await context.database.prisma.run.groupBy({
-              by: ["workloadId"],
-              where: { branch, status: "succeeded" },
-              orderBy: { workloadId: "asc" },
-            })
-          ).map((row) => row.workloadId);
+      args.workload != null ? [args.workload] : await workloadsWithSucceededRuns(context.database, branch);
     const checks: BranchCheckResult[] = [];
     for (const workloadId of workloadIds) {
-      const exists = await context.database.prisma.run.findFirst({
-        where: { branch, status: "succeeded", workloadId },
-        select: { id: true },
-      });
-      if (!exists) continue;
+      if ((await countRuns(context.database, { branch, status: "succeeded", workloadId })) === 0) continue;
       checks.push(toBranchCheck(await checkBranch(context.database, { base, branch, workloadId })));
     }
     const rank = { FAIL: 0, PASS: 1, NO_BASE: 2 } as const;
@@ -349,10 +338,7 @@ export const seriesQueryResolvers: Pick<
   },
 
   latestRunsPerRuntime: async (_parent, args, context) => {
-    const testbeds = await context.database.prisma.testbed.findMany({
-      where: { hostname: args.machine },
-      select: { id: true },
-    });
+    const testbeds = await listTestbeds(context.database, { hostname: args.machine });
     const paramsKey =
       args.params != null ? parametersKey(args.workload, paramsObject(args.params, "params")) : undefined;
     const latest = await Promise.all(

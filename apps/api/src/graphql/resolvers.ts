@@ -1,5 +1,4 @@
 import { describeParameters, findWorkload, workloads } from "@threadbench/workloads";
-import type { ValueNode } from "graphql";
 import { gitInfo } from "../db/git-info.js";
 import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.js";
 import { getRun, requireRun } from "../db/run-reads.js";
@@ -47,10 +46,8 @@ import {
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
 import { compareQueryResolvers } from "./compare-resolvers.js";
 import type { GraphQLContext } from "./context.js";
-import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
 import {
-  boundedJson,
   branchSchema,
   checkInteger,
   commitShaSchema,
@@ -65,6 +62,7 @@ import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import { regressionMetricResolvers } from "./regression-metric-resolvers.js";
 import { runOrder } from "./run-queries.js";
 import { executionModeDescriptions, runtimeQueryResolvers } from "./runtime-resolvers.js";
+import { DateTimeScalar, JSONScalar } from "./scalars.js";
 import {
   seriesHistoryOf,
   seriesHistoryResolvers,
@@ -74,61 +72,6 @@ import {
 } from "./series-resolvers.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
-
-function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
-  switch (node.kind) {
-    case Kind.NULL:
-      return null;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.STRING:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.LIST:
-      return node.values.map((value) => jsonLiteral(value, variables));
-    case Kind.OBJECT:
-      return Object.fromEntries(
-        node.fields.map((field) => [field.name.value, jsonLiteral(field.value, variables)]),
-      );
-    case Kind.VARIABLE:
-      return variables?.[node.name.value];
-  }
-}
-
-const JSONScalar = new GraphQLScalarType({
-  name: "JSON",
-  serialize: (value) => value,
-  // Bounded nesting at the edge: deeper values would fail series keys (BAD_USER_INPUT).
-  parseValue: (value) => boundedJson(value),
-  parseLiteral: (node, variables) => boundedJson(jsonLiteral(node, variables)),
-});
-
-const DateTimeScalar = new GraphQLScalarType({
-  name: "DateTime",
-  serialize(value) {
-    const date = value instanceof Date ? value : new Date(String(value));
-    if (Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime cannot represent ${String(value)}`);
-    return date.toISOString();
-  },
-  parseValue(value) {
-    const date = new Date(typeof value === "number" ? value : String(value));
-    if (typeof value !== "string" || Number.isNaN(date.getTime())) {
-      throw new GraphQLError(
-        `DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}`,
-      );
-    }
-    return date;
-  },
-  parseLiteral(node) {
-    if (node.kind !== Kind.STRING || Number.isNaN(Date.parse(node.value))) {
-      throw new GraphQLError("DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z");
-    }
-    return new Date(node.value);
-  },
-});
 
 /** The progress of a run that is not executing here, derived from what is stored. */
 async function storedProgress(context: GraphQLContext, run: StoredRun): Promise<RunProgressUpdate> {

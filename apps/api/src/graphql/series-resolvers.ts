@@ -1,3 +1,4 @@
+import { largestTriangleThreeBuckets } from "../analysis/lttb.js";
 import { countRuns, listRuns, runsByIds, workloadsWithSucceededRuns } from "../db/run-list.js";
 import { parametersKey, type StoredRunDetail } from "../db/run-rows.js";
 import {
@@ -27,7 +28,6 @@ import type {
 import { checkBranch, type BranchCheck as StoredBranchCheck } from "../regressions/check-branch.js";
 import type { GraphQLContext } from "./context.js";
 import { branchSchema, checkInteger, validate } from "./inputs.js";
-import { largestTriangleThreeBuckets } from "./lttb.js";
 import type {
   RunModel,
   SeriesHistoryModel,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError, UserInputError } from "../errors.js";
 import { type Database, isUniqueViolation, type Prisma } from "./client.js";
-import { decodeRunCursor } from "./run-list.js";
+import { decodeRunCursor, encodeKeysetCursor } from "./run-list.js";
 import {
   type RegressionKind,
   type RegressionMetric,
@@ -159,7 +159,7 @@ async function regressionWhere(
 }
 
 export function encodeRegressionCursor(regression: Pick<StoredRegression, "createdAt" | "id">): string {
-  return Buffer.from(JSON.stringify([regression.createdAt.getTime(), regression.id])).toString("base64url");
+  return encodeKeysetCursor(regression);
 }
 
 /** One page of regressions, newest first (createdAt, id descending), and whether more follow. */

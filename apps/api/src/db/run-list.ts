@@ -141,14 +141,21 @@ interface RunCursor {
   value?: string;
 }
 
-/** A cursor holds the keyset of the last row: createdAt, id (, sort value). */
+/**
+ * A cursor holds the keyset of the last row: createdAt, id (, sort value). Runs and
+ * regressions (db/regression-repository.ts) page with the same cursors.
+ */
+export function encodeKeysetCursor(row: { createdAt: Date; id: string }, value?: string): string {
+  const keyset: unknown[] = [row.createdAt.getTime(), row.id];
+  if (value !== undefined) keyset.push(value);
+  return Buffer.from(JSON.stringify(keyset)).toString("base64url");
+}
+
 export function encodeRunCursor(
   run: Pick<StoredRun, "createdAt" | "id" | "workloadId" | "status">,
   field: RunSortField = "createdAt",
 ): string {
-  const keyset: unknown[] = [run.createdAt.getTime(), run.id];
-  if (field !== "createdAt") keyset.push(run[field]);
-  return Buffer.from(JSON.stringify(keyset)).toString("base64url");
+  return encodeKeysetCursor(run, field === "createdAt" ? undefined : run[field]);
 }
 
 /** The keyset of a cursor; BAD_USER_INPUT at `after` when it is not one (of this order). */

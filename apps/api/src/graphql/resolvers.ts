@@ -3,10 +3,8 @@ import { gitInfo } from "../db/git-info.js";
 import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.js";
 import { getRun, requireRun } from "../db/run-reads.js";
 import { deleteRun, updateRunLabels } from "../db/run-repository.js";
-import { parametersKey, type StoredRun } from "../db/run-rows.js";
-import { findSeries, listSeries } from "../db/series-repository.js";
 import { listTestbeds } from "../db/testbed.js";
-import { finishedRunStatuses, runtimeLabel, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
+import { finishedRunStatuses, runtimeLabel } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type {
   CellStatus,
@@ -21,7 +19,6 @@ import type {
 import { parseRunPlan, planLimits } from "../runner/index.js";
 import { disallowedRuntime } from "../runner/python/python-runtime.js";
 import { requireScope } from "../server/auth.js";
-import { pushIterator, type RunEvent, type RunProgressUpdate } from "../server/events.js";
 import {
   agentMutationResolvers,
   agentQueryResolvers,
@@ -45,7 +42,6 @@ import {
 } from "./analysis-resolvers.js";
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
 import { compareQueryResolvers } from "./compare-resolvers.js";
-import type { GraphQLContext } from "./context.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
 import {
   branchSchema,
@@ -53,99 +49,18 @@ import {
   commitShaSchema,
   labelsSchema,
   pageLimits,
-  parseDate,
   toRunFilter,
   validate,
 } from "./inputs.js";
-import type { SeriesMetricValue, SeriesModel } from "./models.js";
 import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import { regressionMetricResolvers } from "./regression-metric-resolvers.js";
 import { runOrder } from "./run-queries.js";
+import { runSubscriptionResolvers } from "./run-subscriptions.js";
 import { executionModeDescriptions, runtimeQueryResolvers } from "./runtime-resolvers.js";
 import { DateTimeScalar, JSONScalar } from "./scalars.js";
-import {
-  seriesHistoryOf,
-  seriesHistoryResolvers,
-  seriesQueryResolvers,
-  seriesSourceResolvers,
-  toSeriesFilter,
-} from "./series-resolvers.js";
+import { seriesHistoryResolvers, seriesQueryResolvers, seriesSourceResolvers } from "./series-resolvers.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
-
-/** The progress of a run that is not executing here, derived from what is stored. */
-async function storedProgress(context: GraphQLContext, run: StoredRun): Promise<RunProgressUpdate> {
-  const cellsTotal = run.modes.length * run.threads.length;
-  const stepsPerCell = run.repetitions + run.warmups;
-  const measurements = run.status === "queued" ? [] : await context.loaders.measurementsByRun.load(run.id);
-  const cellsDone = Math.min(measurements.length, cellsTotal);
-  const elapsedMs = run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : 0;
-  return {
-    runId: run.id,
-    status: run.status,
-    cellsDone: run.status === "succeeded" ? cellsTotal : cellsDone,
-    cellsTotal,
-    stepsDone: run.status === "succeeded" ? cellsTotal * stepsPerCell : cellsDone * stepsPerCell,
-    stepsTotal: cellsTotal * stepsPerCell,
-    currentCell: null,
-    elapsedMs,
-    etaMs: finishedRunStatuses.includes(run.status) ? 0 : null,
-  };
-}
-
-const isFinished = (status: StoredRunStatus | null) =>
-  status === null || finishedRunStatuses.includes(status);
-
-function progressSubscription(
-  context: GraphQLContext,
-  runId: string,
-): AsyncIterableIterator<RunProgressUpdate> {
-  const unsubscribers: Array<() => void> = [];
-  const stream = pushIterator<RunProgressUpdate>(() => {
-    for (const unsubscribe of unsubscribers) unsubscribe();
-  });
-  let ready = false;
-  let last: RunProgressUpdate | null = null;
-  const early: RunProgressUpdate[] = [];
-  const deliver = (update: RunProgressUpdate) => {
-    last = update;
-    stream.push(update);
-    if (isFinished(update.status)) stream.end();
-  };
-  unsubscribers.push(
-    context.events.onProgress(runId, (update) => (ready ? deliver(update) : early.push(update))),
-    context.events.onEvent((event) => {
-      if (event.kind === "regression-detected") return;
-      if (event.runId !== runId || !isFinished(event.status) || !ready || last === null) return;
-      if (!isFinished(last.status))
-        deliver({ ...last, status: event.status ?? "cancelled", currentCell: null });
-    }),
-  );
-  void (async () => {
-    try {
-      const live = context.queue.progressOf(runId);
-      const run = live ? null : await getRun(context.database, runId, { samples: false });
-      if (!live && !run) throw new NotFoundError("run", runId);
-      const initial = live ?? (await storedProgress(context, run as StoredRun));
-      deliver(initial);
-      for (const update of early) {
-        if (!isFinished((last as RunProgressUpdate | null)?.status ?? null)) deliver(update);
-      }
-      ready = true;
-    } catch (error) {
-      context.logger.warn({ err: error, runId }, "runProgress subscription could not start");
-      stream.end();
-    }
-  })();
-  return stream.iterator;
-}
-
-function eventSubscription(context: GraphQLContext): AsyncIterableIterator<RunEvent> {
-  let unsubscribe = () => {};
-  const stream = pushIterator<RunEvent>(() => unsubscribe());
-  unsubscribe = context.events.onEvent((event) => stream.push(event));
-  return stream.iterator;
-}
 
 function planFromInput(input: Record<string, unknown>): Record<string, unknown> {
   // GraphQL nulls mean "not given": the runner's defaults apply.
@@ -187,61 +102,6 @@ export const resolvers: Resolvers = {
       const testbeds = await listTestbeds(context.database);
       for (const testbed of testbeds) context.loaders.testbedById.prime(testbed.id, testbed);
       return testbeds;
-    },
-    seriesList: async (_parent, { filter, first }, context) => {
-      const limit = checkInteger(first ?? 100, "first", 1, pageLimits.maxSeriesList);
-      return listSeries(context.database, toSeriesFilter(filter), limit);
-    },
-    series: async (_parent, args, context) => {
-      const maxPoints = checkInteger(
-        args.maxPoints ?? 1000,
-        "maxPoints",
-        pageLimits.minSeriesPoints,
-        pageLimits.maxSeriesPoints,
-      );
-      const metric = (args.metric ?? "WALL_MEDIAN") as SeriesMetricValue;
-      const from = args.from != null ? parseDate(args.from, "from") : undefined;
-      const to = args.to != null ? parseDate(args.to, "to") : undefined;
-      let series: SeriesModel | null;
-      if (args.key != null && args.parts != null) {
-        throw new UserInputError([{ path: "key", message: "give either key or parts, not both" }]);
-      } else if (args.key != null) {
-        series = await findSeries(context.database, args.key);
-      } else if (args.parts != null) {
-        const parts = args.parts;
-        const params = parts.params ?? {};
-        if (typeof params !== "object" || Array.isArray(params)) {
-          throw new UserInputError([
-            { path: "parts.params", message: "allowed: a JSON object of parameters" },
-          ]);
-        }
-        const candidates = await listSeries(
-          context.database,
-          {
-            workloadId: parts.workload,
-            paramsKey: parametersKey(parts.workload, params as Record<string, unknown>),
-            mode: parts.mode,
-            threads: parts.threads,
-            scaling: (parts.scaling ?? "WEAK").toLowerCase(),
-            branch: parts.branch ?? "",
-            ...(parts.testbedId != null ? { testbedId: parts.testbedId } : {}),
-          },
-          20,
-        );
-        if (candidates.length > 1) {
-          throw new UserInputError([
-            {
-              path: "parts.testbedId",
-              message: `the parts match ${candidates.length} series on different testbeds; name one (allowed: ${candidates.map((candidate) => candidate.testbedId ?? "null").join(", ")})`,
-            },
-          ]);
-        }
-        series = candidates[0] ?? null;
-      } else {
-        throw new UserInputError([{ path: "key", message: "give the series key or its parts" }]);
-      }
-      if (!series) return null;
-      return seriesHistoryOf(context, series, { metric, from, to, maxPoints });
     },
     ...compareQueryResolvers,
     queue: async (_parent, _args, context) => ({
@@ -313,14 +173,7 @@ export const resolvers: Resolvers = {
   },
 
   Subscription: {
-    runProgress: {
-      subscribe: (_parent, { id }, context) => progressSubscription(context, id),
-      resolve: (payload: RunProgressUpdate) => payload,
-    },
-    runEvents: {
-      subscribe: (_parent, _args, context) => eventSubscription(context),
-      resolve: (payload: RunEvent) => payload,
-    },
+    ...runSubscriptionResolvers,
     ...analysisSubscriptionResolvers,
     ...agentSubscriptionResolvers,
   },

@@ -20,6 +20,8 @@ import { createClient } from "graphql-ws";
 import { pino } from "pino";
 import WebSocket from "ws";
 import { type AgentProcess, startAgentProcess, waitFor } from "../agent/agent-process.js";
+import { runsByIds } from "../db/run-list.js";
+import { measurementsOfRuns } from "../db/run-reads.js";
 import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
 
@@ -199,17 +201,13 @@ async function main(): Promise<void> {
     await waitFor(() => ids.every((id) => finishedCount.has(id)), `${trivialRuns} runs to finish`, 900_000);
     const seconds = (performance.now() - batchStarted) / 1000;
     const once = ids.every((id) => startedCount.get(id) === 1 && finishedCount.get(id) === 1);
-    const cells = await server.database.prisma.measurement.groupBy({
-      by: ["runId"],
-      where: { runId: { in: ids } },
-      _count: { runId: true },
-    });
-    const oneCellEach = cells.length === ids.length && cells.every((row) => row._count.runId === 1);
-    const byAgent = await server.database.prisma.run.groupBy({
-      by: ["agentId"],
-      where: { id: { in: ids } },
-      _count: { agentId: true },
-    });
+    const cells = await measurementsOfRuns(server.database, ids);
+    const oneCellEach = cells.size === ids.length && [...cells.values()].every((list) => list.length === 1);
+    const runsByAgent = new Map<string | null, number>();
+    for (const run of await runsByIds(server.database, ids)) {
+      runsByAgent.set(run.agentId, (runsByAgent.get(run.agentId) ?? 0) + 1);
+    }
+    const byAgent = [...runsByAgent.values()].map((count) => ({ _count: { agentId: count } }));
     process.stdout.write(
       `${trivialRuns} trivial runs through 2 agents (queued, claimed, executed, stored): ${seconds.toFixed(1)} s, ${(trivialRuns / seconds).toFixed(1)} runs/s; ` +
         `split ${byAgent.map((row) => row._count.agentId).join(" / ")}; exactly once: ${once && oneCellEach ? "yes" : "NO"} ` +

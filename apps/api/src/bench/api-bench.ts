@@ -13,8 +13,9 @@ import { pino } from "pino";
 import { openDatabase } from "../db/client.js";
 import { dataDirectory } from "../db/database-url.js";
 import { countRuns, listRuns } from "../db/run-list.js";
-import { seriesPoints } from "../db/run-repository.js";
+import { measurementsOfRuns } from "../db/run-reads.js";
 import { seedDatabase } from "../db/seed.js";
+import { longestSeriesKey, readSeriesHistory } from "../db/series-repository.js";
 import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer } from "../server/create-server.js";
 
@@ -90,14 +91,9 @@ async function main(): Promise<void> {
   }
 
   // The series with the most points, and the date from which its last 1,000 start.
-  const [largest] = await database.prisma.measurement.groupBy({
-    by: ["seriesKey"],
-    _count: { seriesKey: true },
-    orderBy: { _count: { seriesKey: "desc" } },
-    take: 1,
-  });
-  if (!largest) throw new Error("the seeded database has no measurements");
-  const lastPoints = await seriesPoints(database, largest.seriesKey, { last: 1000 });
+  const largestKey = await longestSeriesKey(database);
+  if (largestKey === null) throw new Error("the seeded database has no measurements");
+  const lastPoints = await readSeriesHistory(database, largestKey, { last: 1000 });
   const from = lastPoints[0]?.recordedAt ?? new Date(0);
 
   const config: ServerConfig = {
@@ -123,19 +119,23 @@ async function main(): Promise<void> {
     const runsInProcess = await inProcess(async () => {
       const page = await listRuns(database, {}, { limit: 50 });
       await countRuns(database);
-      await database.prisma.measurement.findMany({
-        where: { runId: { in: page.runs.map((run) => run.id) } },
-      });
+      // What the resolvers call for the same query: the page, its count, and the cells
+      // of its runs (the measurementsByRun loader's one batch).
+      await measurementsOfRuns(
+        database,
+        page.runs.map((run) => run.id),
+      );
     }, durationSeconds);
     const runsHttp = await overHttp(server.url, runsPage, {}, durationSeconds);
     const seriesInProcess = await inProcess(
-      () => seriesPoints(database, largest.seriesKey, { last: 1000 }),
+      // What the series resolver reads (seriesHistoryOf): the range's points with their runs.
+      () => readSeriesHistory(database, largestKey, { from }),
       durationSeconds,
     );
     const seriesHttp = await overHttp(
       server.url,
       series,
-      { key: largest.seriesKey, from: from.toISOString() },
+      { key: largestKey, from: from.toISOString() },
       durationSeconds,
     );
 

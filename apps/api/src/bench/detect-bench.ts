@@ -30,6 +30,12 @@ import { performance } from "node:perf_hooks";
 import type { HistoryStep } from "../analysis/realistic-history.js";
 import { type Database, openDatabase } from "../db/client.js";
 import { ingestRun } from "../db/ingest.js";
+import {
+  encodeRegressionCursor,
+  listRegressionPage,
+  type StoredRegression,
+} from "../db/regression-repository.js";
+import { measurementsOfRuns } from "../db/run-reads.js";
 import type { RegressionMetric } from "../db/vocabulary.js";
 import { afterRunStored } from "../regressions/after-run-stored.js";
 import {
@@ -178,10 +184,7 @@ async function describeSeries(
   series: Map<string, SeriesTruth>,
   runIndex: Map<string, number>,
 ): Promise<void> {
-  const cells = await database.prisma.measurement.findMany({
-    where: { runId },
-    select: { seriesKey: true, mode: true, threads: true },
-  });
+  const cells = (await measurementsOfRuns(database, [runId])).get(runId) ?? [];
   // runIndex fills up as the group is ingested; every series of the group shares it.
   for (const cell of cells) {
     const position = group.wall.findIndex((_, index) => modeOf(index) === cell.mode);
@@ -313,9 +316,14 @@ async function main(): Promise<void> {
       process.stderr.write(`\rgroup ${position + 1}/${plan.length} ingested and checked`);
     }
     process.stderr.write("\n");
-    const rows = await database.prisma.regression.findMany({
-      select: { id: true, seriesKey: true, runId: true, metric: true, size: true, confidence: true },
-    });
+    const rows: StoredRegression[] = [];
+    for (let after: string | null = null, more = true; more; ) {
+      const page = await listRegressionPage(database, {}, { first: 1000, after });
+      rows.push(...page.regressions);
+      more = page.hasNextPage;
+      const last = page.regressions.at(-1);
+      after = last ? encodeRegressionCursor(last) : null;
+    }
     for (const row of rows) {
       const truth = series.get(`${row.seriesKey}\u0000${row.metric}`);
       if (!truth) throw new Error(`a stored change of an unknown series ${row.seriesKey} (${row.metric})`);

@@ -23,8 +23,8 @@ import { type Database, openDatabase } from "../db/client.js";
 import { createScratchDatabase, startEphemeralPostgres } from "../db/ephemeral-postgres.js";
 import { ingestRun } from "../db/ingest.js";
 import { listRuns, type RunFilter } from "../db/run-list.js";
-import { seriesPoints } from "../db/run-repository.js";
 import { seedDatabase } from "../db/seed.js";
+import { readSeriesHistory } from "../db/series-repository.js";
 
 const argv = process.argv.slice(2);
 const runsFlag = argv.indexOf("--runs");
@@ -104,7 +104,7 @@ const toDate = (value: unknown): Date =>
       ? new Date(Number(value))
       : new Date(`${String(value)}Z`);
 
-/** The series query of `seriesPoints`, by hand. */
+/** The series query of `readSeriesHistory`, by hand. */
 async function rawSeries(raw: RawDriver, key: string): Promise<unknown[]> {
   const rows = await raw.all(
     `SELECT m.*, r."commitSha"
@@ -221,13 +221,13 @@ async function benchmark(url: string): Promise<ProviderFigures> {
     ]);
     const filter = { workloadId: String(series?.workloadId), branch: String(series?.branch) };
 
-    const check = await seriesPoints(database, key, { last: 1000 });
+    const check = await readSeriesHistory(database, key, { last: 1000 });
     const checkRaw = await rawSeries(raw, key);
     if (check.length !== checkRaw.length || (runs >= 100_000 && check.length !== 1000)) {
       throw new Error(`series has ${check.length}/${checkRaw.length} points, expected 1000`);
     }
     const seriesTimes = await compare(
-      () => seriesPoints(database, key, { last: 1000 }),
+      () => readSeriesHistory(database, key, { last: 1000 }),
       () => rawSeries(raw, key),
     );
     const page = await listRuns(database, { ...filter, status: "succeeded" }, { limit: 50 });

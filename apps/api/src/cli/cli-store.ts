@@ -1,11 +1,11 @@
 import type { AdapterName } from "@threadbench/adapters";
+import type { RegressionFilter, StoredRegression } from "../db/regression-repository.js";
 import type { RunFilter, RunPage } from "../db/run-list.js";
-import type { StoredRun, StoredRunDetail } from "../db/run-repository.js";
+import type { StoredRun, StoredRunDetail } from "../db/run-rows.js";
 import type { HarnessIngestRequest } from "../ingest/prepare-runs.js";
 import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branch.js";
 import type { CheckRunResult } from "../regressions/check-run.js";
 import type { RunComparison } from "../regressions/compare-runs.js";
-import type { RegressionFilter, StoredRegression } from "../regressions/regression-store.js";
 import type { RunResult } from "../runner/types.js";
 import { type CliIo, CliUsageError } from "./command.js";
 

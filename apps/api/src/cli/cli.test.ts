@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
-import { getRun } from "../db/run-repository.js";
+import { getRun } from "../db/run-reads.js";
 import type { CliIo } from "./command.js";
 import { main } from "./main.js";
 import { parseParamFlags } from "./run-command.js";

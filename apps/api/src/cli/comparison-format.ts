@@ -1,6 +1,6 @@
+import type { StoredRegression } from "../db/regression-repository.js";
 import type { CheckRunResult } from "../regressions/check-run.js";
 import type { CellComparison, RunComparison } from "../regressions/compare-runs.js";
-import type { StoredRegression } from "../regressions/regression-store.js";
 import { formatDuration, table } from "./format.js";
 
 /** +12.3% (signed, one decimal). */

@@ -1,11 +1,12 @@
 import { ingestRun } from "../db/ingest.js";
+import { listRegressions } from "../db/regression-repository.js";
 import { listRuns } from "../db/run-list.js";
-import { requireRunDetail, storeRunResult } from "../db/run-repository.js";
+import { requireRunDetail } from "../db/run-reads.js";
+import { storeRunResult } from "../db/run-repository.js";
 import { startDatabase } from "../db/startup.js";
 import { ingestHarnessFile } from "../ingest/ingest-harness-file.js";
 import { checkBranch } from "../regressions/check-branch.js";
 import { compareRuns } from "../regressions/compare-runs.js";
-import { listRegressions } from "../regressions/regression-store.js";
 import type { CliStore } from "./cli-store.js";
 import type { CliIo } from "./command.js";
 import { detectAfterStore } from "./detect-after-store.js";

@@ -1,5 +1,5 @@
+import { muteSeries, unmuteSeries } from "../db/regression-repository.js";
 import { startDatabase } from "../db/startup.js";
-import { muteSeries, unmuteSeries } from "../regressions/regression-store.js";
 import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
 
 function seriesKeyArgument(positionals: string[]): string {

@@ -1,10 +1,3 @@
-import { startDatabase } from "../db/startup.js";
-import {
-  type RegressionKind,
-  type RegressionStatus,
-  regressionKinds,
-  regressionStatuses,
-} from "../db/vocabulary.js";
 import {
   acknowledgeRegression,
   markFalseAlarm,
@@ -13,7 +6,14 @@ import {
   reopenRegression,
   type StatusChange,
   type StoredRegression,
-} from "../regressions/regression-store.js";
+} from "../db/regression-repository.js";
+import { startDatabase } from "../db/startup.js";
+import {
+  type RegressionKind,
+  type RegressionStatus,
+  regressionKinds,
+  regressionStatuses,
+} from "../db/vocabulary.js";
 import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import {
   type CliCommand,

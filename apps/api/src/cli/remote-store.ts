@@ -1,6 +1,7 @@
 import type { AdapterName } from "@threadbench/adapters";
+import type { RegressionFilter, StoredRegression } from "../db/regression-repository.js";
 import type { RunFilter, RunPage } from "../db/run-list.js";
-import type { StoredMeasurement, StoredRun, StoredRunDetail, StoredSample } from "../db/run-repository.js";
+import type { StoredMeasurement, StoredRun, StoredRunDetail, StoredSample } from "../db/run-rows.js";
 import type { StoredTestbed } from "../db/testbed.js";
 import {
   type RegressionKind,
@@ -26,7 +27,6 @@ import {
 import type { HarnessIngestRequest } from "../ingest/prepare-runs.js";
 import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branch.js";
 import { compareRunDetails, type RunComparison } from "../regressions/compare-runs.js";
-import type { RegressionFilter, StoredRegression } from "../regressions/regression-store.js";
 import type { RunResult, Summary } from "../runner/types.js";
 import type { CliStore, HarnessIngestOutcome, IngestOutcome, RecordRunOptions } from "./cli-store.js";
 import { CliUsageError } from "./command.js";

@@ -8,14 +8,9 @@ import {
   type TransactionClient,
   writeTransaction,
 } from "./client.js";
-import {
-  insertMeasurements,
-  requireRun,
-  runInclude,
-  type StorableCell,
-  type StoredRun,
-  toStoredRun,
-} from "./run-repository.js";
+import { insertMeasurements } from "./measurement-writes.js";
+import { requireRun } from "./run-reads.js";
+import { runInclude, type StorableCell, type StoredRun, toStoredRun } from "./run-rows.js";
 import { ensureTestbed, type StoredTestbed, testbedFromEnvironment, toStoredTestbed } from "./testbed.js";
 import type { RunStatus } from "./vocabulary.js";
 
@@ -252,6 +247,28 @@ export async function runningRunIdsByAgent(database: Database): Promise<Map<stri
     byAgent.set(row.agentId as string, list);
   }
   return byAgent;
+}
+
+/** Ids of the runs agents are executing now (status running), oldest start first. */
+export async function runningRunIds(
+  database: Database,
+  options: { agentId?: string } = {},
+): Promise<string[]> {
+  const rows = await database.prisma.run.findMany({
+    where: { status: "running", ...(options.agentId !== undefined ? { agentId: options.agentId } : {}) },
+    orderBy: [{ startedAt: "asc" }, { id: "asc" }],
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
+}
+
+/** The running run an agent session holds, if any (a claim whose answer was lost). */
+export async function runHeldBySession(database: Database, sessionId: string): Promise<string | null> {
+  const held = await database.prisma.run.findFirst({
+    where: { claimedBy: sessionId, status: "running" },
+    select: { id: true },
+  });
+  return held?.id ?? null;
 }
 
 // ---------------------------------------------------------------------------------------

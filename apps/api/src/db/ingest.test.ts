@@ -8,7 +8,7 @@ import { describeEachDatabase } from "../test/databases.js";
 import { ingestJsonSchema, ingestRun, parseIngestPayload } from "./ingest.js";
 import { ingestExamplePaths, ingestSchemaPath } from "./ingest-schema-file.js";
 import { listRuns } from "./run-list.js";
-import { getRun } from "./run-repository.js";
+import { getRun } from "./run-reads.js";
 
 function example(index = 1): Record<string, unknown> {
   return JSON.parse(readFileSync(ingestExamplePaths()[index] as string, "utf8")) as Record<string, unknown>;

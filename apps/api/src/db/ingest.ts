@@ -5,7 +5,8 @@ import { issueMessage, UserInputError } from "../errors.js";
 import type { ChecksumStatus } from "../runner/types.js";
 import type { Database } from "./client.js";
 import { assertStorableJson, isStorableDateText } from "./input-bounds.js";
-import { parametersKey, type StorableCell, type StoredRun, storeFinishedRun } from "./run-repository.js";
+import { storeFinishedRun } from "./run-repository.js";
+import { parametersKey, type StorableCell, type StoredRun } from "./run-rows.js";
 import type { TestbedInput } from "./testbed.js";
 
 /**

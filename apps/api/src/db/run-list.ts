@@ -2,7 +2,7 @@ import { UserInputError } from "../errors.js";
 import type { Environment } from "../runner/types.js";
 import { type Database, Prisma } from "./client.js";
 import { isDateInRange } from "./input-bounds.js";
-import type { StoredRun } from "./run-repository.js";
+import type { StoredRun } from "./run-rows.js";
 import { asBoolean, asDate, asJson, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
 import type { RunSource, RunStatus } from "./vocabulary.js";
 
@@ -103,6 +103,16 @@ export async function countRuns(database: Database, filter: RunFilter = {}): Pro
   return Number(rows[0]?.count ?? 0);
 }
 
+/** The workloads with a succeeded run on a branch, in name order. */
+export async function workloadsWithSucceededRuns(database: Database, branch: string): Promise<string[]> {
+  const rows = await database.prisma.run.groupBy({
+    by: ["workloadId"],
+    where: { branch, status: "succeeded" },
+    orderBy: { workloadId: "asc" },
+  });
+  return rows.map((row) => row.workloadId);
+}
+
 /** Runs by id in one query, in the order of `ids` (missing ones left out). */
 export async function runsByIds(database: Database, ids: readonly string[]): Promise<StoredRun[]> {
   if (ids.length === 0) return [];
@@ -131,14 +141,21 @@ interface RunCursor {
   value?: string;
 }
 
-/** A cursor holds the keyset of the last row: createdAt, id (, sort value). */
+/**
+ * A cursor holds the keyset of the last row: createdAt, id (, sort value). Runs and
+ * regressions (db/regression-repository.ts) page with the same cursors.
+ */
+export function encodeKeysetCursor(row: { createdAt: Date; id: string }, value?: string): string {
+  const keyset: unknown[] = [row.createdAt.getTime(), row.id];
+  if (value !== undefined) keyset.push(value);
+  return Buffer.from(JSON.stringify(keyset)).toString("base64url");
+}
+
 export function encodeRunCursor(
   run: Pick<StoredRun, "createdAt" | "id" | "workloadId" | "status">,
   field: RunSortField = "createdAt",
 ): string {
-  const keyset: unknown[] = [run.createdAt.getTime(), run.id];
-  if (field !== "createdAt") keyset.push(run[field]);
-  return Buffer.from(JSON.stringify(keyset)).toString("base64url");
+  return encodeKeysetCursor(run, field === "createdAt" ? undefined : run[field]);
 }
 
 /** The keyset of a cursor; BAD_USER_INPUT at `after` when it is not one (of this order). */
@@ -310,4 +327,81 @@ function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
     targetLabels: (asJson(row.targetLabels) as string[] | null) ?? [],
     agentId: asString(row.agentId),
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// The history a pull-request gate judges against (regressions/check-branch.ts)
+
+/** What makes a run comparable to another: the same benchmark on the same testbed. */
+export interface ComparableRunsRequest {
+  /** The checked run: its own id is left out. */
+  head: Pick<StoredRun, "id" | "workloadId" | "paramsKey" | "scaling" | "seeded" | "project" | "harness"> & {
+    testbedId: string | null;
+  };
+  /** The branch whose runs are the history. */
+  branch: string;
+  /** Only runs created before this. */
+  createdBefore?: Date;
+  /** A workload module's source hash to match; undefined: any source. */
+  workloadHash?: string | null;
+  /** At most this many, newest first. */
+  take: number;
+}
+
+/** Ids of the most recent succeeded runs comparable to `head` on `branch`, newest first. */
+export async function comparableRunIds(
+  database: Database,
+  request: ComparableRunsRequest,
+): Promise<string[]> {
+  const { head } = request;
+  const rows = await database.prisma.run.findMany({
+    where: {
+      id: { not: head.id },
+      branch: request.branch,
+      status: "succeeded",
+      workloadId: head.workloadId,
+      paramsKey: head.paramsKey,
+      scaling: head.scaling,
+      testbedId: head.testbedId,
+      seeded: head.seeded,
+      project: head.project,
+      harness: head.harness,
+      ...(request.createdBefore ? { createdAt: { lt: request.createdBefore } } : {}),
+      ...(request.workloadHash !== undefined ? { workloadHash: request.workloadHash } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: request.take,
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
+}
+
+/** The succeeded cells of these runs, summary columns only (what the gate's thresholds read). */
+export async function succeededCellsOfRuns(
+  database: Database,
+  runIds: readonly string[],
+): Promise<
+  {
+    runId: string;
+    mode: string;
+    threads: number;
+    wallMin: number | null;
+    wallMedian: number | null;
+    efficiency: number | null;
+    speedup: number | null;
+  }[]
+> {
+  if (runIds.length === 0) return [];
+  return database.prisma.measurement.findMany({
+    where: { runId: { in: [...runIds] }, status: "succeeded" },
+    select: {
+      runId: true,
+      mode: true,
+      threads: true,
+      wallMin: true,
+      wallMedian: true,
+      efficiency: true,
+      speedup: true,
+    },
+  });
 }

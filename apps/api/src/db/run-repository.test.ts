@@ -2,17 +2,17 @@ import { describe, expect, it } from "vitest";
 import { describeEachDatabase } from "../test/databases.js";
 import { makePlan, makeRunResult } from "../test/run-factories.js";
 import { listRuns } from "./run-list.js";
+import { getRun } from "./run-reads.js";
 import {
   createQueuedRun,
   deleteRun,
-  getRun,
   markInterruptedRuns,
   markRunRunning,
-  type StoredRun,
-  seriesPoints,
   storeRunResult,
   updateRunLabels,
 } from "./run-repository.js";
+import type { StoredRun } from "./run-rows.js";
+import { readSeriesHistory } from "./series-repository.js";
 
 describeEachDatabase("run repository", ({ open }) => {
   it("stores a RunResult as is and reads it back (run, testbed, measurements, samples)", async () => {
@@ -77,7 +77,7 @@ describeEachDatabase("run repository", ({ open }) => {
     );
     expect(a?.measurements[0]?.seriesKey).toBe(b?.measurements[0]?.seriesKey);
     expect(a?.measurements[0]?.seriesKey).not.toBe(c?.measurements[0]?.seriesKey);
-    const points = await seriesPoints(database, a?.measurements[0]?.seriesKey as string, { last: 10 });
+    const points = await readSeriesHistory(database, a?.measurements[0]?.seriesKey as string, { last: 10 });
     expect(points.map((point) => point.runId)).toEqual([first.run.id, second.run.id]);
     expect(points[0]?.wallMedian).toBe(a?.measurements[0]?.wall?.median);
   });
@@ -229,7 +229,7 @@ function expectClose(actual: unknown, expected: unknown, path = "value"): void {
 
 describe("series key", () => {
   it("is independent of parameter order and defaults", async () => {
-    const { parametersKey } = await import("./run-repository.js");
+    const { parametersKey } = await import("./run-rows.js");
     expect(parametersKey("external-bench", { b: 1, a: { d: 2, c: 3 } })).toBe('{"a":{"c":3,"d":2},"b":1}');
   });
 });

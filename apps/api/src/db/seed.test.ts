@@ -1,8 +1,9 @@
 import { expect, it } from "vitest";
 import { describeEachDatabase } from "../test/databases.js";
 import { listRuns } from "./run-list.js";
-import { getRun, seriesPoints } from "./run-repository.js";
+import { getRun } from "./run-reads.js";
 import { seedDatabase } from "./seed.js";
+import { readSeriesHistory } from "./series-repository.js";
 import { seededLabel } from "./vocabulary.js";
 
 describeEachDatabase("seed", ({ open }) => {
@@ -37,7 +38,7 @@ describeEachDatabase("seed", ({ open }) => {
 
     const key = detail?.measurements[0]?.seriesKey as string;
     expect(report.seriesKeys).toContain(key);
-    const points = await seriesPoints(database, key, { last: 1000 });
+    const points = await readSeriesHistory(database, key, { last: 1000 });
     expect(points.length).toBeGreaterThan(1);
     expect(points.at(-1)?.runId).toBe(newest?.id);
     for (let index = 1; index < points.length; index++) {

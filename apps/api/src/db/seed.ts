@@ -3,7 +3,7 @@ import { findWorkload, workloads } from "@threadbench/workloads";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import type { Database } from "./client.js";
-import { parametersKey } from "./run-repository.js";
+import { parametersKey } from "./run-rows.js";
 import { seriesKey } from "./series-key.js";
 import { type TestbedInput, testbedFingerprint } from "./testbed.js";
 import { seededLabel } from "./vocabulary.js";

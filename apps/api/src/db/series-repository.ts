@@ -1,5 +1,4 @@
 import { type Database, Prisma } from "./client.js";
-import type { StoredSeries } from "./run-repository.js";
 import { asDate, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
 import { runtimeLabel } from "./vocabulary.js";
 
@@ -7,6 +6,19 @@ import { runtimeLabel } from "./vocabulary.js";
  * Series in the store: one filter that every listing and its count are built from, and
  * one reader of a series' history (points of one series, or the last points of many).
  */
+
+/** A series as stored in the Series table. */
+export interface StoredSeries {
+  seriesKey: string;
+  workloadId: string;
+  paramsKey: string;
+  mode: string;
+  threads: number;
+  scaling: string;
+  testbedId: string | null;
+  branch: string;
+  createdAt: Date;
+}
 
 /** A series row with where its runs came from (the Series table's columns). */
 export type SeriesRow = StoredSeries & { project: string; harness: string };
@@ -26,6 +38,8 @@ export interface SeriesFilter {
   project?: string;
   harness?: string;
   paramsKey?: string;
+  /** "weak" or "strong". */
+  scaling?: string;
   /**
    * Words that must each appear (case-insensitively for ASCII on SQLite, as written on
    * PostgreSQL) in the workload, parameters, mode, branch, project, harness or hostname.
@@ -70,6 +84,7 @@ export async function seriesWhere(
   if (filter.project !== undefined) and.push({ project: filter.project });
   if (filter.harness !== undefined) and.push({ harness: filter.harness });
   if (filter.paramsKey !== undefined) and.push({ paramsKey: filter.paramsKey });
+  if (filter.scaling !== undefined) and.push({ scaling: filter.scaling });
   if (filter.machine !== undefined) and.push({ testbed: { hostname: filter.machine } });
   if (filter.runtime !== undefined) {
     and.push({ testbedId: { in: await testbedIdsOfRuntime(database, filter.runtime) } });
@@ -148,6 +163,17 @@ export async function listSeries(
     orderBy: seriesOrderBy("name"),
     take: limit,
   });
+}
+
+/** One series by key, or null. */
+export async function findSeries(database: Database, key: string): Promise<SeriesRow | null> {
+  return database.prisma.series.findUnique({ where: { seriesKey: key } });
+}
+
+/** Series by key in one query (missing keys left out). */
+export async function seriesByKeys(database: Database, keys: readonly string[]): Promise<SeriesRow[]> {
+  if (keys.length === 0) return [];
+  return database.prisma.series.findMany({ where: { seriesKey: { in: [...keys] } } });
 }
 
 /** The distinct values series have, for the filters of a listing (small: the Series table). */
@@ -347,4 +373,140 @@ export async function readRecentHistories(
   );
   for (const row of rows) byKey.get(String(row.seriesKey))?.push(toHistoryRow(row));
   return byKey;
+}
+
+// ---------------------------------------------------------------------------------------
+// What the regression detector reads (regressions/check-run.ts)
+
+/** One point of a series as the detector reads it: a succeeded measurement with a wall time. */
+export interface DetectorHistoryRow {
+  runId: string;
+  wallMedian: number;
+  wallStddev: number | null;
+  sampleCount: number;
+  efficiency: number | null;
+}
+
+/**
+ * The detector's histories of several series, oldest first, each ending at (and
+ * including) `recordedAt`: one query for all of them (a run's cells are measured
+ * together, so their series have the same runs), then one more per series that came back
+ * short because the others filled the limit. Seeded (synthetic) and real history never
+ * mix; workload modules compare only runs of the same module source (a changed
+ * `workloadHash` is a changed benchmark, not a regression of the code; built-ins have
+ * null, which matches null).
+ */
+export async function readDetectorHistories(
+  database: Database,
+  request: {
+    keys: readonly string[];
+    recordedAt: Date | undefined;
+    seeded: boolean;
+    workloadHash: string | null;
+    historyLength: number;
+  },
+): Promise<Map<string, DetectorHistoryRow[]>> {
+  const { recordedAt, historyLength } = request;
+  const byKey = new Map<string, DetectorHistoryRow[]>();
+  if (!recordedAt || request.keys.length === 0) return byKey;
+  const read = (keys: readonly string[], take: number) =>
+    database.prisma.measurement.findMany({
+      where: {
+        seriesKey: { in: [...keys] },
+        status: "succeeded",
+        wallMedian: { not: null },
+        recordedAt: { lte: recordedAt },
+        run: { seeded: request.seeded, workloadHash: request.workloadHash },
+      },
+      orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
+      take,
+      select: {
+        seriesKey: true,
+        runId: true,
+        wallMedian: true,
+        wallStddev: true,
+        sampleCount: true,
+        efficiency: true,
+      },
+    });
+  const collect = (rows: Awaited<ReturnType<typeof read>>) => {
+    for (const { seriesKey, wallMedian, ...row } of rows) {
+      const list = byKey.get(seriesKey) ?? [];
+      if (list.length >= historyLength || wallMedian === null || !(wallMedian > 0)) continue;
+      list.push({ ...row, wallMedian });
+      byKey.set(seriesKey, list);
+    }
+  };
+  const take = historyLength * request.keys.length;
+  const rows = await read(request.keys, take);
+  collect(rows);
+  if (rows.length === take) {
+    for (const key of request.keys) {
+      if ((byKey.get(key)?.length ?? 0) >= historyLength) continue;
+      byKey.delete(key);
+      collect(await read([key], historyLength));
+    }
+  }
+  for (const list of byKey.values()) list.reverse();
+  return byKey;
+}
+
+/** The succeeded cells of one mode with a speedup, in these runs (what a serial-fraction fit reads). */
+export async function runSpeedups(
+  database: Database,
+  runIds: readonly string[],
+  mode: string,
+): Promise<{ runId: string; threads: number; speedup: number | null }[]> {
+  if (runIds.length === 0) return [];
+  return database.prisma.measurement.findMany({
+    where: { runId: { in: [...runIds] }, mode, status: "succeeded", speedup: { not: null } },
+    select: { runId: true, threads: true, speedup: true },
+  });
+}
+
+/**
+ * For each (series, run) pair, the run of the point before it in the series as the
+ * detector saw it (succeeded cells with a wall time, seeded and real runs apart), keyed
+ * by `seriesKey \u0000 runId`. One query for the points, then one per pair.
+ */
+export async function previousRunsInSeries(
+  database: Database,
+  pairs: readonly { seriesKey: string; runId: string }[],
+): Promise<Map<string, string | null>> {
+  if (pairs.length === 0) return new Map();
+  const points = await database.prisma.measurement.findMany({
+    where: { OR: pairs.map(({ seriesKey, runId }) => ({ seriesKey, runId })) },
+    select: { id: true, seriesKey: true, runId: true, recordedAt: true, run: { select: { seeded: true } } },
+  });
+  const previous = await Promise.all(
+    points.map(async (point) => {
+      const row = await database.prisma.measurement.findFirst({
+        where: {
+          seriesKey: point.seriesKey,
+          status: "succeeded",
+          wallMedian: { not: null },
+          run: { seeded: point.run.seeded },
+          OR: [
+            { recordedAt: { lt: point.recordedAt } },
+            { recordedAt: point.recordedAt, id: { lt: point.id } },
+          ],
+        },
+        orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
+        select: { runId: true },
+      });
+      return [`${point.seriesKey}\u0000${point.runId}`, row?.runId ?? null] as const;
+    }),
+  );
+  return new Map(previous);
+}
+
+/** The series with the most measurements (what a benchmark of a busy history chart reads), or null. */
+export async function longestSeriesKey(database: Database): Promise<string | null> {
+  const [largest] = await database.prisma.measurement.groupBy({
+    by: ["seriesKey"],
+    _count: { seriesKey: true },
+    orderBy: { _count: { seriesKey: "desc" } },
+    take: 1,
+  });
+  return largest?.seriesKey ?? null;
 }

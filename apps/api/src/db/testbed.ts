@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Environment } from "../runner/types.js";
-import type { Prisma, TransactionClient } from "./client.js";
+import type { Database, Prisma, TransactionClient } from "./client.js";
 
 /** The testbed part of an environment: what identifies a machine + runtime. */
 export interface TestbedInput {
@@ -142,4 +142,20 @@ type TestbedRow = Prisma.TestbedGetPayload<object>;
 /** A Prisma testbed row as plain data (memory as a number). */
 export function toStoredTestbed(row: TestbedRow): StoredTestbed {
   return { ...row, memoryBytes: Number(row.memoryBytes) };
+}
+
+/** Testbeds by hostname, then age; only these ids or this machine's when given (missing ids left out). */
+export async function listTestbeds(
+  database: Database,
+  filter: { ids?: readonly string[]; hostname?: string } = {},
+): Promise<StoredTestbed[]> {
+  if (filter.ids !== undefined && filter.ids.length === 0) return [];
+  const rows = await database.prisma.testbed.findMany({
+    where: {
+      ...(filter.ids !== undefined ? { id: { in: [...filter.ids] } } : {}),
+      ...(filter.hostname !== undefined ? { hostname: filter.hostname } : {}),
+    },
+    orderBy: [{ hostname: "asc" }, { createdAt: "asc" }],
+  });
+  return rows.map(toStoredTestbed);
 }

@@ -21,7 +21,7 @@ import {
   runsInOrder,
   type StoredAgent,
 } from "../db/agent-repository.js";
-import type { StoredRun } from "../db/run-repository.js";
+import type { StoredRun } from "../db/run-rows.js";
 import { NotFoundError, UserInputError } from "../errors.js";
 import type {
   AgentResolvers,

@@ -1,8 +1,22 @@
 import { findWorkload } from "@threadbench/workloads";
 import { detectChangePoints } from "../analysis/change-points.js";
 import { fitScaling } from "../analysis/scaling.js";
-import { toStoredMeasurement } from "../db/run-repository.js";
-import { readSeriesHistory } from "../db/series-repository.js";
+import {
+  acknowledgeRegression,
+  countRegressions,
+  encodeRegressionCursor,
+  findRegression,
+  listRegressionPage,
+  markFalseAlarm,
+  markFixed,
+  muteSeries,
+  type RegressionFilter,
+  reopenRegression,
+  type StoredRegression,
+  unmuteSeries,
+} from "../db/regression-repository.js";
+import { toStoredMeasurement } from "../db/run-rows.js";
+import { findSeries, readSeriesHistory } from "../db/series-repository.js";
 import type {
   RegressionKind as StoredRegressionKind,
   RegressionStatus as StoredStatus,
@@ -23,27 +37,11 @@ import type {
   SubscriptionResolvers,
 } from "../generated/graphql.js";
 import { scalingPoints } from "../regressions/check-run.js";
-import {
-  acknowledgeRegression,
-  markFalseAlarm,
-  markFixed,
-  muteSeries,
-  reopenRegression,
-  type StoredRegression,
-  toStoredRegressions,
-  unmuteSeries,
-} from "../regressions/regression-store.js";
 import { requireScope } from "../server/auth.js";
 import { pushIterator } from "../server/events.js";
 import type { GraphQLContext } from "./context.js";
 import { branchSchema, checkInteger, pageLimits, validate } from "./inputs.js";
 import type { ChangePointModel, SeriesMetricValue } from "./models.js";
-import {
-  encodeRegressionCursor,
-  listRegressionPage,
-  type RegressionPageFilter,
-  regressionWhere,
-} from "./regression-queries.js";
 import { metricValue } from "./series-metrics.js";
 
 /*
@@ -177,7 +175,7 @@ function statusMutation(change: StatusChange) {
 }
 
 async function requireSeries(context: GraphQLContext, key: string) {
-  const series = await context.database.prisma.series.findUnique({ where: { seriesKey: key } });
+  const series = await findSeries(context.database, key);
   if (!series) throw new NotFoundError("series", key);
   return series;
 }
@@ -185,7 +183,7 @@ async function requireSeries(context: GraphQLContext, key: string) {
 export const analysisQueryResolvers: Pick<Required<QueryResolvers>, "regressions" | "regression"> = {
   regressions: async (_parent, { filter, first, after }, context) => {
     const pageSize = checkInteger(first ?? 20, "first", 1, pageLimits.maxRegressionsPage);
-    const pageFilter: RegressionPageFilter = {};
+    const pageFilter: RegressionFilter = {};
     if (filter?.status != null) pageFilter.status = filter.status.map(toStoredStatus);
     if (filter?.kind != null) pageFilter.kind = filter.kind.toLowerCase() as StoredRegressionKind;
     if (filter?.workload != null) pageFilter.workloadId = filter.workload;
@@ -193,8 +191,10 @@ export const analysisQueryResolvers: Pick<Required<QueryResolvers>, "regressions
     if (filter?.testbedId != null) pageFilter.testbedId = checkId(filter.testbedId, "filter.testbedId");
     if (filter?.seriesKey != null) pageFilter.seriesKey = checkId(filter.seriesKey, "filter.seriesKey");
     if (filter?.runId != null) pageFilter.runId = checkId(filter.runId, "filter.runId");
-    const where = await regressionWhere(context.database, pageFilter);
-    const page = await listRegressionPage(context.database, { where, first: pageSize, after: after ?? null });
+    const page = await listRegressionPage(context.database, pageFilter, {
+      first: pageSize,
+      after: after ?? null,
+    });
     return {
       edges: page.regressions.map((regression) => ({
         cursor: encodeRegressionCursor(regression),
@@ -202,14 +202,11 @@ export const analysisQueryResolvers: Pick<Required<QueryResolvers>, "regressions
       })),
       hasNextPage: page.hasNextPage,
       hasPreviousPage: Boolean(after),
-      count: async () => (where === null ? 0 : context.database.prisma.regression.count({ where })),
+      count: () => countRegressions(context.database, pageFilter),
     };
   },
   regression: async (_parent, { id }, context) => {
-    const row = await context.database.prisma.regression.findUnique({ where: { id: checkId(id, "id") } });
-    if (!row) return null;
-    const [regression] = await toStoredRegressions(context.database, [row]);
-    return regression ?? null;
+    return findRegression(context.database, checkId(id, "id"));
   },
 };
 

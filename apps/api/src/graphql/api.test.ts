@@ -7,6 +7,7 @@ import WebSocket from "ws";
 import { startAgentProcess } from "../agent/agent-process.js";
 import type { Database } from "../db/client.js";
 import { createQueuedRun, markRunRunning, storeRunResult } from "../db/run-repository.js";
+import { compareRuns } from "../regressions/compare-runs.js";
 import { parseRunPlan } from "../runner/index.js";
 import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
@@ -424,6 +425,67 @@ describeEachDatabase("GraphQL API", (databases) => {
       expect(forFifty).toBeLessThanOrEqual(6);
     } finally {
       await reader.close();
+    }
+  });
+});
+
+describeEachDatabase("run comparison", (databases) => {
+  it("gives a failed or checksum-mismatch cell the verdict FAILED in GraphQL, as the CLI's comparison does (the dashboard gave it a verdict)", async () => {
+    const url = await databases.newUrl();
+    const server = await createServer(testConfig(url), { logger: pino({ level: "silent" }) });
+    try {
+      const plan = { repetitions: 6 };
+      const base = await storeRunResult(server.database, makeRunResult({ seed: 1, plan }));
+      const broken = makeRunResult({ seed: 2, plan, startedAt: "2026-01-02T00:00:00.000Z" });
+      const [mismatch, failed] = broken.cells.filter((cell) => cell.mode === "worker-threads");
+      if (!mismatch || !failed) throw new Error("the plan has no worker-threads cells");
+      // Its samples look like any other's: only the checksum says they timed something else.
+      mismatch.checksum = "different";
+      mismatch.checksumStatus = "mismatch";
+      failed.status = "failed";
+      failed.error = "worker exited";
+      const head = await storeRunResult(server.database, broken);
+
+      const cli = await compareRuns(server.database, base.run.id, head.run.id);
+      const result = await post<{
+        compare: {
+          cells: Array<{ mode: string; threads: number; verdict: string | null }>;
+          verdicts: Record<string, number>;
+        };
+      }>(
+        server,
+        `query($base: ID!, $head: ID!) { compare(baseRunId: $base, headRunId: $head) {
+          cells { mode threads verdict } verdicts { faster slower unchanged noisy failed } } }`,
+        { base: base.run.id, head: head.run.id },
+      );
+      expect(result.errors).toBeUndefined();
+      const cells = result.data?.compare.cells ?? [];
+      const verdictOf = (mode: string, threads: number) =>
+        cells.find((cell) => cell.mode === mode && cell.threads === threads)?.verdict;
+      expect(verdictOf(mismatch.mode, mismatch.threads)).toBe("FAILED");
+      expect(verdictOf(failed.mode, failed.threads)).toBe("FAILED");
+      expect(result.data?.compare.verdicts.failed).toBe(2);
+      // Cell for cell, GraphQL says what the CLI's comparison says.
+      expect(cells.map((cell) => `${cell.mode}/${cell.threads}`)).toEqual(
+        cli.cells.map((cell) => `${cell.mode}/${cell.threads}`),
+      );
+      for (const cell of cli.cells) {
+        const expected =
+          cell.kind === "compared" ? cell.verdict.toUpperCase() : cell.kind === "failed" ? "FAILED" : null;
+        expect(verdictOf(cell.mode, cell.threads)).toBe(expected);
+      }
+      expect(cli.cells.filter((cell) => cell.kind === "failed")).toHaveLength(2);
+      expect(
+        cli.cells.find((cell) => cell.threads === mismatch.threads && cell.mode === mismatch.mode),
+      ).toMatchObject({
+        kind: "failed",
+        headStatus: "checksum mismatch",
+      });
+      const { failed: failedCount, ...compared } = result.data?.compare.verdicts ?? {};
+      expect(failedCount).toBe(2);
+      expect(compared).toEqual(cli.verdicts);
+    } finally {
+      await server.close();
     }
   });
 });

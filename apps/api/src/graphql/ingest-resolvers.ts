@@ -1,5 +1,5 @@
 import { ingestRun } from "../db/ingest.js";
-import type { StoredRun } from "../db/run-repository.js";
+import type { StoredRun } from "../db/run-rows.js";
 import { UserInputError } from "../errors.js";
 import type { MutationResolvers } from "../generated/graphql.js";
 import { graphqlOptionNames, parseAdapterName, parseHarnessOptions } from "../ingest/harness-options.js";

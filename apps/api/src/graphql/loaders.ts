@@ -1,67 +1,33 @@
+import DataLoader from "dataloader";
 import type { Database } from "../db/client.js";
-import { runsByIds } from "../db/run-list.js";
-import type { StoredRun, StoredSeries } from "../db/run-repository.js";
-import { type StoredTestbed, toStoredTestbed } from "../db/testbed.js";
 import {
   type MutedSeriesEntry,
+  mutedSeriesByKeys,
+  regressionsOf,
   type StoredRegression,
-  toStoredRegressions,
-} from "../regressions/regression-store.js";
-import { executionModes } from "../runner/types.js";
+} from "../db/regression-repository.js";
+import { runsByIds } from "../db/run-list.js";
+import { measurementsOfRuns, samplesOfMeasurements } from "../db/run-reads.js";
+import type { StoredRun } from "../db/run-rows.js";
+import { previousRunsInSeries, type StoredSeries, seriesByKeys } from "../db/series-repository.js";
+import { listTestbeds, type StoredTestbed } from "../db/testbed.js";
 import type { RunQueue } from "../server/run-queue.js";
 import type { MeasurementModel, SampleModel } from "./models.js";
 
 /**
- * Collects keys requested in the same tick and loads them with one call, caching the
- * result for the rest of the request (the DataLoader pattern, without the dependency).
- * GraphQL resolves the fields of all items of a list before awaiting any of them, so a
- * page of 50 runs asks for 50 runs' measurements in one batch.
+ * A per-request DataLoader whose batch function returns values by key: keys missing
+ * from the map get `fallback`. GraphQL resolves the fields of all items of a list before
+ * awaiting any of them, so a page of 50 runs asks for 50 runs' measurements in one batch.
  */
-export class BatchLoader<Key, Value> {
-  readonly #batch: (keys: readonly Key[]) => Promise<Map<Key, Value>>;
-  readonly #fallback: Value;
-  readonly #cache = new Map<Key, Promise<Value>>();
-  #pending: { key: Key; resolve: (value: Value) => void; reject: (error: unknown) => void }[] = [];
-
-  constructor(batch: (keys: readonly Key[]) => Promise<Map<Key, Value>>, fallback: Value) {
-    this.#batch = batch;
-    this.#fallback = fallback;
-  }
-
-  load(key: Key): Promise<Value> {
-    const cached = this.#cache.get(key);
-    if (cached) return cached;
-    const promise = new Promise<Value>((resolve, reject) => {
-      if (this.#pending.length === 0) {
-        // After the current promise jobs, like DataLoader: lets every sibling enqueue first.
-        void Promise.resolve().then(() => process.nextTick(() => this.#dispatch()));
-      }
-      this.#pending.push({ key, resolve, reject });
-    });
-    this.#cache.set(key, promise);
-    return promise;
-  }
-
-  #dispatch(): void {
-    const pending = this.#pending;
-    this.#pending = [];
-    this.#batch(pending.map((entry) => entry.key)).then(
-      (values) => {
-        for (const entry of pending) entry.resolve(values.get(entry.key) ?? this.#fallback);
-      },
-      (error: unknown) => {
-        for (const entry of pending) entry.reject(error);
-      },
-    );
-  }
+function loader<Key, Value>(
+  batch: (keys: readonly Key[]) => Promise<Map<Key, Value>>,
+  fallback: Value,
+): DataLoader<Key, Value> {
+  return new DataLoader<Key, Value>(async (keys) => {
+    const values = await batch(keys);
+    return keys.map((key) => values.get(key) ?? fallback);
+  });
 }
-
-/** Cells sort in the order modes run: every runtime's modes, one list (executionModes). */
-const modeOrder: readonly string[] = executionModes;
-const modeRank = (mode: string) => {
-  const rank = modeOrder.indexOf(mode);
-  return rank < 0 ? modeOrder.length : rank;
-};
 
 function groupBy<Key, Item>(items: readonly Item[], keyOf: (item: Item) => Key): Map<Key, Item[]> {
   const groups = new Map<Key, Item[]>();
@@ -78,95 +44,57 @@ export function createLoaders(database: Database, queue: RunQueue) {
   let queuePositions: Promise<Map<string, number>> | null = null;
   return {
     /** A run's measurements in execution order (mode, then threads). */
-    measurementsByRun: new BatchLoader<string, MeasurementModel[]>(async (runIds) => {
-      const rows = await database.prisma.measurement.findMany({ where: { runId: { in: [...runIds] } } });
-      rows.sort(
-        (a, b) =>
-          modeRank(a.mode) - modeRank(b.mode) || a.mode.localeCompare(b.mode) || a.threads - b.threads,
-      );
-      return groupBy(rows, (row) => row.runId);
-    }, []),
+    measurementsByRun: loader<string, MeasurementModel[]>(
+      (runIds) => measurementsOfRuns(database, runIds),
+      [],
+    ),
     /** A measurement's samples by index. */
-    samplesByMeasurement: new BatchLoader<string, SampleModel[]>(async (measurementIds) => {
-      const rows = await database.prisma.sample.findMany({
-        where: { measurementId: { in: [...measurementIds] } },
-        orderBy: [{ measurementId: "asc" }, { index: "asc" }],
-      });
-      return groupBy(rows, (row) => row.measurementId);
-    }, []),
-    testbedById: new BatchLoader<string, StoredTestbed | null>(async (ids) => {
-      const rows = await database.prisma.testbed.findMany({ where: { id: { in: [...ids] } } });
-      return new Map(rows.map((row) => [row.id, toStoredTestbed(row)]));
+    samplesByMeasurement: loader<string, SampleModel[]>(
+      (measurementIds) => samplesOfMeasurements(database, measurementIds),
+      [],
+    ),
+    testbedById: loader<string, StoredTestbed | null>(async (ids) => {
+      const testbeds = await listTestbeds(database, { ids });
+      return new Map(testbeds.map((testbed) => [testbed.id, testbed]));
     }, null),
-    runById: new BatchLoader<string, StoredRun | null>(async (ids) => {
+    runById: loader<string, StoredRun | null>(async (ids) => {
       const runs = await runsByIds(database, ids);
       return new Map(runs.map((run) => [run.id, run]));
     }, null),
-    seriesByKey: new BatchLoader<string, StoredSeries | null>(async (keys) => {
-      const rows = await database.prisma.series.findMany({ where: { seriesKey: { in: [...keys] } } });
+    seriesByKey: loader<string, StoredSeries | null>(async (keys) => {
+      const rows = await seriesByKeys(database, keys);
       return new Map(rows.map((row) => [row.seriesKey, row]));
     }, null),
-    mutedSeriesByKey: new BatchLoader<string, MutedSeriesEntry | null>(async (keys) => {
-      const rows = await database.prisma.mutedSeries.findMany({ where: { seriesKey: { in: [...keys] } } });
+    mutedSeriesByKey: loader<string, MutedSeriesEntry | null>(async (keys) => {
+      const rows = await mutedSeriesByKeys(database, keys);
       return new Map(rows.map((row) => [row.seriesKey, row]));
     }, null),
     /** Regressions and improvements a run introduced, newest first. */
-    regressionsByRun: new BatchLoader<string, StoredRegression[]>(async (runIds) => {
-      const rows = await database.prisma.regression.findMany({
-        where: { runId: { in: [...runIds] } },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      });
-      return groupBy(await toStoredRegressions(database, rows), (regression) => regression.runId);
-    }, []),
+    regressionsByRun: loader<string, StoredRegression[]>(
+      async (runIds) => groupBy(await regressionsOf(database, { runIds }), (regression) => regression.runId),
+      [],
+    ),
     /** A series' regressions and improvements, newest first. */
-    regressionsBySeries: new BatchLoader<string, StoredRegression[]>(async (keys) => {
-      const rows = await database.prisma.regression.findMany({
-        where: { seriesKey: { in: [...keys] } },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      });
-      return groupBy(await toStoredRegressions(database, rows), (regression) => regression.seriesKey);
-    }, []),
+    regressionsBySeries: loader<string, StoredRegression[]>(
+      async (seriesKeys) =>
+        groupBy(await regressionsOf(database, { seriesKeys }), (regression) => regression.seriesKey),
+      [],
+    ),
     /**
      * The run of the point before a regression's run in its series, keyed by
-     * `seriesKey \u0000 runId`: the history the detector saw (succeeded cells with a wall
-     * time, seeded and real runs apart). One query for the points, then one per key.
+     * `seriesKey \u0000 runId` (db/series-repository.ts previousRunsInSeries).
      */
-    previousRunInSeries: new BatchLoader<string, string | null>(async (keys) => {
-      const pairs = keys.map((key) => {
-        const [seriesKey, runId] = key.split("\u0000") as [string, string];
-        return { seriesKey, runId };
-      });
-      const points = await database.prisma.measurement.findMany({
-        where: { OR: pairs },
-        select: {
-          id: true,
-          seriesKey: true,
-          runId: true,
-          recordedAt: true,
-          run: { select: { seeded: true } },
-        },
-      });
-      const previous = await Promise.all(
-        points.map(async (point) => {
-          const row = await database.prisma.measurement.findFirst({
-            where: {
-              seriesKey: point.seriesKey,
-              status: "succeeded",
-              wallMedian: { not: null },
-              run: { seeded: point.run.seeded },
-              OR: [
-                { recordedAt: { lt: point.recordedAt } },
-                { recordedAt: point.recordedAt, id: { lt: point.id } },
-              ],
-            },
-            orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
-            select: { runId: true },
-          });
-          return [`${point.seriesKey}\u0000${point.runId}`, row?.runId ?? null] as const;
-        }),
-      );
-      return new Map(previous);
-    }, null),
+    previousRunInSeries: loader<string, string | null>(
+      (keys) =>
+        previousRunsInSeries(
+          database,
+          keys.map((key) => {
+            const [seriesKey, runId] = key.split("\u0000") as [string, string];
+            return { seriesKey, runId };
+          }),
+        ),
+      null,
+    ),
     /** 1-based positions of queued runs, read once per request. */
     queuePosition(runId: string): Promise<number | null> {
       queuePositions ??= queue.queuedRunIds().then((ids) => new Map(ids.map((id, index) => [id, index + 1])));

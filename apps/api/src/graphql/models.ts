@@ -1,9 +1,10 @@
 import type { AnyWorkload } from "@threadbench/workloads";
 import type { ScalingFit } from "../analysis/scaling.js";
 import type { Prisma } from "../db/client.js";
-import type { StoredRun, StoredSeries } from "../db/run-repository.js";
+import type { StoredRegression } from "../db/regression-repository.js";
+import type { StoredRun } from "../db/run-rows.js";
+import type { StoredSeries } from "../db/series-repository.js";
 import type { StoredTestbed } from "../db/testbed.js";
-import type { StoredRegression } from "../regressions/regression-store.js";
 import type { RunEvent } from "../server/events.js";
 
 /**
@@ -129,7 +130,7 @@ export interface CellComparisonModel {
   relativeChangeHigh: number | null;
   confidence: number | null;
   pValue: number | null;
-  verdict: "FASTER" | "SLOWER" | "UNCHANGED" | "NOISY" | null;
+  verdict: "FASTER" | "SLOWER" | "UNCHANGED" | "NOISY" | "FAILED" | null;
   baseSpeedup: number | null;
   headSpeedup: number | null;
   baseSampleCount: number | null;
@@ -141,5 +142,7 @@ export interface ComparisonModel {
   head: RunModel;
   cells: CellComparisonModel[];
   warnings: string[];
+  /** Compared cells per verdict, and the failed ones. */
+  verdicts: { faster: number; slower: number; unchanged: number; noisy: number; failed: number };
 }
 export type { ParameterDescription as ParameterDescriptionModel } from "@threadbench/workloads";

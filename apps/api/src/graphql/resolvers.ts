@@ -1,18 +1,10 @@
 import { describeParameters, findWorkload, workloads } from "@threadbench/workloads";
-import type { ValueNode } from "graphql";
-import { compareSamples } from "../analysis/compare.js";
 import { gitInfo } from "../db/git-info.js";
 import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.js";
-import {
-  deleteRun,
-  getRun,
-  parametersKey,
-  requireRun,
-  type StoredRun,
-  updateRunLabels,
-} from "../db/run-repository.js";
-import { listSeries } from "../db/series-repository.js";
-import { finishedRunStatuses, runtimeLabel, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
+import { getRun, requireRun } from "../db/run-reads.js";
+import { deleteRun, updateRunLabels } from "../db/run-repository.js";
+import { listTestbeds } from "../db/testbed.js";
+import { finishedRunStatuses, runtimeLabel } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type {
   CellStatus,
@@ -24,11 +16,9 @@ import type {
   RunStatus,
   ScalingKind,
 } from "../generated/graphql.js";
-import { compareRunDetails } from "../regressions/compare-runs.js";
 import { parseRunPlan, planLimits } from "../runner/index.js";
 import { disallowedRuntime } from "../runner/python/python-runtime.js";
 import { requireScope } from "../server/auth.js";
-import { pushIterator, type RunEvent, type RunProgressUpdate } from "../server/events.js";
 import {
   agentMutationResolvers,
   agentQueryResolvers,
@@ -51,163 +41,26 @@ import {
   seriesAnalysisResolvers,
 } from "./analysis-resolvers.js";
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
-import type { GraphQLContext } from "./context.js";
-import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
+import { compareQueryResolvers } from "./compare-resolvers.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
 import {
-  boundedJson,
   branchSchema,
   checkInteger,
   commitShaSchema,
   labelsSchema,
   pageLimits,
-  parseDate,
   toRunFilter,
   validate,
 } from "./inputs.js";
-import type { CellComparisonModel, MeasurementModel, SeriesMetricValue, SeriesModel } from "./models.js";
 import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import { regressionMetricResolvers } from "./regression-metric-resolvers.js";
 import { runOrder } from "./run-queries.js";
+import { runSubscriptionResolvers } from "./run-subscriptions.js";
 import { executionModeDescriptions, runtimeQueryResolvers } from "./runtime-resolvers.js";
-import {
-  seriesHistoryOf,
-  seriesHistoryResolvers,
-  seriesQueryResolvers,
-  seriesSourceResolvers,
-  toSeriesFilter,
-} from "./series-resolvers.js";
+import { DateTimeScalar, JSONScalar } from "./scalars.js";
+import { seriesHistoryResolvers, seriesQueryResolvers, seriesSourceResolvers } from "./series-resolvers.js";
 
 const upper = <T extends string>(value: string) => value.toUpperCase() as T;
-
-function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
-  switch (node.kind) {
-    case Kind.NULL:
-      return null;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.STRING:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.LIST:
-      return node.values.map((value) => jsonLiteral(value, variables));
-    case Kind.OBJECT:
-      return Object.fromEntries(
-        node.fields.map((field) => [field.name.value, jsonLiteral(field.value, variables)]),
-      );
-    case Kind.VARIABLE:
-      return variables?.[node.name.value];
-  }
-}
-
-const JSONScalar = new GraphQLScalarType({
-  name: "JSON",
-  serialize: (value) => value,
-  // Bounded nesting at the edge: deeper values would fail series keys (BAD_USER_INPUT).
-  parseValue: (value) => boundedJson(value),
-  parseLiteral: (node, variables) => boundedJson(jsonLiteral(node, variables)),
-});
-
-const DateTimeScalar = new GraphQLScalarType({
-  name: "DateTime",
-  serialize(value) {
-    const date = value instanceof Date ? value : new Date(String(value));
-    if (Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime cannot represent ${String(value)}`);
-    return date.toISOString();
-  },
-  parseValue(value) {
-    const date = new Date(typeof value === "number" ? value : String(value));
-    if (typeof value !== "string" || Number.isNaN(date.getTime())) {
-      throw new GraphQLError(
-        `DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}`,
-      );
-    }
-    return date;
-  },
-  parseLiteral(node) {
-    if (node.kind !== Kind.STRING || Number.isNaN(Date.parse(node.value))) {
-      throw new GraphQLError("DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z");
-    }
-    return new Date(node.value);
-  },
-});
-
-/** The progress of a run that is not executing here, derived from what is stored. */
-async function storedProgress(context: GraphQLContext, run: StoredRun): Promise<RunProgressUpdate> {
-  const cellsTotal = run.modes.length * run.threads.length;
-  const stepsPerCell = run.repetitions + run.warmups;
-  const measurements = run.status === "queued" ? [] : await context.loaders.measurementsByRun.load(run.id);
-  const cellsDone = Math.min(measurements.length, cellsTotal);
-  const elapsedMs = run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : 0;
-  return {
-    runId: run.id,
-    status: run.status,
-    cellsDone: run.status === "succeeded" ? cellsTotal : cellsDone,
-    cellsTotal,
-    stepsDone: run.status === "succeeded" ? cellsTotal * stepsPerCell : cellsDone * stepsPerCell,
-    stepsTotal: cellsTotal * stepsPerCell,
-    currentCell: null,
-    elapsedMs,
-    etaMs: finishedRunStatuses.includes(run.status) ? 0 : null,
-  };
-}
-
-const isFinished = (status: StoredRunStatus | null) =>
-  status === null || finishedRunStatuses.includes(status);
-
-function progressSubscription(
-  context: GraphQLContext,
-  runId: string,
-): AsyncIterableIterator<RunProgressUpdate> {
-  const unsubscribers: Array<() => void> = [];
-  const stream = pushIterator<RunProgressUpdate>(() => {
-    for (const unsubscribe of unsubscribers) unsubscribe();
-  });
-  let ready = false;
-  let last: RunProgressUpdate | null = null;
-  const early: RunProgressUpdate[] = [];
-  const deliver = (update: RunProgressUpdate) => {
-    last = update;
-    stream.push(update);
-    if (isFinished(update.status)) stream.end();
-  };
-  unsubscribers.push(
-    context.events.onProgress(runId, (update) => (ready ? deliver(update) : early.push(update))),
-    context.events.onEvent((event) => {
-      if (event.kind === "regression-detected") return;
-      if (event.runId !== runId || !isFinished(event.status) || !ready || last === null) return;
-      if (!isFinished(last.status))
-        deliver({ ...last, status: event.status ?? "cancelled", currentCell: null });
-    }),
-  );
-  void (async () => {
-    try {
-      const live = context.queue.progressOf(runId);
-      const run = live ? null : await getRun(context.database, runId, { samples: false });
-      if (!live && !run) throw new NotFoundError("run", runId);
-      const initial = live ?? (await storedProgress(context, run as StoredRun));
-      deliver(initial);
-      for (const update of early) {
-        if (!isFinished((last as RunProgressUpdate | null)?.status ?? null)) deliver(update);
-      }
-      ready = true;
-    } catch (error) {
-      context.logger.warn({ err: error, runId }, "runProgress subscription could not start");
-      stream.end();
-    }
-  })();
-  return stream.iterator;
-}
-
-function eventSubscription(context: GraphQLContext): AsyncIterableIterator<RunEvent> {
-  let unsubscribe = () => {};
-  const stream = pushIterator<RunEvent>(() => unsubscribe());
-  unsubscribe = context.events.onEvent((event) => stream.push(event));
-  return stream.iterator;
-}
 
 function planFromInput(input: Record<string, unknown>): Record<string, unknown> {
   // GraphQL nulls mean "not given": the runner's defaults apply.
@@ -216,60 +69,6 @@ function planFromInput(input: Record<string, unknown>): Record<string, unknown> 
   );
   if (typeof plan.scaling === "string") plan.scaling = plan.scaling.toLowerCase();
   return plan;
-}
-
-function compareCells(
-  base: MeasurementModel[],
-  head: MeasurementModel[],
-  baseSamples: Map<string, number[]>,
-  headSamples: Map<string, number[]>,
-): CellComparisonModel[] {
-  const key = (measurement: MeasurementModel) => `${measurement.mode}\u0000${measurement.threads}`;
-  const headByCell = new Map(head.map((measurement) => [key(measurement), measurement]));
-  const cells: CellComparisonModel[] = [];
-  const seen = new Set<string>();
-  for (const measurement of [...base, ...head]) {
-    const cellKey = key(measurement);
-    if (seen.has(cellKey)) continue;
-    seen.add(cellKey);
-    const baseCell = base.find((candidate) => key(candidate) === cellKey) ?? null;
-    const headCell = headByCell.get(cellKey) ?? null;
-    const baseMedian = baseCell?.wallMedian ?? null;
-    const headMedian = headCell?.wallMedian ?? null;
-    const cell: CellComparisonModel = {
-      mode: measurement.mode,
-      threads: measurement.threads,
-      base: baseCell,
-      head: headCell,
-      baseMedianMs: baseMedian,
-      headMedianMs: headMedian,
-      differenceMs: baseMedian !== null && headMedian !== null ? headMedian - baseMedian : null,
-      relativeChange:
-        baseMedian !== null && headMedian !== null && baseMedian > 0 ? headMedian / baseMedian - 1 : null,
-      relativeChangeLow: null,
-      relativeChangeHigh: null,
-      confidence: null,
-      pValue: null,
-      verdict: null,
-      baseSpeedup: baseCell?.speedup ?? null,
-      headSpeedup: headCell?.speedup ?? null,
-      baseSampleCount: baseCell?.sampleCount ?? null,
-      headSampleCount: headCell?.sampleCount ?? null,
-    };
-    const baseWall = baseCell ? baseSamples.get(baseCell.id) : undefined;
-    const headWall = headCell ? headSamples.get(headCell.id) : undefined;
-    if (baseWall && headWall && baseWall.length > 0 && headWall.length > 0) {
-      const comparison = compareSamples(baseWall, headWall);
-      cell.relativeChange = comparison.relativeChange?.estimate ?? cell.relativeChange;
-      cell.relativeChangeLow = comparison.relativeChange?.lower ?? null;
-      cell.relativeChangeHigh = comparison.relativeChange?.upper ?? null;
-      cell.confidence = comparison.relativeChange?.confidence ?? null;
-      cell.pValue = Number.isFinite(comparison.mannWhitney.pValue) ? comparison.mannWhitney.pValue : null;
-      cell.verdict = upper<NonNullable<CellComparisonModel["verdict"]>>(comparison.verdict);
-    }
-    cells.push(cell);
-  }
-  return cells;
 }
 
 export const resolvers: Resolvers = {
@@ -300,96 +99,11 @@ export const resolvers: Resolvers = {
     },
     run: (_parent, { id }, context) => getRun(context.database, id, { samples: false }),
     testbeds: async (_parent, _args, context) => {
-      const rows = await context.database.prisma.testbed.findMany({
-        orderBy: [{ hostname: "asc" }, { createdAt: "asc" }],
-      });
-      return Promise.all(rows.map((row) => context.loaders.testbedById.load(row.id))).then((testbeds) =>
-        testbeds.filter((testbed) => testbed !== null),
-      );
+      const testbeds = await listTestbeds(context.database);
+      for (const testbed of testbeds) context.loaders.testbedById.prime(testbed.id, testbed);
+      return testbeds;
     },
-    seriesList: async (_parent, { filter, first }, context) => {
-      const limit = checkInteger(first ?? 100, "first", 1, pageLimits.maxSeriesList);
-      return listSeries(context.database, toSeriesFilter(filter), limit);
-    },
-    series: async (_parent, args, context) => {
-      const maxPoints = checkInteger(
-        args.maxPoints ?? 1000,
-        "maxPoints",
-        pageLimits.minSeriesPoints,
-        pageLimits.maxSeriesPoints,
-      );
-      const metric = (args.metric ?? "WALL_MEDIAN") as SeriesMetricValue;
-      const from = args.from != null ? parseDate(args.from, "from") : undefined;
-      const to = args.to != null ? parseDate(args.to, "to") : undefined;
-      let series: SeriesModel | null;
-      if (args.key != null && args.parts != null) {
-        throw new UserInputError([{ path: "key", message: "give either key or parts, not both" }]);
-      } else if (args.key != null) {
-        series = await context.database.prisma.series.findUnique({ where: { seriesKey: args.key } });
-      } else if (args.parts != null) {
-        const parts = args.parts;
-        const params = parts.params ?? {};
-        if (typeof params !== "object" || Array.isArray(params)) {
-          throw new UserInputError([
-            { path: "parts.params", message: "allowed: a JSON object of parameters" },
-          ]);
-        }
-        const candidates = await context.database.prisma.series.findMany({
-          where: {
-            workloadId: parts.workload,
-            paramsKey: parametersKey(parts.workload, params as Record<string, unknown>),
-            mode: parts.mode,
-            threads: parts.threads,
-            scaling: (parts.scaling ?? "WEAK").toLowerCase(),
-            branch: parts.branch ?? "",
-            ...(parts.testbedId != null ? { testbedId: parts.testbedId } : {}),
-          },
-          take: 20,
-        });
-        if (candidates.length > 1) {
-          throw new UserInputError([
-            {
-              path: "parts.testbedId",
-              message: `the parts match ${candidates.length} series on different testbeds; name one (allowed: ${candidates.map((candidate) => candidate.testbedId ?? "null").join(", ")})`,
-            },
-          ]);
-        }
-        series = candidates[0] ?? null;
-      } else {
-        throw new UserInputError([{ path: "key", message: "give the series key or its parts" }]);
-      }
-      if (!series) return null;
-      return seriesHistoryOf(context, series, { metric, from, to, maxPoints });
-    },
-    compare: async (_parent, { baseRunId, headRunId }, context) => {
-      const [base, head] = await Promise.all([
-        getRun(context.database, baseRunId, { samples: false }),
-        getRun(context.database, headRunId, { samples: false }),
-      ]);
-      if (!base) throw new NotFoundError("run", baseRunId);
-      if (!head) throw new NotFoundError("run", headRunId);
-      const [baseCells, headCells] = await Promise.all([
-        context.loaders.measurementsByRun.load(base.id),
-        context.loaders.measurementsByRun.load(head.id),
-      ]);
-      const wallSamples = async (cells: MeasurementModel[]) =>
-        new Map(
-          await Promise.all(
-            cells.map(async (cell) => {
-              const samples = await context.loaders.samplesByMeasurement.load(cell.id);
-              return [cell.id, samples.map((sample) => sample.wallMs)] as const;
-            }),
-          ),
-        );
-      const [baseSamples, headSamples] = await Promise.all([wallSamples(baseCells), wallSamples(headCells)]);
-      return {
-        base,
-        head,
-        cells: compareCells(baseCells, headCells, baseSamples, headSamples),
-        // The regressions module's warnings; they only read the runs, not their cells.
-        warnings: compareRunDetails({ ...base, measurements: [] }, { ...head, measurements: [] }).warnings,
-      };
-    },
+    ...compareQueryResolvers,
     queue: async (_parent, _args, context) => ({
       runningRunId: (await context.queue.runningRunIds())[0] ?? null,
       queuedRunIds: await context.queue.queuedRunIds(),
@@ -459,14 +173,7 @@ export const resolvers: Resolvers = {
   },
 
   Subscription: {
-    runProgress: {
-      subscribe: (_parent, { id }, context) => progressSubscription(context, id),
-      resolve: (payload: RunProgressUpdate) => payload,
-    },
-    runEvents: {
-      subscribe: (_parent, _args, context) => eventSubscription(context),
-      resolve: (payload: RunEvent) => payload,
-    },
+    ...runSubscriptionResolvers,
     ...analysisSubscriptionResolvers,
     ...agentSubscriptionResolvers,
   },
@@ -544,16 +251,6 @@ export const resolvers: Resolvers = {
     run: (event, _args, context) =>
       event.kind === "deleted" ? null : getRun(context.database, event.runId, { samples: false }),
     regression: (event) => event.regression ?? null,
-  },
-
-  Comparison: {
-    verdicts: (comparison) => {
-      const counts = { faster: 0, slower: 0, unchanged: 0, noisy: 0 };
-      for (const cell of comparison.cells) {
-        if (cell.verdict !== null) counts[cell.verdict.toLowerCase() as keyof typeof counts]++;
-      }
-      return counts;
-    },
   },
 
   Queue: {

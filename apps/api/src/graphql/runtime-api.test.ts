@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { getRun } from "../db/run-repository.js";
+import { getRun } from "../db/run-reads.js";
 import { parseRunPlan } from "../runner/plan.js";
 import { defaultLimits, loadConfig, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";

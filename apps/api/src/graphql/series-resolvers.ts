@@ -1,6 +1,8 @@
-import { listRuns, runsByIds } from "../db/run-list.js";
-import { parametersKey, type StoredRunDetail } from "../db/run-repository.js";
+import { largestTriangleThreeBuckets } from "../analysis/lttb.js";
+import { countRuns, listRuns, runsByIds, workloadsWithSucceededRuns } from "../db/run-list.js";
+import { parametersKey, type StoredRunDetail } from "../db/run-rows.js";
 import {
+  findSeries,
   listSeries,
   listSeriesPage,
   openRegressionCounts,
@@ -11,6 +13,7 @@ import {
   type SeriesRow,
   seriesFacets,
 } from "../db/series-repository.js";
+import { listTestbeds } from "../db/testbed.js";
 import { UserInputError } from "../errors.js";
 import type {
   BranchCheck,
@@ -25,8 +28,7 @@ import type {
 } from "../generated/graphql.js";
 import { checkBranch, type BranchCheck as StoredBranchCheck } from "../regressions/check-branch.js";
 import type { GraphQLContext } from "./context.js";
-import { branchSchema, checkInteger, validate } from "./inputs.js";
-import { largestTriangleThreeBuckets } from "./lttb.js";
+import { branchSchema, checkInteger, pageLimits, parseDate, validate } from "./inputs.js";
 import type {
   RunModel,
   SeriesHistoryModel,
@@ -262,8 +264,68 @@ export function toBranchCheck(check: StoredBranchCheck): BranchCheckResult {
 
 export const seriesQueryResolvers: Pick<
   QueryResolvers<GraphQLContext>,
-  "seriesPage" | "seriesFacets" | "branchReview" | "latestRunsPerRuntime" | "runsByIds" | "efficiencyHistory"
+  | "seriesList"
+  | "series"
+  | "seriesPage"
+  | "seriesFacets"
+  | "branchReview"
+  | "latestRunsPerRuntime"
+  | "runsByIds"
+  | "efficiencyHistory"
 > = {
+  seriesList: async (_parent, { filter, first }, context) => {
+    const limit = checkInteger(first ?? 100, "first", 1, pageLimits.maxSeriesList);
+    return listSeries(context.database, toSeriesFilter(filter), limit);
+  },
+  series: async (_parent, args, context) => {
+    const maxPoints = checkInteger(
+      args.maxPoints ?? 1000,
+      "maxPoints",
+      pageLimits.minSeriesPoints,
+      pageLimits.maxSeriesPoints,
+    );
+    const metric = (args.metric ?? "WALL_MEDIAN") as SeriesMetricValue;
+    const from = args.from != null ? parseDate(args.from, "from") : undefined;
+    const to = args.to != null ? parseDate(args.to, "to") : undefined;
+    let series: SeriesModel | null;
+    if (args.key != null && args.parts != null) {
+      throw new UserInputError([{ path: "key", message: "give either key or parts, not both" }]);
+    } else if (args.key != null) {
+      series = await findSeries(context.database, args.key);
+    } else if (args.parts != null) {
+      const parts = args.parts;
+      const params = parts.params ?? {};
+      if (typeof params !== "object" || Array.isArray(params)) {
+        throw new UserInputError([{ path: "parts.params", message: "allowed: a JSON object of parameters" }]);
+      }
+      const candidates = await listSeries(
+        context.database,
+        {
+          workloadId: parts.workload,
+          paramsKey: parametersKey(parts.workload, params as Record<string, unknown>),
+          mode: parts.mode,
+          threads: parts.threads,
+          scaling: (parts.scaling ?? "WEAK").toLowerCase(),
+          branch: parts.branch ?? "",
+          ...(parts.testbedId != null ? { testbedId: parts.testbedId } : {}),
+        },
+        20,
+      );
+      if (candidates.length > 1) {
+        throw new UserInputError([
+          {
+            path: "parts.testbedId",
+            message: `the parts match ${candidates.length} series on different testbeds; name one (allowed: ${candidates.map((candidate) => candidate.testbedId ?? "null").join(", ")})`,
+          },
+        ]);
+      }
+      series = candidates[0] ?? null;
+    } else {
+      throw new UserInputError([{ path: "key", message: "give the series key or its parts" }]);
+    }
+    if (!series) return null;
+    return seriesHistoryOf(context, series, { metric, from, to, maxPoints });
+  },
   seriesPage: async (_parent, args, context) => {
     const first = checkInteger(args.first ?? 50, "first", 1, seriesPageLimits.maxFirst);
     const offset = checkInteger(args.offset ?? 0, "offset", 0, 10_000_000);
@@ -325,22 +387,10 @@ export const seriesQueryResolvers: Pick<
     const branch = validate(branchSchema, args.branch, "branch");
     const base = validate(branchSchema, args.base, "base");
     const workloadIds =
-      args.workload != null
-        ? [args.workload]
-        : (
-            await context.database.prisma.run.groupBy({
-              by: ["workloadId"],
-              where: { branch, status: "succeeded" },
-              orderBy: { workloadId: "asc" },
-            })
-          ).map((row) => row.workloadId);
+      args.workload != null ? [args.workload] : await workloadsWithSucceededRuns(context.database, branch);
     const checks: BranchCheckResult[] = [];
     for (const workloadId of workloadIds) {
-      const exists = await context.database.prisma.run.findFirst({
-        where: { branch, status: "succeeded", workloadId },
-        select: { id: true },
-      });
-      if (!exists) continue;
+      if ((await countRuns(context.database, { branch, status: "succeeded", workloadId })) === 0) continue;
       checks.push(toBranchCheck(await checkBranch(context.database, { base, branch, workloadId })));
     }
     const rank = { FAIL: 0, PASS: 1, NO_BASE: 2 } as const;
@@ -349,10 +399,7 @@ export const seriesQueryResolvers: Pick<
   },
 
   latestRunsPerRuntime: async (_parent, args, context) => {
-    const testbeds = await context.database.prisma.testbed.findMany({
-      where: { hostname: args.machine },
-      select: { id: true },
-    });
+    const testbeds = await listTestbeds(context.database, { hostname: args.machine });
     const paramsKey =
       args.params != null ? parametersKey(args.workload, paramsObject(args.params, "params")) : undefined;
     const latest = await Promise.all(

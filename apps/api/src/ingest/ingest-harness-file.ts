@@ -1,7 +1,7 @@
 import type { AdapterName } from "@threadbench/adapters";
 import type { Database } from "../db/client.js";
 import { ingestRun } from "../db/ingest.js";
-import type { StoredRun } from "../db/run-repository.js";
+import type { StoredRun } from "../db/run-rows.js";
 import { type HarnessIngestRequest, prepareHarnessIngest } from "./prepare-runs.js";
 
 /** One run an ingest produced (or found already stored). */

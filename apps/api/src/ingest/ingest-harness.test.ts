@@ -6,7 +6,7 @@ import { afterAll, expect, it } from "vitest";
 import { main } from "../cli/main.js";
 import { ingestExamplePaths } from "../db/ingest-schema-file.js";
 import { repoRoot } from "../db/repo-root.js";
-import { getRun } from "../db/run-repository.js";
+import { getRun } from "../db/run-reads.js";
 import { describeEachDatabase } from "../test/databases.js";
 
 // threadbench ingest through the real CLI entry point (main), on a real SQLite file and a

@@ -1,6 +1,7 @@
 import type { Database } from "../db/client.js";
+import type { StoredRegression } from "../db/regression-repository.js";
+import { runsByIds } from "../db/run-list.js";
 import { type CheckRunOptions, type CheckRunResult, checkRunAgainstHistory } from "./check-run.js";
-import type { StoredRegression } from "./regression-store.js";
 import type { RegressionWebhookPayload, WebhookNotifier } from "./webhook.js";
 
 /** Options of {@link afterRunStored}. */
@@ -34,11 +35,10 @@ export async function afterRunStored(
   const regressions = result.stored.filter((regression) => regression.kind === "regression");
   if (regressions.length > 0 && (options.notify || options.webhook)) {
     const runIds = [...new Set(regressions.map((regression) => regression.runId))];
-    const runs = await database.prisma.run.findMany({
-      where: { id: { in: runIds } },
-      select: { id: true, commitSha: true, branch: true, workloadId: true },
-    });
-    const runById = new Map(runs.map((run) => [run.id, run]));
+    const runs = await runsByIds(database, runIds);
+    const runById = new Map(
+      runs.map(({ id, commitSha, branch, workloadId }) => [id, { id, commitSha, branch, workloadId }]),
+    );
     for (const regression of regressions) {
       try {
         options.notify?.(regression);

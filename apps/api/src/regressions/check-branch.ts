@@ -1,8 +1,10 @@
 import type { CompareOptions } from "../analysis/compare.js";
 import { fitAmdahl, type ScalingPoint, type ScalingRegression } from "../analysis/scaling.js";
 import { type GateOutcome, judgeAgainstHistory, minimumHistory } from "../analysis/thresholds.js";
-import type { Database, Prisma } from "../db/client.js";
-import { requireRunDetail, type StoredRunDetail } from "../db/run-repository.js";
+import type { Database } from "../db/client.js";
+import { comparableRunIds, listRuns, succeededCellsOfRuns } from "../db/run-list.js";
+import { requireRunDetail } from "../db/run-reads.js";
+import type { StoredRunDetail } from "../db/run-rows.js";
 import { NotFoundError } from "../errors.js";
 import { type CellComparison, compareRunDetails, type RunComparison } from "./compare-runs.js";
 import {
@@ -117,15 +119,17 @@ const fewRuns = 5;
 export async function checkBranch(database: Database, options: CheckBranchOptions): Promise<BranchCheck> {
   const headRow = options.headRunId
     ? { id: options.headRunId }
-    : await database.prisma.run.findFirst({
-        where: {
-          branch: options.branch,
-          status: "succeeded",
-          ...(options.workloadId !== undefined ? { workloadId: options.workloadId } : {}),
-        },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        select: { id: true },
-      });
+    : (
+        await listRuns(
+          database,
+          {
+            branch: options.branch,
+            status: "succeeded",
+            ...(options.workloadId !== undefined ? { workloadId: options.workloadId } : {}),
+          },
+          { limit: 1 },
+        )
+      ).runs[0];
   if (!headRow) {
     throw new NotFoundError(
       "succeeded run on branch",
@@ -135,43 +139,31 @@ export async function checkBranch(database: Database, options: CheckBranchOption
   const head = await requireRunDetail(database, headRow.id);
   const gateOptions = options.gate ?? {};
   const history = gateOptions.history ?? defaultGateSettings.history;
-  const where: Prisma.RunWhereInput = {
-    id: { not: head.id },
-    branch: options.base,
-    status: "succeeded",
-    workloadId: head.workloadId,
-    paramsKey: head.paramsKey,
-    scaling: head.scaling,
-    testbedId: head.testbed?.id ?? null,
-    seeded: head.seeded,
-    project: head.project,
-    harness: head.harness,
-  };
   // Same branch: the runs before the checked one, not later ones.
-  if (options.base === head.branch) where.createdAt = { lt: head.createdAt };
+  let createdBefore = options.base === head.branch ? head.createdAt : undefined;
   if (options.asOf) {
-    const limit =
+    createdBefore =
       options.base === head.branch && head.createdAt < options.asOf ? head.createdAt : options.asOf;
-    where.createdAt = { lt: limit };
   }
-  const findBase = (extra: Prisma.RunWhereInput) =>
-    database.prisma.run.findMany({
-      where: { ...where, ...extra },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  const findBase = (workloadHash: string | null | undefined) =>
+    comparableRunIds(database, {
+      head: { ...head, testbedId: head.testbed?.id ?? null },
+      branch: options.base,
+      ...(createdBefore ? { createdBefore } : {}),
+      workloadHash,
       take: history,
-      select: { id: true },
     });
   // A workload module is compared with runs of the same source; a changed module has no
   // such history, and is compared with the base's module, with a warning.
-  let baseRows = await findBase({ workloadHash: head.workloadHash });
+  let baseRunIds = await findBase(head.workloadHash);
   let moduleChanged = false;
-  if (baseRows.length === 0 && head.workloadHash !== null) {
-    baseRows = await findBase({});
-    moduleChanged = baseRows.length > 0;
+  if (baseRunIds.length === 0 && head.workloadHash !== null) {
+    baseRunIds = await findBase(undefined);
+    moduleChanged = baseRunIds.length > 0;
   }
-  const latest = baseRows[0];
+  const latest = baseRunIds[0];
   if (!latest) return { head, base: null, comparison: null, gate: null, regressed: false, reasons: [] };
-  const base = await requireRunDetail(database, latest.id);
+  const base = await requireRunDetail(database, latest);
   const minEffect = gateOptions.minEffect ?? options.compare?.minEffect;
   const comparison = compareRunDetails(base, head, options.compare);
   if (moduleChanged) {
@@ -179,16 +171,11 @@ export async function checkBranch(database: Database, options: CheckBranchOption
       "the workload module's source differs from every base run's: the change may be the benchmark's, not the code's",
     );
   }
-  const gate = await judgeHead(
-    database,
-    head,
-    baseRows.map((row) => row.id),
-    {
-      ...gateOptions,
-      ...(minEffect !== undefined ? { minEffect } : {}),
-      history,
-    },
-  );
+  const gate = await judgeHead(database, head, baseRunIds, {
+    ...gateOptions,
+    ...(minEffect !== undefined ? { minEffect } : {}),
+    history,
+  });
   const reasons: CheckReason[] = [];
   for (const cell of gate.cells) {
     if (cell.metric !== "wall_time" || cell.verdict !== "slower") continue;
@@ -228,18 +215,8 @@ async function judgeHead(
   options: GateOptions & { history: number },
 ): Promise<HistoryGate> {
   const statistic = options.statistic ?? defaultGateSettings.statistic;
-  const rows: BaseCell[] = await database.prisma.measurement.findMany({
-    where: { runId: { in: [...baseRunIds] }, status: "succeeded" },
-    select: {
-      runId: true,
-      mode: true,
-      threads: true,
-      wallMin: true,
-      wallMedian: true,
-      efficiency: true,
-      speedup: true,
-    },
-  });
+  const rows: BaseCell[] = await succeededCellsOfRuns(database, baseRunIds);
+
   const cells: GateCell[] = [];
   const succeeded = head.measurements.filter(
     (measurement) => measurement.status === "succeeded" && measurement.wall,

@@ -1,13 +1,6 @@
 import { expect, it } from "vitest";
 import { summarize } from "../analysis/summary.js";
 import type { Database } from "../db/client.js";
-import { getRun, storeRunResult } from "../db/run-repository.js";
-import type { CellResult, RunPlan, RunResult } from "../runner/types.js";
-import { describeEachDatabase } from "../test/databases.js";
-import { makeRunResult } from "../test/run-factories.js";
-import { afterRunStored } from "./after-run-stored.js";
-import { checkRunAgainstHistory } from "./check-run.js";
-import { compareRuns } from "./compare-runs.js";
 import {
   acknowledgeRegression,
   listMutedSeries,
@@ -17,7 +10,15 @@ import {
   muteSeries,
   type StoredRegression,
   unmuteSeries,
-} from "./regression-store.js";
+} from "../db/regression-repository.js";
+import { getRun } from "../db/run-reads.js";
+import { storeRunResult } from "../db/run-repository.js";
+import type { CellResult, RunPlan, RunResult } from "../runner/types.js";
+import { describeEachDatabase } from "../test/databases.js";
+import { makeRunResult } from "../test/run-factories.js";
+import { afterRunStored } from "./after-run-stored.js";
+import { checkRunAgainstHistory } from "./check-run.js";
+import { compareRuns } from "./compare-runs.js";
 import type { RegressionWebhookPayload } from "./webhook.js";
 
 const dayMs = 24 * 3600 * 1000;

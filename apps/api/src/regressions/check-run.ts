@@ -1,13 +1,22 @@
-import { randomUUID } from "node:crypto";
 import { type ChangeKind, type KnownChange, planOnlineCheck } from "../analysis/online-check.js";
 import { controlAcrossSeries } from "../analysis/regressions.js";
 import { fitAmdahl, type ScalingPoint } from "../analysis/scaling.js";
 import type { Step, StepDetectorOptions } from "../analysis/step-detector.js";
-import { type Database, isUniqueViolation } from "../db/client.js";
-import { getRun, type StoredMeasurement, type StoredRunDetail } from "../db/run-repository.js";
+import type { Database } from "../db/client.js";
+import {
+  createRegression,
+  mutedSeriesKeys,
+  type RegressionEstimate,
+  regressionsByIds,
+  regressionsOfSeries,
+  type StoredRegression,
+  updateRegressionEstimate,
+} from "../db/regression-repository.js";
+import { getRun } from "../db/run-reads.js";
+import type { StoredMeasurement, StoredRunDetail } from "../db/run-rows.js";
+import { type DetectorHistoryRow, readDetectorHistories, runSpeedups } from "../db/series-repository.js";
 import type { RegressionMetric } from "../db/vocabulary.js";
 import { NotFoundError } from "../errors.js";
-import { type StoredRegression, toStoredRegressions } from "./regression-store.js";
 
 /** Options of {@link checkRunAgainstHistory}. */
 export interface CheckRunOptions {
@@ -113,26 +122,20 @@ export async function checkRunAgainstHistory(
     (measurement) => measurement.status === "succeeded" && measurement.wall !== null,
   );
   const keys = [...new Set(measurements.map((measurement) => measurement.seriesKey))];
-  const muted = new Set(
-    (
-      await database.prisma.mutedSeries.findMany({
-        where: { seriesKey: { in: keys } },
-        select: { seriesKey: true },
-      })
-    ).map((row) => row.seriesKey),
-  );
+  const muted = await mutedSeriesKeys(database, keys);
   result.mutedSeries = [...muted].sort();
   const checked = measurements.filter((measurement) => !muted.has(measurement.seriesKey));
   const metrics = new Set(options.metrics ?? ["wall_time", "efficiency", "serial_fraction"]);
   const historyLength = clampInteger(options.historyLength ?? 200, 10, 10_000);
 
   const histories: MetricHistory[] = [];
-  const rowsByKey = await readHistories(
-    database,
-    checked,
-    { seeded: run.seeded, workloadHash: run.workloadHash },
+  const rowsByKey = await readDetectorHistories(database, {
+    keys: [...new Set(checked.map((measurement) => measurement.seriesKey))],
+    recordedAt: checked[0]?.recordedAt,
+    seeded: run.seeded,
+    workloadHash: run.workloadHash,
     historyLength,
-  );
+  });
   for (const measurement of checked) {
     const rows = rowsByKey.get(measurement.seriesKey) ?? [];
     if (metrics.has("wall_time")) histories.push(wallTimeHistory(measurement.seriesKey, rows));
@@ -152,10 +155,9 @@ export async function checkRunAgainstHistory(
   }
   result.checkedSeries = histories.length;
 
-  const existing = await database.prisma.regression.findMany({
-    where: { seriesKey: { in: [...new Set(histories.map((history) => history.seriesKey))] } },
-    select: { id: true, seriesKey: true, runId: true, kind: true, metric: true, status: true },
-  });
+  const existing = await regressionsOfSeries(database, [
+    ...new Set(histories.map((history) => history.seriesKey)),
+  ]);
   const plans = histories.map((history) => {
     const positions = new Map(history.runIds.map((id, index) => [id, index]));
     const known: KnownChange[] = existing.flatMap((row) => {
@@ -195,87 +197,11 @@ export async function checkRunAgainstHistory(
       else result.alreadyStored++;
     }
   }
-  if (createdIds.length > 0) {
-    const rows = await database.prisma.regression.findMany({
-      where: { id: { in: createdIds } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    });
-    result.stored = await toStoredRegressions(database, rows);
-  }
+  result.stored = await regressionsByIds(database, createdIds);
   return result;
 }
 
-interface HistoryRow {
-  runId: string;
-  wallMedian: number;
-  wallStddev: number | null;
-  sampleCount: number;
-  efficiency: number | null;
-}
-
-/**
- * The histories of the run's series, oldest first, each ending at (and including) the
- * run: one query for all of them (a run's cells are measured together, so their series
- * have the same runs), then one more per series that came back short because the others
- * filled the limit.
- */
-async function readHistories(
-  database: Database,
-  measurements: readonly StoredMeasurement[],
-  run: { seeded: boolean; workloadHash: string | null },
-  historyLength: number,
-): Promise<Map<string, HistoryRow[]>> {
-  const byKey = new Map<string, HistoryRow[]>();
-  const recordedAt = measurements[0]?.recordedAt;
-  if (!recordedAt) return byKey;
-  const read = (keys: readonly string[], take: number) =>
-    database.prisma.measurement.findMany({
-      where: {
-        seriesKey: { in: [...keys] },
-        status: "succeeded",
-        wallMedian: { not: null },
-        recordedAt: { lte: recordedAt },
-        // Seeded (synthetic) history and real history never mix. Workload modules (issue 9):
-        // only runs of the same module source compare; a changed workloadHash is a changed
-        // benchmark, not a regression of the code, so its history starts anew (built-ins
-        // have null, which matches null).
-        run: { seeded: run.seeded, workloadHash: run.workloadHash },
-      },
-      orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
-      take,
-      select: {
-        seriesKey: true,
-        runId: true,
-        wallMedian: true,
-        wallStddev: true,
-        sampleCount: true,
-        efficiency: true,
-      },
-    });
-  const collect = (rows: Awaited<ReturnType<typeof read>>) => {
-    for (const row of rows) {
-      const list = byKey.get(row.seriesKey) ?? [];
-      if (list.length >= historyLength || row.wallMedian === null || !(row.wallMedian > 0)) continue;
-      list.push({ ...row, wallMedian: row.wallMedian });
-      byKey.set(row.seriesKey, list);
-    }
-  };
-  const keys = [...new Set(measurements.map((measurement) => measurement.seriesKey))];
-  const take = historyLength * keys.length;
-  const rows = await read(keys, take);
-  collect(rows);
-  if (rows.length === take) {
-    for (const key of keys) {
-      if ((byKey.get(key)?.length ?? 0) >= historyLength) continue;
-      byKey.delete(key);
-      collect(await read([key], historyLength));
-    }
-  }
-  for (const list of byKey.values()) list.reverse();
-  return byKey;
-}
-
-function wallTimeHistory(seriesKey: string, rows: readonly HistoryRow[]): MetricHistory {
+function wallTimeHistory(seriesKey: string, rows: readonly DetectorHistoryRow[]): MetricHistory {
   return {
     seriesKey,
     metric: "wall_time",
@@ -308,13 +234,10 @@ function isTopParallelCell(run: StoredRunDetail, measurement: StoredMeasurement)
 async function serialFractionHistory(
   database: Database,
   measurement: StoredMeasurement,
-  rows: readonly HistoryRow[],
+  rows: readonly DetectorHistoryRow[],
 ): Promise<MetricHistory> {
   const runIds = rows.map((row) => row.runId);
-  const cells = await database.prisma.measurement.findMany({
-    where: { runId: { in: runIds }, mode: measurement.mode, status: "succeeded", speedup: { not: null } },
-    select: { runId: true, threads: true, speedup: true },
-  });
+  const cells = await runSpeedups(database, runIds, measurement.mode);
   const pointsByRun = new Map<string, ScalingPoint[]>();
   for (const cell of cells) {
     if (cell.speedup === null || !Number.isFinite(cell.speedup)) continue;
@@ -343,7 +266,7 @@ async function serialFractionHistory(
  * The stored columns of a step: `size` and its interval signed so that positive is worse
  * (efficiency is higher-is-better, so its change is negated), levels in the metric's unit.
  */
-function rowValues(metric: RegressionMetric, step: Step) {
+function rowValues(metric: RegressionMetric, step: Step): RegressionEstimate {
   const worseUp = metricSettings[metric].direction === "lower-is-better";
   const { estimate, lower, upper } = step.change;
   return {
@@ -356,56 +279,33 @@ function rowValues(metric: RegressionMetric, step: Step) {
   };
 }
 
-async function createChange(
+function createChange(
   database: Database,
   history: MetricHistory,
   step: Step,
   kind: ChangeKind,
 ): Promise<string | null> {
-  const id = randomUUID();
-  const now = new Date();
-  try {
-    await database.prisma.regression.create({
-      data: {
-        id,
-        seriesKey: history.seriesKey,
-        runId: history.runIds[step.index] as string,
-        kind,
-        metric: history.metric,
-        ...rowValues(history.metric, step),
-        status: "open",
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-    return id;
-  } catch (error) {
-    // A concurrent check of another run stored the same (series, run, metric) first.
-    if (!isUniqueViolation(error)) throw error;
-    return null;
-  }
+  return createRegression(database, {
+    seriesKey: history.seriesKey,
+    runId: history.runIds[step.index] as string,
+    kind,
+    metric: history.metric,
+    ...rowValues(history.metric, step),
+  });
 }
 
-/**
- * Writes a re-measured change: new estimates, and the better-placed run when it moved.
- * A move onto a run that already holds a change of the metric keeps the row where it is.
- */
-async function updateChange(
+/** Writes a re-measured change: new estimates, and the better-placed run when it moved. */
+function updateChange(
   database: Database,
   history: MetricHistory,
   update: { id: string; step: Step; moved: boolean },
 ): Promise<"moved" | "updated" | "gone"> {
-  const data = { ...rowValues(history.metric, update.step), updatedAt: new Date() };
-  const write = (extra: { runId?: string }) =>
-    database.prisma.regression.updateMany({ where: { id: update.id }, data: { ...data, ...extra } });
-  try {
-    const { count } = await write(update.moved ? { runId: history.runIds[update.step.index] as string } : {});
-    return count === 0 ? "gone" : update.moved ? "moved" : "updated";
-  } catch (error) {
-    if (!update.moved || !isUniqueViolation(error)) throw error;
-    const { count } = await write({});
-    return count === 0 ? "gone" : "updated";
-  }
+  return updateRegressionEstimate(
+    database,
+    update.id,
+    rowValues(history.metric, update.step),
+    update.moved ? (history.runIds[update.step.index] as string) : undefined,
+  );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { type CompareOptions, compareSamples, type Verdict } from "../analysis/compare.js";
 import type { ConfidenceInterval } from "../analysis/summary.js";
 import type { Database } from "../db/client.js";
-import { requireRunDetail, type StoredMeasurement, type StoredRunDetail } from "../db/run-repository.js";
+import { requireRunDetail } from "../db/run-reads.js";
+import type { StoredMeasurement, StoredRunDetail } from "../db/run-rows.js";
 import { executionModes } from "../runner/types.js";
 
 /** One (mode, threads) cell of a comparison of two runs. */
@@ -21,10 +22,14 @@ export type CellComparison =
       headSamples: number;
     }
   | {
-      /** The cell failed in one of the runs: its samples are not comparable. */
+      /**
+       * The cell failed, or its checksum did not match the sequential baseline's, in one
+       * of the runs: its samples time something else, so they are not compared.
+       */
       kind: "failed";
       mode: string;
       threads: number;
+      /** The measurement's status, or "checksum mismatch" for a succeeded cell whose checksum differed. */
       baseStatus: string;
       headStatus: string;
     }
@@ -88,8 +93,13 @@ export function compareRunDetails(
       cells.push({ kind: "base-only", ...where });
       continue;
     }
-    if (baseCell.status !== "succeeded" || headCell.status !== "succeeded") {
-      cells.push({ kind: "failed", ...where, baseStatus: baseCell.status, headStatus: headCell.status });
+    if (!comparable(baseCell) || !comparable(headCell)) {
+      cells.push({
+        kind: "failed",
+        ...where,
+        baseStatus: cellStatus(baseCell),
+        headStatus: cellStatus(headCell),
+      });
       continue;
     }
     const baseWall = baseCell.samples.map((sample) => sample.wallMs);
@@ -116,6 +126,17 @@ export function compareRunDetails(
     cells,
     verdicts,
   };
+}
+
+/** A cell whose samples time the workload: it succeeded and its checksum did not mismatch. */
+function comparable(cell: StoredMeasurement): boolean {
+  return cell.status === "succeeded" && cell.checksumStatus !== "mismatch";
+}
+
+function cellStatus(cell: StoredMeasurement): string {
+  return cell.status === "succeeded" && cell.checksumStatus === "mismatch"
+    ? "checksum mismatch"
+    : cell.status;
 }
 
 function rank(mode: string): number {

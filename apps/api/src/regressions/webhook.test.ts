@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoredRegression } from "./regression-store.js";
+import type { StoredRegression } from "../db/regression-repository.js";
 import { createWebhookNotifier, type RegressionWebhookPayload } from "./webhook.js";
 
 interface Receiver {

@@ -1,4 +1,4 @@
-import type { StoredRegression } from "./regression-store.js";
+import type { StoredRegression } from "../db/regression-repository.js";
 
 /** The JSON body POSTed for each new regression. */
 export interface RegressionWebhookPayload {

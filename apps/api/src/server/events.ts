@@ -1,5 +1,6 @@
+import { EventEmitter, on } from "node:events";
+import type { StoredRegression } from "../db/regression-repository.js";
 import type { RunStatus } from "../db/vocabulary.js";
-import type { StoredRegression } from "../regressions/regression-store.js";
 import type { RunProgress } from "../runner/index.js";
 
 export type RunEventKind =
@@ -175,38 +176,34 @@ export class RunEventBus {
 }
 
 /**
- * An async iterator fed by push callbacks: buffers values until they are pulled, ends
- * when `end()` is called or the consumer returns (graphql-ws calls `return()` when the
- * client unsubscribes, which runs `cleanup`).
+ * An async iterator fed by push callbacks (Node's `events.on` over a private emitter:
+ * it buffers values until they are pulled). It ends when `end()` is called (values
+ * already pushed are still delivered first) or the consumer returns (graphql-ws calls
+ * `return()` when the client unsubscribes); either way `cleanup` runs once.
  */
 export function pushIterator<T>(cleanup: () => void): {
   iterator: AsyncIterableIterator<T>;
   push(value: T): void;
   end(): void;
 } {
-  const buffer: T[] = [];
-  let waiting: ((result: IteratorResult<T>) => void) | null = null;
+  const emitter = new EventEmitter();
+  const values = on(emitter, "value", { close: ["end"] }) as AsyncIterableIterator<[T]>;
   let done = false;
   const finish = () => {
-    if (done) return;
+    if (done) return false;
     done = true;
     cleanup();
-    waiting?.({ value: undefined, done: true });
-    waiting = null;
+    return true;
   };
   const iterator: AsyncIterableIterator<T> = {
-    next() {
-      const value = buffer.shift();
-      if (value !== undefined) return Promise.resolve({ value, done: false });
-      if (done) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve) => {
-        waiting = resolve;
-      });
+    async next() {
+      const result = await values.next();
+      return result.done ? { value: undefined, done: true } : { value: result.value[0], done: false };
     },
-    return() {
-      buffer.length = 0;
+    async return() {
       finish();
-      return Promise.resolve({ value: undefined, done: true });
+      await values.return?.();
+      return { value: undefined, done: true };
     },
     [Symbol.asyncIterator]() {
       return iterator;
@@ -215,24 +212,10 @@ export function pushIterator<T>(cleanup: () => void): {
   return {
     iterator,
     push(value) {
-      if (done) return;
-      if (waiting) {
-        const resolve = waiting;
-        waiting = null;
-        resolve({ value, done: false });
-      } else {
-        buffer.push(value);
-      }
+      if (!done) emitter.emit("value", value);
     },
     end() {
-      // Values already buffered are still delivered before the end.
-      if (done) return;
-      done = true;
-      cleanup();
-      if (waiting && buffer.length === 0) {
-        waiting({ value: undefined, done: true });
-        waiting = null;
-      }
+      if (finish()) emitter.emit("end");
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pgListen, { type Subscriber } from "pg-listen";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
-import { requireRegression } from "../regressions/regression-store.js";
+import { requireRegression } from "../db/regression-repository.js";
 import type { BusMessage, RunEventBus } from "./events.js";
 
 /**

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
+import type { StoredRegression } from "../db/regression-repository.js";
 import { afterRunStored } from "../regressions/after-run-stored.js";
 import type { CheckRunOptions } from "../regressions/check-run.js";
-import type { StoredRegression } from "../regressions/regression-store.js";
 import type { WebhookNotifier } from "../regressions/webhook.js";
 import type { RunEventBus } from "./events.js";
 

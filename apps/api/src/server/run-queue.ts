@@ -15,20 +15,21 @@ import {
   registerAgent,
   requestCancel,
   requireAgentSession,
+  runHeldBySession,
+  runningRunIds,
   type StoredAgent,
   storeClaimedCell,
   touchAgent,
 } from "../db/agent-repository.js";
 import type { Database } from "../db/client.js";
+import { requireRun } from "../db/run-reads.js";
 import {
   type CreateQueuedRunInput,
   createQueuedRun,
   finishRunWithoutResult,
   markInterruptedRuns,
-  requireRun,
-  type StorableCell,
-  type StoredRun,
 } from "../db/run-repository.js";
+import type { StorableCell, StoredRun } from "../db/run-rows.js";
 import { finishedRunStatuses } from "../db/vocabulary.js";
 import { ConflictError } from "../errors.js";
 import { parseRunPlan, type RunPlan, type RunProgress } from "../runner/index.js";
@@ -243,12 +244,7 @@ export class RunQueue {
 
   /** Ids of the runs agents are executing now, oldest claim first. */
   async runningRunIds(): Promise<string[]> {
-    const rows = await this.#options.database.prisma.run.findMany({
-      where: { status: "running" },
-      orderBy: [{ startedAt: "asc" }, { id: "asc" }],
-      select: { id: true },
-    });
-    return rows.map((row) => row.id);
+    return runningRunIds(this.#options.database);
   }
 
   // ---- the agents' protocol -----------------------------------------------------------
@@ -276,12 +272,9 @@ export class RunQueue {
     await touchAgent(database, sessionId);
     // An agent asks for work only when it holds none: a run this session still holds
     // is one whose claim answer was lost (the connection dropped); hand it over again.
-    const held = await database.prisma.run.findFirst({
-      where: { claimedBy: sessionId, status: "running" },
-      select: { id: true },
-    });
+    const held = await runHeldBySession(database, sessionId);
     if (held) {
-      const run = await requireRun(database, held.id);
+      const run = await requireRun(database, held);
       return { run, plan: planInputOf(run) };
     }
     for (;;) {
@@ -380,11 +373,7 @@ export class RunQueue {
 
   /** Whether a run is still wanted by the agent that claims it (for agentSignals). */
   async claimedRunsOf(agentId: string): Promise<string[]> {
-    const rows = await this.#options.database.prisma.run.findMany({
-      where: { agentId, status: "running" },
-      select: { id: true },
-    });
-    return rows.map((row) => row.id);
+    return runningRunIds(this.#options.database, { agentId });
   }
 
   /** Describes the target of a run in words. */

@@ -1,4 +1,7 @@
 /**
+ * Kept by hand on purpose (issue 12): it is short, has no dependencies and takes
+ * accessors, so it works on any point shape the series query reads.
+ *
  * Largest-triangle-three-buckets downsampling (Steinarsson 2013): keeps the first and
  * last points and, from each of `threshold - 2` buckets in between, the point forming
  * the largest triangle with the previous kept point and the next bucket's average. It

@@ -204,11 +204,13 @@ describeEachDatabase("GraphQL API", (databases) => {
       "worker-threads/2",
     ]);
     await waitUntil(() =>
-      events.messages.some((event) => event.runEvents.runId === runId && event.runEvents.kind === "FINISHED"),
+      events.messages.some(
+        (event) => event.runEvents.runId === runId && event.runEvents.kind === "SUCCEEDED",
+      ),
     );
     expect(
       events.messages.filter((event) => event.runEvents.runId === runId).map((event) => event.runEvents.kind),
-    ).toEqual(["QUEUED", "STARTED", "FINISHED"]);
+    ).toEqual(["QUEUED", "STARTED", "SUCCEEDED"]);
   });
 
   it("stores one run when the same ingest document is posted concurrently", async () => {

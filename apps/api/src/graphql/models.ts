@@ -1,4 +1,5 @@
 import type { AnyWorkload } from "@threadbench/workloads";
+import type { Verdict } from "../analysis/compare.js";
 import type { ScalingFit } from "../analysis/scaling.js";
 import type { Prisma } from "../db/client.js";
 import type { StoredRun, StoredSeries } from "../db/run-repository.js";
@@ -129,7 +130,7 @@ export interface CellComparisonModel {
   relativeChangeHigh: number | null;
   confidence: number | null;
   pValue: number | null;
-  verdict: "FASTER" | "SLOWER" | "UNCHANGED" | "NOISY" | null;
+  verdict: Verdict | null;
   baseSpeedup: number | null;
   headSpeedup: number | null;
   baseSampleCount: number | null;

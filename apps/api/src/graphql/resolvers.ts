@@ -14,16 +14,7 @@ import {
 import { listSeries } from "../db/series-repository.js";
 import { finishedRunStatuses, runtimeLabel, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
-import type {
-  CellStatus,
-  ChecksumStatus,
-  ParameterType,
-  Resolvers,
-  RunEventKind,
-  RunSource,
-  RunStatus,
-  ScalingKind,
-} from "../generated/graphql.js";
+import type { Resolvers } from "../generated/graphql.js";
 import { compareRunDetails } from "../regressions/compare-runs.js";
 import { parseRunPlan, planLimits } from "../runner/index.js";
 import { disallowedRuntime } from "../runner/python/python-runtime.js";
@@ -52,6 +43,7 @@ import {
 } from "./analysis-resolvers.js";
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
 import type { GraphQLContext } from "./context.js";
+import { enumResolvers } from "./enum-values.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
 import {
@@ -77,8 +69,6 @@ import {
   seriesSourceResolvers,
   toSeriesFilter,
 } from "./series-resolvers.js";
-
-const upper = <T extends string>(value: string) => value.toUpperCase() as T;
 
 function jsonLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
   switch (node.kind) {
@@ -214,7 +204,6 @@ function planFromInput(input: Record<string, unknown>): Record<string, unknown> 
   const plan = Object.fromEntries(
     Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
   );
-  if (typeof plan.scaling === "string") plan.scaling = plan.scaling.toLowerCase();
   return plan;
 }
 
@@ -265,7 +254,7 @@ function compareCells(
       cell.relativeChangeHigh = comparison.relativeChange?.upper ?? null;
       cell.confidence = comparison.relativeChange?.confidence ?? null;
       cell.pValue = Number.isFinite(comparison.mannWhitney.pValue) ? comparison.mannWhitney.pValue : null;
-      cell.verdict = upper<NonNullable<CellComparisonModel["verdict"]>>(comparison.verdict);
+      cell.verdict = comparison.verdict;
     }
     cells.push(cell);
   }
@@ -273,6 +262,7 @@ function compareCells(
 }
 
 export const resolvers: Resolvers = {
+  ...enumResolvers,
   JSON: JSONScalar,
   DateTime: DateTimeScalar,
 
@@ -340,7 +330,7 @@ export const resolvers: Resolvers = {
             paramsKey: parametersKey(parts.workload, params as Record<string, unknown>),
             mode: parts.mode,
             threads: parts.threads,
-            scaling: (parts.scaling ?? "WEAK").toLowerCase(),
+            scaling: parts.scaling ?? "weak",
             branch: parts.branch ?? "",
             ...(parts.testbedId != null ? { testbedId: parts.testbedId } : {}),
           },
@@ -476,7 +466,6 @@ export const resolvers: Resolvers = {
     parameters: (workload) => describeParameters(workload),
   },
   ParameterDescription: {
-    type: (parameter) => upper<ParameterType>(parameter.type),
     minimum: (parameter) => parameter.minimum ?? null,
     maximum: (parameter) => parameter.maximum ?? null,
     unit: (parameter) => parameter.unit ?? null,
@@ -485,9 +474,6 @@ export const resolvers: Resolvers = {
 
   Run: {
     workload: (run) => findWorkload(run.workloadId) ?? null,
-    scaling: (run) => upper<ScalingKind>(run.scaling),
-    status: (run) => upper<RunStatus>(run.status),
-    source: (run) => upper<RunSource>(run.source),
     durationMs: (run) =>
       run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
     queuePosition: (run, _args, context) =>
@@ -499,8 +485,6 @@ export const resolvers: Resolvers = {
   },
 
   Measurement: {
-    status: (measurement) => upper<CellStatus>(measurement.status),
-    checksumStatus: (measurement) => upper<ChecksumStatus>(measurement.checksumStatus),
     wall: (row) =>
       row.wallMedian === null || row.wallMin === null || row.wallMax === null || row.wallMean === null
         ? null
@@ -533,14 +517,11 @@ export const resolvers: Resolvers = {
   },
 
   RunProgress: {
-    status: (progress) => upper<RunStatus>(progress.status),
     fraction: (progress) =>
       progress.stepsTotal > 0 ? Math.min(1, progress.stepsDone / progress.stepsTotal) : 1,
   },
 
   RunEvent: {
-    kind: (event) => upper<RunEventKind>(event.kind.replaceAll("-", "_")),
-    status: (event) => (event.status ? upper<RunStatus>(event.status) : null),
     run: (event, _args, context) =>
       event.kind === "deleted" ? null : getRun(context.database, event.runId, { samples: false }),
     regression: (event) => event.regression ?? null,
@@ -550,7 +531,7 @@ export const resolvers: Resolvers = {
     verdicts: (comparison) => {
       const counts = { faster: 0, slower: 0, unchanged: 0, noisy: 0 };
       for (const cell of comparison.cells) {
-        if (cell.verdict !== null) counts[cell.verdict.toLowerCase() as keyof typeof counts]++;
+        if (cell.verdict !== null) counts[cell.verdict]++;
       }
       return counts;
     },
@@ -582,7 +563,6 @@ export const resolvers: Resolvers = {
     key: (series) => series.seriesKey,
     workload: (series) => findWorkload(series.workloadId) ?? null,
     params: (series) => JSON.parse(series.paramsKey) as unknown,
-    scaling: (series) => upper<ScalingKind>(series.scaling),
     testbed: (series, _args, context) =>
       series.testbedId ? context.loaders.testbedById.load(series.testbedId) : null,
     branch: (series) => (series.branch === "" ? null : series.branch),

@@ -10,7 +10,7 @@ import { SeriesChartQuery } from "../graphql/queries";
 import { serverQuery } from "../graphql/server";
 import { latestChange } from "../lib/chart-data";
 import { formatChange, formatCount, formatDateTime, formatMetric } from "../lib/format";
-import { enumToWord } from "../lib/labels";
+import { regressionKindLabels, regressionStatusLabels } from "../lib/labels";
 import type { SeriesMetricChoice } from "../lib/series-metrics";
 import { HistoryChart, type HistoryMarker } from "./charts/history-chart";
 import { CommitRef } from "./names";
@@ -63,7 +63,7 @@ export async function SeriesChartSection({
     ...regressions.map((regression) => ({
       runId: regression.runId,
       ...(regression.run?.createdAt ? { timestamp: regression.run.createdAt } : {}),
-      label: `${regression.kind === "REGRESSION" ? "regression" : "improvement"} ${formatChange(regression.size)} (${enumToWord(regression.status).replace("-", " ")})`,
+      label: `${regressionKindLabels[regression.kind]} ${formatChange(regression.size)} (${regressionStatusLabels[regression.status]})`,
       tone: regression.kind === "REGRESSION" ? ("bad" as const) : ("good" as const),
     })),
     ...changePoints

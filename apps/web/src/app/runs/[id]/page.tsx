@@ -21,7 +21,14 @@ import {
   formatRatioPercent,
   formatSpeedup,
 } from "../../../lib/format";
-import { checksumTone, enumToWord, isActiveStatus, modeDescriptions } from "../../../lib/labels";
+import {
+  cellStatusLabels,
+  checksumStatusLabels,
+  checksumTone,
+  isActiveStatus,
+  modeDescriptions,
+  scalingKindLabels,
+} from "../../../lib/labels";
 import { modeSlots } from "../../../lib/mode-colors";
 import { commitUrlTemplate } from "../../../lib/server-config";
 
@@ -62,9 +69,8 @@ function ChecksumSummary({ measurements }: { measurements: readonly Measurement[
       <div className="callout error" role="alert">
         <strong>Checksum mismatch in {mismatches.length} cell(s)</strong>
         <p>
-          {mismatches.map((cell) => `${enumToWord(cell.mode)} × ${cell.threads}`).join(", ")} computed a
-          different answer from the sequential baseline: those timings measure a different (wrong)
-          computation.
+          {mismatches.map((cell) => `${cell.mode} × ${cell.threads}`).join(", ")} computed a different answer
+          from the sequential baseline: those timings measure a different (wrong) computation.
         </p>
       </div>
     );
@@ -135,7 +141,7 @@ function CellsTable({
                     <>
                       {" "}
                       <Badge tone="bad" title={measurement.error ?? undefined}>
-                        {enumToWord(measurement.status)}
+                        {cellStatusLabels[measurement.status]}
                       </Badge>
                     </>
                   ) : null}
@@ -172,7 +178,7 @@ function CellsTable({
                     tone={checksumTone(measurement.checksumStatus)}
                     title={measurement.checksum ? `checksum ${measurement.checksum}` : undefined}
                   >
-                    {enumToWord(measurement.checksumStatus)}
+                    {checksumStatusLabels[measurement.checksumStatus]}
                   </Badge>
                 </td>
                 <td>
@@ -293,7 +299,7 @@ export default async function RunPage({ params }: PageProps) {
           <p className="subtitle">
             <RuntimeLabel testbed={run.testbed} />
             {run.testbed ? ` on ${run.testbed.hostname}` : ""} · {formatParams(run.params)} ·{" "}
-            {enumToWord(run.scaling)} scaling · {run.threads.join(", ")} threads
+            {scalingKindLabels[run.scaling]} scaling · {run.threads.join(", ")} threads
             {run.commitSha ? (
               <>
                 {" "}
@@ -423,7 +429,7 @@ export default async function RunPage({ params }: PageProps) {
             <dt>Parameters</dt>
             <dd className="mono">{formatParams(run.params) || "defaults"}</dd>
             <dt>Modes</dt>
-            <dd>{run.modes.map(enumToWord).join(", ")}</dd>
+            <dd>{run.modes.join(", ")}</dd>
             <dt>Threads</dt>
             <dd>{run.threads.join(", ")}</dd>
             <dt>Repetitions</dt>
@@ -431,7 +437,7 @@ export default async function RunPage({ params }: PageProps) {
               {run.repetitions} timed + {run.warmups} warm-up per cell
             </dd>
             <dt>Scaling</dt>
-            <dd>{enumToWord(run.scaling)}</dd>
+            <dd>{scalingKindLabels[run.scaling]}</dd>
             <dt>Task timeout</dt>
             <dd>{formatDuration(run.taskTimeoutMs)}</dd>
             <dt>Heap limit</dt>

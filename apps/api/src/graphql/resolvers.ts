@@ -522,6 +522,10 @@ export const resolvers: Resolvers = {
   },
 
   RunEvent: {
+    // The one place an event kind is not its internal value: a server configured for
+    // subscribers written before SUCCEEDED sends the deprecated FINISHED instead.
+    kind: (event, _args, context) =>
+      event.kind === "succeeded" && context.config.legacyFinishedEvents ? "finished" : event.kind,
     run: (event, _args, context) =>
       event.kind === "deleted" ? null : getRun(context.database, event.runId, { samples: false }),
     regression: (event) => event.regression ?? null,

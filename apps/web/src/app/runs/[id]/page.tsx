@@ -98,9 +98,11 @@ function CellsTable({
 }) {
   return (
     <>
-      <TableScroll label="Cells">
+      <TableScroll label="Measurements">
         <table className="data" data-testid="cells-table">
-          <caption className="visually-hidden">Every (mode, threads) cell of the run</caption>
+          <caption className="visually-hidden">
+            The measurement of every (mode, threads) cell of the run
+          </caption>
           <thead>
             <tr>
               <th scope="col">Mode</th>
@@ -393,7 +395,7 @@ export default async function RunPage({ params }: PageProps) {
       ) : null}
 
       <section className="panel" aria-labelledby="cells-heading">
-        <h2 id="cells-heading">Cells</h2>
+        <h2 id="cells-heading">Measurements</h2>
         <ChecksumSummary measurements={run.measurements} />
         {run.measurements.length > 0 ? (
           <CellsTable measurements={run.measurements} slots={slots} />
@@ -474,7 +476,7 @@ export default async function RunPage({ params }: PageProps) {
           {run.workload?.description ? <p className="small muted">{run.workload.description}</p> : null}
         </section>
         <section className="panel" aria-labelledby="env-heading">
-          <h2 id="env-heading">Environment</h2>
+          <h2 id="env-heading">Testbed</h2>
           {testbed ? (
             <dl className="facts">
               <dt>Host</dt>
@@ -494,12 +496,12 @@ export default async function RunPage({ params }: PageProps) {
                 <RuntimeLabel testbed={testbed} />
                 {testbed.v8Version ? ` · V8 ${testbed.v8Version}` : ""}
               </dd>
-              <dt>Testbed</dt>
+              <dt>Fingerprint</dt>
               <dd className="mono small">{testbed.fingerprint.slice(0, 16)}</dd>
             </dl>
           ) : (
             <p className="muted">
-              {active ? "Captured when the run starts." : "No environment was recorded for this run."}
+              {active ? "Captured when the run starts." : "No testbed was recorded for this run."}
             </p>
           )}
           {testbed && run.threads.some((threads) => threads > testbed.logicalCores) ? (

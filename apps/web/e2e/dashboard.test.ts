@@ -257,6 +257,10 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     expect([url.searchParams.get("a"), url.searchParams.get("b")]).toEqual([older, newer]);
     await page.locator("[data-testid=compare-table] tbody tr").first().waitFor();
     expect(await page.locator("[data-testid=compare-table] tbody tr").count()).toBe(4);
+    // The glossary's words for the two sides, as the API and the CLI say them.
+    await expect(page.getByRole("region", { name: "Base run" }).textContent()).resolves.toMatch(/^Base: /);
+    await expect(page.getByRole("region", { name: "Head run" }).textContent()).resolves.toMatch(/^Head: /);
+    await expect(page.locator("main").textContent()).resolves.not.toMatch(/baseline|candidate/i);
     await page.context().close();
   });
 
@@ -268,6 +272,8 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await open.waitFor();
     const id = (await open.getAttribute("data-regression-id")) as string;
     await expect(open.textContent()).resolves.toMatch(/slower \+\d+(\.\d)?%/);
+    // The levels before and after the change (Regression.beforeValue / afterValue).
+    await expect(open.textContent()).resolves.toMatch(/\d ms → [\d.]+ ms/);
     await enterToken(page);
     const row = page.locator(`[data-testid=regressions] tr[data-regression-id="${id}"]`);
     await row.getByLabel("Note").fill("seen in e2e");

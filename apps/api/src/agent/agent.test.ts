@@ -262,14 +262,14 @@ describeEachDatabase("Agents", (databases) => {
       expect(state.measurements).toHaveLength(1);
     }
     await waitFor(
-      () => events.messages.filter((event) => event.runEvents.kind === "FINISHED").length >= 20,
-      "20 FINISHED events",
+      () => events.messages.filter((event) => event.runEvents.kind === "SUCCEEDED").length >= 20,
+      "20 SUCCEEDED events",
     );
     for (const id of ids) {
       const kinds = events.messages
         .filter((event) => event.runEvents.runId === id)
         .map((event) => event.runEvents.kind);
-      expect(kinds).toEqual(["QUEUED", "STARTED", "FINISHED"]);
+      expect(kinds).toEqual(["QUEUED", "STARTED", "SUCCEEDED"]);
     }
     expect(await server.database.prisma.measurement.count()).toBe(20);
   });
@@ -457,14 +457,14 @@ describeEachDatabase("Agents", (databases) => {
         });
       }
       await waitFor(
-        () => events.messages.filter((event) => event.runEvents.kind === "FINISHED").length >= 11,
-        "11 FINISHED events on the left",
+        () => events.messages.filter((event) => event.runEvents.kind === "SUCCEEDED").length >= 11,
+        "11 SUCCEEDED events on the left",
       );
       for (const id of [...ids, watched]) {
         const kinds = events.messages
           .filter((event) => event.runEvents.runId === id)
           .map((event) => event.runEvents.kind);
-        expect(kinds).toEqual(["QUEUED", "STARTED", "FINISHED"]);
+        expect(kinds).toEqual(["QUEUED", "STARTED", "SUCCEEDED"]);
       }
       await waitFor(
         () => progress.messages.at(-1)?.runProgress.status === "SUCCEEDED",

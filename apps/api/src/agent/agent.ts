@@ -506,7 +506,7 @@ export class ThreadbenchAgent {
       log(`run ${runId} is not ours any more (${current.lost}); its result is dropped`);
     } else {
       this.#enqueue(current, async () => {
-        const data = await this.request<FinishAgentRunData>(finishAgentRunMutation, {
+        await this.request<FinishAgentRunData>(finishAgentRunMutation, {
           sessionId: this.#sessionId,
           runId,
           result: {
@@ -518,9 +518,7 @@ export class ThreadbenchAgent {
             cells: final.cells.filter((cell) => !current.stored.has(`${cell.mode}/${cell.threads}`)),
           },
         });
-        log(
-          `run ${runId} ${data.finishAgentRun.run.status.toLowerCase()}${final.error ? `: ${final.error}` : ""}`,
-        );
+        log(`run ${runId} ${final.status}${final.error ? `: ${final.error}` : ""}`);
       });
     }
     await current.outbox;

@@ -48,7 +48,7 @@ describe("generateRealisticHistory", () => {
     const history = generateRealisticHistory({
       seed: 13,
       length: 100,
-      baseline: 50,
+      initialLevel: 50,
       runSigma: 0.01,
       shape: shapes[0] as RunNoiseShape,
       steps: [{ index: 40, logStep: Math.log(1.3) }],

@@ -10,7 +10,7 @@ import { median, medianAbsoluteDeviation } from "./summary.js";
  * the log scale, so steps and noise are relative, and from a seed, so a history is the
  * same on every machine. How one run's samples are made, in order:
  *
- * 1. The true level: baseline x exp(sum of the steps so far) x exp(drift at this run).
+ * 1. The true level: initialLevel x exp(sum of the steps so far) x exp(drift at this run).
  * 2. The run's own level (run-to-run noise, what makes two runs of the same code differ):
  *    an AR(1) process e_i = phi e_{i-1} + sqrt(1 - phi^2) u_i, u_i standard normal or
  *    Student-t with 3 degrees of freedom rescaled to unit variance (heavy tails); with
@@ -72,7 +72,7 @@ export interface RealisticHistoryOptions {
   /** Number of runs. */
   length: number;
   /** Level before any step, e.g. milliseconds. Default 100. */
-  baseline?: number;
+  initialLevel?: number;
   /** Robust sigma of the log per-run medians (see the module comment). */
   runSigma: number;
   shape: RunNoiseShape;
@@ -160,7 +160,7 @@ function driftAt(drift: HistoryDrift, index: number, length: number): number {
 export function generateRealisticHistory(options: RealisticHistoryOptions): RealisticHistory {
   const random = createRandom(options.seed);
   const samplesPerRun = options.samplesPerRun ?? [5, 15];
-  const baseline = options.baseline ?? 100;
+  const initialLevel = options.initialLevel ?? 100;
   const steps = [...(options.steps ?? [])].sort((a, b) => a.index - b.index);
   const outliers = [...(options.outliers ?? [])];
   const drift = options.drift ?? { kind: "none" };
@@ -168,7 +168,7 @@ export function generateRealisticHistory(options: RealisticHistoryOptions): Real
   const state = { previous: 0 };
   const runs: number[][] = [];
   const levels: number[] = [];
-  let logLevel = Math.log(baseline);
+  let logLevel = Math.log(initialLevel);
   let nextStep = 0;
   for (let index = 0; index < options.length; index++) {
     while (nextStep < steps.length && (steps[nextStep] as HistoryStep).index === index) {

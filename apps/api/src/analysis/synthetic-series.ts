@@ -2,7 +2,7 @@ import { createRandom, type Random } from "./random.js";
 
 /*
  * Labelled synthetic histories with known step changes, for tests and for measuring the
- * detector (src/bench/detect-bench.ts). Values look like wall times: a baseline level in
+ * detector (src/bench/detect-bench.ts). Values look like wall times: an initial level in
  * milliseconds times (1 + noise), where the noise has standard deviation `noiseCv`
  * whatever its shape, so "a step of k sigma" means relative step = k * noiseCv.
  */
@@ -27,7 +27,7 @@ export interface SyntheticSeriesOptions {
   length: number;
   seed: number;
   /** Level before any step, e.g. milliseconds. Default 100. */
-  baseline?: number;
+  initialLevel?: number;
   /** Default "gaussian". */
   noise?: NoiseShape;
   /** Noise standard deviation relative to the level. Default 0.02. */
@@ -78,14 +78,14 @@ export function drawNoise(random: Random, shape: NoiseShape): number {
 /** Generates a labelled series; the same options always give the same values. */
 export function generateSyntheticSeries(options: SyntheticSeriesOptions): SyntheticSeries {
   const random = createRandom(options.seed);
-  const baseline = options.baseline ?? 100;
+  const initialLevel = options.initialLevel ?? 100;
   const noise = options.noise ?? "gaussian";
   const noiseCv = options.noiseCv ?? 0.02;
   const changes = [...(options.steps ?? [])].sort((a, b) => a.index - b.index);
   const spikes = [...(options.spikes ?? [])];
   const drift = options.driftRelative ?? 0;
   const values: number[] = [];
-  let level = baseline;
+  let level = initialLevel;
   let nextChange = 0;
   for (let index = 0; index < options.length; index++) {
     while (nextChange < changes.length && (changes[nextChange] as SyntheticStep).index === index) {

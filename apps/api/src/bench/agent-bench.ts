@@ -8,7 +8,7 @@
  *    p99 (target <= 2x; before agents the API ran the workload itself: 30-60x).
  * 2. Time from startRun to the agent starting the run (the STARTED event), median.
  * 3. 200 trivial runs through 2 agents: runs per second, and exactly-once (one STARTED
- *    and one FINISHED event per run, one cell stored per run).
+ *    and one SUCCEEDED event per run, one cell stored per run).
  *
  * Prints, never asserts. Timings on a shared 2-core machine are noisy: read the ratios
  * and medians, and the load average printed with them.
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
           started.set(event.runId, performance.now());
           startedCount.set(event.runId, (startedCount.get(event.runId) ?? 0) + 1);
         }
-        if (event.kind === "FINISHED")
+        if (event.kind === "SUCCEEDED")
           finishedCount.set(event.runId, (finishedCount.get(event.runId) ?? 0) + 1);
       },
       error: () => {},
@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${trivialRuns} trivial runs through 2 agents (queued, claimed, executed, stored): ${seconds.toFixed(1)} s, ${(trivialRuns / seconds).toFixed(1)} runs/s; ` +
         `split ${byAgent.map((row) => row._count.agentId).join(" / ")}; exactly once: ${once && oneCellEach ? "yes" : "NO"} ` +
-        `(one STARTED and one FINISHED event per run: ${once ? "yes" : "no"}; one stored cell per run: ${oneCellEach ? "yes" : "no"})\n`,
+        `(one STARTED and one SUCCEEDED event per run: ${once ? "yes" : "no"}; one stored cell per run: ${oneCellEach ? "yes" : "no"})\n`,
     );
   } finally {
     for (const agent of agents) {

@@ -160,7 +160,7 @@ function stepHistory(seed: number, bin: StepBin, index: number): SuiteHistory {
   const history = generateRealisticHistory({
     seed: deriveSeed(seed, 1),
     length: historyLength,
-    baseline: logUniform(random, 2, 2000),
+    initialLevel: logUniform(random, 2, 2000),
     runSigma,
     shape,
     steps: planned.map((step) => ({ index: step.index, logStep: step.direction * step.sigmas * runSigma })),
@@ -198,7 +198,7 @@ function plainHistory(seed: number, kind: Exclude<HistoryKind, "steps">, index: 
   const history = generateRealisticHistory({
     seed: deriveSeed(seed, 1),
     length: historyLength,
-    baseline: logUniform(random, 2, 2000),
+    initialLevel: logUniform(random, 2, 2000),
     runSigma,
     shape,
     drift,
@@ -290,7 +290,7 @@ function scalingHistory(seed: number, index: number): ScalingSuiteHistory {
   const machine = generateRealisticHistory({
     seed: deriveSeed(seed, 99),
     length: historyLength,
-    baseline: 1,
+    initialLevel: 1,
     runSigma: machineSigma,
     shape,
     samplesPerRun: [1, 1],
@@ -312,7 +312,7 @@ function scalingHistory(seed: number, index: number): ScalingSuiteHistory {
       const history = generateRealisticHistory({
         seed: deriveSeed(seed, 10 + threads + (mode === "sequential" ? 0 : 100)),
         length: historyLength,
-        baseline: level,
+        initialLevel: level,
         runSigma: cellSigma,
         shape,
         steps,

@@ -4,18 +4,6 @@ import type { RunFilter, RunPage } from "../db/run-list.js";
 import type { StoredMeasurement, StoredRun, StoredRunDetail, StoredSample } from "../db/run-rows.js";
 import type { StoredTestbed } from "../db/testbed.js";
 import {
-  type RegressionKind,
-  type RegressionMetric,
-  type RegressionStatus,
-  type RunSource,
-  type RunStatus,
-  regressionKinds,
-  regressionMetrics,
-  regressionStatuses,
-  runSources,
-  runStatuses,
-} from "../db/vocabulary.js";
-import {
   ConfigurationError,
   type ErrorCode,
   ForbiddenError,
@@ -24,6 +12,7 @@ import {
   UnauthenticatedError,
   UserInputError,
 } from "../errors.js";
+import { enumResolvers } from "../graphql/enum-values.js";
 import type { HarnessIngestRequest } from "../ingest/prepare-runs.js";
 import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branch.js";
 import { compareRunDetails, type RunComparison } from "../regressions/compare-runs.js";
@@ -64,7 +53,7 @@ const measurementFields = `id runId seriesKey recordedAt mode threads tasks stat
   expectedChecksum checksumStatus ${sharedMemoryFields}
   samples @include(if: $samples) { index wallMs cpuMs taskDurationsMs checksum ${sharedMemoryFields} }`;
 
-const regressionFields = `id seriesKey runId kind metric size sizeLow sizeHigh baselineValue currentValue
+const regressionFields = `id seriesKey runId kind metric size sizeLow sizeHigh beforeValue afterValue
   confidence status statusChangedBy statusChangedAt note createdAt updatedAt series { key }
   workloadId params mode threads scaling testbedId branch`;
 
@@ -200,8 +189,8 @@ interface RemoteRegression {
   size: number;
   sizeLow: number | null;
   sizeHigh: number | null;
-  baselineValue: number | null;
-  currentValue: number | null;
+  beforeValue: number | null;
+  afterValue: number | null;
   confidence: number;
   status: string;
   statusChangedBy: string | null;
@@ -224,27 +213,37 @@ interface Connection<T> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-// ---- enum values: lower case in the store, SCREAMING_SNAKE in GraphQL, mapped here once ----
+// ---- enum values: lower case in the store, SCREAMING_SNAKE in GraphQL ----
 
-function enumTable<T extends string>(values: readonly T[]) {
-  const fromGraphQL = new Map(values.map((value) => [value.toUpperCase(), value]));
+/**
+ * Both directions of one enum, read from the server's own table of internal values
+ * (graphql/enum-values.ts), so the client and the server map the same way.
+ */
+function enumTable<Name extends string, Value extends string>(table: Readonly<Record<Name, Value>>) {
+  const entries = Object.entries(table) as Array<[Name, Value]>;
+  const names = new Map(entries.map(([name, value]) => [value, name]));
+  const values = new Map<string, Value>(entries);
   return {
-    toGraphQL: (value: T) => value.toUpperCase(),
-    fromGraphQL(value: string): T {
-      const mapped = fromGraphQL.get(value);
-      if (mapped === undefined) throw new Error(`the API sent an unknown value "${value}"`);
-      return mapped;
+    toGraphQL(value: Value): Name {
+      const name = names.get(value);
+      if (name === undefined) throw new Error(`"${value}" has no GraphQL name`);
+      return name;
+    },
+    fromGraphQL(name: string): Value {
+      const value = values.get(name);
+      if (value === undefined) throw new Error(`the API sent an unknown value "${name}"`);
+      return value;
     },
   };
 }
-const runStatusValues = enumTable<RunStatus>(runStatuses);
-const runSourceValues = enumTable<RunSource>(runSources);
-const regressionStatusValues = enumTable<RegressionStatus>(regressionStatuses);
-const regressionKindValues = enumTable<RegressionKind>(regressionKinds);
-const regressionMetricValues = enumTable<RegressionMetric>(regressionMetrics);
-const scalingValues = enumTable(["weak", "strong"] as const);
-const cellStatusValues = enumTable(["succeeded", "failed", "cancelled"] as const);
-const checksumStatusValues = enumTable(["baseline", "match", "mismatch", "unchecked"] as const);
+const runStatusValues = enumTable(enumResolvers.RunStatus);
+const runSourceValues = enumTable(enumResolvers.RunSource);
+const regressionStatusValues = enumTable(enumResolvers.RegressionStatus);
+const regressionKindValues = enumTable(enumResolvers.RegressionKind);
+const regressionMetricValues = enumTable(enumResolvers.RegressionMetric);
+const scalingValues = enumTable(enumResolvers.ScalingKind);
+const cellStatusValues = enumTable(enumResolvers.CellStatus);
+const checksumStatusValues = enumTable(enumResolvers.ChecksumStatus);
 
 // ---- mapping back to the repositories' shapes (same keys, same order) ----
 
@@ -378,8 +377,8 @@ export function toStoredRegression(regression: RemoteRegression): StoredRegressi
       regression.sizeLow === null || regression.sizeHigh === null
         ? null
         : { lower: regression.sizeLow, upper: regression.sizeHigh },
-    baselineValue: regression.baselineValue,
-    currentValue: regression.currentValue,
+    beforeValue: regression.beforeValue,
+    afterValue: regression.afterValue,
     confidence: regression.confidence,
     status: regressionStatusValues.fromGraphQL(regression.status),
     statusChangedBy: regression.statusChangedBy,
@@ -584,7 +583,7 @@ export class RemoteStore implements CliStore {
       adapter: request.adapter ?? "auto",
       options: {
         ...options,
-        ...(options.scaling ? { scaling: options.scaling.toUpperCase() } : {}),
+        ...(options.scaling ? { scaling: scalingValues.toGraphQL(options.scaling) } : {}),
         ...(machine ? { testbed: machine } : {}),
         ...(request.git ? { checkout: request.git } : {}),
       },

@@ -47,10 +47,12 @@ export interface StoredRegression {
   interval: { lower: number; upper: number } | null;
   /**
    * The metric's level before and after the change: milliseconds for wall time, a
-   * fraction (0..1) for efficiency and serial fraction.
+   * fraction (0..1) for efficiency and serial fraction. Stored in the columns
+   * `baselineValue` / `currentValue`, their names before the glossary's "before / after":
+   * renaming the columns would need a data migration, so they are mapped here, once.
    */
-  baselineValue: number | null;
-  currentValue: number | null;
+  beforeValue: number | null;
+  afterValue: number | null;
   /** 0..1 */
   confidence: number;
   status: RegressionStatus;
@@ -87,8 +89,8 @@ export async function toStoredRegressions(
         row.intervalLow === null || row.intervalHigh === null
           ? null
           : { lower: row.intervalLow, upper: row.intervalHigh },
-      baselineValue: row.baselineValue,
-      currentValue: row.currentValue,
+      beforeValue: row.baselineValue,
+      afterValue: row.currentValue,
       confidence: row.confidence,
       status: row.status as RegressionStatus,
       statusChangedBy: row.statusChangedBy,

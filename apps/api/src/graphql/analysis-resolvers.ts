@@ -17,22 +17,15 @@ import {
 } from "../db/regression-repository.js";
 import { toStoredMeasurement } from "../db/run-rows.js";
 import { findSeries, readSeriesHistory } from "../db/series-repository.js";
-import type {
-  RegressionKind as StoredRegressionKind,
-  RegressionStatus as StoredStatus,
-} from "../db/vocabulary.js";
 import { NotFoundError, UserInputError } from "../errors.js";
 import type {
   ChangePointResolvers,
   MutationResolvers,
   QueryResolvers,
   RegressionConnectionResolvers,
-  RegressionKind,
   RegressionResolvers,
-  RegressionStatus,
   RunResolvers,
   ScalingFitResolvers,
-  ScalingKind,
   SeriesResolvers,
   SubscriptionResolvers,
 } from "../generated/graphql.js";
@@ -40,6 +33,7 @@ import { scalingPoints } from "../regressions/check-run.js";
 import { requireScope } from "../server/auth.js";
 import { pushIterator } from "../server/events.js";
 import type { GraphQLContext } from "./context.js";
+import type { ScalingKindValue } from "./enum-values.js";
 import { branchSchema, checkInteger, pageLimits, validate } from "./inputs.js";
 import type { ChangePointModel, SeriesMetricValue } from "./models.js";
 import { metricValue } from "./series-metrics.js";
@@ -50,7 +44,6 @@ import { metricValue } from "./series-metrics.js";
  * src/analysis', the stored regressions src/regressions'.
  */
 
-const upper = <T extends string>(value: string) => value.toUpperCase() as T;
 const finiteOrNull = (value: number | null | undefined): number | null =>
   value !== null && value !== undefined && Number.isFinite(value) ? value : null;
 
@@ -76,8 +69,6 @@ function checkText(value: string | null | undefined, path: string, maximum: numb
   }
   return text === "" ? null : text;
 }
-
-const toStoredStatus = (status: RegressionStatus) => status.toLowerCase() as StoredStatus;
 
 /**
  * Standard uncertainty of a point of a time metric: about 1.25 sigma / sqrt(n) for a
@@ -184,8 +175,8 @@ export const analysisQueryResolvers: Pick<Required<QueryResolvers>, "regressions
   regressions: async (_parent, { filter, first, after }, context) => {
     const pageSize = checkInteger(first ?? 20, "first", 1, pageLimits.maxRegressionsPage);
     const pageFilter: RegressionFilter = {};
-    if (filter?.status != null) pageFilter.status = filter.status.map(toStoredStatus);
-    if (filter?.kind != null) pageFilter.kind = filter.kind.toLowerCase() as StoredRegressionKind;
+    if (filter?.status != null) pageFilter.status = filter.status;
+    if (filter?.kind != null) pageFilter.kind = filter.kind;
     if (filter?.workload != null) pageFilter.workloadId = filter.workload;
     if (filter?.branch != null) pageFilter.branch = validate(branchSchema, filter.branch, "filter.branch");
     if (filter?.testbedId != null) pageFilter.testbedId = checkId(filter.testbedId, "filter.testbedId");
@@ -246,15 +237,14 @@ export const analysisSubscriptionResolvers: Pick<Required<SubscriptionResolvers>
 };
 
 export const regressionResolvers: RegressionResolvers = {
-  kind: (regression) => upper<RegressionKind>(regression.kind),
-  status: (regression) => upper<RegressionStatus>(regression.status),
   series: (regression, _args, context) => context.loaders.seriesByKey.load(regression.seriesKey),
   workloadId: (regression) => regression.series?.workloadId ?? null,
   workload: (regression) => (regression.series ? (findWorkload(regression.series.workloadId) ?? null) : null),
   params: (regression) => (regression.series ? (JSON.parse(regression.series.paramsKey) as unknown) : null),
   mode: (regression) => regression.series?.mode ?? null,
   threads: (regression) => regression.series?.threads ?? null,
-  scaling: (regression) => (regression.series ? upper<ScalingKind>(regression.series.scaling) : null),
+  // Series rows hold the scaling as plain text, one of the runner's scaling kinds.
+  scaling: (regression) => (regression.series?.scaling as ScalingKindValue | undefined) ?? null,
   testbedId: (regression) => regression.series?.testbedId ?? null,
   testbed: (regression, _args, context) =>
     regression.series?.testbedId ? context.loaders.testbedById.load(regression.series.testbedId) : null,
@@ -270,6 +260,9 @@ export const regressionResolvers: RegressionResolvers = {
   },
   sizeLow: (regression) => regression.interval?.lower ?? null,
   sizeHigh: (regression) => regression.interval?.upper ?? null,
+  // Deprecated names of beforeValue / afterValue (API.md, "Deprecations").
+  baselineValue: (regression) => regression.beforeValue,
+  currentValue: (regression) => regression.afterValue,
   pValue: (regression) => Math.min(1, Math.max(0, 1 - regression.confidence)),
 };
 
@@ -363,7 +356,7 @@ export const seriesAnalysisResolvers: Pick<
   regressions: async (series, { status }, context) => {
     const regressions = await context.loaders.regressionsBySeries.load(series.seriesKey);
     if (status == null || status.length === 0) return regressions;
-    const wanted = new Set(status.map(toStoredStatus));
+    const wanted = new Set<string>(status);
     return regressions.filter((regression) => wanted.has(regression.status));
   },
 };

@@ -147,7 +147,7 @@ const ingest = `mutation($input: JSON!) {
 }`;
 
 const regressionFields = `id kind status seriesKey workloadId params mode threads scaling testbedId branch
-  runId previousRunId metric seriesMetric size sizeLow sizeHigh baselineValue currentValue confidence pValue
+  runId previousRunId metric seriesMetric size sizeLow sizeHigh beforeValue afterValue baselineValue currentValue confidence pValue
   statusChangedBy statusChangedAt note createdAt updatedAt
   run { id commitSha } previousRun { id } series { key muted } testbed { hostname }`;
 
@@ -248,6 +248,10 @@ describeEachDatabase("GraphQL analysis", (databases) => {
     expect(regression.sizeLow).toBeGreaterThan(0);
     expect(regression.confidence).toBeGreaterThan(0.95);
     expect(regression.pValue).toBeCloseTo(1 - regression.confidence, 12);
+    // The levels around the change: 20% slower after; the deprecated names answer the same.
+    expect(regression.afterValue as number).toBeGreaterThan((regression.beforeValue as number) * 1.15);
+    expect(regression.baselineValue).toBe(regression.beforeValue);
+    expect(regression.currentValue).toBe(regression.afterValue);
     // The scaling changes sit on the same series (the mode's top cell) and run.
     const efficiency = byMetric.get("EFFICIENCY") as RegressionNode;
     expect(efficiency).toMatchObject({

@@ -205,11 +205,13 @@ describeEachDatabase("GraphQL API", (databases) => {
       "worker-threads/2",
     ]);
     await waitUntil(() =>
-      events.messages.some((event) => event.runEvents.runId === runId && event.runEvents.kind === "FINISHED"),
+      events.messages.some(
+        (event) => event.runEvents.runId === runId && event.runEvents.kind === "SUCCEEDED",
+      ),
     );
     expect(
       events.messages.filter((event) => event.runEvents.runId === runId).map((event) => event.runEvents.kind),
-    ).toEqual(["QUEUED", "STARTED", "FINISHED"]);
+    ).toEqual(["QUEUED", "STARTED", "SUCCEEDED"]);
   });
 
   it("stores one run when the same ingest document is posted concurrently", async () => {
@@ -234,6 +236,64 @@ describeEachDatabase("GraphQL API", (databases) => {
     expect(
       await server.database.prisma.run.count({ where: { idempotencyKey: document.idempotencyKey } }),
     ).toBe(1);
+  });
+
+  it("names a succeeded run's event SUCCEEDED, and the deprecated FINISHED only where THREADBENCH_LEGACY_FINISHED_EVENTS asks for it", async () => {
+    const ingest = "mutation($input: JSON!) { ingestRun(input: $input) { run { id } } }";
+    // A database of its own: SQLite serves one API process.
+    const legacy = await createServer(testConfig(await databases.newUrl(), { legacyFinishedEvents: true }), {
+      logger: pino({ level: "silent" }),
+    });
+    const legacyClient = createClient({
+      url: legacy.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+    });
+    onTestFinished(async () => {
+      await legacyClient.dispose();
+      await legacy.close();
+    });
+    const query = "subscription { runEvents { kind runId status } }";
+    type Event = { runEvents: { kind: string; runId: string; status: string | null } };
+    const current = subscribe<Event>(client, query);
+    const old = subscribe<Event>(legacyClient, query);
+    // A subscription is registered once a query over the same socket has come back.
+    for (const socket of [client, legacyClient]) {
+      await new Promise<void>((resolve, reject) =>
+        socket.subscribe(
+          { query: "{ planLimits { maxThreads } }" },
+          { next: () => {}, error: reject, complete: resolve },
+        ),
+      );
+    }
+    const fresh = await post<{ ingestRun: { run: { id: string } } }>(
+      server,
+      ingest,
+      { input: ingestDocument(`events-${databases.provider}-1`) },
+      { token },
+    );
+    const freshId = fresh.data?.ingestRun.run.id;
+    const legacyRun = await post<{ ingestRun: { run: { id: string } } }>(
+      legacy,
+      ingest,
+      { input: ingestDocument(`events-${databases.provider}-2`) },
+      { token },
+    );
+    const legacyId = legacyRun.data?.ingestRun.run.id;
+    await waitUntil(() => current.messages.some((message) => message.runEvents.runId === freshId));
+    await waitUntil(() => old.messages.some((message) => message.runEvents.runId === legacyId));
+    expect(current.messages.find((message) => message.runEvents.runId === freshId)?.runEvents).toEqual({
+      kind: "SUCCEEDED",
+      runId: freshId,
+      status: "SUCCEEDED",
+    });
+    expect(old.messages.find((message) => message.runEvents.runId === legacyId)?.runEvents).toEqual({
+      kind: "FINISHED",
+      runId: legacyId,
+      status: "SUCCEEDED",
+    });
+    expect([...current.errors, ...old.errors]).toEqual([]);
   });
 
   it("changes nothing for mutations without a valid token", async () => {

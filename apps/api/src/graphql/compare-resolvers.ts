@@ -11,13 +11,6 @@ import type { CellComparisonModel, ComparisonModel, MeasurementModel } from "./m
  * come from there, so the dashboard and the CLI cannot disagree about a cell.
  */
 
-const verdictValues = {
-  faster: "FASTER",
-  slower: "SLOWER",
-  unchanged: "UNCHANGED",
-  noisy: "NOISY",
-} as const satisfies Record<string, NonNullable<CellComparisonModel["verdict"]>>;
-
 function toCellModel(
   cell: CellComparison,
   base: MeasurementModel | null,
@@ -52,13 +45,13 @@ function toCellModel(
       model.relativeChangeHigh = cell.relativeChange?.upper ?? null;
       model.confidence = cell.relativeChange?.confidence ?? null;
       model.pValue = Number.isFinite(cell.pValue) ? cell.pValue : null;
-      model.verdict = verdictValues[cell.verdict];
+      model.verdict = cell.verdict;
       return model;
     case "failed":
       // A failed or mismatched cell's times are not the workload's: no change to show.
       model.differenceMs = null;
       model.relativeChange = null;
-      model.verdict = "FAILED";
+      model.verdict = "failed";
       return model;
     case "base-only":
     case "head-only":

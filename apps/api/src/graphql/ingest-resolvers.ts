@@ -23,10 +23,9 @@ export const ingestMutationResolvers: Pick<MutationResolvers<GraphQLContext>, "i
       runs.push(await ingestRun(context.database, input).catch(withInputPaths));
     } else {
       const named = parseAdapterName(adapter, "adapter");
-      const { testbed, checkout, scaling, ...rest } = options ?? {};
-      const parsed = parseHarnessOptions(
-        { ...rest, scaling: scaling?.toLowerCase(), machine: testbed ?? undefined },
-        (field) => graphqlOptionNames(field === "machine" ? "testbed" : field),
+      const { testbed, checkout, ...rest } = options ?? {};
+      const parsed = parseHarnessOptions({ ...rest, machine: testbed ?? undefined }, (field) =>
+        graphqlOptionNames(field === "machine" ? "testbed" : field),
       );
       const text = typeof input === "string" ? input : JSON.stringify(input);
       const result = await ingestHarnessFile(context.database, {
@@ -43,7 +42,7 @@ export const ingestMutationResolvers: Pick<MutationResolvers<GraphQLContext>, "i
     for (const { run, created } of runs) {
       if (!created) continue;
       context.events.publishEvent({
-        kind: run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "cancelled",
+        kind: run.status === "succeeded" ? "succeeded" : run.status === "failed" ? "failed" : "cancelled",
         runId: run.id,
         status: run.status,
         at: new Date(),

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { describePath, isDateInRange, jsonProblem } from "../db/input-bounds.js";
 import type { RunFilter } from "../db/run-list.js";
-import type { RunSource, RunStatus } from "../db/vocabulary.js";
 import { fieldIssues, UserInputError } from "../errors.js";
 import type { RunFilter as RunFilterInput } from "../generated/graphql.js";
 import { GraphQLError } from "./graphql-js.js";
@@ -90,7 +89,7 @@ export function toRunFilter(input: RunFilterInput | null | undefined): RunFilter
   const filter: RunFilter = {};
   if (input.workload != null) filter.workloadId = input.workload;
   if (input.status != null && input.status.length > 0) {
-    filter.status = input.status.map((status) => status.toLowerCase() as RunStatus);
+    filter.status = [...input.status];
   }
   if (input.mode != null) filter.mode = input.mode;
   if (input.threads != null) filter.threads = checkInteger(input.threads, "filter.threads", 1, 100_000);
@@ -99,7 +98,7 @@ export function toRunFilter(input: RunFilterInput | null | undefined): RunFilter
     filter.commitSha = validate(commitShaSchema, input.commitSha, "filter.commitSha");
   if (input.testbedId != null) filter.testbedId = input.testbedId;
   if (input.label != null) filter.label = input.label;
-  if (input.source != null) filter.source = input.source.toLowerCase() as RunSource;
+  if (input.source != null) filter.source = input.source;
   if (input.project != null) filter.project = input.project;
   if (input.harness != null) filter.harness = input.harness;
   if (input.createdFrom != null) filter.from = parseDate(input.createdFrom, "filter.createdFrom");

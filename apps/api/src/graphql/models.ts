@@ -1,4 +1,5 @@
 import type { AnyWorkload } from "@threadbench/workloads";
+import type { Verdict } from "../analysis/compare.js";
 import type { ScalingFit } from "../analysis/scaling.js";
 import type { Prisma } from "../db/client.js";
 import type { StoredRegression } from "../db/regression-repository.js";
@@ -130,7 +131,7 @@ export interface CellComparisonModel {
   relativeChangeHigh: number | null;
   confidence: number | null;
   pValue: number | null;
-  verdict: "FASTER" | "SLOWER" | "UNCHANGED" | "NOISY" | "FAILED" | null;
+  verdict: Verdict | "failed" | null;
   baseSpeedup: number | null;
   headSpeedup: number | null;
   baseSampleCount: number | null;

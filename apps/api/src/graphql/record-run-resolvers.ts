@@ -149,7 +149,7 @@ export const recordRunMutationResolvers: Pick<MutationResolvers<GraphQLContext>,
     });
     if (!created) return { run, created, regressions: [] };
     context.events.publishEvent({
-      kind: run.status === "succeeded" ? "finished" : run.status === "failed" ? "failed" : "cancelled",
+      kind: run.status === "succeeded" ? "succeeded" : run.status === "failed" ? "failed" : "cancelled",
       runId: run.id,
       status: run.status,
       at: new Date(),

@@ -1,12 +1,5 @@
 import type { RegressionMetric as StoredRegressionMetric } from "../db/vocabulary.js";
-import type { RegressionMetric, RegressionResolvers, SeriesMetric } from "../generated/graphql.js";
-
-/** Store value -> GraphQL enum value, in one place. */
-const metricValues: Record<StoredRegressionMetric, RegressionMetric> = {
-  wall_time: "WALL_TIME",
-  efficiency: "EFFICIENCY",
-  serial_fraction: "SERIAL_FRACTION",
-};
+import type { RegressionResolvers, SeriesMetric } from "../generated/graphql.js";
 
 /** The history chart a change belongs on (a serial fraction shows as the efficiency it costs). */
 const seriesMetrics: Record<StoredRegressionMetric, SeriesMetric> = {
@@ -15,8 +8,10 @@ const seriesMetrics: Record<StoredRegressionMetric, SeriesMetric> = {
   serial_fraction: "EFFICIENCY",
 };
 
-/** Regression.metric and Regression.seriesMetric, spread into the Regression resolvers. */
-export const regressionMetricResolvers: Pick<RegressionResolvers, "metric" | "seriesMetric"> = {
-  metric: (regression) => metricValues[regression.metric],
+/**
+ * Regression.seriesMetric, spread into the Regression resolvers (Regression.metric is the
+ * stored value itself: enum-values.ts maps it).
+ */
+export const regressionMetricResolvers: Pick<RegressionResolvers, "seriesMetric"> = {
   seriesMetric: (regression) => seriesMetrics[regression.metric],
 };

@@ -6,16 +6,7 @@ import { deleteRun, updateRunLabels } from "../db/run-repository.js";
 import { listTestbeds } from "../db/testbed.js";
 import { finishedRunStatuses, runtimeLabel } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
-import type {
-  CellStatus,
-  ChecksumStatus,
-  ParameterType,
-  Resolvers,
-  RunEventKind,
-  RunSource,
-  RunStatus,
-  ScalingKind,
-} from "../generated/graphql.js";
+import type { Resolvers } from "../generated/graphql.js";
 import { parseRunPlan, planLimits } from "../runner/index.js";
 import { disallowedRuntime } from "../runner/python/python-runtime.js";
 import { requireScope } from "../server/auth.js";
@@ -42,6 +33,7 @@ import {
 } from "./analysis-resolvers.js";
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
 import { compareQueryResolvers } from "./compare-resolvers.js";
+import { enumResolvers } from "./enum-values.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
 import {
   branchSchema,
@@ -60,18 +52,16 @@ import { executionModeDescriptions, runtimeQueryResolvers } from "./runtime-reso
 import { DateTimeScalar, JSONScalar } from "./scalars.js";
 import { seriesHistoryResolvers, seriesQueryResolvers, seriesSourceResolvers } from "./series-resolvers.js";
 
-const upper = <T extends string>(value: string) => value.toUpperCase() as T;
-
 function planFromInput(input: Record<string, unknown>): Record<string, unknown> {
   // GraphQL nulls mean "not given": the runner's defaults apply.
   const plan = Object.fromEntries(
     Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
   );
-  if (typeof plan.scaling === "string") plan.scaling = plan.scaling.toLowerCase();
   return plan;
 }
 
 export const resolvers: Resolvers = {
+  ...enumResolvers,
   JSON: JSONScalar,
   DateTime: DateTimeScalar,
 
@@ -183,7 +173,6 @@ export const resolvers: Resolvers = {
     parameters: (workload) => describeParameters(workload),
   },
   ParameterDescription: {
-    type: (parameter) => upper<ParameterType>(parameter.type),
     minimum: (parameter) => parameter.minimum ?? null,
     maximum: (parameter) => parameter.maximum ?? null,
     unit: (parameter) => parameter.unit ?? null,
@@ -192,9 +181,6 @@ export const resolvers: Resolvers = {
 
   Run: {
     workload: (run) => findWorkload(run.workloadId) ?? null,
-    scaling: (run) => upper<ScalingKind>(run.scaling),
-    status: (run) => upper<RunStatus>(run.status),
-    source: (run) => upper<RunSource>(run.source),
     durationMs: (run) =>
       run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
     queuePosition: (run, _args, context) =>
@@ -206,8 +192,6 @@ export const resolvers: Resolvers = {
   },
 
   Measurement: {
-    status: (measurement) => upper<CellStatus>(measurement.status),
-    checksumStatus: (measurement) => upper<ChecksumStatus>(measurement.checksumStatus),
     wall: (row) =>
       row.wallMedian === null || row.wallMin === null || row.wallMax === null || row.wallMean === null
         ? null
@@ -240,14 +224,15 @@ export const resolvers: Resolvers = {
   },
 
   RunProgress: {
-    status: (progress) => upper<RunStatus>(progress.status),
     fraction: (progress) =>
       progress.stepsTotal > 0 ? Math.min(1, progress.stepsDone / progress.stepsTotal) : 1,
   },
 
   RunEvent: {
-    kind: (event) => upper<RunEventKind>(event.kind.replaceAll("-", "_")),
-    status: (event) => (event.status ? upper<RunStatus>(event.status) : null),
+    // The one place an event kind is not its internal value: a server configured for
+    // subscribers written before SUCCEEDED sends the deprecated FINISHED instead.
+    kind: (event, _args, context) =>
+      event.kind === "succeeded" && context.config.legacyFinishedEvents ? "finished" : event.kind,
     run: (event, _args, context) =>
       event.kind === "deleted" ? null : getRun(context.database, event.runId, { samples: false }),
     regression: (event) => event.regression ?? null,
@@ -279,7 +264,6 @@ export const resolvers: Resolvers = {
     key: (series) => series.seriesKey,
     workload: (series) => findWorkload(series.workloadId) ?? null,
     params: (series) => JSON.parse(series.paramsKey) as unknown,
-    scaling: (series) => upper<ScalingKind>(series.scaling),
     testbed: (series, _args, context) =>
       series.testbedId ? context.loaders.testbedById.load(series.testbedId) : null,
     branch: (series) => (series.branch === "" ? null : series.branch),

@@ -24,7 +24,6 @@ import type {
   SeriesFilter as SeriesFilterInput,
   SeriesHistoryResolvers,
   SeriesResolvers,
-  Verdict,
 } from "../generated/graphql.js";
 import { checkBranch, type BranchCheck as StoredBranchCheck } from "../regressions/check-branch.js";
 import type { GraphQLContext } from "./context.js";
@@ -121,8 +120,6 @@ function metricValues(metric: SeriesMetricValue, rows: readonly SeriesHistoryRow
     return value === null || !Number.isFinite(value) ? [] : [{ value, at: row.recordedAt }];
   });
 }
-
-const verdictOf = (verdict: string): Verdict => verdict.toUpperCase() as Verdict;
 
 /**
  * The history gate of a check as `checkBranch` returns it (regressions/check-branch.ts,
@@ -227,7 +224,7 @@ export function toBranchCheck(check: StoredBranchCheck): BranchCheckResult {
           mode: cell.mode,
           threads: cell.threads,
           status: "COMPARED",
-          verdict: verdictOf(cell.verdict),
+          verdict: cell.verdict,
           baseMedianMs: cell.baseMedianMs,
           headMedianMs: cell.headMedianMs,
           relativeChange: cell.relativeChange?.estimate ?? cell.headMedianMs / cell.baseMedianMs - 1,

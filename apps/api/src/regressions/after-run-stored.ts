@@ -2,7 +2,7 @@ import type { Database } from "../db/client.js";
 import type { StoredRegression } from "../db/regression-repository.js";
 import { runsByIds } from "../db/run-list.js";
 import { type CheckRunOptions, type CheckRunResult, checkRunAgainstHistory } from "./check-run.js";
-import type { RegressionWebhookPayload, WebhookNotifier } from "./webhook.js";
+import { type RegressionWebhookPayload, type WebhookNotifier, webhookRegression } from "./webhook.js";
 
 /** Options of {@link afterRunStored}. */
 export interface AfterRunStoredOptions {
@@ -48,7 +48,7 @@ export async function afterRunStored(
       const payload: RegressionWebhookPayload = {
         event: "regression.detected",
         version: 1,
-        regression,
+        regression: webhookRegression(regression),
         run: runById.get(regression.runId) ?? null,
       };
       options.webhook?.send(payload);

@@ -113,7 +113,7 @@ describeEachDatabase("regression checks", ({ open }) => {
       // Five points after the step when it is first found: a wide but one-sided interval.
       expect(regression.interval?.lower).toBeGreaterThan(0.05);
       expect(regression.confidence).toBeGreaterThan(0.95);
-      expect(regression.baselineValue).toBeLessThan(regression.currentValue as number);
+      expect(regression.beforeValue).toBeLessThan(regression.afterValue as number);
       expect(regression.series?.branch).toBe("main");
       expect(regression.series?.workloadId).toBe("sum-squares");
     }
@@ -299,7 +299,7 @@ describeEachDatabase("regression checks", ({ open }) => {
     // 1 - 1 / 1.6: positive is worse, and the levels are efficiencies.
     expect(efficiency.size).toBeGreaterThan(0.3);
     expect(efficiency.size).toBeLessThan(0.45);
-    expect(efficiency.baselineValue).toBeGreaterThan(efficiency.currentValue as number);
+    expect(efficiency.beforeValue).toBeGreaterThan(efficiency.afterValue as number);
     const serial = rows.find((regression) => regression.metric === "serial_fraction") as StoredRegression;
     expect(serial.size).toBeGreaterThan(0.02);
     expect(announced.map(describe).sort()).toEqual(rows.map(describe).sort());

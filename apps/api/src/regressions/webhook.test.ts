@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoredRegression } from "../db/regression-repository.js";
-import { createWebhookNotifier, type RegressionWebhookPayload } from "./webhook.js";
+import { createWebhookNotifier, type RegressionWebhookPayload, webhookRegression } from "./webhook.js";
 
 interface Receiver {
   url: string;
@@ -42,8 +42,8 @@ function payload(id: string): RegressionWebhookPayload {
     metric: "wall_time",
     size: 0.2,
     interval: { lower: 0.15, upper: 0.25 },
-    baselineValue: 10,
-    currentValue: 12,
+    beforeValue: 10,
+    afterValue: 12,
     confidence: 0.999,
     status: "open",
     statusChangedBy: null,
@@ -56,7 +56,7 @@ function payload(id: string): RegressionWebhookPayload {
   return {
     event: "regression.detected",
     version: 1,
-    regression,
+    regression: webhookRegression(regression),
     run: { id: "run-1", commitSha: "abc", branch: "main", workloadId: "sum-squares" },
   };
 }
@@ -91,6 +91,16 @@ describe("regression webhook", () => {
     expect(await webhook.drain(20_000)).toBe(0);
     expect(server.bodies).toHaveLength(4);
     expect(giveUps).toEqual(["r-2: Error: webhook answered HTTP 500"]);
+  });
+
+  it("sends the levels around the change under both names (beforeValue and the deprecated baselineValue)", () => {
+    const { regression } = payload("r-4");
+    expect(JSON.parse(JSON.stringify(regression))).toMatchObject({
+      beforeValue: 10,
+      afterValue: 12,
+      baselineValue: 10,
+      currentValue: 12,
+    });
   });
 
   it("does not retry a request the receiver rejects as invalid (4xx)", async () => {

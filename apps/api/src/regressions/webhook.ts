@@ -1,12 +1,29 @@
 import type { StoredRegression } from "../db/regression-repository.js";
 
+/**
+ * A regression as the webhook sends it: the stored regression, plus the old names of
+ * `beforeValue` / `afterValue`, kept in payload version 1 for receivers written against
+ * them (API.md, "Deprecations").
+ */
+export type WebhookRegression = StoredRegression & {
+  /** @deprecated The old name of `beforeValue`. */
+  baselineValue: number | null;
+  /** @deprecated The old name of `afterValue`. */
+  currentValue: number | null;
+};
+
 /** The JSON body POSTed for each new regression. */
 export interface RegressionWebhookPayload {
   event: "regression.detected";
   /** Version of this payload's shape. */
   version: 1;
-  regression: StoredRegression;
+  regression: WebhookRegression;
   run: { id: string; commitSha: string | null; branch: string | null; workloadId: string } | null;
+}
+
+/** The regression of a webhook payload (both names of the levels around the change). */
+export function webhookRegression(regression: StoredRegression): WebhookRegression {
+  return { ...regression, baselineValue: regression.beforeValue, currentValue: regression.afterValue };
 }
 
 /** Options of {@link createWebhookNotifier}. */

@@ -77,6 +77,12 @@ export interface ServerConfig {
   webhookUrl?: string | null;
   /** THREADBENCH_PRIVATE: every query and subscription needs a token with `read` scope. */
   private?: boolean;
+  /**
+   * THREADBENCH_LEGACY_FINISHED_EVENTS: runEvents names a succeeded run's event FINISHED
+   * (its deprecated name) instead of SUCCEEDED, for subscribers not yet moved (API.md,
+   * "Deprecations"). Default false.
+   */
+  legacyFinishedEvents?: boolean;
 }
 
 /** The agents' lease and the queue's bounds when nothing is configured. */
@@ -285,6 +291,7 @@ const environmentSchema = z.object({
   THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET: integer("THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET", 1, 100_000, 500),
   THREADBENCH_LOCAL_AGENT: booleanFlag("THREADBENCH_LOCAL_AGENT", true),
   THREADBENCH_PRIVATE: booleanFlag("THREADBENCH_PRIVATE", false),
+  THREADBENCH_LEGACY_FINISHED_EVENTS: booleanFlag("THREADBENCH_LEGACY_FINISHED_EVENTS", false),
   THREADBENCH_PYTHON: z
     .string()
     .optional()
@@ -355,5 +362,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     webhookUrl: values.THREADBENCH_WEBHOOK_URL,
     pythonRuntimes: values.THREADBENCH_PYTHON,
     private: values.THREADBENCH_PRIVATE,
+    legacyFinishedEvents: values.THREADBENCH_LEGACY_FINISHED_EVENTS,
   };
 }

@@ -6,6 +6,9 @@ import type { RunProgress } from "../runner/index.js";
 export type RunEventKind =
   | "queued"
   | "started"
+  /** The run ended with status "succeeded" (GraphQL SUCCEEDED; FINISHED is its deprecated name). */
+  | "succeeded"
+  /** Never published: the internal value of the deprecated GraphQL name FINISHED. */
   | "finished"
   | "failed"
   | "cancelled"

@@ -348,7 +348,7 @@ export class RunQueue {
     // Every stored cell, not the result's: the agent leaves out cells already delivered.
     this.#finalProgress(runId, status, stored.cellsStored);
     this.#publish(
-      status === "succeeded" ? "finished" : status === "failed" ? "failed" : "cancelled",
+      status === "succeeded" ? "succeeded" : status === "failed" ? "failed" : "cancelled",
       runId,
       status,
     );

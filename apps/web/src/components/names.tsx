@@ -5,7 +5,6 @@
  */
 import { commitHref } from "../lib/commit-url";
 import { shortSha } from "../lib/format";
-import { enumToWord } from "../lib/labels";
 import { preferredModeSlot, slotColorVar } from "../lib/mode-colors";
 
 /** A colour swatch for a palette slot, as in the charts' legends. */
@@ -21,7 +20,7 @@ export function ModeName({ mode, slot }: { mode: string; slot?: number | undefin
   return (
     <span className="mode-name" data-mode={mode}>
       <Swatch slot={slot ?? preferredModeSlot(mode)} />
-      {enumToWord(mode)}
+      {mode}
     </span>
   );
 }

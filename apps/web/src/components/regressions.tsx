@@ -19,7 +19,7 @@ import {
   formatRatioPercent,
   shortSha,
 } from "../lib/format";
-import { enumToWord } from "../lib/labels";
+import { regressionStatusLabels } from "../lib/labels";
 import { ModeName } from "./names";
 import { TableScroll } from "./table-scroll";
 import { TokenField, useApiToken } from "./token-field";
@@ -220,12 +220,12 @@ export function RegressionList({
                   <div className="small muted">{formatDateTime(row.run?.createdAt ?? row.createdAt)}</div>
                 </td>
                 <td className="num">
-                  {formatLevel(row.metric, row.baselineValue)} → {formatLevel(row.metric, row.currentValue)}
+                  {formatLevel(row.metric, row.beforeValue)} → {formatLevel(row.metric, row.afterValue)}
                 </td>
                 <td className="num">{formatRatioPercent(row.confidence, 1)}</td>
                 <td>
                   <Badge tone={statusTone(row.status)}>
-                    <span data-testid="regression-status">{enumToWord(row.status).replace("-", " ")}</span>
+                    <span data-testid="regression-status">{regressionStatusLabels[row.status]}</span>
                   </Badge>
                   {row.statusChangedBy ? (
                     <div className="small muted">

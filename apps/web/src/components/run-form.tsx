@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useMemo, useRef, useState } from "react";
-import { type ScalingKind as ApiScalingKind, StartRunDocument } from "../generated/graphql";
+import { StartRunDocument } from "../generated/graphql";
 import { ApiError, executeOperation } from "../graphql/execute";
 import { formatQuantity } from "../lib/format";
-import { modeDescriptions, wordToEnum } from "../lib/labels";
+import { modeDescriptions, scalingKindLabels, valueOfLabel } from "../lib/labels";
 import {
   defaultFormValues,
   type FieldErrors,
@@ -141,7 +141,7 @@ export function RunForm({ workloads, runtimes }: { workloads: WorkloadOption[]; 
     try {
       const plan = {
         ...result.plan,
-        scaling: wordToEnum(result.plan.scaling) as ApiScalingKind,
+        scaling: valueOfLabel(scalingKindLabels, result.plan.scaling),
       };
       const labelList = labels
         .split(",")

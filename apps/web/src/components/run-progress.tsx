@@ -8,10 +8,11 @@ import {
   RunProgressDocument,
   RunProgressPollDocument,
   type RunProgressSubscription,
+  type RunStatus,
 } from "../generated/graphql";
 import { ApiError, executeOperation } from "../graphql/execute";
 import { formatDuration, formatRatioPercent } from "../lib/format";
-import { enumToWord, isActiveStatus } from "../lib/labels";
+import { isActiveStatus } from "../lib/labels";
 import { browserWebSocketUrl, webSocketConnectionParams } from "../lib/token";
 import { TokenField, useApiToken } from "./token-field";
 import { StatusBadge } from "./ui";
@@ -20,7 +21,7 @@ type Progress = RunProgressSubscription["runProgress"];
 
 export interface RunProgressPanelProps {
   runId: string;
-  initialStatus: string;
+  initialStatus: RunStatus;
   initialProgress: Progress | null;
   queuePosition: number | null;
   /** The API's WebSocket URL as configured on the dashboard's server. */
@@ -52,7 +53,7 @@ export function RunProgressPanel({
     if (!isActiveStatus(initialStatus)) return;
     let stopped = false;
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (finalStatus: string) => {
+    const finish = (finalStatus: RunStatus) => {
       if (refreshed.current) return;
       refreshed.current = true;
       setStatus(finalStatus);
@@ -162,7 +163,7 @@ export function RunProgressPanel({
           <StatusBadge status={status} /> <strong data-testid="progress-percent">{percent}%</strong>
           {progress ? ` · ${progress.cellsDone} of ${progress.cellsTotal} cells` : ""}
           {progress?.currentCell
-            ? ` · now ${enumToWord(progress.currentCell.mode)} × ${progress.currentCell.threads} threads`
+            ? ` · now ${progress.currentCell.mode} × ${progress.currentCell.threads} threads`
             : ""}
           {status === "QUEUED" && queuePosition ? ` · position ${queuePosition} in the queue` : ""}
         </span>

@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { RunStatus } from "../generated/graphql";
 import { formatDateTime, formatDuration, formatParams } from "../lib/format";
-import { enumToWord } from "../lib/labels";
 import { compareHref, orderByDate, scalingHref } from "../lib/url-state";
 import { DataTable } from "./data-table";
 import { CommitRef, RuntimeLabel } from "./names";
@@ -16,7 +16,7 @@ export interface RunRow {
   params: unknown;
   threads: number[];
   modes: string[];
-  status: string;
+  status: RunStatus;
   commitSha: string | null;
   commitMessage?: string | null;
   branch: string | null;
@@ -136,7 +136,7 @@ export function RunsTable({
               </td>
               <td>
                 {run.threads.join(", ")}
-                <div className="small muted">{run.modes.map(enumToWord).join(", ")}</div>
+                <div className="small muted">{run.modes.join(", ")}</div>
               </td>
               <td className="small">
                 <RuntimeLabel testbed={run.testbed} />

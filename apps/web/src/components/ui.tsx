@@ -1,8 +1,9 @@
 /** Small presentational pieces shared by the pages (server-safe: no hooks; TokenPrompt is a client island). */
 import Link from "next/link";
 import type { ReactNode } from "react";
+import type { RunStatus } from "../generated/graphql";
 import type { ApiError } from "../graphql/execute";
-import { enumToWord, runStatusTone, type Tone } from "../lib/labels";
+import { runStatusLabels, runStatusTone, type Tone } from "../lib/labels";
 import { EmptyState } from "./data-table";
 import { TokenPrompt } from "./token-field";
 
@@ -22,10 +23,10 @@ export function Badge({
   );
 }
 
-export function StatusBadge({ status }: { status: string }) {
+export function StatusBadge({ status }: { status: RunStatus }) {
   return (
     <Badge tone={runStatusTone(status)}>
-      <span data-status={status}>{enumToWord(status)}</span>
+      <span data-status={status}>{runStatusLabels[status]}</span>
     </Badge>
   );
 }

@@ -55,8 +55,8 @@ export const RegressionFields = graphql(`
     size
     sizeLow
     sizeHigh
-    baselineValue
-    currentValue
+    beforeValue
+    afterValue
     confidence
     pValue
     status

@@ -5,10 +5,12 @@
  * line and label are drawn. Pure, so every rule is unit-tested; the component
  * (components/charts/history-chart.tsx) only paints the result on uPlot's canvas.
  */
+
+import type { RegressionKind, RegressionStatus } from "../generated/graphql";
 import { benchmarkChanges, type HashedPoint } from "./benchmark-changes";
 import { markerLabelX } from "./chart-data";
 import { formatChange } from "./format";
-import { enumToWord } from "./labels";
+import { regressionKindLabels, regressionStatusLabels } from "./labels";
 
 export type MarkerTone = "bad" | "good" | "warn";
 
@@ -27,9 +29,9 @@ export interface HistoryMarker {
 export interface MarkedRegression {
   runId: string;
   run?: { createdAt: string } | null;
-  kind: string;
+  kind: RegressionKind;
   size: number | null;
-  status: string;
+  status: RegressionStatus;
 }
 
 /** A change point of the detector that no regression was stored for (yet). */
@@ -54,7 +56,7 @@ export function seriesMarkers(
       (regression): HistoryMarker => ({
         runId: regression.runId,
         ...(regression.run?.createdAt ? { timestamp: regression.run.createdAt } : {}),
-        label: `${regression.kind === "REGRESSION" ? "regression" : "improvement"} ${formatChange(regression.size)} (${enumToWord(regression.status).replace("-", " ")})`,
+        label: `${regressionKindLabels[regression.kind]} ${formatChange(regression.size)} (${regressionStatusLabels[regression.status]})`,
         tone: regression.kind === "REGRESSION" ? "bad" : "good",
       }),
     ),

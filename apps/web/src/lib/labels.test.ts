@@ -1,18 +1,28 @@
 import { describe, expect, it } from "vitest";
 import {
-  enumToWord,
+  gateVerdictLabels,
   isActiveStatus,
   modeDescriptions,
   modeFilterOptions,
+  regressionStatusLabels,
+  runStatusLabels,
   runStatusTone,
+  scalingKindLabels,
+  valueOfLabel,
   verdictTone,
-  wordToEnum,
 } from "./labels";
 
 describe("labels", () => {
-  it("maps enum values to words and back", () => {
-    expect(enumToWord("WORKER_THREADS")).toBe("worker-threads");
-    expect(wordToEnum("child-processes")).toBe("CHILD_PROCESSES");
+  it("names enum values in words, the database's words with spaces for people", () => {
+    expect(runStatusLabels.SUCCEEDED).toBe("succeeded");
+    expect(regressionStatusLabels.FALSE_ALARM).toBe("false alarm");
+    expect(gateVerdictLabels.INSUFFICIENT_HISTORY).toBe("insufficient history");
+  });
+  it("maps a word back to its enum value, and an unknown word to nothing", () => {
+    expect(valueOfLabel(runStatusLabels, "interrupted")).toBe("INTERRUPTED");
+    expect(valueOfLabel(scalingKindLabels, "strong")).toBe("STRONG");
+    expect(valueOfLabel(runStatusLabels, "finished")).toBeUndefined();
+    expect(valueOfLabel(runStatusLabels, "SUCCEEDED")).toBeUndefined();
   });
   it("gives statuses and verdicts a tone", () => {
     expect(runStatusTone("FAILED")).toBe("bad");

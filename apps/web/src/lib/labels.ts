@@ -1,16 +1,97 @@
-/**
- * The API's enum values (WORKER_THREADS, SUCCEEDED, ...) as people read them, and
- * the mapping back. One vocabulary: the same words as the CLI and the docs.
+import type {
+  BranchCellStatus,
+  CellStatus,
+  ChecksumStatus,
+  GateVerdict,
+  RegressionKind,
+  RegressionStatus,
+  RunSource,
+  RunStatus,
+  ScalingKind,
+  Verdict,
+} from "../generated/graphql";
+
+/*
+ * The API's enum values (SUCCEEDED, FALSE_ALARM, ...) as people read them: one typed
+ * table per enum, the only place the dashboard turns them into words. The words are the
+ * CLI's and the docs' (the database's values, with spaces for people). A new value in
+ * the schema is a type error here until it has a word.
  */
 
-/** "WORKER_THREADS" -> "worker-threads". */
-export function enumToWord(value: string): string {
-  return value.toLowerCase().replace(/_/g, "-");
-}
+export const runStatusLabels: Readonly<Record<RunStatus, string>> = {
+  QUEUED: "queued",
+  RUNNING: "running",
+  SUCCEEDED: "succeeded",
+  FAILED: "failed",
+  CANCELLED: "cancelled",
+  INTERRUPTED: "interrupted",
+};
 
-/** "worker-threads" -> "WORKER_THREADS". */
-export function wordToEnum(word: string): string {
-  return word.toUpperCase().replace(/-/g, "_");
+export const runSourceLabels: Readonly<Record<RunSource, string>> = {
+  RUNNER: "runner",
+  INGESTED: "ingested",
+};
+
+export const cellStatusLabels: Readonly<Record<CellStatus, string>> = {
+  SUCCEEDED: "succeeded",
+  FAILED: "failed",
+  CANCELLED: "cancelled",
+};
+
+/** BASELINE: the cell is the sequential baseline its checksums are compared with. */
+export const checksumStatusLabels: Readonly<Record<ChecksumStatus, string>> = {
+  BASELINE: "baseline",
+  MATCH: "match",
+  MISMATCH: "mismatch",
+  UNCHECKED: "unchecked",
+};
+
+export const scalingKindLabels: Readonly<Record<ScalingKind, string>> = {
+  WEAK: "weak",
+  STRONG: "strong",
+};
+
+export const verdictLabels: Readonly<Record<Verdict, string>> = {
+  FASTER: "faster",
+  SLOWER: "slower",
+  UNCHANGED: "unchanged",
+  NOISY: "noisy",
+  FAILED: "failed",
+};
+
+export const gateVerdictLabels: Readonly<Record<GateVerdict, string>> = {
+  PASS: "pass",
+  SLOWER: "slower",
+  UNCONFIRMED: "unconfirmed",
+  FASTER: "faster",
+  INSUFFICIENT_HISTORY: "insufficient history",
+};
+
+export const branchCellStatusLabels: Readonly<Record<BranchCellStatus, string>> = {
+  COMPARED: "compared",
+  FAILED: "failed",
+  BASE_ONLY: "base only",
+  HEAD_ONLY: "head only",
+};
+
+export const regressionKindLabels: Readonly<Record<RegressionKind, string>> = {
+  REGRESSION: "regression",
+  IMPROVEMENT: "improvement",
+};
+
+export const regressionStatusLabels: Readonly<Record<RegressionStatus, string>> = {
+  OPEN: "open",
+  ACKNOWLEDGED: "acknowledged",
+  FIXED: "fixed",
+  FALSE_ALARM: "false alarm",
+};
+
+/** The enum value a table gives `word` (e.g. a status in a URL), or undefined. */
+export function valueOfLabel<Value extends string>(
+  labels: Readonly<Record<Value, string>>,
+  word: string,
+): Value | undefined {
+  return (Object.keys(labels) as Value[]).find((value) => labels[value] === word);
 }
 
 /**
@@ -50,7 +131,7 @@ export function modeFilterOptions(storedModes: readonly string[]): string[] {
 
 export type Tone = "good" | "bad" | "warn" | "info" | "neutral";
 
-export function runStatusTone(status: string): Tone {
+export function runStatusTone(status: RunStatus): Tone {
   switch (status) {
     case "SUCCEEDED":
       return "good";
@@ -67,7 +148,7 @@ export function runStatusTone(status: string): Tone {
   }
 }
 
-export function checksumTone(status: string): Tone {
+export function checksumTone(status: ChecksumStatus): Tone {
   switch (status) {
     case "MATCH":
     case "BASELINE":
@@ -79,7 +160,7 @@ export function checksumTone(status: string): Tone {
   }
 }
 
-export function verdictTone(verdict: string | null | undefined): Tone {
+export function verdictTone(verdict: Verdict | null | undefined): Tone {
   switch (verdict) {
     case "FASTER":
       return "good";
@@ -93,6 +174,6 @@ export function verdictTone(verdict: string | null | undefined): Tone {
 }
 
 /** True while a run can still change (progress worth subscribing to). */
-export function isActiveStatus(status: string): boolean {
+export function isActiveStatus(status: RunStatus): boolean {
   return status === "QUEUED" || status === "RUNNING";
 }

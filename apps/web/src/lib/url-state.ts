@@ -4,6 +4,9 @@
  * dropped, never an error page); serialising leaves defaults out so URLs stay short.
  */
 
+import type { RunStatus as ApiRunStatus } from "../generated/graphql";
+import { runStatusLabels, valueOfLabel } from "./labels";
+
 export const runStatuses = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
@@ -226,8 +229,8 @@ export function scalingHref(runIds: readonly string[]): string {
 }
 
 /** The compare page's URL for two runs. */
-export function compareHref(baselineRunId: string, candidateRunId: string): string {
-  const search = new URLSearchParams({ a: baselineRunId, b: candidateRunId });
+export function compareHref(baseRunId: string, headRunId: string): string {
+  const search = new URLSearchParams({ a: baseRunId, b: headRunId });
   return `/compare?${search.toString()}`;
 }
 
@@ -235,7 +238,7 @@ export function compareHref(baselineRunId: string, candidateRunId: string): stri
 export function runFilterOf(filters: RunFilters) {
   const filter: {
     workload?: string;
-    status?: string[];
+    status?: ApiRunStatus[];
     mode?: string;
     threads?: number;
     branch?: string;
@@ -246,7 +249,8 @@ export function runFilterOf(filters: RunFilters) {
     createdTo?: string;
   } = {};
   if (filters.workload) filter.workload = filters.workload;
-  if (filters.status) filter.status = [filters.status.toUpperCase()];
+  const status = filters.status ? valueOfLabel(runStatusLabels, filters.status) : undefined;
+  if (status) filter.status = [status];
   if (filters.mode) filter.mode = filters.mode;
   if (filters.threads) filter.threads = filters.threads;
   if (filters.branch) filter.branch = filters.branch;

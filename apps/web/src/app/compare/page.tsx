@@ -14,7 +14,7 @@ import {
   formatRatioPercent,
   formatSpeedup,
 } from "../../lib/format";
-import { enumToWord, verdictTone } from "../../lib/labels";
+import { verdictLabels, verdictTone } from "../../lib/labels";
 import { modeSlots } from "../../lib/mode-colors";
 import { commitUrlTemplate } from "../../lib/server-config";
 import { compareHref, parseCompare, type SearchParamsRecord } from "../../lib/url-state";
@@ -213,7 +213,7 @@ export default async function ComparePage({ searchParams }: PageProps) {
                   </td>
                   <td>
                     {cell.verdict ? (
-                      <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
+                      <Badge tone={verdictTone(cell.verdict)}>{verdictLabels[cell.verdict]}</Badge>
                     ) : (
                       <span className="muted">–</span>
                     )}

@@ -13,7 +13,7 @@ import {
   uslSpeedup,
 } from "../../lib/chart-data";
 import { formatDuration, formatSpeedup } from "../../lib/format";
-import { enumToWord, modeOrder } from "../../lib/labels";
+import { modeOrder } from "../../lib/labels";
 import { modeSlots } from "../../lib/mode-colors";
 import { type AmdahlFitValues, readAmdahlFit, readUslFit, type UslFitValues } from "../../lib/scaling-fits";
 import { type ChartTheme, slotColor, themedAxis, UPlotChart } from "./uplot-chart";
@@ -154,7 +154,7 @@ export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: 
     const slots = modeSlots(shaped.modes);
     const domain = fitDomain(shaped.threads);
     const measured: SpeedupCurve[] = shaped.modes.map((mode, index) => ({
-      label: enumToWord(mode),
+      label: mode,
       slot: slots.get(mode) ?? 0,
       measured: true,
       points: shaped.threads.map((threads, position) => ({
@@ -168,7 +168,7 @@ export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: 
       if (fit.amdahl && readAmdahlFit(fit.amdahl).kind === "fits") {
         const serial = fit.amdahl.serialFraction;
         out.push({
-          label: `${enumToWord(fit.mode)} Amdahl`,
+          label: `${fit.mode} Amdahl`,
           slot,
           measured: false,
           dash: [6, 3],
@@ -178,7 +178,7 @@ export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: 
       if (fit.usl && readUslFit(fit.usl).kind === "fits") {
         const { contention, coherency } = fit.usl;
         out.push({
-          label: `${enumToWord(fit.mode)} USL`,
+          label: `${fit.mode} USL`,
           slot,
           measured: false,
           dash: [2, 3],
@@ -264,7 +264,7 @@ export function TimeChart({ cells }: { cells: CellPoint[] }) {
         series: [
           { label: "threads", value: (_u, value) => (value === null ? "–" : String(Math.round(value))) },
           ...shaped.modes.map((mode) => ({
-            label: enumToWord(mode),
+            label: mode,
             stroke: slotColor(theme, slots.get(mode) ?? 0),
             width: 2,
             spanGaps: true,

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatDuration, formatRatioPercent, formatSpeedup } from "../../lib/format";
-import { checksumTone, enumToWord, modeDescriptions } from "../../lib/labels";
+import { cellStatusLabels, checksumStatusLabels, checksumTone, modeDescriptions } from "../../lib/labels";
 import { DataTable } from "../data-table";
 import { ModeName } from "../names";
 import { Efficiency } from "../run-tables";
@@ -46,7 +46,7 @@ export function CellsTable({
                 <>
                   {" "}
                   <Badge tone="bad" title={measurement.error ?? undefined}>
-                    {enumToWord(measurement.status)}
+                    {cellStatusLabels[measurement.status]}
                   </Badge>
                 </>
               ) : null}
@@ -83,7 +83,7 @@ export function CellsTable({
                 tone={checksumTone(measurement.checksumStatus)}
                 title={measurement.checksum ? `checksum ${measurement.checksum}` : undefined}
               >
-                {enumToWord(measurement.checksumStatus)}
+                {checksumStatusLabels[measurement.checksumStatus]}
               </Badge>
             </td>
             <td>

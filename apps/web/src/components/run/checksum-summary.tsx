@@ -1,4 +1,3 @@
-import { enumToWord } from "../../lib/labels";
 import { Badge } from "../ui";
 import type { Measurement } from "./run-data";
 
@@ -12,9 +11,8 @@ export function ChecksumSummary({ measurements }: { measurements: readonly Measu
       <div className="callout error" role="alert">
         <strong>Checksum mismatch in {mismatches.length} cell(s)</strong>
         <p>
-          {mismatches.map((cell) => `${enumToWord(cell.mode)} × ${cell.threads}`).join(", ")} computed a
-          different answer from the sequential baseline: those timings measure a different (wrong)
-          computation.
+          {mismatches.map((cell) => `${cell.mode} × ${cell.threads}`).join(", ")} computed a different answer
+          from the sequential baseline: those timings measure a different (wrong) computation.
         </p>
       </div>
     );

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatParams } from "../../lib/format";
-import { enumToWord } from "../../lib/labels";
+import { scalingKindLabels } from "../../lib/labels";
 import { CommitRef, RuntimeLabel } from "../names";
 import { RunLabels, StatusBadge } from "../ui";
 import type { RunDetail } from "./run-data";
@@ -20,7 +20,7 @@ export function RunHeader({ run, commitTemplate }: { run: RunDetail; commitTempl
         <p className="subtitle">
           <RuntimeLabel testbed={run.testbed} />
           {run.testbed ? ` on ${run.testbed.hostname}` : ""} · {formatParams(run.params)} ·{" "}
-          {enumToWord(run.scaling)} scaling · {run.threads.join(", ")} threads
+          {scalingKindLabels[run.scaling]} scaling · {run.threads.join(", ")} threads
           {run.commitSha ? (
             <>
               {" "}

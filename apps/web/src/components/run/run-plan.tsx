@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatCount, formatDateTime, formatDuration, formatParams } from "../../lib/format";
-import { enumToWord } from "../../lib/labels";
+import { scalingKindLabels } from "../../lib/labels";
 import { CommitRef } from "../names";
 import type { RunDetail } from "./run-data";
 
@@ -17,7 +17,7 @@ export function RunPlan({ run, commitTemplate }: { run: RunDetail; commitTemplat
         <dt>Parameters</dt>
         <dd className="mono">{formatParams(run.params) || "defaults"}</dd>
         <dt>Modes</dt>
-        <dd>{run.modes.map(enumToWord).join(", ")}</dd>
+        <dd>{run.modes.join(", ")}</dd>
         <dt>Threads</dt>
         <dd>{run.threads.join(", ")}</dd>
         <dt>Repetitions</dt>
@@ -25,7 +25,7 @@ export function RunPlan({ run, commitTemplate }: { run: RunDetail; commitTemplat
           {run.repetitions} timed + {run.warmups} warm-up per cell
         </dd>
         <dt>Scaling</dt>
-        <dd>{enumToWord(run.scaling)}</dd>
+        <dd>{scalingKindLabels[run.scaling]}</dd>
         <dt>Task timeout</dt>
         <dd>{formatDuration(run.taskTimeoutMs)}</dd>
         <dt>Heap limit</dt>

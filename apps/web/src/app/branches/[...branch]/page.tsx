@@ -14,7 +14,7 @@ import {
   formatParams,
   formatRatioPercent,
 } from "../../../lib/format";
-import { enumToWord, verdictTone } from "../../../lib/labels";
+import { branchCellStatusLabels, gateVerdictLabels, verdictLabels, verdictTone } from "../../../lib/labels";
 import { modeSlots } from "../../../lib/mode-colors";
 import { commitUrlTemplate } from "../../../lib/server-config";
 import { compareHref, type SearchParamsRecord } from "../../../lib/url-state";
@@ -150,9 +150,7 @@ function GateTable({ gate, base, slots }: { gate: Gate; base: string; slots: Map
                     : "–"}
                 </td>
                 <td>
-                  <Badge tone={gateTones[cell.verdict]}>
-                    {enumToWord(cell.verdict).replaceAll("-", " ")}
-                  </Badge>
+                  <Badge tone={gateTones[cell.verdict]}>{gateVerdictLabels[cell.verdict]}</Badge>
                 </td>
               </tr>
             ))}
@@ -268,10 +266,10 @@ function CheckPanel({ check, template, base }: { check: Check; template: string 
                     </td>
                     <td>
                       {cell.verdict ? (
-                        <Badge tone={verdictTone(cell.verdict)}>{enumToWord(cell.verdict)}</Badge>
+                        <Badge tone={verdictTone(cell.verdict)}>{verdictLabels[cell.verdict]}</Badge>
                       ) : (
                         <Badge tone={cell.status === "FAILED" ? "bad" : "neutral"}>
-                          {enumToWord(cell.status).replace("-", " ")}
+                          {branchCellStatusLabels[cell.status]}
                         </Badge>
                       )}
                     </td>

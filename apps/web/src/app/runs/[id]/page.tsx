@@ -93,7 +93,7 @@ export default async function RunPage({ params }: PageProps) {
       ) : null}
 
       <section className="panel" aria-labelledby="cells-heading">
-        <h2 id="cells-heading">Cells</h2>
+        <h2 id="cells-heading">Measurements</h2>
         <ChecksumSummary measurements={run.measurements} />
         {run.measurements.length > 0 ? (
           <CellsTable measurements={run.measurements} slots={slots} />

@@ -3,7 +3,7 @@
  * /runs/export?format=csv&workload=sum-squares&branch=main. Pages through the API's
  * runs connection, 200 runs a request, up to `maxExportRuns`.
  */
-import type { RunOrder, RunStatus } from "../../../generated/graphql";
+import type { RunOrder } from "../../../generated/graphql";
 import { executeOperation } from "../../../graphql/execute";
 import { ExportRunsQuery } from "../../../graphql/queries";
 import { apiUrl } from "../../../graphql/server";
@@ -13,6 +13,7 @@ import {
   exportErrorResponse,
   exportFormatOf,
 } from "../../../lib/export-response";
+import { runSourceLabels, runStatusLabels } from "../../../lib/labels";
 import { parseRunsView, runFilterOf, runOrderOf } from "../../../lib/url-state";
 
 export const dynamic = "force-dynamic";
@@ -34,7 +35,7 @@ export async function GET(request: Request): Promise<Response> {
         apiUrl(),
         ExportRunsQuery,
         {
-          filter: { ...filter, status: filter.status as RunStatus[] | undefined },
+          filter,
           orderBy: runOrderOf(view) as RunOrder,
           first: apiPage,
           after,
@@ -89,7 +90,7 @@ export async function GET(request: Request): Promise<Response> {
       rows: rows.map((run) => [
         run.id,
         run.createdAt,
-        run.status.toLowerCase(),
+        runStatusLabels[run.status],
         run.workloadId,
         JSON.stringify(run.params),
         run.branch,
@@ -97,7 +98,7 @@ export async function GET(request: Request): Promise<Response> {
         run.commitMessage,
         run.testbed?.runtimeLabel,
         run.testbed?.hostname,
-        run.source.toLowerCase(),
+        runSourceLabels[run.source],
         run.harness,
         run.project,
         run.labels.join(";"),

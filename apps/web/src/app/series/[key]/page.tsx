@@ -14,7 +14,7 @@ import { ErrorCallout, NotInApi } from "../../../components/ui";
 import { SeriesAboutQuery } from "../../../graphql/queries";
 import { serverQuery } from "../../../graphql/server";
 import { formatParams } from "../../../lib/format";
-import { enumToWord } from "../../../lib/labels";
+import { scalingKindLabels } from "../../../lib/labels";
 import { seriesMetrics } from "../../../lib/series-metrics";
 import { commitUrlTemplate } from "../../../lib/server-config";
 import type { SearchParamsRecord } from "../../../lib/url-state";
@@ -81,7 +81,7 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
             {series.threads === 1 ? "thread" : "threads"} · <RuntimeLabel testbed={series.testbed} />
           </h1>
           <p className="subtitle">
-            {formatParams(series.params)} · {enumToWord(series.scaling)} scaling · branch{" "}
+            {formatParams(series.params)} · {scalingKindLabels[series.scaling]} scaling · branch{" "}
             {series.branch ?? "(none)"}
             {series.testbed
               ? ` · ${series.testbed.hostname} (${series.testbed.cpuModel}, ${series.testbed.logicalCores} cores)`

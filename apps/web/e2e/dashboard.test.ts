@@ -118,6 +118,20 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.locator('h1 [data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
     await page.locator("[data-testid=scaling-chart] canvas").first().waitFor({ timeout: 30_000 });
     expect(await page.locator("[data-testid=cells-table] tbody tr").count()).toBe(8);
+    // The pool's per-task overhead the runner measured: a duration on the pooled rows, none on the main thread.
+    const overheads = await page
+      .locator("[data-testid=cells-table] tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          row.querySelector(".mode-name")?.getAttribute("data-mode") ?? "",
+          row.querySelector("[data-testid=task-overhead]")?.textContent ?? "",
+        ]),
+      );
+    for (const [mode, overhead] of overheads) {
+      if (mode === "worker-threads" || mode === "child-processes")
+        expect(overhead).toMatch(/^\d[\d.]* (µs|ms)$/);
+      else expect(overhead).toBe("–");
+    }
     await expect(page.locator("[data-testid=checksum-summary]").textContent()).resolves.toMatch(
       /checksums agree/,
     );

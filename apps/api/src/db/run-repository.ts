@@ -95,6 +95,8 @@ export interface StoredMeasurement {
   wall: Summary | null;
   cpu: Summary | null;
   setupMs: number | null;
+  /** A pooled mode's fixed cost per task, milliseconds (CellResult.taskOverheadMs). */
+  taskOverheadMs: number | null;
   speedup: number | null;
   efficiency: number | null;
   checksum: string | null;
@@ -413,6 +415,7 @@ export async function insertMeasurements(
       ...summaryColumns("wall", cell.wall),
       ...summaryColumns("cpu", cell.cpu),
       setupMs: cell.setupMs,
+      taskOverheadMs: finiteOrNull(cell.taskOverheadMs),
       speedup: finiteOrNull(cell.speedup),
       efficiency: finiteOrNull(cell.efficiency),
       checksum: cell.checksum,
@@ -972,6 +975,7 @@ export function toStoredMeasurement(row: MeasurementRow & { samples?: SampleRow[
       cv: row.cpuCv,
     }),
     setupMs: row.setupMs,
+    taskOverheadMs: row.taskOverheadMs,
     speedup: row.speedup,
     efficiency: row.efficiency,
     checksum: row.checksum,

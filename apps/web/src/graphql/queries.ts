@@ -233,6 +233,7 @@ export const MeasurementFields = graphql(`
       median
     }
     setupMs
+    taskOverheadMs
     speedup
     efficiency
     checksum

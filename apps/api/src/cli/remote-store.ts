@@ -534,6 +534,7 @@ export class RemoteStore implements CliStore {
     const graphqlFilter = {
       ...(statuses !== undefined ? { status: statuses.map(regressionStatusValues.toGraphQL) } : {}),
       ...(filter.kind !== undefined ? { kind: regressionKindValues.toGraphQL(filter.kind) } : {}),
+      ...(filter.metric !== undefined ? { metric: regressionMetricValues.toGraphQL(filter.metric) } : {}),
       ...(filter.seriesKey !== undefined ? { seriesKey: filter.seriesKey } : {}),
       ...(filter.runId !== undefined ? { runId: filter.runId } : {}),
     };

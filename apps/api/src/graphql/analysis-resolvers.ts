@@ -38,6 +38,7 @@ import { pushIterator } from "../server/events.js";
 import type { GraphQLContext } from "./context.js";
 import { branchSchema, checkInteger, pageLimits, validate } from "./inputs.js";
 import type { ChangePointModel, SeriesMetricValue } from "./models.js";
+import { storedMetricValues } from "./regression-metric-resolvers.js";
 import {
   encodeRegressionCursor,
   listRegressionPage,
@@ -188,6 +189,7 @@ export const analysisQueryResolvers: Pick<Required<QueryResolvers>, "regressions
     const pageFilter: RegressionPageFilter = {};
     if (filter?.status != null) pageFilter.status = filter.status.map(toStoredStatus);
     if (filter?.kind != null) pageFilter.kind = filter.kind.toLowerCase() as StoredRegressionKind;
+    if (filter?.metric != null) pageFilter.metric = storedMetricValues[filter.metric];
     if (filter?.workload != null) pageFilter.workloadId = filter.workload;
     if (filter?.branch != null) pageFilter.branch = validate(branchSchema, filter.branch, "filter.branch");
     if (filter?.testbedId != null) pageFilter.testbedId = checkId(filter.testbedId, "filter.testbedId");

@@ -8,6 +8,13 @@ const metricValues: Record<StoredRegressionMetric, RegressionMetric> = {
   serial_fraction: "SERIAL_FRACTION",
 };
 
+/** GraphQL enum value -> store value: what `regressions(filter: { metric })` selects. */
+export const storedMetricValues: Record<RegressionMetric, StoredRegressionMetric> = {
+  WALL_TIME: "wall_time",
+  EFFICIENCY: "efficiency",
+  SERIAL_FRACTION: "serial_fraction",
+};
+
 /** The history chart a change belongs on (a serial fraction shows as the efficiency it costs). */
 const seriesMetrics: Record<StoredRegressionMetric, SeriesMetric> = {
   wall_time: "WALL_MEDIAN",

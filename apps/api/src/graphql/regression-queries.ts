@@ -1,6 +1,6 @@
 import type { Database, Prisma } from "../db/client.js";
 import { decodeRunCursor } from "../db/run-list.js";
-import type { RegressionKind, RegressionStatus } from "../db/vocabulary.js";
+import type { RegressionKind, RegressionMetric, RegressionStatus } from "../db/vocabulary.js";
 import { type StoredRegression, toStoredRegressions } from "../regressions/regression-store.js";
 
 /*
@@ -13,6 +13,7 @@ import { type StoredRegression, toStoredRegressions } from "../regressions/regre
 export interface RegressionPageFilter {
   status?: RegressionStatus[];
   kind?: RegressionKind;
+  metric?: RegressionMetric;
   workloadId?: string;
   /** "" selects series whose runs had no branch. */
   branch?: string;
@@ -29,6 +30,7 @@ export async function regressionWhere(
   const where: Prisma.RegressionWhereInput = {};
   if (filter.status !== undefined && filter.status.length > 0) where.status = { in: filter.status };
   if (filter.kind !== undefined) where.kind = filter.kind;
+  if (filter.metric !== undefined) where.metric = filter.metric;
   if (filter.runId !== undefined) where.runId = filter.runId;
   if (filter.seriesKey !== undefined) where.seriesKey = filter.seriesKey;
   if (filter.workloadId !== undefined || filter.branch !== undefined || filter.testbedId !== undefined) {

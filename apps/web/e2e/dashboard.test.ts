@@ -174,6 +174,21 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.waitForURL(/\/runs\/[^/]+$/);
     const opened = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() as string);
     expect(ids).toContain(opened);
+
+    // The overview's open regressions, narrowed by metric: only rows of that metric.
+    await page.goto(`${stack.webUrl}/?metric=wall-time`);
+    await page.locator("[data-testid=regressions] tbody tr").first().waitFor();
+    const metrics = await page
+      .locator("[data-testid=regressions] tbody tr[data-regression-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-regression-metric")));
+    expect(metrics.length).toBeGreaterThan(0);
+    expect(new Set(metrics)).toEqual(new Set(["WALL_TIME"]));
+    await page.goto(`${stack.webUrl}/?metric=serial-fraction`);
+    await page.getByTestId("regression-metric-filter").waitFor();
+    const serial = await page
+      .locator("[data-testid=regressions] tbody tr[data-regression-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-regression-metric")));
+    expect(serial.every((metric) => metric === "SERIAL_FRACTION")).toBe(true);
     await page.context().close();
   });
 

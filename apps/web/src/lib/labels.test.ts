@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { enumToWord, isActiveStatus, runStatusTone, verdictTone, wordToEnum } from "./labels";
+import {
+  enumToWord,
+  isActiveStatus,
+  parseRegressionMetric,
+  runStatusTone,
+  verdictTone,
+  wordToEnum,
+} from "./labels";
 
 describe("labels", () => {
   it("maps enum values to words and back", () => {
@@ -12,5 +19,13 @@ describe("labels", () => {
     expect(verdictTone(null)).toBe("neutral");
     expect(isActiveStatus("RUNNING")).toBe(true);
     expect(isActiveStatus("SUCCEEDED")).toBe(false);
+  });
+  it("reads a regression view's metric parameter, and ignores what is not a metric", () => {
+    expect(parseRegressionMetric("efficiency")).toBe("EFFICIENCY");
+    expect(parseRegressionMetric("serial-fraction")).toBe("SERIAL_FRACTION");
+    expect(parseRegressionMetric(["wall-time", "efficiency"])).toBe("WALL_TIME");
+    expect(parseRegressionMetric("speed")).toBeNull();
+    expect(parseRegressionMetric(undefined)).toBeNull();
+    expect(parseRegressionMetric("")).toBeNull();
   });
 });

@@ -119,6 +119,20 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.locator('h1 [data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
     await page.locator("[data-testid=scaling-chart] canvas").first().waitFor({ timeout: 30_000 });
     expect(await page.locator("[data-testid=cells-table] tbody tr").count()).toBe(8);
+    // The pool's per-task overhead the runner measured: a duration on the pooled rows, none on the main thread.
+    const overheads = await page
+      .locator("[data-testid=cells-table] tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          row.querySelector(".mode-name")?.getAttribute("data-mode") ?? "",
+          row.querySelector("[data-testid=task-overhead]")?.textContent ?? "",
+        ]),
+      );
+    for (const [mode, overhead] of overheads) {
+      if (mode === "worker-threads" || mode === "child-processes")
+        expect(overhead).toMatch(/^\d[\d.]* (µs|ms)$/);
+      else expect(overhead).toBe("–");
+    }
     await expect(page.locator("[data-testid=checksum-summary]").textContent()).resolves.toMatch(
       /checksums agree/,
     );
@@ -238,6 +252,21 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.waitForURL(/\/runs\/[^/]+$/);
     const opened = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() as string);
     expect(ids).toContain(opened);
+
+    // The overview's open regressions, narrowed by metric: only rows of that metric.
+    await page.goto(`${stack.webUrl}/?metric=wall-time`);
+    await page.locator("[data-testid=regressions] tbody tr").first().waitFor();
+    const metrics = await page
+      .locator("[data-testid=regressions] tbody tr[data-regression-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-regression-metric")));
+    expect(metrics.length).toBeGreaterThan(0);
+    expect(new Set(metrics)).toEqual(new Set(["WALL_TIME"]));
+    await page.goto(`${stack.webUrl}/?metric=serial-fraction`);
+    await page.getByTestId("regression-metric-filter").waitFor();
+    const serial = await page
+      .locator("[data-testid=regressions] tbody tr[data-regression-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-regression-metric")));
+    expect(serial.every((metric) => metric === "SERIAL_FRACTION")).toBe(true);
     await page.context().close();
   });
 

@@ -201,6 +201,7 @@ describe("reliabilityWarnings", () => {
       wall: summary(100, 0.2),
       cpu: summary(50, 0),
       setupMs: null,
+      taskOverheadMs: null,
       speedup: 1,
       efficiency: 1,
       checksum: "1",

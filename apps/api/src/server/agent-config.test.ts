@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../errors.js";
-import { loadConfig } from "./config.js";
+import { defaultLimits, loadConfig, type ServerConfig } from "./config.js";
+import { createServer } from "./create-server.js";
 
 describe("agent settings in the configuration", () => {
   it("reads the lease, the queue bounds and the local agent switch", () => {
@@ -34,6 +35,27 @@ describe("agent settings in the configuration", () => {
     expect(() => loadConfig({ THREADBENCH_EXECUTE_RUNS: "true" })).toThrow(ConfigurationError);
     expect(() => loadConfig({ THREADBENCH_EXECUTE_RUNS: "false" })).toThrow(
       /the API never executes runs, agents do/,
+    );
+  });
+
+  it("refuses ServerConfig.executeRuns from a caller the types do not check, before opening anything", async () => {
+    const config = {
+      port: 0,
+      host: "127.0.0.1",
+      // Never opened: the check comes first (a path that cannot be created would fail otherwise).
+      databaseUrl: "file:/nonexistent-directory/threadbench.db",
+      tokens: [],
+      nodeEnv: "test",
+      logLevel: "silent",
+      corsOrigins: [],
+      limits: defaultLimits,
+      progressIntervalMs: 100,
+      executeRuns: false,
+    } as unknown as ServerConfig;
+    const started = createServer(config);
+    await expect(started).rejects.toThrow(ConfigurationError);
+    await expect(started).rejects.toThrow(
+      /ServerConfig\.executeRuns is no longer supported: the API never executes runs/,
     );
   });
 });

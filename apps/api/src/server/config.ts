@@ -64,11 +64,6 @@ export interface ServerConfig {
   /** `npm start` (src/index.ts) also starts one agent process on this machine (default true). */
   localAgent?: boolean;
   /**
-   * Ignored: the API never executes runs any more (agents do). Kept optional only so
-   * configurations written before agents still type-check.
-   */
-  executeRuns?: boolean;
-  /**
    * THREADBENCH_PYTHON: Python interpreters a client may name as a plan's runtime
    * (startRun); empty (the default) allows node only.
    */

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
@@ -173,8 +174,14 @@ async function roundTrip(client: Client): Promise<void> {
   );
 }
 
-function agent(server: { url: string }, name: string, labels: string[] = []): AgentProcess {
-  const process = startAgentProcess({ serverUrl: server.url, token: agentOnlyToken, name, labels });
+function agent(server: { url: string }, name: string, labels: string[] = [], nice?: number): AgentProcess {
+  const process = startAgentProcess({
+    serverUrl: server.url,
+    token: agentOnlyToken,
+    name,
+    labels,
+    ...(nice !== undefined ? { nice } : {}),
+  });
   onTestFinished(() => process.dispose());
   return process;
 }
@@ -276,9 +283,19 @@ describeEachDatabase("Agents", (databases) => {
 
   it("cancel mid-cell reaches the agent: the run is stored cancelled with its finished cells, and the agent goes on with the next run", async () => {
     const server = await serve(testConfig(await databases.newUrl()));
-    const worker = agent(server, "canceller");
+    // At a lower priority, as npm start's local agent runs (--nice).
+    const worker = agent(server, "canceller", [], 7);
     const id = await start(server.url, longPlan);
     await waitForFirstCell(server.url, id);
+    if (process.platform === "linux") {
+      // Every thread of the agent, the run's worker thread among them, runs at nice 7
+      // (on Linux the nice value is per thread: see priority.ts).
+      const threads = readdirSync(`/proc/${worker.child.pid}/task`);
+      expect(threads.length).toBeGreaterThan(1);
+      const niceValues = threads.map((thread) => niceOfThread(worker.child.pid as number, thread));
+      expect(new Set(niceValues)).toEqual(new Set([7]));
+      expect(worker.output()).toContain("running at nice 7");
+    }
     const cancelled = await post<{ cancelRun: RunState }>(
       server.url,
       "mutation($id: ID!) { cancelRun(id: $id) { status error agent { name } measurements { mode threads } } }",
@@ -418,6 +435,21 @@ describeEachDatabase("Agents", (databases) => {
   });
 
   if (databases.provider === "sqlite") {
+    it("a second SIGTERM exits an agent at once (143) while the first still waits to deliver its cancelled run", async () => {
+      const url = await databases.newUrl();
+      const server = await createServer(testConfig(url), { logger: pino({ level: "silent" }) });
+      const stuck = agent(server, "stuck");
+      const id = await start(server.url, longPlan);
+      await waitForFirstCell(server.url, id);
+      // With the server gone the cancelled run cannot be delivered: the first signal's
+      // clean stop waits for a reconnection that never comes.
+      await server.close();
+      stuck.kill("SIGTERM");
+      await waitFor(() => stuck.output().includes("again to exit at once"), "the first stop to begin");
+      stuck.kill("SIGTERM");
+      expect(await stuck.exited).toEqual({ code: 143, signal: null });
+    });
+
     it("refuses a second API process on the same SQLite file, saying SQLite stays one process", async () => {
       const url = await databases.newUrl();
       await serve(testConfig(url));
@@ -483,6 +515,12 @@ describeEachDatabase("Agents", (databases) => {
     });
   }
 });
+
+/** Field 19 of /proc/PID/task/TID/stat (after the parenthesised command name). */
+function niceOfThread(pid: number, thread: string): number {
+  const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+}
 
 const apiEntry = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 

@@ -10,19 +10,28 @@ describe("agent settings in the configuration", () => {
       THREADBENCH_MAX_QUEUED_RUNS: "50",
       THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET: "10",
       THREADBENCH_LOCAL_AGENT: "false",
+      THREADBENCH_LOCAL_AGENT_NICE: "0",
     });
     expect(config).toMatchObject({
       agentLeaseMs: 30_000,
       maxQueuedRuns: 50,
       maxQueuedRunsPerTarget: 10,
       localAgent: false,
+      localAgentNice: 0,
     });
     expect(loadConfig({})).toMatchObject({
       agentLeaseMs: 15_000,
       maxQueuedRuns: 1_000,
       maxQueuedRunsPerTarget: 500,
       localAgent: true,
+      localAgentNice: 10,
     });
+  });
+
+  it("names the variable and the allowed range for a local agent nice out of bounds", () => {
+    expect(() => loadConfig({ THREADBENCH_LOCAL_AGENT_NICE: "-5" })).toThrow(
+      /THREADBENCH_LOCAL_AGENT_NICE="-5" is not allowed \(allowed: an integer from 0 to 19; default 10\)/,
+    );
   });
 
   it("names the variable and the allowed range for a lease out of bounds", () => {

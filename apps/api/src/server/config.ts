@@ -64,6 +64,12 @@ export interface ServerConfig {
   /** `npm start` (src/index.ts) also starts one agent process on this machine (default true). */
   localAgent?: boolean;
   /**
+   * The OS priority (nice, 0 to 19) of that local agent and its workloads
+   * (THREADBENCH_LOCAL_AGENT_NICE; default 10): it shares its cores with the API and the
+   * dashboard, which then stay responsive during a run. 0 gives it the API's priority.
+   */
+  localAgentNice?: number;
+  /**
    * THREADBENCH_PYTHON: Python interpreters a client may name as a plan's runtime
    * (startRun); empty (the default) allows node only.
    */
@@ -279,6 +285,9 @@ const environmentSchema = z.object({
   THREADBENCH_MAX_QUEUED_RUNS: integer("THREADBENCH_MAX_QUEUED_RUNS", 1, 100_000, 1_000),
   THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET: integer("THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET", 1, 100_000, 500),
   THREADBENCH_LOCAL_AGENT: booleanFlag("THREADBENCH_LOCAL_AGENT", true),
+  // 10: measured with the agent benchmark (README, "Agents"), a small query's p99 during
+  // a run fell from about 2.5-3.5x idle to about 1x on a 2-core machine; 19 bought no more.
+  THREADBENCH_LOCAL_AGENT_NICE: integer("THREADBENCH_LOCAL_AGENT_NICE", 0, 19, 10),
   THREADBENCH_PRIVATE: booleanFlag("THREADBENCH_PRIVATE", false),
   THREADBENCH_PYTHON: z
     .string()
@@ -347,6 +356,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxQueuedRuns: values.THREADBENCH_MAX_QUEUED_RUNS,
     maxQueuedRunsPerTarget: values.THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET,
     localAgent: values.THREADBENCH_LOCAL_AGENT,
+    localAgentNice: values.THREADBENCH_LOCAL_AGENT_NICE,
     webhookUrl: values.THREADBENCH_WEBHOOK_URL,
     pythonRuntimes: values.THREADBENCH_PYTHON,
     private: values.THREADBENCH_PRIVATE,

@@ -11,6 +11,12 @@ import { createServer, type ThreadbenchServer } from "../server/create-server.js
 import { describeEachDatabase } from "../test/databases.js";
 import { makeEnvironment, makeRunResult } from "../test/run-factories.js";
 import { type AgentProcess, startAgentProcess, waitFor } from "./agent-process.js";
+import {
+  claimRunMutation,
+  finishAgentRunMutation,
+  registerAgentMutation,
+  storeAgentCellMutation,
+} from "./protocol.js";
 
 // The agents' semantics (apps/api/API.md, "Agents"), each tested with real `threadbench
 // agent` processes (compiled: `npm run build` first) against createServer() over real
@@ -356,6 +362,54 @@ describeEachDatabase("Agents", (databases) => {
     const next = await start(second.url, tinyPlan);
     await waitForStatus(second.url, next, ["SUCCEEDED"]);
     expect(await second.database.prisma.measurement.count({ where: { runId: id } })).toBe(4);
+  });
+
+  it("a cell and a result delivered twice (a retry after a lost answer) are stored once", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const sessionId = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    const send = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
+      const answer = await post<T>(server.url, query, variables, agentOnlyToken);
+      expect(answer.errors).toBeUndefined();
+      return answer.data as T;
+    };
+    await send(registerAgentMutation, {
+      input: { sessionId, name: "retrier", labels: [], environment: makeEnvironment(), version: null },
+    });
+    const id = await start(server.url, tinyPlan);
+    const claimed = await send<{ claimRun: { run: { id: string } } | null }>(claimRunMutation, { sessionId });
+    expect(claimed.claimRun?.run.id).toBe(id);
+    const result = makeRunResult({ plan: { modes: ["sequential"], threads: [1], repetitions: 1 } });
+    const cell = result.cells[0];
+    const stored = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      stored.push(
+        (
+          await send<{ storeAgentCell: { created: boolean } }>(storeAgentCellMutation, {
+            sessionId,
+            runId: id,
+            cell,
+          })
+        ).storeAgentCell.created,
+      );
+    }
+    expect(stored).toEqual([true, false]);
+    const finished = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await send<{ finishAgentRun: { created: boolean; run: { status: string } } }>(
+        finishAgentRunMutation,
+        {
+          sessionId,
+          runId: id,
+          result: { status: "succeeded", error: null, environment: result.environment, cells: result.cells },
+        },
+      );
+      finished.push(answer.finishAgentRun);
+    }
+    expect(finished).toEqual([
+      { created: true, run: { id, status: "SUCCEEDED" } },
+      { created: false, run: { id, status: "SUCCEEDED" } },
+    ]);
+    expect(await server.database.prisma.measurement.count({ where: { runId: id } })).toBe(1);
   });
 
   it("bounds the queue overall and per target, naming the limit, and says why a queued run waits", async () => {

@@ -10,7 +10,8 @@
  *    (--nice localAgentNice), the figure users get, and at nice 0 for comparison; with
  *    the API's event-loop delay and CPU use, which tell CPU contention (the loop waits
  *    for a core while the API does no more work) from the API's own work.
- * 2. Time from startRun to an agent starting the run (the STARTED event), median.
+ * 2. Time from startRun to an agent starting the run (the STARTED event), median; and
+ *    from cancelRun mid-cell to the run stored cancelled (cancelRun's answer), median.
  * 3. 200 trivial runs through the 2 agents: runs per second, and exactly-once (one
  *    STARTED and one FINISHED event per run, one cell stored per run).
  *
@@ -228,6 +229,33 @@ async function main(): Promise<void> {
     }
     process.stdout.write(
       `startRun -> agent started it (STARTED event), 20 runs one after another: median ${median(delays).toFixed(0)} ms (min ${Math.min(...delays).toFixed(0)}, max ${Math.max(...delays).toFixed(0)})\n`,
+    );
+
+    // ---- cancelRun mid-cell -> the run stored cancelled (API.md: within 2 s) ----
+    const cancelMs: number[] = [];
+    for (let index = 0; index < 5; index++) {
+      const { startRun: run } = await post<{ startRun: { id: string } }>(server.url, startRunOn, {
+        // Cells of a few hundred ms each: the cancel lands in the middle of one.
+        plan: { ...mixedPlan, modes: ["sequential"], threads: [1, 2, 3, 4, 5, 6, 7, 8], repetitions: 3 },
+        target: { agentName: variants[0]?.name },
+      });
+      await waitFor(() => started.has(run.id), "the run to start");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const before = performance.now();
+      const { cancelRun } = await post<{ cancelRun: { status: string } }>(
+        server.url,
+        "mutation($id: ID!) { cancelRun(id: $id) { status } }",
+        { id: run.id },
+      );
+      // cancelRun answers once the agent stored the run cancelled (or after 10 s as it is).
+      if (cancelRun.status === "CANCELLED") cancelMs.push(performance.now() - before);
+      await waitFor(async () => {
+        const { run: state } = await post<{ run: { status: string } }>(server.url, runStatus, { id: run.id });
+        return state.status !== "RUNNING";
+      }, "the run to end");
+    }
+    process.stdout.write(
+      `cancelRun mid-cell -> the run stored cancelled by the local agent, 5 runs: median ${median(cancelMs).toFixed(0)} ms (max ${Math.max(...cancelMs).toFixed(0)}; ${cancelMs.length} of 5 stored cancelled when cancelRun answered)\n`,
     );
 
     // ---- 3. 200 trivial runs through the 2 agents ----

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     limits: defaultLimits,
     progressIntervalMs: 100,
   };
-  const server: ThreadbenchServer = await createServer(config, { logger: pino({ level: "warn" }) });
+  const server: ThreadbenchServer = await createServer(config, { logger: pino({ level: "error" }) });
   const agents: AgentProcess[] = [];
   const events = createClient({
     url: server.url.replace(/^http/, "ws"),
@@ -288,9 +288,15 @@ async function main(): Promise<void> {
       where: { id: { in: ids } },
       _count: { agentId: true },
     });
+    const agentNames = new Map(
+      (await server.database.prisma.agent.findMany({ select: { id: true, name: true } })).map((row) => [
+        row.id,
+        row.name,
+      ]),
+    );
     process.stdout.write(
       `${trivialRuns} trivial runs through 2 agents (queued, claimed, executed, stored): ${seconds.toFixed(1)} s, ${(trivialRuns / seconds).toFixed(1)} runs/s; ` +
-        `split ${byAgent.map((row) => row._count.agentId).join(" / ")}; exactly once: ${once && oneCellEach ? "yes" : "NO"} ` +
+        `split ${byAgent.map((row) => `${agentNames.get(row.agentId ?? "") ?? "?"} ${row._count.agentId}`).join(" / ")}; exactly once: ${once && oneCellEach ? "yes" : "NO"} ` +
         `(one STARTED and one FINISHED event per run: ${once ? "yes" : "no"}; one stored cell per run: ${oneCellEach ? "yes" : "no"})\n`,
     );
   } finally {

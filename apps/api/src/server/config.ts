@@ -285,8 +285,8 @@ const environmentSchema = z.object({
   THREADBENCH_MAX_QUEUED_RUNS: integer("THREADBENCH_MAX_QUEUED_RUNS", 1, 100_000, 1_000),
   THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET: integer("THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET", 1, 100_000, 500),
   THREADBENCH_LOCAL_AGENT: booleanFlag("THREADBENCH_LOCAL_AGENT", true),
-  // 10: measured with the agent benchmark (README, "Agents"), a small query's p99 during
-  // a run fell from about 2.5-3.5x idle to about 1x on a 2-core machine; 19 bought no more.
+  // 10: with the agent benchmark (README, "Agents") a small query's p99 during a run went
+  // from 3.5x idle at nice 0 to 1.5x on a 2-core machine; 19 measured no better than 10.
   THREADBENCH_LOCAL_AGENT_NICE: integer("THREADBENCH_LOCAL_AGENT_NICE", 0, 19, 10),
   THREADBENCH_PRIVATE: booleanFlag("THREADBENCH_PRIVATE", false),
   THREADBENCH_PYTHON: z

@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { setPriority } from "node:os";
+import { getPriority, setPriority } from "node:os";
 
 /** The `--nice` the local agent of `npm start` runs with (it shares its cores with the API). */
 export const localAgentNice = 10;
@@ -8,7 +8,8 @@ export const localAgentNice = 10;
 export const niceRange = { min: 0, max: 19 } as const;
 
 /**
- * Lowers the OS scheduling priority of this whole process to `nice` (0 to 19). Called
+ * Lowers the OS scheduling priority of this whole process to `nice` (0 to 19; a thread
+ * already at that value or lower in priority is left as it is). Called
  * before the agent starts any work, so the run's worker thread, its piscina threads and
  * its child processes inherit it.
  *
@@ -17,7 +18,7 @@ export const niceRange = { min: 0, max: 19 } as const;
  * and threads started before it (V8's platform threads, which also do the garbage
  * collection of the run's worker threads; libuv's pool) would keep priority 0. Each
  * thread id listed in /proc/self/task is set instead. Elsewhere the call is per process.
- * Returns the number of threads changed (1 off Linux).
+ * Returns the number of threads changed.
  */
 export function lowerProcessPriority(nice: number): number {
   if (!Number.isInteger(nice) || nice < niceRange.min || nice > niceRange.max) {
@@ -33,13 +34,17 @@ export function lowerProcessPriority(nice: number): number {
       threadIds = [];
     }
   }
+  // Only ever lowers: an agent started under `nice -n 15` keeps 15 (raising it back would
+  // also need privileges).
   if (threadIds.length === 0) {
+    if (getPriority() >= nice) return 0;
     setPriority(nice);
     return 1;
   }
   let changed = 0;
   for (const threadId of threadIds) {
     try {
+      if (getPriority(threadId) >= nice) continue;
       setPriority(threadId, nice);
       changed++;
     } catch (error) {

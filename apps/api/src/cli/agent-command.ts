@@ -84,7 +84,7 @@ Flags:
     // processes inherit the priority.
     if (nice > 0) {
       lowerProcessPriority(nice);
-      io.stderr.write(`threadbench agent: running at nice ${nice} (a lower OS priority than the API's)\n`);
+      io.stderr.write(`threadbench agent: running at nice ${nice} (a lower OS priority, --nice)\n`);
     }
     // Started by an API process (npm start's local agent): stop when it is gone.
     const parentGone = () => {

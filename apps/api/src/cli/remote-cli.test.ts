@@ -34,7 +34,6 @@ function testConfig(databaseUrl: string): ServerConfig {
     corsOrigins: ["http://localhost:3000"],
     limits: defaultLimits,
     progressIntervalMs: 0,
-    executeRuns: false,
   };
 }
 

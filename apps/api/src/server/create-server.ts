@@ -520,15 +520,50 @@ export async function createServer(
         // WebSocket clients first: no new connections, open ones get close code 1001
         // (going away) and their subscriptions complete.
         upgrades.stopAccepting();
-        await webSocketHandle.dispose();
+        await boundedStep(logger, "WebSocket clients", Promise.resolve(webSocketHandle.dispose()));
         // Then, together: the queue stops sweeping (agents own their runs and carry on),
         // and HTTP stops accepting while requests in flight finish (Apollo's drain).
-        await Promise.all([queue.close().then(() => regressionChecks.close()), apollo.stop()]);
-        await relay?.close();
-        if (!options.database) await database.close();
+        await Promise.all([
+          boundedStep(
+            logger,
+            "run queue and regression checks",
+            queue.close().then(() => regressionChecks.close()),
+          ),
+          boundedStep(logger, "HTTP requests in flight", apollo.stop()),
+        ]);
+        if (relay) await boundedStep(logger, "PostgreSQL event relay", relay.close());
+        if (!options.database) await boundedStep(logger, "database connections", database.close());
         sqliteLock?.release();
       })();
       return closing;
     },
   };
+}
+
+/**
+ * How long one shutdown step may take before close() goes on without it. Every step is
+ * bounded by its own library (ws closes a socket after 30 s, Apollo's drain after 10 s)
+ * except the ones that wait on the database (a pending regression check, pg's pool.end()
+ * waiting for a checked-out client): under heavy load one of those once kept close()
+ * waiting past two minutes on PostgreSQL. A shutdown must end; the step is named in the log.
+ */
+const closeStepGraceMs = 20_000;
+
+async function boundedStep(logger: Logger, step: string, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timed out">((resolve) => {
+    timer = setTimeout(() => resolve("timed out"), closeStepGraceMs);
+    timer.unref();
+  });
+  try {
+    const outcome = await Promise.race([work.then(() => "done" as const), timedOut]);
+    if (outcome === "timed out") {
+      logger.warn(
+        { step, graceMs: closeStepGraceMs },
+        "a shutdown step did not finish in time; closing without it",
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -13,17 +13,19 @@
  * Prints, never asserts. Timings on a shared 2-core machine are noisy: read the ratios
  * and medians, and the load average printed with them.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { median } from "@threadbench/core";
 import { createClient } from "graphql-ws";
 import { pino } from "pino";
 import WebSocket from "ws";
 import { type AgentProcess, startAgentProcess, waitFor } from "../agent/agent-process.js";
 import { runsByIds } from "../db/run-list.js";
 import { measurementsOfRuns } from "../db/run-reads.js";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 
 const token = "agent-bench-token-0123456789";
 const windows = Number(process.env.THREADBENCH_BENCH_WINDOWS ?? 3);
@@ -43,11 +45,6 @@ async function post<T>(url: string, query: string, variables: Record<string, unk
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
 
 /** Sends the small query back to back for `seconds`; latencies in ms. */
 async function latencies(url: string, seconds: number, until?: () => boolean): Promise<number[]> {

@@ -1,4 +1,10 @@
 import {
+  type RegressionKind,
+  type RegressionStatus,
+  regressionKinds,
+  regressionStatuses,
+} from "@threadbench/core";
+import {
   acknowledgeRegression,
   markFalseAlarm,
   markFixed,
@@ -8,12 +14,6 @@ import {
   type StoredRegression,
 } from "../db/regression-repository.js";
 import { startDatabase } from "../db/startup.js";
-import {
-  type RegressionKind,
-  type RegressionStatus,
-  regressionKinds,
-  regressionStatuses,
-} from "../db/vocabulary.js";
 import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import {
   type CliCommand,

@@ -1,4 +1,12 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import type {
+  CellResult,
+  ExecutionMode,
+  RepetitionSample,
+  RunPlan,
+  RunProgress,
+  RunResult,
+} from "@threadbench/core";
 import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
 import { finishCell, type RawCell, taskRanges } from "./cell-result.js";
 import { resolveWorkload } from "./diagnostic-workloads.js";
@@ -7,14 +15,6 @@ import { ProcessPool } from "./process-pool.js";
 import { executePythonRun } from "./python/execute-python-run.js";
 import { runToCompletion } from "./run-to-completion.js";
 import type { TaskOutcome, TaskPayload } from "./task.js";
-import type {
-  CellResult,
-  ExecutionMode,
-  RepetitionSample,
-  RunPlan,
-  RunProgress,
-  RunResult,
-} from "./types.js";
 import { startWorkerPool } from "./worker-pool.js";
 import type { WorkloadModuleRef } from "./workload-module.js";
 

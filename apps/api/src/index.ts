@@ -64,6 +64,7 @@ async function main(): Promise<void> {
         serverUrl: server.url,
         token: agentToken.secret,
         logger: server.logger.child({ component: "local-agent" }),
+        ...(config.localAgentNice !== undefined ? { nice: config.localAgentNice } : {}),
       })
     : null;
   if (!agent && config.localAgent !== false) {

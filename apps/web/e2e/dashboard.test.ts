@@ -3,6 +3,7 @@
  * a temporary SQLite database (see harness.ts).
  */
 import { execFileSync } from "node:child_process";
+import { hostname } from "node:os";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestAll, plantedDocuments, plantedSeriesKey } from "./fixtures";
@@ -119,6 +120,20 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.locator('h1 [data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
     await page.locator("[data-testid=scaling-chart] canvas").first().waitFor({ timeout: 30_000 });
     expect(await page.locator("[data-testid=cells-table] tbody tr").count()).toBe(8);
+    // The pool's per-task overhead the runner measured: a duration on the pooled rows, none on the main thread.
+    const overheads = await page
+      .locator("[data-testid=cells-table] tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          row.querySelector(".mode-name")?.getAttribute("data-mode") ?? "",
+          row.querySelector("[data-testid=task-overhead]")?.textContent ?? "",
+        ]),
+      );
+    for (const [mode, overhead] of overheads) {
+      if (mode === "worker-threads" || mode === "child-processes")
+        expect(overhead).toMatch(/^\d[\d.]* (µs|ms)$/);
+      else expect(overhead).toBe("–");
+    }
     await expect(page.locator("[data-testid=checksum-summary]").textContent()).resolves.toMatch(
       /checksums agree/,
     );
@@ -238,6 +253,21 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.waitForURL(/\/runs\/[^/]+$/);
     const opened = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() as string);
     expect(ids).toContain(opened);
+
+    // The overview's open regressions, narrowed by metric: only rows of that metric.
+    await page.goto(`${stack.webUrl}/?metric=wall-time`);
+    await page.locator("[data-testid=regressions] tbody tr").first().waitFor();
+    const metrics = await page
+      .locator("[data-testid=regressions] tbody tr[data-regression-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-regression-metric")));
+    expect(metrics.length).toBeGreaterThan(0);
+    expect(new Set(metrics)).toEqual(new Set(["WALL_TIME"]));
+    await page.goto(`${stack.webUrl}/?metric=serial-fraction`);
+    await page.getByTestId("regression-metric-filter").waitFor();
+    const serial = await page
+      .locator("[data-testid=regressions] tbody tr[data-regression-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-regression-metric")));
+    expect(serial.every((metric) => metric === "SERIAL_FRACTION")).toBe(true);
     await page.context().close();
   });
 
@@ -294,5 +324,103 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await row.getByRole("button", { name: "False alarm" }).click();
     await page.locator(`tr[data-regression-id="${id}"][data-regression-status="FALSE_ALARM"]`).waitFor();
     await page.context().close();
+  });
+
+  it("lists the local agent on the Machines page with its run, keeps a run for a label nobody has queued saying why, and names the agent on the run page", async () => {
+    // The agent npm start launches (a real `threadbench agent` process, see harness.ts).
+    const { agents } = await graphql<{ agents: { name: string; labels: string[]; online: boolean }[] }>(
+      stack.apiUrl,
+      "{ agents { name labels online } }",
+    );
+    const local = agents.find((agent) => agent.labels.includes("local"));
+    if (!local) throw new Error(`no local agent registered: ${JSON.stringify(agents)}`);
+    const startRun = `mutation($plan: RunPlanInput!, $target: RunTargetInput) {
+      startRun(plan: $plan, target: $target) { id } }`;
+    // Long enough to still run while the pages are read (cancelled at the end).
+    const long = await graphql<{ startRun: { id: string } }>(
+      stack.apiUrl,
+      startRun,
+      {
+        plan: {
+          workload: "sum-squares",
+          params: { n: 20_000_000 },
+          modes: ["sequential"],
+          threads: [1],
+          repetitions: 1000,
+          warmups: 0,
+        },
+        target: { agentName: local.name },
+      },
+      apiToken,
+    );
+    const stranded = await graphql<{ startRun: { id: string } }>(
+      stack.apiUrl,
+      startRun,
+      {
+        plan: {
+          workload: "sum-squares",
+          params: { n: 1000 },
+          modes: ["sequential"],
+          threads: [1],
+          repetitions: 1,
+          warmups: 0,
+        },
+        target: { labels: ["e2e-no-such-machine"] },
+      },
+      apiToken,
+    );
+    try {
+      for (;;) {
+        const { run } = await graphql<{ run: { status: string } }>(
+          stack.apiUrl,
+          "query($id: ID!) { run(id: $id) { status } }",
+          { id: long.startRun.id },
+        );
+        if (run.status === "RUNNING") break;
+        if (run.status !== "QUEUED") throw new Error(`the long run ended as ${run.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+
+      const page = await newPage(browser);
+      await page.goto(`${stack.webUrl}/machines`);
+      const row = page.locator(`[data-testid=machines-table] tr[data-agent="${local.name}"]`);
+      await row.waitFor();
+      const cells = row.locator("td");
+      await expect(cells.nth(0).locator("[data-state]").getAttribute("data-state")).resolves.toBe("busy");
+      // Testbed: this machine (the agent runs here), its cores and runtime.
+      await expect(cells.nth(1).textContent()).resolves.toMatch(
+        new RegExp(`^${hostname()}.*\\d+ cores.*node`),
+      );
+      await expect(cells.nth(2).textContent()).resolves.toBe("local");
+      await expect(cells.nth(3).textContent()).resolves.toMatch(/^\d+ s ago$/);
+      await expect(cells.nth(4).locator("a").getAttribute("href")).resolves.toBe(`/runs/${long.startRun.id}`);
+      await expect(cells.nth(4).textContent()).resolves.toContain("sum-squares");
+      // The run no online agent can take stays queued, and the queue says why.
+      const queued = page.locator("[data-testid=queue-table] tbody tr", {
+        has: page.locator(`a[href="/runs/${stranded.startRun.id}"]`),
+      });
+      await expect(queued.locator("[data-testid=waiting-reason]").textContent()).resolves.toBe(
+        `no agent carries the labels e2e-no-such-machine (registered: ${local.name} [local])`,
+      );
+
+      // Each run's page names its agent, or why it has none yet.
+      await page.goto(`${stack.webUrl}/runs/${long.startRun.id}`);
+      await expect(page.getByTestId("run-agent").locator("a").textContent()).resolves.toBe(local.name);
+      await page.goto(`${stack.webUrl}/runs/${stranded.startRun.id}`);
+      await expect(page.getByTestId("run-agent").textContent()).resolves.toMatch(
+        /^– · runs on .*e2e-no-such-machine.*Waiting: no agent carries the labels e2e-no-such-machine/,
+      );
+      await page.context().close();
+    } finally {
+      for (const id of [long.startRun.id, stranded.startRun.id]) {
+        await graphql(stack.apiUrl, "mutation($id: ID!) { cancelRun(id: $id) { status } }", { id }, apiToken);
+      }
+    }
+    const { run } = await graphql<{ run: { status: string } }>(
+      stack.apiUrl,
+      "query($id: ID!) { run(id: $id) { status } }",
+      { id: stranded.startRun.id },
+    );
+    expect(run.status).toBe("CANCELLED");
   });
 });

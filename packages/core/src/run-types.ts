@@ -95,6 +95,14 @@ export interface CellResult {
    * worker-threads, process spawn for child-processes; null on the main thread.
    */
   setupMs: number | null;
+  /**
+   * The pool's fixed cost per task, milliseconds: the median round trip of a task that
+   * does no work through this cell's own pool, measured before its repetitions. Not in
+   * the wall times (pooled repetitions are timed on the threads); what an application
+   * handing each task to such a pool pays on top. Null on the main thread (sequential,
+   * event-loop) and where the runtime does not measure it (CPython).
+   */
+  taskOverheadMs: number | null;
   /** Median sequential wall time / median wall time of this cell (same task count). */
   speedup: number | null;
   /** speedup / threads. */

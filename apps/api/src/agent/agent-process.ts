@@ -29,10 +29,13 @@ export function startAgentProcess(options: {
   token: string;
   name: string;
   labels?: string[];
+  /** `--nice`: the benchmark gives the local agent's (priority.ts) to measure what npm start gets. */
+  nice?: number;
 }): AgentProcess {
   const lockDirectory = mkdtempSync(join(tmpdir(), "threadbench-agent-"));
   const args = [cliMain, "agent", "--server", options.serverUrl, "--name", options.name];
   for (const label of options.labels ?? []) args.push("--label", label);
+  if (options.nice !== undefined) args.push("--nice", String(options.nice));
   const child = spawn(process.execPath, args, {
     env: { ...process.env, THREADBENCH_TOKEN: options.token, TMPDIR: lockDirectory },
     stdio: ["ignore", "pipe", "pipe"],

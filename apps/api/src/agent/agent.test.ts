@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
@@ -10,6 +11,12 @@ import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeEnvironment, makeRunResult } from "../test/run-factories.js";
 import { type AgentProcess, startAgentProcess, waitFor } from "./agent-process.js";
+import {
+  claimRunMutation,
+  finishAgentRunMutation,
+  registerAgentMutation,
+  storeAgentCellMutation,
+} from "./protocol.js";
 
 // The agents' semantics (apps/api/API.md, "Agents"), each tested with real `threadbench
 // agent` processes (compiled: `npm run build` first) against createServer() over real
@@ -173,8 +180,14 @@ async function roundTrip(client: Client): Promise<void> {
   );
 }
 
-function agent(server: { url: string }, name: string, labels: string[] = []): AgentProcess {
-  const process = startAgentProcess({ serverUrl: server.url, token: agentOnlyToken, name, labels });
+function agent(server: { url: string }, name: string, labels: string[] = [], nice?: number): AgentProcess {
+  const process = startAgentProcess({
+    serverUrl: server.url,
+    token: agentOnlyToken,
+    name,
+    labels,
+    ...(nice !== undefined ? { nice } : {}),
+  });
   onTestFinished(() => process.dispose());
   return process;
 }
@@ -276,9 +289,19 @@ describeEachDatabase("Agents", (databases) => {
 
   it("cancel mid-cell reaches the agent: the run is stored cancelled with its finished cells, and the agent goes on with the next run", async () => {
     const server = await serve(testConfig(await databases.newUrl()));
-    const worker = agent(server, "canceller");
+    // At a lower priority, as npm start's local agent runs (--nice).
+    const worker = agent(server, "canceller", [], 7);
     const id = await start(server.url, longPlan);
     await waitForFirstCell(server.url, id);
+    if (process.platform === "linux") {
+      // Every thread of the agent, the run's worker thread among them, runs at nice 7
+      // (on Linux the nice value is per thread: see priority.ts).
+      const threads = readdirSync(`/proc/${worker.child.pid}/task`);
+      expect(threads.length).toBeGreaterThan(1);
+      const niceValues = threads.map((thread) => niceOfThread(worker.child.pid as number, thread));
+      expect(new Set(niceValues)).toEqual(new Set([7]));
+      expect(worker.output()).toContain("running at nice 7");
+    }
     const cancelled = await post<{ cancelRun: RunState }>(
       server.url,
       "mutation($id: ID!) { cancelRun(id: $id) { status error agent { name } measurements { mode threads } } }",
@@ -339,6 +362,54 @@ describeEachDatabase("Agents", (databases) => {
     const next = await start(second.url, tinyPlan);
     await waitForStatus(second.url, next, ["SUCCEEDED"]);
     expect(await second.database.prisma.measurement.count({ where: { runId: id } })).toBe(4);
+  });
+
+  it("a cell and a result delivered twice (a retry after a lost answer) are stored once", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const sessionId = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    const send = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
+      const answer = await post<T>(server.url, query, variables, agentOnlyToken);
+      expect(answer.errors).toBeUndefined();
+      return answer.data as T;
+    };
+    await send(registerAgentMutation, {
+      input: { sessionId, name: "retrier", labels: [], environment: makeEnvironment(), version: null },
+    });
+    const id = await start(server.url, tinyPlan);
+    const claimed = await send<{ claimRun: { run: { id: string } } | null }>(claimRunMutation, { sessionId });
+    expect(claimed.claimRun?.run.id).toBe(id);
+    const result = makeRunResult({ plan: { modes: ["sequential"], threads: [1], repetitions: 1 } });
+    const cell = result.cells[0];
+    const stored = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      stored.push(
+        (
+          await send<{ storeAgentCell: { created: boolean } }>(storeAgentCellMutation, {
+            sessionId,
+            runId: id,
+            cell,
+          })
+        ).storeAgentCell.created,
+      );
+    }
+    expect(stored).toEqual([true, false]);
+    const finished = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await send<{ finishAgentRun: { created: boolean; run: { status: string } } }>(
+        finishAgentRunMutation,
+        {
+          sessionId,
+          runId: id,
+          result: { status: "succeeded", error: null, environment: result.environment, cells: result.cells },
+        },
+      );
+      finished.push(answer.finishAgentRun);
+    }
+    expect(finished).toEqual([
+      { created: true, run: { id, status: "SUCCEEDED" } },
+      { created: false, run: { id, status: "SUCCEEDED" } },
+    ]);
+    expect(await server.database.prisma.measurement.count({ where: { runId: id } })).toBe(1);
   });
 
   it("bounds the queue overall and per target, naming the limit, and says why a queued run waits", async () => {
@@ -418,6 +489,21 @@ describeEachDatabase("Agents", (databases) => {
   });
 
   if (databases.provider === "sqlite") {
+    it("a second SIGTERM exits an agent at once (143) while the first still waits to deliver its cancelled run", async () => {
+      const url = await databases.newUrl();
+      const server = await createServer(testConfig(url), { logger: pino({ level: "silent" }) });
+      const stuck = agent(server, "stuck");
+      const id = await start(server.url, longPlan);
+      await waitForFirstCell(server.url, id);
+      // With the server gone the cancelled run cannot be delivered: the first signal's
+      // clean stop waits for a reconnection that never comes.
+      await server.close();
+      stuck.kill("SIGTERM");
+      await waitFor(() => stuck.output().includes("again to exit at once"), "the first stop to begin");
+      stuck.kill("SIGTERM");
+      expect(await stuck.exited).toEqual({ code: 143, signal: null });
+    });
+
     it("refuses a second API process on the same SQLite file, saying SQLite stays one process", async () => {
       const url = await databases.newUrl();
       await serve(testConfig(url));
@@ -483,6 +569,12 @@ describeEachDatabase("Agents", (databases) => {
     });
   }
 });
+
+/** Field 19 of /proc/PID/task/TID/stat (after the parenthesised command name). */
+function niceOfThread(pid: number, thread: string): number {
+  const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+}
 
 const apiEntry = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import type { ConfiguredToken } from "../services/config.js";
 import { backoffMs } from "./agent.js";
+import { localAgentNice } from "./priority.js";
 import { defaultAgentName } from "./protocol.js";
 
 export interface LocalAgent {
@@ -38,10 +39,23 @@ function cliEntryPoint(): string {
  * ordinary `threadbench agent` child process: in its own process group, so Ctrl-C in the
  * terminal reaches only the API, which stops it first (its run is then stored cancelled
  * while the API still listens); over an IPC channel, so it exits if the API dies. It is
- * restarted with backoff if it exits on its own.
+ * restarted with backoff if it exits on its own. It runs at a lower OS priority (`--nice`,
+ * THREADBENCH_LOCAL_AGENT_NICE): on a machine the API shares, the dashboard answering
+ * during a run matters more than the run's last percent of CPU.
  */
-export function startLocalAgent(options: { serverUrl: string; token: string; logger: Logger }): LocalAgent {
+export function startLocalAgent(options: {
+  serverUrl: string;
+  token: string;
+  logger: Logger;
+  /**
+   * `--nice` (0 to 19; default localAgentNice, 10): the agent shares its cores with the
+   * API and the dashboard, so its workloads run at a lower OS priority and the server
+   * stays responsive during a run (see priority.ts).
+   */
+  nice?: number;
+}): LocalAgent {
   const { logger } = options;
+  const nice = options.nice ?? localAgentNice;
   const name = `${defaultAgentName()}-local`.slice(0, 64);
   let child: ChildProcess | null = null;
   let stopping = false;
@@ -50,7 +64,18 @@ export function startLocalAgent(options: { serverUrl: string; token: string; log
     const started = Date.now();
     const spawned = spawn(
       process.execPath,
-      [cliEntryPoint(), "agent", "--server", options.serverUrl, "--name", name, "--label", "local"],
+      [
+        cliEntryPoint(),
+        "agent",
+        "--server",
+        options.serverUrl,
+        "--name",
+        name,
+        "--label",
+        "local",
+        "--nice",
+        String(nice),
+      ],
       {
         // The token through the environment, not the command line (`ps` shows that).
         env: { ...process.env, THREADBENCH_TOKEN: options.token },
@@ -59,7 +84,7 @@ export function startLocalAgent(options: { serverUrl: string; token: string; log
       },
     );
     child = spawned;
-    logger.info({ pid: spawned.pid, name }, "local agent started");
+    logger.info({ pid: spawned.pid, name, nice }, "local agent started");
     spawned.on("exit", (code, signal) => {
       if (child === spawned) child = null;
       if (stopping) return;

@@ -147,6 +147,8 @@ export const cellSchema = z.object({
   wall: summarySchema.nullable(),
   cpu: summarySchema.nullable(),
   setupMs: nullableNumber,
+  // Agents older than the per-task probe do not send it.
+  taskOverheadMs: nullableNumber.default(null),
   speedup: nullableNumber,
   efficiency: nullableNumber,
   checksum: text(256).nullable(),

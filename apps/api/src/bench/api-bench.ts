@@ -106,7 +106,6 @@ async function main(): Promise<void> {
     corsOrigins: [],
     limits: defaultLimits,
     progressIntervalMs: 100,
-    executeRuns: false,
   };
   const server = await createServer(config, { logger: pino({ level: "warn" }), database });
   try {

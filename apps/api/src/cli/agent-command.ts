@@ -1,4 +1,5 @@
 import { ThreadbenchAgent } from "../agent/agent.js";
+import { lowerProcessPriority, niceRange } from "../agent/priority.js";
 import { agentNameSchema, defaultAgentName } from "../agent/protocol.js";
 import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
 
@@ -8,7 +9,7 @@ export const agentCommand: CliCommand = {
   name: "agent",
   summary: "Turn this machine into a benchmark agent: claim queued runs from a server and execute them",
   help: `
-Usage: threadbench agent --server URL --token TOKEN [--name NAME] [--label L]...
+Usage: threadbench agent --server URL --token TOKEN [--name NAME] [--label L]... [--nice N]
 
 Registers this machine (its testbed: the same fingerprint as \`threadbench run\`) with a
 threadbench server, waits for queued runs it may take, and executes them one at a time,
@@ -24,6 +25,11 @@ Flags:
   --token TOKEN   An API token with the "agent" scope (or THREADBENCH_TOKEN)
   --name NAME     Unique name of this agent (default: the hostname)
   --label L       A label runs can ask for, e.g. 16-core, bare-metal (repeatable)
+  --nice N        Run this agent and its workloads at OS priority nice N, 0 to 19
+                  (default 0). For an agent that shares its machine with the API and
+                  dashboard (npm start's local agent uses 10): they stay responsive
+                  during a run, and the run's timings take what the API's work costs.
+                  Leave it at 0 on a dedicated benchmark machine.
 `,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
@@ -31,6 +37,7 @@ Flags:
       token: { type: "string" },
       name: { type: "string" },
       label: { type: "string", multiple: true },
+      nice: { type: "string" },
     });
     const server = values.server ?? io.env.THREADBENCH_SERVER_URL;
     if (!server) throw new CliUsageError("--server is required (or set THREADBENCH_SERVER_URL)");
@@ -67,6 +74,18 @@ Flags:
       }
     }
     if (labels.length > 32) throw new CliUsageError("--label: at most 32 labels are allowed");
+    const nice = values.nice === undefined ? 0 : Number(values.nice);
+    if (values.nice !== undefined && (!/^\d+$/.test(values.nice) || nice > niceRange.max)) {
+      throw new CliUsageError(
+        `--nice: "${values.nice}" is not allowed (allowed: an integer from ${niceRange.min} to ${niceRange.max})`,
+      );
+    }
+    // Before the agent starts a thread: its run worker, piscina threads and child
+    // processes inherit the priority.
+    if (nice > 0) {
+      lowerProcessPriority(nice);
+      io.stderr.write(`threadbench agent: running at nice ${nice} (a lower OS priority, --nice)\n`);
+    }
     // Started by an API process (npm start's local agent): stop when it is gone.
     const parentGone = () => {
       io.stderr.write("threadbench agent: the API process that started this agent is gone; exiting\n");

@@ -56,6 +56,22 @@ describe("threadbench CLI", () => {
     expect(stderr).toContain("run");
   });
 
+  it("answers a bad agent --nice with the flag and the allowed range, before connecting", async () => {
+    for (const nice of ["20", "high", "2.5"]) {
+      const { code, stderr } = await cli(
+        "agent",
+        "--server",
+        "http://127.0.0.1:9/graphql",
+        "--token",
+        "agent-token-0123456789",
+        "--nice",
+        nice,
+      );
+      expect(code).toBe(2);
+      expect(stderr).toContain(`--nice: "${nice}" is not allowed (allowed: an integer from 0 to 19)`);
+    }
+  });
+
   it("lists workloads with their parameters as JSON", async () => {
     const { code, stdout } = await cli("workloads", "--json");
     expect(code).toBe(0);
@@ -201,6 +217,7 @@ describe("reliabilityWarnings", () => {
       wall: summary(100, 0.2),
       cpu: summary(50, 0),
       setupMs: null,
+      taskOverheadMs: null,
       speedup: 1,
       efficiency: 1,
       checksum: "1",

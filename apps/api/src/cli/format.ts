@@ -61,7 +61,20 @@ function checksumText(cell: CellResult): string {
 /** The per-cell table of a run, in the spirit of the free-threading article's output. */
 export function formatCells(cells: readonly CellResult[]): string {
   const rows: string[][] = [
-    ["mode", "threads", "median", "min", "stddev", "cv", "cpu", "setup", "speedup", "efficiency", "checksum"],
+    [
+      "mode",
+      "threads",
+      "median",
+      "min",
+      "stddev",
+      "cv",
+      "cpu",
+      "setup",
+      "overhead",
+      "speedup",
+      "efficiency",
+      "checksum",
+    ],
   ];
   for (const cell of cells) {
     rows.push([
@@ -73,12 +86,22 @@ export function formatCells(cells: readonly CellResult[]): string {
       formatPercent(cell.wall?.cv),
       formatDuration(cell.cpu?.median),
       formatDuration(cell.setupMs),
+      formatDuration(cell.taskOverheadMs),
       formatRatio(cell.speedup),
       formatPercent(cell.efficiency),
       cell.status === "succeeded" ? checksumText(cell) : `${cell.status.toUpperCase()}: ${cell.error}`,
     ]);
   }
-  return table(rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+  return table(rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+}
+
+/**
+ * What the overhead column means, printed under the table when a pooled cell measured it:
+ * without it a reader takes the figure for part of the timings.
+ */
+export function formatOverheadNote(cells: readonly CellResult[]): string | null {
+  if (!cells.some((cell) => cell.taskOverheadMs !== null)) return null;
+  return "overhead: the pool's fixed cost per task (a no-op task's round trip, median of 15); not in the timings, an application pays it per task on top";
 }
 
 /** "Sequential 3.84s / Parallel 1.12s / Speedup 3.66x" per mode at the highest thread count. */

@@ -17,6 +17,7 @@ import {
   formatCells,
   formatEnvironment,
   formatHeadline,
+  formatOverheadNote,
   formatSharedMemory,
   reliabilityWarnings,
 } from "./format.js";
@@ -44,6 +45,7 @@ export function printRun(result: RunResult, io: CliIo, extra: string[] = []): vo
       ...extra,
       "",
       formatCells(result.cells),
+      ...[formatOverheadNote(result.cells)].filter((note) => note !== null),
       "",
       formatHeadline(result),
       "",

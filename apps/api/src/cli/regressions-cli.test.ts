@@ -309,6 +309,23 @@ describe("threadbench ingest / regressions / regression / mute", () => {
     expect(stdout).not.toContain("REGRESSION");
   });
 
+  it("filters the list by metric, in the stored name or the words people type", async () => {
+    const wallTime = JSON.parse((await cli("regressions", "--metric", "wall-time", "--json")).stdout);
+    expect(wallTime).toHaveLength(2);
+    expect(wallTime.map((regression: StoredRegression) => regression.metric)).toEqual([
+      "wall_time",
+      "wall_time",
+    ]);
+    // These histories have no parallel mode of threadbench's own: no scaling change to list.
+    expect(JSON.parse((await cli("regressions", "--metric", "efficiency", "--json")).stdout)).toEqual([]);
+    expect((await cli("regressions", "--metric", "serial_fraction")).stdout).toBe("no regressions match\n");
+    const wrong = await cli("regressions", "--metric", "speed");
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(
+      '--metric: "speed" is not a metric; allowed: wall_time, efficiency, serial_fraction',
+    );
+  });
+
   it("lists regressions, acknowledges one with who and why, and filters by status", async () => {
     const listed = await cli("regressions", "--status", "open", "--json");
     const open = JSON.parse(listed.stdout) as StoredRegression[];

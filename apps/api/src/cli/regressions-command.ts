@@ -1,7 +1,9 @@
 import {
   type RegressionKind,
+  type RegressionMetric,
   type RegressionStatus,
   regressionKinds,
+  regressionMetrics,
   regressionStatuses,
 } from "@threadbench/core";
 import {
@@ -26,11 +28,18 @@ import {
 import { describeSeries, formatStoredChange } from "./comparison-format.js";
 import { table } from "./format.js";
 
+/** --metric: the stored name, or the words people type (serial-fraction, wall-time). */
+function parseMetric(raw: string): RegressionMetric {
+  const metric = raw.trim().toLowerCase().replaceAll("-", "_");
+  if ((regressionMetrics as readonly string[]).includes(metric)) return metric as RegressionMetric;
+  throw new CliUsageError(`--metric: "${raw}" is not a metric; allowed: ${regressionMetrics.join(", ")}`);
+}
+
 export const regressionsCommand: CliCommand = {
   name: "regressions",
   summary: "List detected regressions and improvements, newest first",
   help: `
-Usage: threadbench regressions [--status S[,S...]] [--kind K] [--limit N] [--json]
+Usage: threadbench regressions [--status S[,S...]] [--kind K] [--metric M] [--limit N] [--json]
 
 Lists the step changes found in series histories when runs were stored: the series,
 what changed (wall time; or efficiency and serial fraction of a parallel mode at its
@@ -40,6 +49,8 @@ interval, the confidence and the status (${regressionStatuses.join(", ")}).
 Flags:
   --status LIST   Only these statuses (default: all), e.g. --status open
   --kind K        ${regressionKinds.join(" or ")}
+  --metric M      Only changes of ${regressionMetrics.join(", ")} (efficiency and
+                  serial-fraction: a parallel mode that stopped scaling)
   --limit N       At most N (default 50, at most 1000)
   --json          Print the list as JSON
 ${serverHelp}
@@ -48,6 +59,7 @@ ${serverHelp}
     const { values, positionals } = parseFlags(argv, {
       status: { type: "string" },
       kind: { type: "string" },
+      metric: { type: "string" },
       limit: { type: "string" },
       json: { type: "boolean" },
       ...serverFlag,
@@ -57,6 +69,7 @@ ${serverHelp}
     if (values.status)
       filter.status = parseList<RegressionStatus>("status", values.status, regressionStatuses);
     if (values.kind) filter.kind = parseList<RegressionKind>("kind", values.kind, regressionKinds)[0];
+    if (values.metric) filter.metric = parseMetric(values.metric);
     const limit = values.limit === undefined ? 50 : parseInteger("limit", values.limit, 1, 1000);
     const store = await openCliStore(io, values.server);
     try {

@@ -35,7 +35,6 @@ function testConfig(databaseUrl: string): ServerConfig {
     corsOrigins: ["http://localhost:3000"],
     limits: defaultLimits,
     progressIntervalMs: 0,
-    executeRuns: false,
   };
 }
 
@@ -250,6 +249,10 @@ describeEachDatabase("threadbench --server", (databases) => {
     await same("regressions", "--status", "open", "--json");
     await same("regressions", "--kind", "regression", "--limit", "1");
     await same("regressions", "--status", "fixed");
+    // --metric crosses the API as regressions(filter: { metric }): the same rows as the local store.
+    const wallTime = await same("regressions", "--metric", "wall-time", "--json");
+    expect(JSON.parse(wallTime.stdout).length).toBeGreaterThan(0);
+    expect((await same("regressions", "--metric", "efficiency")).stdout).toBe("no regressions match\n");
   });
 
   it("check: exit codes and every format", async () => {

@@ -49,7 +49,7 @@ const runFields = `id workloadId params paramsKey modes threads repetitions warm
 const summaryFields = "min max median mean stddev cv";
 const sharedMemoryFields = "sharedMemory { variant expected observed lostUpdates }";
 const measurementFields = `id runId seriesKey recordedAt mode threads tasks status error sampleCount
-  wall { ${summaryFields} } cpu { ${summaryFields} } setupMs speedup efficiency checksum
+  wall { ${summaryFields} } cpu { ${summaryFields} } setupMs taskOverheadMs speedup efficiency checksum
   expectedChecksum checksumStatus ${sharedMemoryFields}
   samples @include(if: $samples) { index wallMs cpuMs taskDurationsMs checksum ${sharedMemoryFields} }`;
 
@@ -167,6 +167,7 @@ interface RemoteMeasurement {
   wall: RemoteSummary | null;
   cpu: RemoteSummary | null;
   setupMs: number | null;
+  taskOverheadMs: number | null;
   speedup: number | null;
   efficiency: number | null;
   checksum: string | null;
@@ -343,6 +344,7 @@ function toStoredMeasurement(measurement: RemoteMeasurement): StoredMeasurement 
     wall: toSummary(measurement.wall, measurement.sampleCount),
     cpu: toSummary(measurement.cpu, measurement.sampleCount),
     setupMs: measurement.setupMs,
+    taskOverheadMs: measurement.taskOverheadMs,
     speedup: measurement.speedup,
     efficiency: measurement.efficiency,
     checksum: measurement.checksum,
@@ -531,6 +533,7 @@ export class RemoteStore implements CliStore {
     const graphqlFilter = {
       ...(statuses !== undefined ? { status: statuses.map(regressionStatusValues.toGraphQL) } : {}),
       ...(filter.kind !== undefined ? { kind: regressionKindValues.toGraphQL(filter.kind) } : {}),
+      ...(filter.metric !== undefined ? { metric: regressionMetricValues.toGraphQL(filter.metric) } : {}),
       ...(filter.seriesKey !== undefined ? { seriesKey: filter.seriesKey } : {}),
       ...(filter.runId !== undefined ? { runId: filter.runId } : {}),
     };

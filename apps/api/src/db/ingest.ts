@@ -96,6 +96,10 @@ const measurementSchema = z
         .optional()
         .describe("The computed answer's checksum: compared with the sequential cell's."),
       setupMs: nonNegativeNumber.nullable().optional().describe("Start-up cost kept out of the timings."),
+      taskOverheadMs: nonNegativeNumber
+        .nullable()
+        .optional()
+        .describe("Fixed cost of handing one task to the pool and back, kept out of the timings."),
       samples: z
         .array(sampleSchema, { error: "expected an array of samples" })
         .max(100_000)
@@ -418,6 +422,7 @@ function ingestCells(payload: IngestPayload, scaling: "weak" | "strong"): Storab
       wall,
       cpu,
       setupMs: measurement.setupMs ?? null,
+      taskOverheadMs: measurement.taskOverheadMs ?? null,
       speedup,
       efficiency: speedup === null ? null : speedup / measurement.threads,
       checksum,

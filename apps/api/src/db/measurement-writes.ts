@@ -59,6 +59,7 @@ export async function insertMeasurements(
       ...summaryColumns("wall", cell.wall),
       ...summaryColumns("cpu", cell.cpu),
       setupMs: cell.setupMs,
+      taskOverheadMs: finiteOrNull(cell.taskOverheadMs),
       speedup: finiteOrNull(cell.speedup),
       efficiency: finiteOrNull(cell.efficiency),
       checksum: cell.checksum,

@@ -168,6 +168,5 @@ function testServerConfig(databaseUrl: string): ServerConfig {
     corsOrigins: ["http://localhost:3000"],
     limits: defaultLimits,
     progressIntervalMs: 0,
-    executeRuns: false,
   };
 }

@@ -49,6 +49,7 @@ describeEachDatabase("run repository", ({ open }) => {
       expectClose(stored?.efficiency, cell.efficiency);
       expect(stored?.checksumStatus).toBe(cell.checksumStatus);
       expect(stored?.setupMs).toBe(cell.setupMs);
+      expect(stored?.taskOverheadMs).toBe(cell.taskOverheadMs);
       expectClose(
         stored?.samples.map(({ index: i, wallMs, cpuMs, taskDurationsMs, checksum }) => ({
           index: i,

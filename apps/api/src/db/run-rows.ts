@@ -83,6 +83,8 @@ export interface StoredMeasurement {
   wall: Summary | null;
   cpu: Summary | null;
   setupMs: number | null;
+  /** A pooled mode's fixed cost per task, milliseconds (CellResult.taskOverheadMs). */
+  taskOverheadMs: number | null;
   speedup: number | null;
   efficiency: number | null;
   checksum: string | null;
@@ -289,6 +291,7 @@ export function toStoredMeasurement(row: MeasurementRow & { samples?: SampleRow[
       cv: row.cpuCv,
     }),
     setupMs: row.setupMs,
+    taskOverheadMs: row.taskOverheadMs,
     speedup: row.speedup,
     efficiency: row.efficiency,
     checksum: row.checksum,

@@ -177,6 +177,7 @@ export const analysisQueryResolvers: Pick<Required<QueryResolvers>, "regressions
     const pageFilter: RegressionFilter = {};
     if (filter?.status != null) pageFilter.status = filter.status;
     if (filter?.kind != null) pageFilter.kind = filter.kind;
+    if (filter?.metric != null) pageFilter.metric = filter.metric;
     if (filter?.workload != null) pageFilter.workloadId = filter.workload;
     if (filter?.branch != null) pageFilter.branch = validate(branchSchema, filter.branch, "filter.branch");
     if (filter?.testbedId != null) pageFilter.testbedId = checkId(filter.testbedId, "filter.testbedId");

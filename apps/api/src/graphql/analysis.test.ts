@@ -281,6 +281,10 @@ describeEachDatabase("GraphQL analysis", (databases) => {
       otherBranch: { totalCount: number };
       otherWorkload: { totalCount: number };
       bySeries: { totalCount: number };
+      wallTime: { nodes: Array<{ metric: string }> };
+      efficiency: { nodes: Array<{ metric: string }> };
+      serialFraction: { nodes: Array<{ metric: string }>; totalCount: number };
+      scalingOfRun: { totalCount: number };
     }>(
       server,
       `query($run: ID!, $other: ID!, $series: ID!) {
@@ -290,6 +294,10 @@ describeEachDatabase("GraphQL analysis", (databases) => {
         otherBranch: regressions(filter: { branch: "feature" }) { totalCount }
         otherWorkload: regressions(filter: { workload: "mandelbrot" }) { totalCount }
         bySeries: regressions(filter: { seriesKey: $series, kind: REGRESSION }) { totalCount }
+        wallTime: regressions(filter: { metric: WALL_TIME }) { nodes { metric } }
+        efficiency: regressions(filter: { metric: EFFICIENCY }) { nodes { metric } }
+        serialFraction: regressions(filter: { metric: SERIAL_FRACTION }) { nodes { metric } totalCount }
+        scalingOfRun: regressions(filter: { runId: $run, metric: EFFICIENCY, status: [OPEN] }) { totalCount }
       }`,
       { run: runIds[stepAt], other: runIds[stepAt + 1], series: regression.seriesKey },
     );
@@ -302,6 +310,10 @@ describeEachDatabase("GraphQL analysis", (databases) => {
       otherBranch: { totalCount: 0 },
       otherWorkload: { totalCount: 0 },
       bySeries: { totalCount: 3 },
+      wallTime: { nodes: [{ metric: "WALL_TIME" }] },
+      efficiency: { nodes: [{ metric: "EFFICIENCY" }] },
+      serialFraction: { nodes: [{ metric: "SERIAL_FRACTION" }], totalCount: 1 },
+      scalingOfRun: { totalCount: 1 },
     });
   });
 

@@ -186,10 +186,18 @@ describeEachDatabase("GraphQL API", (databases) => {
     expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
 
     const stored = await post<{
-      run: { status: string; measurements: Array<{ mode: string; threads: number; samples: unknown[] }> };
+      run: {
+        status: string;
+        measurements: Array<{
+          mode: string;
+          threads: number;
+          taskOverheadMs: number | null;
+          samples: unknown[];
+        }>;
+      };
     }>(
       server,
-      "query($id: ID!) { run(id: $id) { status source requestedBy agent { name } testbed { hostname } measurements { mode threads status samples { wallMs } } } }",
+      "query($id: ID!) { run(id: $id) { status source requestedBy agent { name } testbed { hostname } measurements { mode threads status taskOverheadMs samples { wallMs } } } }",
       { id: runId },
     );
     expect(stored.data?.run).toMatchObject({
@@ -204,6 +212,12 @@ describeEachDatabase("GraphQL API", (databases) => {
       "worker-threads/1",
       "worker-threads/2",
     ]);
+    // The pool's fixed cost per task crosses agent -> API -> store -> GraphQL: measured
+    // for the pooled cells, null on the main thread.
+    for (const cell of stored.data?.run.measurements ?? []) {
+      if (cell.mode === "sequential") expect(cell.taskOverheadMs).toBeNull();
+      else expect(cell.taskOverheadMs).toBeGreaterThanOrEqual(0);
+    }
     await waitUntil(() =>
       events.messages.some(
         (event) => event.runEvents.runId === runId && event.runEvents.kind === "SUCCEEDED",

@@ -31,7 +31,6 @@ function testConfig(databaseUrl: string): ServerConfig {
     corsOrigins: [dashboard],
     limits: defaultLimits,
     progressIntervalMs: 0,
-    executeRuns: false,
   };
 }
 

@@ -26,7 +26,6 @@ function testConfig(databaseUrl: string): ServerConfig {
     corsOrigins: ["http://localhost:3000"],
     limits: defaultLimits,
     progressIntervalMs: 0,
-    executeRuns: false,
   } as ServerConfig;
 }
 

@@ -280,12 +280,17 @@ describeEachDatabase("regression checks", ({ open }) => {
   it("stores a loss of efficiency at the top thread count as efficiency and serial-fraction regressions, announced like any (issue 13)", async () => {
     const database = await open();
     const announced: StoredRegression[] = [];
+    const posted: RegressionWebhookPayload[] = [];
+    const webhook = {
+      send: (payload: RegressionWebhookPayload) => posted.push(payload),
+      drain: async () => 0,
+    };
     const ids = await plantHistory(database, {
       levels: flat(10, 40),
       plan: { threads: [1, 2, 4] },
       transform: (result, index) => (index >= 28 ? slowDownCells(result, "worker-threads", 4, 1.6) : result),
       afterEach: (runId) =>
-        afterRunStored(database, runId, { notify: (regression) => announced.push(regression) }),
+        afterRunStored(database, runId, { notify: (regression) => announced.push(regression), webhook }),
     });
     const rows = await listRegressions(database);
     const describe = (regression: StoredRegression) =>
@@ -303,6 +308,13 @@ describeEachDatabase("regression checks", ({ open }) => {
     const serial = rows.find((regression) => regression.metric === "serial_fraction") as StoredRegression;
     expect(serial.size).toBeGreaterThan(0.02);
     expect(announced.map(describe).sort()).toEqual(rows.map(describe).sort());
+    // The webhook posts the scaling changes too, each saying which metric changed.
+    expect(posted.map((payload) => payload.regression.metric).sort()).toEqual([
+      "efficiency",
+      "serial_fraction",
+      "wall_time",
+    ]);
+    expect(posted.every((payload) => payload.run?.id === ids[28])).toBe(true);
   });
 
   it("stores nothing for scaling when every cell slows down alike (a code change, not a scaling loss)", async () => {

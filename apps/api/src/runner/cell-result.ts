@@ -30,6 +30,8 @@ export interface RawCell {
   error: string | null;
   samples: RepetitionSample[];
   setupMs: number | null;
+  /** A pooled mode's fixed cost per task; null on the main thread and where not measured. */
+  taskOverheadMs: number | null;
 }
 
 /**
@@ -84,6 +86,7 @@ export function finishCell(raw: RawCell, baseline: CellResult | undefined): Cell
     wall,
     cpu,
     setupMs: raw.setupMs,
+    taskOverheadMs: raw.taskOverheadMs,
     speedup,
     efficiency: speedup === null ? null : speedup / raw.threads,
     checksum,

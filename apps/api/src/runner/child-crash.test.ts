@@ -74,7 +74,6 @@ describe("a pool child that dies while loading (issue 11)", () => {
       corsOrigins: [],
       limits: defaultLimits,
       progressIntervalMs: 0,
-      executeRuns: false,
     };
     const server = await createServer(config, { logger: pino({ level: "info" }, logStream) });
     const agent = await withCrashingChildren(async () =>

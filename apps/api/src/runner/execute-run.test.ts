@@ -82,6 +82,9 @@ describe("executeRun", () => {
       expect(cell.efficiency).toBeCloseTo((cell.speedup as number) / cell.threads, 12);
       const poolMode = cell.mode === "worker-threads" || cell.mode === "child-processes";
       expect(cell.setupMs === null).toBe(!poolMode);
+      // The pool's fixed cost per task: measured for the pooled modes only.
+      if (poolMode) expect(cell.taskOverheadMs).toBeGreaterThanOrEqual(0);
+      else expect(cell.taskOverheadMs).toBeNull();
     }
     const last = progress.at(-1);
     expect(last?.stepsDone).toBe(last?.stepsTotal);
@@ -233,6 +236,7 @@ describe("finishCell", () => {
         error: null,
         samples: [sample(20, "42")],
         setupMs: null,
+        taskOverheadMs: null,
       },
       undefined,
     );
@@ -244,6 +248,7 @@ describe("finishCell", () => {
         error: null,
         samples: [sample(10, "41")],
         setupMs: 5,
+        taskOverheadMs: 0.1,
       },
       baseline,
     );
@@ -264,6 +269,7 @@ describe("finishCell", () => {
         error: null,
         samples: [sample(10, "1"), sample(11, "2")],
         setupMs: null,
+        taskOverheadMs: null,
       },
       undefined,
     );

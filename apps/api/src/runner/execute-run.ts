@@ -7,6 +7,7 @@ import type {
   RunProgress,
   RunResult,
 } from "@threadbench/core";
+import { median } from "@threadbench/core";
 import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
 import { finishCell, type RawCell, taskRanges } from "./cell-result.js";
 import { resolveWorkload } from "./diagnostic-workloads.js";
@@ -14,7 +15,7 @@ import { collectEnvironment } from "./environment.js";
 import { ProcessPool } from "./process-pool.js";
 import { executePythonRun } from "./python/execute-python-run.js";
 import { runToCompletion } from "./run-to-completion.js";
-import type { TaskOutcome, TaskPayload } from "./task.js";
+import type { ProbePayload, TaskOutcome, TaskPayload } from "./task.js";
 import { startWorkerPool } from "./worker-pool.js";
 import type { WorkloadModuleRef } from "./workload-module.js";
 
@@ -47,6 +48,8 @@ interface Repetition {
 /** Runs the repetitions of one cell; created per cell, closed after it. */
 interface CellExecutor {
   setupMs: number | null;
+  /** The pool's fixed cost per task (see {@link measureTaskOverheadMs}); null on the main thread. */
+  taskOverheadMs: number | null;
   repeat(payloads: TaskPayload[], signal: AbortSignal): Promise<Repetition>;
   close(): Promise<void>;
 }
@@ -67,6 +70,7 @@ function mainThreadExecutor(
 ): CellExecutor {
   return {
     setupMs: null,
+    taskOverheadMs: null,
     async repeat(payloads, signal) {
       const states = payloads.map((payload) =>
         workload.createTask(params, payload.range, {
@@ -78,12 +82,17 @@ function mainThreadExecutor(
       const durations = payloads.map(() => 0);
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
+      // When the last task ended: the repetition's end, so the turn of the event loop
+      // that follows it (0.1-0.15 ms measured here) is not timed; the pools' span ends
+      // at their last task's end too (see workSpanMs).
+      let lastEnded = started;
       if (sliceMs === null) {
         for (const [index, state] of states.entries()) {
           signal.throwIfAborted();
           const taskStarted = performance.now();
           runToCompletion(state, (payloads[index] as TaskPayload).range);
-          durations[index] = performance.now() - taskStarted;
+          lastEnded = performance.now();
+          durations[index] = lastEnded - taskStarted;
           // One turn of the event loop between tasks, so that a cancellation can land.
           await yieldToEventLoop();
         }
@@ -107,6 +116,7 @@ function mainThreadExecutor(
             const now = performance.now();
             if (done) {
               finishedAt[index] = now;
+              lastEnded = Math.max(lastEnded, now);
             } else {
               stillActive.push(index);
               const scale = sliceMs / Math.max(now - sliceStarted, 0.001);
@@ -118,7 +128,7 @@ function mainThreadExecutor(
         }
         for (const index of durations.keys()) durations[index] = (finishedAt[index] as number) - started;
       }
-      const wallMs = performance.now() - started;
+      const wallMs = lastEnded - started;
       return {
         wallMs,
         cpuMs: cpuMsSince(cpuBefore),
@@ -164,6 +174,39 @@ export function workSpanMs(outcomes: readonly TaskOutcome[]): number | null {
   return outcomes.length > 0 && last >= first ? last - first : null;
 }
 
+/** Probe round trips per pooled cell: a few to warm the path, then the timed ones. */
+const PROBE_WARMUPS = 3;
+const PROBE_ROUND_TRIPS = 15;
+
+/**
+ * The fixed cost of one task in a pool: the median round trip, timed on the main thread,
+ * of a probe that carries a task's fields (so the same structured clone, validation and
+ * parameter lookup) but does no work. Measured once per cell, after the pool is up and
+ * before its repetitions, one probe at a time. The cell's wall times do not contain it
+ * (they are timed on the threads, see {@link workSpanMs}); an application that hands each
+ * piece of work to a pool pays it per task, so it is stored and shown next to them.
+ */
+export async function measureTaskOverheadMs(
+  roundTrip: (probe: ProbePayload) => Promise<unknown>,
+  plan: RunPlan,
+): Promise<number> {
+  const probe: ProbePayload = {
+    kind: "probe",
+    workloadId: plan.workloadId,
+    params: plan.params,
+    range: { start: 0, end: 0 },
+    taskIndex: 0,
+    parties: 1,
+  };
+  const timesMs: number[] = [];
+  for (let index = 0; index < PROBE_WARMUPS + PROBE_ROUND_TRIPS; index++) {
+    const started = performance.now();
+    await roundTrip(probe);
+    if (index >= PROBE_WARMUPS) timesMs.push(performance.now() - started);
+  }
+  return median(timesMs);
+}
+
 async function workerThreadExecutor(
   threads: number,
   plan: RunPlan,
@@ -172,8 +215,16 @@ async function workerThreadExecutor(
   const started = performance.now();
   const pool = await startWorkerPool({ threads, maxHeapMb: plan.maxHeapMb, signal, ...moduleOf(plan) });
   const setupMs = performance.now() - started;
+  let taskOverheadMs: number;
+  try {
+    taskOverheadMs = await measureTaskOverheadMs((probe) => pool.run(probe, { signal }), plan);
+  } catch (error) {
+    await pool.destroy();
+    throw error;
+  }
   return {
     setupMs,
+    taskOverheadMs,
     async repeat(payloads, repetitionSignal) {
       const cpuBefore = process.cpuUsage();
       const repetitionStarted = performance.now();
@@ -204,8 +255,16 @@ async function childProcessExecutor(
     signal,
   );
   const setupMs = performance.now() - started;
+  let taskOverheadMs: number;
+  try {
+    taskOverheadMs = await measureTaskOverheadMs((probe) => pool.run(probe, signal), plan);
+  } catch (error) {
+    pool.close();
+    throw error;
+  }
   return {
     setupMs,
+    taskOverheadMs,
     async repeat(payloads, repetitionSignal) {
       const repetitionStarted = performance.now();
       const outcomes = await Promise.all(
@@ -310,6 +369,7 @@ export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {})
       status: "succeeded",
       error: null,
       setupMs: null,
+      taskOverheadMs: null,
     }));
     const fail = (state: CellState, caught: unknown) => {
       state.status = signal.aborted ? "cancelled" : "failed";
@@ -326,6 +386,7 @@ export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {})
             eventLoopSliceMs,
           });
           state.setupMs = state.executor.setupMs;
+          state.taskOverheadMs = state.executor.taskOverheadMs;
         } catch (caught) {
           fail(state, caught);
         }

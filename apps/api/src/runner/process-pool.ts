@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { runnerEntryPoint } from "./entry-points.js";
-import type { TaskOutcome, TaskPayload } from "./task.js";
+import type { ProbePayload, TaskOutcome, TaskPayload } from "./task.js";
 import type { WorkloadModuleRef } from "./workload-module.js";
 
 interface Pending {
@@ -102,7 +102,7 @@ export class ProcessPool {
   }
 
   /** Runs a payload on the next idle process. Rejects if the process dies or the signal aborts. */
-  async run(payload: TaskPayload, signal?: AbortSignal): Promise<TaskOutcome> {
+  async run(payload: TaskPayload | ProbePayload, signal?: AbortSignal): Promise<TaskOutcome> {
     const member = await this.acquire();
     const id = this.nextId++;
     return new Promise<TaskOutcome>((resolve, reject) => {

@@ -17,6 +17,25 @@ describe("task payloads", () => {
     expect(outcome.cpuMs).not.toBeNull();
   });
 
+  it("answers a probe without running the workload, after the same checks as a task", () => {
+    const outcome = executePayload(
+      { ...valid, kind: "probe", range: { start: 0, end: 10_000_000 } },
+      {
+        measureCpu: true,
+      },
+    );
+    expect(outcome).toEqual({
+      partial: null,
+      durationMs: 0,
+      cpuMs: null,
+      startedAtMs: null,
+      endedAtMs: null,
+    });
+    expect(() =>
+      executePayload({ ...valid, kind: "probe", params: { n: -1 } }, { measureCpu: false }),
+    ).toThrow("params.n");
+  });
+
   it("lists every problem of a malformed payload by field", () => {
     expect(() =>
       validatePayload({
@@ -33,7 +52,7 @@ describe("task payloads", () => {
   });
 
   it("rejects an unknown kind and an unknown workload", () => {
-    expect(() => validatePayload({ kind: "exec" })).toThrow('kind: expected "task" or "ready"');
+    expect(() => validatePayload({ kind: "exec" })).toThrow('kind: expected "task", "probe" or "ready"');
     expect(() => executePayload({ ...valid, workloadId: "nope" }, { measureCpu: false })).toThrow(
       'unknown workload "nope"',
     );

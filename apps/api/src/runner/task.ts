@@ -15,6 +15,15 @@ export interface TaskPayload {
 }
 
 /**
+ * A task that does no work: the same fields as a task (so the same structured clone,
+ * validation and parameter lookup), answered before the workload is touched. Its round
+ * trip through a pool is the pool's fixed cost per task (`CellResult.taskOverheadMs`).
+ */
+export interface ProbePayload extends Omit<TaskPayload, "kind"> {
+  kind: "probe";
+}
+
+/**
  * A warm-up handshake: every pool member blocks until `parties` members arrived,
  * which proves that many distinct workers are up before timing starts.
  */
@@ -63,14 +72,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * it runs once per task, and the runner-overhead benchmark counts every
  * microsecond spent here.
  */
-export function validatePayload(payload: unknown): TaskPayload | ReadyPayload {
+export function validatePayload(payload: unknown): TaskPayload | ProbePayload | ReadyPayload {
   const problems: string[] = [];
   if (!isRecord(payload)) throw new TypeError("invalid task payload: expected an object");
   if (payload.kind === "ready") {
     if (!isCount(payload.parties, 1)) problems.push("parties: expected an integer >= 1");
     if (!(payload.barrier instanceof SharedArrayBuffer))
       problems.push("barrier: expected a SharedArrayBuffer");
-  } else if (payload.kind === "task") {
+  } else if (payload.kind === "task" || payload.kind === "probe") {
     if (typeof payload.workloadId !== "string") problems.push("workloadId: expected a string");
     if (!isRecord(payload.params)) problems.push("params: expected an object");
     const range = payload.range;
@@ -83,10 +92,10 @@ export function validatePayload(payload: unknown): TaskPayload | ReadyPayload {
       problems.push("shared: expected a SharedArrayBuffer");
     }
   } else {
-    problems.push('kind: expected "task" or "ready"');
+    problems.push('kind: expected "task", "probe" or "ready"');
   }
   if (problems.length > 0) throw new TypeError(`invalid task payload: ${problems.join("; ")}`);
-  return payload as unknown as TaskPayload | ReadyPayload;
+  return payload as unknown as TaskPayload | ProbePayload | ReadyPayload;
 }
 
 function awaitReady(ready: ReadyPayload): void {
@@ -111,7 +120,10 @@ function awaitReady(ready: ReadyPayload): void {
 const parsedParameters = new Map<string, { workload: AnyWorkload; params: Record<string, unknown> }>();
 const PARSED_PARAMETERS_LIMIT = 64;
 
-function resolveTask(task: TaskPayload): { workload: AnyWorkload; params: Record<string, unknown> } {
+function resolveTask(task: TaskPayload | ProbePayload): {
+  workload: AnyWorkload;
+  params: Record<string, unknown>;
+} {
   const key = `${task.workloadId}\u0000${JSON.stringify(task.params)}`;
   const cached = parsedParameters.get(key);
   if (cached) return cached;
@@ -134,6 +146,9 @@ export function executePayload(payload: unknown, options: { measureCpu: boolean 
     return { partial: null, durationMs: 0, cpuMs: null, startedAtMs: null, endedAtMs: null };
   }
   const { workload, params } = resolveTask(valid);
+  if (valid.kind === "probe") {
+    return { partial: null, durationMs: 0, cpuMs: null, startedAtMs: null, endedAtMs: null };
+  }
   const cpuBefore = options.measureCpu ? process.cpuUsage() : null;
   const startedAtMs = monotonicMs();
   const started = performance.now();

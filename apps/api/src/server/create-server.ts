@@ -156,6 +156,13 @@ export async function createServer(
   config: ServerConfig,
   options: CreateServerOptions = {},
 ): Promise<ThreadbenchServer> {
+  // The API executed runs itself before agents; a caller that still asks for that (from
+  // JavaScript, where the type does not stop it) is told why, instead of being ignored.
+  if ("executeRuns" in config) {
+    throw new ConfigurationError(
+      "ServerConfig.executeRuns is no longer supported: the API never executes runs, agents do (threadbench agent); remove it (localAgent: false is what keeps npm start from starting a local agent)",
+    );
+  }
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "threadbench-api" } });
   const development = config.nodeEnv === "development";
   const database =

@@ -26,7 +26,6 @@ function testConfig(databaseUrl: string, overrides: Partial<ServerConfig> = {}):
     corsOrigins: ["http://localhost:3000"],
     limits: defaultLimits,
     progressIntervalMs: 0,
-    executeRuns: false,
     ...overrides,
   };
 }

@@ -63,10 +63,11 @@ export interface ServerConfig {
   /** `npm start` (src/index.ts) also starts one agent process on this machine (default true). */
   localAgent?: boolean;
   /**
-   * Ignored: the API never executes runs any more (agents do). Kept optional only so
-   * configurations written before agents still type-check.
+   * The OS priority (nice, 0 to 19) of that local agent and its workloads
+   * (THREADBENCH_LOCAL_AGENT_NICE; default 10): it shares its cores with the API and the
+   * dashboard, which then stay responsive during a run. 0 gives it the API's priority.
    */
-  executeRuns?: boolean;
+  localAgentNice?: number;
   /**
    * THREADBENCH_PYTHON: Python interpreters a client may name as a plan's runtime
    * (startRun); empty (the default) allows node only.
@@ -289,6 +290,9 @@ const environmentSchema = z.object({
   THREADBENCH_MAX_QUEUED_RUNS: integer("THREADBENCH_MAX_QUEUED_RUNS", 1, 100_000, 1_000),
   THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET: integer("THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET", 1, 100_000, 500),
   THREADBENCH_LOCAL_AGENT: booleanFlag("THREADBENCH_LOCAL_AGENT", true),
+  // 10: with the agent benchmark (README, "Agents") a small query's p99 during a run went
+  // from 3.5x idle at nice 0 to 1.5x on a 2-core machine; 19 measured no better than 10.
+  THREADBENCH_LOCAL_AGENT_NICE: integer("THREADBENCH_LOCAL_AGENT_NICE", 0, 19, 10),
   THREADBENCH_PRIVATE: booleanFlag("THREADBENCH_PRIVATE", false),
   THREADBENCH_LEGACY_FINISHED_EVENTS: booleanFlag("THREADBENCH_LEGACY_FINISHED_EVENTS", false),
   THREADBENCH_PYTHON: z
@@ -358,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxQueuedRuns: values.THREADBENCH_MAX_QUEUED_RUNS,
     maxQueuedRunsPerTarget: values.THREADBENCH_MAX_QUEUED_RUNS_PER_TARGET,
     localAgent: values.THREADBENCH_LOCAL_AGENT,
+    localAgentNice: values.THREADBENCH_LOCAL_AGENT_NICE,
     webhookUrl: values.THREADBENCH_WEBHOOK_URL,
     pythonRuntimes: values.THREADBENCH_PYTHON,
     private: values.THREADBENCH_PRIVATE,

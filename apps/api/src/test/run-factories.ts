@@ -89,6 +89,7 @@ export function makeRunResult(options: MakeRunResultOptions = {}): RunResult {
         wall,
         cpu,
         setupMs: parallel ? 12.5 : null,
+        taskOverheadMs: parallel ? 0.25 : null,
         speedup,
         efficiency: speedup === null ? null : speedup / threads,
         checksum: "abc123",

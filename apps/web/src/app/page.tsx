@@ -7,10 +7,48 @@ import { EmptyRuns, ErrorCallout, RunLabels, StatusBadge } from "../components/u
 import { OverviewQuery } from "../graphql/queries";
 import { serverQuery } from "../graphql/server";
 import { formatCount, formatDateTime, formatParams } from "../lib/format";
+import {
+  parseRegressionMetric,
+  type RegressionMetricValue,
+  regressionMetricLabels,
+  regressionMetrics,
+  regressionMetricWords,
+} from "../lib/labels";
 import { commitUrlTemplate } from "../lib/server-config";
+import type { SearchParamsRecord } from "../lib/url-state";
 
-export default async function OverviewPage() {
-  const result = await serverQuery(OverviewQuery, {});
+/**
+ * The open regressions narrowed to one metric (`?metric=efficiency`): scaling losses
+ * (efficiency, serial fraction) are easy to lose among many wall-time changes.
+ */
+function MetricFilter({ current }: { current: RegressionMetricValue | null }) {
+  const options: Array<[RegressionMetricValue | null, string]> = [
+    [null, "All metrics"],
+    ...regressionMetrics.map((metric): [RegressionMetricValue, string] => [
+      metric,
+      regressionMetricLabels[metric],
+    ]),
+  ];
+  return (
+    <nav className="small" aria-label="Regressions by metric" data-testid="regression-metric-filter">
+      {options.map(([metric, label], index) => (
+        <span key={label}>
+          {index > 0 ? " · " : null}
+          <Link
+            href={metric ? `/?metric=${regressionMetricWords[metric]}` : "/"}
+            aria-current={metric === current ? "page" : undefined}
+          >
+            {label}
+          </Link>
+        </span>
+      ))}
+    </nav>
+  );
+}
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  const metric = parseRegressionMetric((await searchParams).metric);
+  const result = await serverQuery(OverviewQuery, { metric });
   if (!result.ok) {
     return (
       <>
@@ -53,14 +91,18 @@ export default async function OverviewPage() {
 
       <section className="panel" aria-labelledby="regressions-heading">
         <h2 id="regressions-heading">
-          <span>Open regressions</span>
+          <span>Open regressions{metric ? `: ${regressionMetricLabels[metric].toLowerCase()}` : ""}</span>
           <span className="panel-note">
             {openRegressions.totalCount > openRegressions.nodes.length
               ? `newest ${openRegressions.nodes.length} of ${formatCount(openRegressions.totalCount)}`
               : `${openRegressions.totalCount} open`}
           </span>
         </h2>
-        {openRegressions.nodes.length === 0 ? (
+        {openRegressions.nodes.length === 0 && metric ? (
+          <p className="muted" data-testid="no-metric-regressions">
+            No open regressions of {regressionMetricLabels[metric].toLowerCase()}.
+          </p>
+        ) : openRegressions.nodes.length === 0 ? (
           <p className="muted">
             No open regressions: every detected slowdown has been acknowledged, fixed or called a false alarm,
             or none was found. Regressions are checked whenever a run finishes or is ingested.
@@ -68,6 +110,7 @@ export default async function OverviewPage() {
         ) : (
           <RegressionList regressions={openRegressions.nodes} />
         )}
+        <MetricFilter current={metric} />
       </section>
 
       <section className="panel" aria-labelledby="queue-heading">

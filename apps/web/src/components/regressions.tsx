@@ -175,7 +175,12 @@ export function RegressionList({
           </thead>
           <tbody>
             {rows.map((row) => (
-              <tr key={row.id} data-regression-id={row.id} data-regression-status={row.status}>
+              <tr
+                key={row.id}
+                data-regression-id={row.id}
+                data-regression-status={row.status}
+                data-regression-metric={row.metric}
+              >
                 <td>
                   <Badge tone={row.kind === "REGRESSION" ? "bad" : "good"}>
                     <span data-testid="regression-change">{changeText(row)}</span>

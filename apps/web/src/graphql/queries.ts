@@ -77,8 +77,8 @@ export const RegressionFields = graphql(`
 `);
 
 export const OverviewQuery = graphql(`
-  query Overview {
-    openRegressions: regressions(filter: { status: [OPEN], kind: REGRESSION }, first: 20) {
+  query Overview($metric: RegressionMetric) {
+    openRegressions: regressions(filter: { status: [OPEN], kind: REGRESSION, metric: $metric }, first: 20) {
       totalCount
       nodes {
         ...RegressionFields
@@ -233,6 +233,7 @@ export const MeasurementFields = graphql(`
       median
     }
     setupMs
+    taskOverheadMs
     speedup
     efficiency
     checksum

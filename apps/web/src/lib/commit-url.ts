@@ -6,7 +6,7 @@
 /** The template when it is usable: http(s) and containing {sha}; null otherwise. */
 export function parseCommitUrlTemplate(value: string | undefined | null): string | null {
   const template = value?.trim();
-  if (!template || !template.includes("{sha}")) return null;
+  if (!template?.includes("{sha}")) return null;
   try {
     const url = new URL(template.replaceAll("{sha}", "0"));
     return url.protocol === "https:" || url.protocol === "http:" ? template : null;

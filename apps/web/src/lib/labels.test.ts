@@ -4,6 +4,7 @@ import {
   isActiveStatus,
   modeDescriptions,
   modeFilterOptions,
+  parseRegressionMetric,
   regressionStatusLabels,
   runStatusLabels,
   runStatusTone,
@@ -45,5 +46,14 @@ describe("labels", () => {
     expect(modeFilterOptions([])).toEqual([]);
     expect(modeDescriptions.threading).toMatch(/threading\.Thread/);
     expect(modeDescriptions.multiprocessing).toMatch(/interpreters/);
+  });
+
+  it("reads a regression view's metric parameter, and ignores what is not a metric", () => {
+    expect(parseRegressionMetric("efficiency")).toBe("EFFICIENCY");
+    expect(parseRegressionMetric("serial-fraction")).toBe("SERIAL_FRACTION");
+    expect(parseRegressionMetric(["wall-time", "efficiency"])).toBe("WALL_TIME");
+    expect(parseRegressionMetric("speed")).toBeNull();
+    expect(parseRegressionMetric(undefined)).toBeNull();
+    expect(parseRegressionMetric("")).toBeNull();
   });
 });

@@ -164,3 +164,30 @@ export function verdictTone(verdict: Verdict | null | undefined): Tone {
 export function isActiveStatus(status: RunStatus): boolean {
   return status === "QUEUED" || status === "RUNNING";
 }
+
+/** What a stored change is a change of, in the order the regression filters list them. */
+export const regressionMetrics = ["WALL_TIME", "EFFICIENCY", "SERIAL_FRACTION"] as const;
+export type RegressionMetricValue = (typeof regressionMetrics)[number];
+
+export const regressionMetricLabels: Record<RegressionMetricValue, string> = {
+  WALL_TIME: "Wall time",
+  EFFICIENCY: "Efficiency",
+  SERIAL_FRACTION: "Serial fraction",
+};
+
+/**
+ * The `metric` search parameter of a regression view ("efficiency", "serial-fraction",
+ * "wall-time"): its enum value, or null for all metrics and for anything else.
+ */
+export function parseRegressionMetric(word: string | string[] | undefined): RegressionMetricValue | null {
+  const text = Array.isArray(word) ? word[0] : word;
+  if (!text) return null;
+  return valueOfLabel(regressionMetricWords, text.trim()) ?? null;
+}
+
+/** A metric as the overview's `metric` search parameter spells it. */
+export const regressionMetricWords: Readonly<Record<RegressionMetricValue, string>> = {
+  WALL_TIME: "wall-time",
+  EFFICIENCY: "efficiency",
+  SERIAL_FRACTION: "serial-fraction",
+};

@@ -105,6 +105,8 @@ export async function executePythonRun(plan: RunPlan, options: ExecuteRunOptions
         status: "succeeded",
         error: null,
         setupMs: null,
+        // The harness's pool is driven inside CPython: no per-task probe there.
+        taskOverheadMs: null,
         poolOf: null,
       }));
       const fail = (state: PythonCellState, caught: unknown) => {

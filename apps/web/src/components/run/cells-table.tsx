@@ -35,6 +35,14 @@ export function CellsTable({
           { title: "Efficiency", numeric: true },
           { title: "CPU (median)", numeric: true },
           { title: "Setup", numeric: true },
+          {
+            title: (
+              <span title="The pool's fixed cost per task: round trip of a task that does no work, not in the timings">
+                Per-task overhead
+              </span>
+            ),
+            numeric: true,
+          },
           { title: "Checksum" },
           { title: "History" },
         ]}
@@ -79,6 +87,9 @@ export function CellsTable({
             </td>
             <td className="num">{formatDuration(measurement.cpu?.median)}</td>
             <td className="num">{formatDuration(measurement.setupMs)}</td>
+            <td className="num" data-testid="task-overhead">
+              {formatDuration(measurement.taskOverheadMs)}
+            </td>
             <td>
               <Badge
                 tone={checksumTone(measurement.checksumStatus)}
@@ -99,6 +110,14 @@ export function CellsTable({
         repetitions, flagged above {NOISY_CV * 100}%: such cells measured a busy machine as much as the code.
         Efficiency above 100% is superlinear and marked: it says more about the baseline or the caches than
         about the parallel code.
+        {measurements.some((measurement) => measurement.taskOverheadMs !== null) ? (
+          <>
+            {" "}
+            Per-task overhead: the median round trip of a task that does no work through the cell's own pool,
+            measured before its repetitions. The wall times do not contain it (pooled repetitions are timed on
+            the threads); an application that hands each task to such a pool pays it on top.
+          </>
+        ) : null}
       </p>
     </>
   );

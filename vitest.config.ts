@@ -20,6 +20,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: "core",
+          root: at("./packages/core"),
+          include: ["src/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
           name: "adapters",
           root: at("./packages/adapters"),
           include: ["src/**/*.test.ts"],

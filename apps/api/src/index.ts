@@ -1,8 +1,8 @@
 import { agentCapableToken, startLocalAgent } from "./agent/local-agent.js";
 import { ConfigurationError } from "./errors.js";
-import { loadConfig, type ServerConfig } from "./server/config.js";
 import { createServer, type ThreadbenchServer } from "./server/create-server.js";
-import { localToken } from "./server/local-token.js";
+import { loadConfig, type ServerConfig } from "./services/config.js";
+import { localToken } from "./services/local-token.js";
 
 /** Prints a configuration problem (bad variable, port in use) in one place and exits 2. */
 function exitWithConfigurationError(error: ConfigurationError): never {

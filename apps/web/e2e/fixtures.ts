@@ -2,19 +2,8 @@
  * Deterministic history for the e2e tests and the bench: runs ingested through the
  * API's ingestRun mutation, with a planted step change.
  */
+import { seededRandom } from "@threadbench/core";
 import { graphql } from "./harness";
-
-/** Mulberry32: small, seeded, good enough for jitter. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface PlantedHistoryOptions {
   runs: number;

@@ -5,16 +5,9 @@
  * Timings are reported, never asserted: this machine is shared and noisy.
  */
 import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
+import { median } from "@threadbench/core";
 import type { Browser, BrowserContext } from "playwright-core";
 import { executeOperation } from "../src/graphql/execute";
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 /**
  * First contentful paint of a first visit from a running browser, and the browser's own

@@ -4,12 +4,12 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { CellResult, RunPlan, RunProgress, RunResult } from "@threadbench/core";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { collectEnvironment } from "../runner/environment.js";
 import { acquireMachineLock, type MachineLock } from "../runner/machine-lock.js";
 import { parseRunPlan } from "../runner/plan.js";
-import type { CellResult, RunPlan, RunProgress, RunResult } from "../runner/types.js";
 import {
   type AgentHeartbeatData,
   type AgentSignalsData,

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
-import type { ConfiguredToken } from "../server/config.js";
+import type { ConfiguredToken } from "../services/config.js";
 import { backoffMs } from "./agent.js";
 import { localAgentNice } from "./priority.js";
 import { defaultAgentName } from "./protocol.js";

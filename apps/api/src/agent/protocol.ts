@@ -1,7 +1,6 @@
 import { hostname } from "node:os";
+import { executionModes, planLimits } from "@threadbench/core";
 import { z } from "zod";
-import { planLimits } from "../runner/plan.js";
-import { executionModes } from "../runner/types.js";
 
 // The agents' protocol: the GraphQL operations an agent sends over its one WebSocket
 // (graphql-ws), and the shapes of the JSON it delivers. The server validates every

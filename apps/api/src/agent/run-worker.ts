@@ -1,7 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
+import type { CellResult, RunProgress, RunResult } from "@threadbench/core";
 import { executeRun } from "../runner/execute-run.js";
 import { parseRunPlan } from "../runner/plan.js";
-import type { CellResult, RunProgress, RunResult } from "../runner/types.js";
 
 /**
  * The worker thread an agent executes one run in. The runner's sequential and

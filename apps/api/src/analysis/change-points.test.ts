@@ -1,6 +1,6 @@
+import { createRandom, deriveSeed } from "@threadbench/core";
 import { describe, expect, it } from "vitest";
 import { detectChangePoints } from "./change-points.js";
-import { createRandom, deriveSeed } from "./random.js";
 import { generateSyntheticSeries, noiseShapes } from "./synthetic-series.js";
 
 describe("detectChangePoints", () => {

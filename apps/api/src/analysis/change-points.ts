@@ -1,8 +1,8 @@
+import { createRandom, deriveSeed, median, type Random } from "@threadbench/core";
 import { mannWhitneyU, relativeChangeInterval } from "./compare.js";
 import { normalSurvival } from "./distributions.js";
-import { createRandom, deriveSeed, type Random } from "./random.js";
 import { midranks } from "./ranks.js";
-import { type ConfidenceInterval, median, medianAbsoluteDeviation } from "./summary.js";
+import { type ConfidenceInterval, medianAbsoluteDeviation } from "./summary.js";
 
 /*
  * Change points by binary segmentation with a rank statistic.

@@ -1,3 +1,4 @@
+import { createRandom } from "@threadbench/core";
 import { describe, expect, it } from "vitest";
 import {
   comparePairedSamples,
@@ -6,7 +7,6 @@ import {
   relativeChangeInterval,
   wilcoxonSignedRank,
 } from "./compare.js";
-import { createRandom } from "./random.js";
 
 describe("mannWhitneyU", () => {
   // Expected values from scipy.stats.mannwhitneyu(x, y, method=...), two-sided.

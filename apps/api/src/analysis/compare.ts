@@ -1,9 +1,8 @@
+import { createRandom, median, type Random } from "@threadbench/core";
 import { normalSurvival } from "./distributions.js";
-import { createRandom, type Random } from "./random.js";
 import { midranks } from "./ranks.js";
 import {
   type ConfidenceInterval,
-  median,
   medianAbsoluteDeviation,
   medianInPlace,
   quantileOfSorted,

@@ -1,6 +1,6 @@
+import { createRandom } from "@threadbench/core";
 import { describe, expect, it } from "vitest";
 import { largestTriangleThreeBuckets } from "./lttb.js";
-import { createRandom } from "./random.js";
 
 interface Point {
   x: number;

@@ -1,6 +1,6 @@
+import { createRandom, deriveSeed } from "@threadbench/core";
 import { describe, expect, it } from "vitest";
 import { normalCdf, normalQuantile, normalSurvival } from "./distributions.js";
-import { createRandom, deriveSeed } from "./random.js";
 
 function moments(values: readonly number[]): { mean: number; variance: number } {
   const mean = values.reduce((total, value) => total + value, 0) / values.length;

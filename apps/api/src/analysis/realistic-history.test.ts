@@ -1,6 +1,7 @@
+import { median } from "@threadbench/core";
 import { describe, expect, it } from "vitest";
 import { generateRealisticHistory, type RunNoiseShape } from "./realistic-history.js";
-import { median, medianAbsoluteDeviation } from "./summary.js";
+import { medianAbsoluteDeviation } from "./summary.js";
 
 const shapes: RunNoiseShape[] = [
   { innovations: "gaussian", autocorrelation: 0, slowStateShare: 0 },

@@ -1,5 +1,5 @@
-import { createRandom, deriveSeed, type Random } from "./random.js";
-import { median, medianAbsoluteDeviation } from "./summary.js";
+import { createRandom, deriveSeed, median, type Random } from "@threadbench/core";
+import { medianAbsoluteDeviation } from "./summary.js";
 
 /*
  * Labelled benchmark histories that look like timings from shared machines, for the

@@ -1,5 +1,5 @@
+import { createRandom } from "@threadbench/core";
 import { describe, expect, it } from "vitest";
-import { createRandom } from "./random.js";
 import {
   amdahlSpeedup,
   fitAmdahl,

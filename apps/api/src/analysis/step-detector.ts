@@ -1,5 +1,6 @@
+import { median } from "@threadbench/core";
 import { studentTSurvival } from "./distributions.js";
-import { madNormalConsistency, median } from "./summary.js";
+import { madNormalConsistency } from "./summary.js";
 
 /*
  * Step changes in a series of per-run values, found the way a stored history is checked

@@ -1,8 +1,7 @@
+import { createRandom, median } from "@threadbench/core";
 import { describe, expect, it } from "vitest";
-import { createRandom } from "./random.js";
 import {
   bootstrapMedianInterval,
-  median,
   medianAbsoluteDeviation,
   medianInPlace,
   quantileOfSorted,

@@ -1,20 +1,5 @@
-import type { Summary } from "../runner/types.js";
-import { createRandom } from "./random.js";
-
-/** Median of already sorted values. */
-export function medianOfSorted(sorted: readonly number[]): number {
-  const count = sorted.length;
-  if (count === 0) return Number.NaN;
-  const middle = Math.floor(count / 2);
-  return count % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-/** Median of values in any order. */
-export function median(values: readonly number[]): number {
-  return medianOfSorted([...values].sort((a, b) => a - b));
-}
+import type { Summary } from "@threadbench/core";
+import { createRandom, median, medianOfSorted } from "@threadbench/core";
 
 /**
  * Min, max, median, mean, sample standard deviation and coefficient of variation.
@@ -53,7 +38,8 @@ export function quantileOfSorted(sorted: ArrayLike<number>, p: number): number {
 /**
  * Median of the first `count` entries of a scratch array, reordering them in place
  * (Hoare's selection, linear on average). Used by bootstraps, which take thousands of
- * medians of resamples and cannot afford a sort each time.
+ * medians of resamples and cannot afford a sort each time: kept here rather than beside
+ * the plain `median` in @threadbench/core, which copies and sorts (fine for a few calls).
  */
 export function medianInPlace(scratch: Float64Array, count: number): number {
   if (count === 0) return Number.NaN;

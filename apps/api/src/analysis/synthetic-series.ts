@@ -1,4 +1,4 @@
-import { createRandom, type Random } from "./random.js";
+import { createRandom, type Random } from "@threadbench/core";
 
 /*
  * Labelled synthetic histories with known step changes, for tests and for measuring the

@@ -1,5 +1,6 @@
+import { median } from "@threadbench/core";
 import { normalQuantile, studentTQuantile, studentTSurvival } from "./distributions.js";
-import { madNormalConsistency, median, quantileOfSorted } from "./summary.js";
+import { madNormalConsistency, quantileOfSorted } from "./summary.js";
 
 /*
  * Thresholds of the CI gate: is one new run's value outside what the base branch's recent

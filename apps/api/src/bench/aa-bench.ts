@@ -22,6 +22,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { median } from "@threadbench/core";
 import { main } from "../cli/main.js";
 import type { BranchCheck } from "../regressions/check-branch.js";
 
@@ -172,14 +173,10 @@ async function main_(): Promise<void> {
     }
     process.stderr.write(`${line}\n`);
   }
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const [aaLow, aaHigh] = wilson(falseAlarms, checks);
   const [caughtLow, caughtHigh] = wilson(caught, planted);
   console.log("");
-  console.log(
-    "| gate (defaults, --history " + history + ") | checks | failed | rate | 95% interval | target |",
-  );
+  console.log(`| gate (defaults, --history ${history}) | checks | failed | rate | 95% interval | target |`);
   console.log("| --- | --- | --- | --- | --- | --- |");
   console.log(
     `| A/A: identical code | ${checks} | ${falseAlarms} | ${percent(falseAlarms / checks)} | ${percent(aaLow)}-${percent(aaHigh)} | <= 1% |`,

@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { AdapterName, InputFile } from "@threadbench/adapters";
-import { createRandom, type Random } from "../analysis/random.js";
+import { createRandom, median, type Random } from "@threadbench/core";
 import { type Database, openDatabase } from "../db/client.js";
 import { createScratchDatabase, startEphemeralPostgres } from "../db/ephemeral-postgres.js";
 import { ingestHarnessFile } from "../ingest/ingest-harness-file.js";
@@ -378,14 +378,6 @@ const label = (file: BenchFile, index: number) =>
     : file.adapter === "criterion"
       ? `criterion (${"files" in file.input ? "target/criterion" : "cargo bench text"})`
       : file.adapter;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 interface Figures {
   runs: number;

@@ -18,10 +18,12 @@
  * Prints, never asserts. Timings on a shared 2-core machine are noisy: read the ratios
  * and medians, and the load average printed with them.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { median } from "@threadbench/core";
 import { createClient } from "graphql-ws";
 import { pino } from "pino";
 import WebSocket from "ws";
@@ -30,8 +32,8 @@ import { localAgentNice } from "../agent/priority.js";
 import { listAgents } from "../db/agent-repository.js";
 import { runsByIds } from "../db/run-list.js";
 import { measurementsOfRuns } from "../db/run-reads.js";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 
 const token = "agent-bench-token-0123456789";
 const windows = Number(process.env.THREADBENCH_BENCH_WINDOWS ?? 3);
@@ -51,11 +53,6 @@ async function post<T>(url: string, query: string, variables: Record<string, unk
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
 
 /** Sends the small query back to back for `seconds`; latencies in ms. */
 async function latencies(url: string, seconds: number, until?: () => boolean): Promise<number[]> {

@@ -16,8 +16,8 @@ import { countRuns, listRuns } from "../db/run-list.js";
 import { measurementsOfRuns } from "../db/run-reads.js";
 import { seedDatabase } from "../db/seed.js";
 import { longestSeriesKey, readSeriesHistory } from "../db/series-repository.js";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 
 interface AutocannonResult {
   requests: { average: number; total: number };

@@ -23,10 +23,13 @@
  * delay, false alarms per 1,000 points on noise / outliers / drift, the scaling metrics,
  * and the ROC AUC of the stored confidence (true rows vs false rows).
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import type { RegressionMetric } from "@threadbench/core";
+import { median } from "@threadbench/core";
 import type { HistoryStep } from "../analysis/realistic-history.js";
 import { type Database, openDatabase } from "../db/client.js";
 import { ingestRun } from "../db/ingest.js";
@@ -36,7 +39,6 @@ import {
   type StoredRegression,
 } from "../db/regression-repository.js";
 import { measurementsOfRuns } from "../db/run-reads.js";
-import type { RegressionMetric } from "../db/vocabulary.js";
 import { afterRunStored } from "../regressions/after-run-stored.js";
 import {
   matchChanges,
@@ -253,12 +255,6 @@ async function describeSeries(
 
 function percent(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : "-";
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 interface Tally {

@@ -1,4 +1,4 @@
-import { createRandom, deriveSeed, type Random } from "../analysis/random.js";
+import { createRandom, deriveSeed, type Random } from "@threadbench/core";
 import {
   generateRealisticHistory,
   type HistoryDrift,

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { median } from "../analysis/summary.js";
+import { median } from "@threadbench/core";
 
 /**
  * The machine's own parallel ceiling, without threadbench: a hand-written integer loop on

@@ -21,9 +21,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "@threadbench/core";
 import { type AnyWorkload, findWorkload, parseParameters, type UnitRange } from "@threadbench/workloads";
 import { Piscina } from "piscina";
-import { median } from "../analysis/summary.js";
 import { workSpanMs } from "../runner/execute-run.js";
 import { ProcessPool } from "../runner/process-pool.js";
 import { runToCompletion } from "../runner/run-to-completion.js";

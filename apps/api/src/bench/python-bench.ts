@@ -14,7 +14,7 @@
  * overhead never enters them: it only lengthens a run.
  */
 import os from "node:os";
-import { median } from "../analysis/summary.js";
+import { median } from "@threadbench/core";
 import { PythonHarness } from "../runner/python/harness-process.js";
 
 const python = process.env.BENCH_PYTHON ?? "python3";

@@ -15,7 +15,7 @@
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
-import { median } from "../analysis/summary.js";
+import { median } from "@threadbench/core";
 import { executeRun } from "../runner/execute-run.js";
 import { parseRunPlan } from "../runner/plan.js";
 import type { TaskPayload } from "../runner/task.js";

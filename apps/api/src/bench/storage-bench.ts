@@ -13,10 +13,12 @@
  * Seeding takes a few minutes per provider. The machine is shared and noisy: compare
  * the ratios, measured in the same run, not the absolute times.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { median } from "@threadbench/core";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { type Database, openDatabase } from "../db/client.js";
@@ -35,14 +37,6 @@ const iterations = 31;
 interface RawDriver {
   all(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Median latency of a and b, interleaved so that machine noise hits both alike. */

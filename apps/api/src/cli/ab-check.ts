@@ -1,11 +1,12 @@
+import type { RunPlan } from "@threadbench/core";
+import { formatDuration } from "@threadbench/core";
 import { comparePairedSamples, type PairedComparison } from "../analysis/compare.js";
 import { executeRun } from "../runner/execute-run.js";
 import { acquireMachineLock } from "../runner/machine-lock.js";
 import { looksLikeModuleReference } from "../runner/module-registry.js";
-import type { RunPlan } from "../runner/types.js";
 import { type CliIo, CliUsageError } from "./command.js";
 import { formatChange, formatInterval, formatPValue } from "./comparison-format.js";
-import { formatDuration, table } from "./format.js";
+import { table } from "./format.js";
 import { planFromFlags } from "./run-command.js";
 import { resolveWorkloadFlag } from "./run-suite.js";
 

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
+import { formatDuration } from "@threadbench/core";
 import { thresholdModels } from "../analysis/thresholds.js";
 import { gitInfo } from "../db/git-info.js";
 import type { BranchCheck, CheckReason, GateCell } from "../regressions/check-branch.js";
@@ -14,7 +15,7 @@ import { dashboardBase, formatCheckMarkdown } from "./check-markdown.js";
 import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags, parseInteger, parseList } from "./command.js";
 import { formatChange } from "./comparison-format.js";
-import { formatDuration, table } from "./format.js";
+import { table } from "./format.js";
 
 /** A gate cell's value in its metric's unit. */
 function gateValue(cell: GateCell, value: number): string {

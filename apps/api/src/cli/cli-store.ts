@@ -1,4 +1,5 @@
 import type { AdapterName } from "@threadbench/adapters";
+import type { RunResult } from "@threadbench/core";
 import type { RegressionFilter, StoredRegression } from "../db/regression-repository.js";
 import type { RunFilter, RunPage } from "../db/run-list.js";
 import type { StoredRun, StoredRunDetail } from "../db/run-rows.js";
@@ -6,7 +7,6 @@ import type { HarnessIngestRequest } from "../ingest/prepare-runs.js";
 import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branch.js";
 import type { CheckRunResult } from "../regressions/check-run.js";
 import type { RunComparison } from "../regressions/compare-runs.js";
-import type { RunResult } from "../runner/types.js";
 import { type CliIo, CliUsageError } from "./command.js";
 
 /** What storing a run found when it was checked against its history. */

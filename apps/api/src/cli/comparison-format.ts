@@ -1,7 +1,8 @@
+import { formatDuration } from "@threadbench/core";
 import type { StoredRegression } from "../db/regression-repository.js";
 import type { CheckRunResult } from "../regressions/check-run.js";
 import type { CellComparison, RunComparison } from "../regressions/compare-runs.js";
-import { formatDuration, table } from "./format.js";
+import { table } from "./format.js";
 
 /** +12.3% (signed, one decimal). */
 export function formatChange(value: number | null | undefined): string {

@@ -1,17 +1,5 @@
-import { runtimeLabel } from "../db/vocabulary.js";
-import type { CellResult, Environment, RunResult } from "../runner/types.js";
-
-/** A duration with a unit that keeps three significant digits or so. */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "-";
-  if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} min`;
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
-  if (ms >= 1) return `${ms.toFixed(2)} ms`;
-  return `${(ms * 1000).toFixed(0)} µs`;
-}
+import type { CellResult, Environment, RunResult } from "@threadbench/core";
+import { formatDuration, runtimeLabel } from "@threadbench/core";
 
 export function formatRatio(value: number | null | undefined, suffix = "x"): string {
   return value === null || value === undefined || !Number.isFinite(value)

@@ -1,3 +1,4 @@
+import type { RunPlan, RunResult } from "@threadbench/core";
 import type { Database } from "../db/client.js";
 import { gitInfo } from "../db/git-info.js";
 import {
@@ -9,7 +10,6 @@ import {
 } from "../db/run-repository.js";
 import type { CheckRunResult } from "../regressions/check-run.js";
 import { executeRun } from "../runner/execute-run.js";
-import type { RunPlan, RunResult } from "../runner/types.js";
 import type { CliIo } from "./command.js";
 import { formatStoredChanges } from "./comparison-format.js";
 import { detectAfterStore } from "./detect-after-store.js";

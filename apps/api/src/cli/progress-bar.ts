@@ -1,5 +1,5 @@
-import type { RunProgress } from "../runner/types.js";
-import { formatDuration } from "./format.js";
+import type { RunProgress } from "@threadbench/core";
+import { formatDuration } from "@threadbench/core";
 
 /**
  * A one-line progress bar redrawn in place on a terminal. On anything else (a pipe,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { seededRandom } from "@threadbench/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
 import type { StoredRegression } from "../db/regression-repository.js";
@@ -9,7 +10,7 @@ import { getRun } from "../db/run-reads.js";
 import { storeRunResult } from "../db/run-repository.js";
 import type { BranchCheck } from "../regressions/check-branch.js";
 import type { RunComparison } from "../regressions/compare-runs.js";
-import { makeRunResult, seededRandom } from "../test/run-factories.js";
+import { makeRunResult } from "../test/run-factories.js";
 import type { CliIo } from "./command.js";
 import { main } from "./main.js";
 

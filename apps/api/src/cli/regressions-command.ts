@@ -1,4 +1,12 @@
 import {
+  type RegressionKind,
+  type RegressionMetric,
+  type RegressionStatus,
+  regressionKinds,
+  regressionMetrics,
+  regressionStatuses,
+} from "@threadbench/core";
+import {
   acknowledgeRegression,
   markFalseAlarm,
   markFixed,
@@ -8,14 +16,6 @@ import {
   type StoredRegression,
 } from "../db/regression-repository.js";
 import { startDatabase } from "../db/startup.js";
-import {
-  type RegressionKind,
-  type RegressionMetric,
-  type RegressionStatus,
-  regressionKinds,
-  regressionMetrics,
-  regressionStatuses,
-} from "../db/vocabulary.js";
 import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import {
   type CliCommand,

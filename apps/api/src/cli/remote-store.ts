@@ -1,4 +1,5 @@
 import type { AdapterName } from "@threadbench/adapters";
+import type { RunResult, Summary } from "@threadbench/core";
 import type { RegressionFilter, StoredRegression } from "../db/regression-repository.js";
 import type { RunFilter, RunPage } from "../db/run-list.js";
 import type { StoredMeasurement, StoredRun, StoredRunDetail, StoredSample } from "../db/run-rows.js";
@@ -16,7 +17,6 @@ import { enumResolvers } from "../graphql/enum-values.js";
 import type { HarnessIngestRequest } from "../ingest/prepare-runs.js";
 import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branch.js";
 import { compareRunDetails, type RunComparison } from "../regressions/compare-runs.js";
-import type { RunResult, Summary } from "../runner/types.js";
 import type { CliStore, HarnessIngestOutcome, IngestOutcome, RecordRunOptions } from "./cli-store.js";
 import { CliUsageError } from "./command.js";
 

@@ -1,10 +1,10 @@
 import path from "node:path";
+import { executionModes, planLimits, runtimeModes, scalingKinds } from "@threadbench/core";
 import { workloadIds } from "@threadbench/workloads";
 import { acquireMachineLock } from "../runner/machine-lock.js";
-import { type PlanModuleInput, parseRunPlan, planLimits } from "../runner/plan.js";
+import { type PlanModuleInput, parseRunPlan } from "../runner/plan.js";
 import { PythonHarness, PythonRuntimeError } from "../runner/python/harness-process.js";
 import { pythonWorkloadIds } from "../runner/python/python-runtime.js";
-import { executionModes, runtimeModes, scalingKinds } from "../runner/types.js";
 import { serverFlag } from "./cli-store.js";
 import {
   type CliCommand,

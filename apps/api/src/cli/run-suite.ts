@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { RunPlan } from "@threadbench/core";
 import { defaultProject } from "../db/series-key.js";
 import { UserInputError } from "../errors.js";
 import { findProjectFile, loadProjectFile, type ProjectFile } from "../project/project-file.js";
@@ -6,7 +7,6 @@ import { gitTopLevel, maxProjectNameLength, resolveProjectName } from "../projec
 import { acquireMachineLock } from "../runner/machine-lock.js";
 import { looksLikeModuleReference } from "../runner/module-registry.js";
 import { type PlanModuleInput, parseRunPlan } from "../runner/plan.js";
-import type { RunPlan } from "../runner/types.js";
 import { type LoadedWorkloadModule, loadWorkloadModule } from "../runner/workload-module.js";
 import { type CliIo, CliUsageError } from "./command.js";
 import { type PlanOutcome, printStoredRun, runJson } from "./plan-execution.js";

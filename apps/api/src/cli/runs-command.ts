@@ -1,5 +1,5 @@
+import { type RunStatus, runStatuses } from "@threadbench/core";
 import type { RunFilter } from "../db/run-list.js";
-import { type RunStatus, runStatuses } from "../db/vocabulary.js";
 import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags, parseInteger, parseList } from "./command.js";
 import { table } from "./format.js";

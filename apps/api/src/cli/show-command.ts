@@ -1,7 +1,7 @@
-import { runtimeLabel } from "../db/vocabulary.js";
+import { formatDuration, runtimeLabel } from "@threadbench/core";
 import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags } from "./command.js";
-import { formatBytes, formatDuration, formatPercent, formatRatio, table } from "./format.js";
+import { formatBytes, formatPercent, formatRatio, table } from "./format.js";
 
 export const showCommand: CliCommand = {
   name: "show",

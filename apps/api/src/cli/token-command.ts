@@ -1,6 +1,6 @@
+import { tokenScopes } from "@threadbench/core";
 import { startDatabase } from "../db/startup.js";
 import { createToken, listTokens, revokeToken, type StoredToken } from "../db/token-repository.js";
-import { tokenScopes } from "../db/vocabulary.js";
 import { type CliCommand, type CliIo, CliUsageError, parseFlags } from "./command.js";
 import { table } from "./format.js";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Environment, RunStatus } from "@threadbench/core";
 import { ConflictError, NotFoundError } from "../errors.js";
-import type { Environment } from "../runner/types.js";
 import {
   type Database,
   isUniqueViolation,
@@ -12,7 +12,6 @@ import { insertMeasurements } from "./measurement-writes.js";
 import { requireRun } from "./run-reads.js";
 import { runInclude, type StorableCell, type StoredRun, toStoredRun } from "./run-rows.js";
 import { ensureTestbed, type StoredTestbed, testbedFromEnvironment, toStoredTestbed } from "./testbed.js";
-import type { RunStatus } from "./vocabulary.js";
 
 // The store of the agents' side of the queue: registration, claims, leases, cells and
 // results delivered by agents. Every state change of a run is ONE conditional UPDATE on

@@ -1,8 +1,8 @@
+import type { ChecksumStatus } from "@threadbench/core";
 import type { FieldIssue } from "@threadbench/workloads";
 import { z } from "zod";
 import { summarize } from "../analysis/summary.js";
 import { issueMessage, UserInputError } from "../errors.js";
-import type { ChecksumStatus } from "../runner/types.js";
 import type { Database } from "./client.js";
 import { assertStorableJson, isStorableDateText } from "./input-bounds.js";
 import { storeFinishedRun } from "./run-repository.js";

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { NotFoundError, UserInputError } from "../errors.js";
-import { type Database, isUniqueViolation, type Prisma } from "./client.js";
-import { decodeRunCursor, encodeKeysetCursor } from "./run-list.js";
 import {
   type RegressionKind,
   type RegressionMetric,
   type RegressionStatus,
   regressionStatuses,
-} from "./vocabulary.js";
+} from "@threadbench/core";
+import { NotFoundError, UserInputError } from "../errors.js";
+import { type Database, isUniqueViolation, type Prisma } from "./client.js";
+import { decodeRunCursor, encodeKeysetCursor } from "./run-list.js";
 
 /*
  * Reading and changing stored regressions and muted series: the one regression query

@@ -2,9 +2,10 @@ import { PassThrough } from "node:stream";
 import { expect, it } from "vitest";
 import { main } from "../cli/main.js";
 import { UserInputError } from "../errors.js";
+// biome-ignore lint/style/noRestrictedImports: checks the dashboard's sort argument maps onto the store's order
 import { runOrder } from "../graphql/run-queries.js";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makePlan, makeRunResult } from "../test/run-factories.js";
 import { encodeRunCursor, listRuns, type RunOrderDirection, type RunSortField } from "./run-list.js";

@@ -1,10 +1,9 @@
+import type { Environment, RunSource, RunStatus } from "@threadbench/core";
 import { UserInputError } from "../errors.js";
-import type { Environment } from "../runner/types.js";
 import { type Database, Prisma } from "./client.js";
 import { isDateInRange } from "./input-bounds.js";
 import type { StoredRun } from "./run-rows.js";
 import { asBoolean, asDate, asJson, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
-import type { RunSource, RunStatus } from "./vocabulary.js";
 
 /*
  * The one run listing: every runs page (the dashboard's GraphQL connection, the CLI's

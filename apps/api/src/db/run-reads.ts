@@ -1,8 +1,8 @@
+import { compareModes, modeRank } from "@threadbench/core";
 import { ConflictError, NotFoundError } from "../errors.js";
 import type { Database } from "./client.js";
 import {
   type MeasurementRow,
-  modeRank,
   runInclude,
   type SampleRow,
   type StoredRun,
@@ -85,9 +85,7 @@ export async function measurementsOfRuns(
   const byRun = new Map<string, MeasurementRow[]>();
   if (runIds.length === 0) return byRun;
   const rows = await database.prisma.measurement.findMany({ where: { runId: { in: [...runIds] } } });
-  rows.sort(
-    (a, b) => modeRank(a.mode) - modeRank(b.mode) || a.mode.localeCompare(b.mode) || a.threads - b.threads,
-  );
+  rows.sort((a, b) => compareModes(a.mode, b.mode) || a.threads - b.threads);
   for (const row of rows) byRun.set(row.runId, [...(byRun.get(row.runId) ?? []), row]);
   return byRun;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import type { RunPlan, RunResult, RunSource } from "@threadbench/core";
 import { ConflictError, NotFoundError } from "../errors.js";
-import type { RunPlan, RunResult } from "../runner/types.js";
 import {
   type Database,
   isUniqueViolation,
@@ -19,7 +19,6 @@ import {
   type StoredRun,
 } from "./run-rows.js";
 import { ensureTestbed, type TestbedInput, testbedFromEnvironment } from "./testbed.js";
-import type { RunSource } from "./vocabulary.js";
 
 /*
  * A run's lifecycle in the store: queued -> running -> succeeded / failed / cancelled /

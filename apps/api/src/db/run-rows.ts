@@ -1,10 +1,8 @@
+import type { CellResult, Environment, RunPlan, RunSource, RunStatus, Summary } from "@threadbench/core";
 import { canonicalParameters, findWorkload } from "@threadbench/workloads";
-import type { CellResult, Environment, RunPlan, Summary } from "../runner/types.js";
-import { executionModes } from "../runner/types.js";
 import type { Prisma } from "./client.js";
 import { canonicalJson } from "./series-key.js";
 import { type StoredTestbed, toStoredTestbed } from "./testbed.js";
-import type { RunSource, RunStatus } from "./vocabulary.js";
 
 /*
  * The shapes of stored runs handed to callers, and the one mapping from rows to them
@@ -309,11 +307,4 @@ export function toStoredMeasurement(row: MeasurementRow & { samples?: SampleRow[
       sharedMemory: (sample.sharedMemory ?? null) as unknown[] | null,
     })),
   };
-}
-
-/** Cells sort in the order modes run: every runtime's modes, one list (executionModes). */
-const modeOrder: readonly string[] = executionModes;
-export function modeRank(mode: string): number {
-  const rank = modeOrder.indexOf(mode);
-  return rank < 0 ? modeOrder.length : rank;
 }

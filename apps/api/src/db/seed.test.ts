@@ -1,10 +1,10 @@
+import { seededLabel } from "@threadbench/core";
 import { expect, it } from "vitest";
 import { describeEachDatabase } from "../test/databases.js";
 import { listRuns } from "./run-list.js";
 import { getRun } from "./run-reads.js";
 import { seedDatabase } from "./seed.js";
 import { readSeriesHistory } from "./series-repository.js";
-import { seededLabel } from "./vocabulary.js";
 
 describeEachDatabase("seed", ({ open }) => {
   it("writes a marked synthetic history that the repository reads like any other", async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { medianOfSorted, seededLabel, seededRandom } from "@threadbench/core";
 import { findWorkload, workloads } from "@threadbench/workloads";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
@@ -6,7 +7,6 @@ import type { Database } from "./client.js";
 import { parametersKey } from "./run-rows.js";
 import { seriesKey } from "./series-key.js";
 import { type TestbedInput, testbedFingerprint } from "./testbed.js";
-import { seededLabel } from "./vocabulary.js";
 
 /**
  * Writes rows straight through the driver, bypassing Prisma: 100,000 runs are a few
@@ -188,18 +188,6 @@ const seedBranches = [
   "feature/simd",
 ];
 
-/** mulberry32: small, fast and deterministic. */
-function randomGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Generates a realistic synthetic history: several workloads, modes and thread counts,
  * three testbeds, a few branches, multiplicative noise and a few step changes (a
@@ -209,7 +197,7 @@ function randomGenerator(seed: number): () => number {
  */
 export async function seedDatabase(database: Database, options: SeedOptions): Promise<SeedReport> {
   const began = performance.now();
-  const random = randomGenerator(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const gaussian = () => {
     const u = Math.max(random(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
@@ -391,7 +379,7 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
               }
             }
             const sorted = [...walls].sort((a, b) => a - b);
-            const median = sorted.length ? (sorted[Math.floor(sorted.length / 2)] as number) : null;
+            const median = sorted.length ? medianOfSorted(sorted) : null;
             const mean = walls.length ? walls.reduce((sum, value) => sum + value, 0) / walls.length : null;
             const stddev =
               mean !== null && walls.length > 1

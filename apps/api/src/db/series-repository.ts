@@ -1,6 +1,6 @@
+import { runtimeLabel } from "@threadbench/core";
 import { type Database, Prisma } from "./client.js";
 import { asDate, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
-import { runtimeLabel } from "./vocabulary.js";
 
 /*
  * Series in the store: one filter that every listing and its count are built from, and

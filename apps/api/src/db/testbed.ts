@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Environment } from "../runner/types.js";
+import type { Environment } from "@threadbench/core";
 import type { Database, Prisma, TransactionClient } from "./client.js";
 
 /** The testbed part of an environment: what identifies a machine + runtime. */

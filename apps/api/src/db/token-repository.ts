@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { type TokenScope, tokenScopes } from "@threadbench/core";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import { type Database, isUniqueViolation } from "./client.js";
-import { type TokenScope, tokenScopes } from "./vocabulary.js";
 
 export { type TokenScope, tokenScopes };
 
@@ -160,7 +160,7 @@ export async function findActiveToken(database: Database, secret: string): Promi
   return toStoredToken(row);
 }
 
-/** Records a use of the token (callers throttle: see server/auth.ts). */
+/** Records a use of the token (callers throttle: see services/auth.ts). */
 export async function recordTokenUse(database: Database, id: string, at: Date): Promise<void> {
   await database.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { lastUsedAt: at } });
 }

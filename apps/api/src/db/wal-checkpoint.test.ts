@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { seededRandom } from "@threadbench/core";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { seededRandom } from "../test/run-factories.js";
 import { type Database, openDatabase } from "./client.js";
 import { ingestRun } from "./ingest.js";
 

@@ -34,10 +34,10 @@ import type {
   RunTargetInput,
   SubscriptionResolvers,
 } from "../generated/graphql.js";
-import { requireScope } from "../server/auth.js";
-import { type AgentSignal, pushIterator } from "../server/events.js";
-import type { RunTargetRequest } from "../server/run-queue.js";
-import { type AgentView, waitingReason } from "../server/waiting-reason.js";
+import { requireScope } from "../services/auth.js";
+import { type AgentSignal, pushIterator } from "../services/events.js";
+import type { RunTargetRequest } from "../services/run-queue.js";
+import { type AgentView, waitingReason } from "../services/waiting-reason.js";
 import type { GraphQLContext } from "./context.js";
 import { labelsSchema, validate } from "./inputs.js";
 

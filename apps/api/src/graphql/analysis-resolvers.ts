@@ -30,8 +30,8 @@ import type {
   SubscriptionResolvers,
 } from "../generated/graphql.js";
 import { scalingPoints } from "../regressions/check-run.js";
-import { requireScope } from "../server/auth.js";
-import { pushIterator } from "../server/events.js";
+import { requireScope } from "../services/auth.js";
+import { pushIterator } from "../services/events.js";
 import type { GraphQLContext } from "./context.js";
 import type { ScalingKindValue } from "./enum-values.js";
 import { branchSchema, checkInteger, pageLimits, validate } from "./inputs.js";

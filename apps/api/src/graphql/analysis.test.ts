@@ -1,11 +1,12 @@
+import { seededRandom } from "@threadbench/core";
 import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
-import { makeRunResult, seededRandom } from "../test/run-factories.js";
+import { makeRunResult } from "../test/run-factories.js";
 import { registerScriptedAgent } from "../test/scripted-agent.js";
 
 // The analysis part of the API over real HTTP and a real WebSocket against createServer(),

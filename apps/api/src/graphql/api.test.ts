@@ -9,8 +9,8 @@ import type { Database } from "../db/client.js";
 import { createQueuedRun, markRunRunning, storeRunResult } from "../db/run-repository.js";
 import { compareRuns } from "../regressions/compare-runs.js";
 import { parseRunPlan } from "../runner/index.js";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
 

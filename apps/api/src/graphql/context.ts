@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
-import type { Caller } from "../server/auth.js";
-import type { ServerConfig } from "../server/config.js";
-import type { RunEventBus } from "../server/events.js";
-import type { RegressionChecks } from "../server/regression-checks.js";
-import type { RunQueue } from "../server/run-queue.js";
+import type { Caller } from "../services/auth.js";
+import type { ServerConfig } from "../services/config.js";
+import type { RunEventBus } from "../services/events.js";
+import type { RegressionChecks } from "../services/regression-checks.js";
+import type { RunQueue } from "../services/run-queue.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
 /** What every resolver gets: long-lived services plus per-request loaders and caller. */

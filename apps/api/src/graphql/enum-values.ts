@@ -1,12 +1,15 @@
-import type { ParameterDescription } from "@threadbench/workloads";
-import type { Verdict as ComparisonVerdict } from "../analysis/compare.js";
 import type {
+  CellStatus as StoredCellStatus,
+  ChecksumStatus as StoredChecksumStatus,
   RegressionKind as StoredRegressionKind,
   RegressionMetric as StoredRegressionMetric,
   RegressionStatus as StoredRegressionStatus,
   RunSource as StoredRunSource,
   RunStatus as StoredRunStatus,
-} from "../db/vocabulary.js";
+  ScalingKind as StoredScalingKind,
+} from "@threadbench/core";
+import type { ParameterDescription } from "@threadbench/workloads";
+import type { Verdict as ComparisonVerdict } from "../analysis/compare.js";
 import type {
   CellStatusResolvers,
   ChecksumStatusResolvers,
@@ -20,12 +23,7 @@ import type {
   ScalingKindResolvers,
   VerdictResolvers,
 } from "../generated/graphql.js";
-import type {
-  CellStatus as StoredCellStatus,
-  ChecksumStatus as StoredChecksumStatus,
-  ScalingKind as StoredScalingKind,
-} from "../runner/types.js";
-import type { RunEventKind as PublishedRunEventKind } from "../server/events.js";
+import type { RunEventKind as PublishedRunEventKind } from "../services/events.js";
 
 /*
  * Where GraphQL enums meet the values stored and passed around inside: the enum internal

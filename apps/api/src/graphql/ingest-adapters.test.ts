@@ -8,8 +8,8 @@ import { main } from "../cli/main.js";
 import type { Database } from "../db/client.js";
 import { ingestExamplePaths } from "../db/ingest-schema-file.js";
 import { repoRoot } from "../db/repo-root.js";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 
 // ingestRun(adapter:) over real HTTP against createServer(), SQLite and PostgreSQL, with

@@ -4,7 +4,7 @@ import { UserInputError } from "../errors.js";
 import type { MutationResolvers } from "../generated/graphql.js";
 import { graphqlOptionNames, parseAdapterName, parseHarnessOptions } from "../ingest/harness-options.js";
 import { ingestHarnessFile } from "../ingest/ingest-harness-file.js";
-import { requireScope } from "../server/auth.js";
+import { requireScope } from "../services/auth.js";
 import type { GraphQLContext } from "./context.js";
 import type { IngestRunPayloadModel, RegressionModel } from "./models.js";
 

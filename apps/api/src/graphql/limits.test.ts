@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultLimits } from "../server/config.js";
+import { defaultLimits } from "../services/config.js";
 import { fragmentBomb } from "../test/hostile-documents.js";
 import { parse, specifiedRules, validate } from "./graphql-js.js";
 import { limitRules, limitWork, operationCost } from "./limits.js";

@@ -9,7 +9,7 @@ import type {
   ValidationContext,
   ValidationRule,
 } from "graphql";
-import type { OperationLimits } from "../server/config.js";
+import type { OperationLimits } from "../services/config.js";
 import {
   GraphQLError,
   getArgumentValues,

@@ -11,7 +11,7 @@ import { measurementsOfRuns, samplesOfMeasurements } from "../db/run-reads.js";
 import type { StoredRun } from "../db/run-rows.js";
 import { previousRunsInSeries, type StoredSeries, seriesByKeys } from "../db/series-repository.js";
 import { listTestbeds, type StoredTestbed } from "../db/testbed.js";
-import type { RunQueue } from "../server/run-queue.js";
+import type { RunQueue } from "../services/run-queue.js";
 import type { MeasurementModel, SampleModel } from "./models.js";
 
 /**

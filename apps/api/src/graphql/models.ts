@@ -6,7 +6,7 @@ import type { StoredRegression } from "../db/regression-repository.js";
 import type { StoredRun } from "../db/run-rows.js";
 import type { StoredSeries } from "../db/series-repository.js";
 import type { StoredTestbed } from "../db/testbed.js";
-import type { RunEvent } from "../server/events.js";
+import type { RunEvent } from "../services/events.js";
 
 /**
  * What resolvers pass down for each GraphQL object type (codegen "mappers"): storage

@@ -4,8 +4,8 @@ import path from "node:path";
 import { pino } from "pino";
 import { afterAll, expect, it } from "vitest";
 import { storeRunResult } from "../db/run-repository.js";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
 

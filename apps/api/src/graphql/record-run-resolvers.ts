@@ -1,11 +1,10 @@
+import { executionModes, planLimits, type RunResult, scalingKinds } from "@threadbench/core";
 import { z } from "zod";
 import { cellSchema } from "../agent/protocol.js";
 import { dateRangeMessage, isStorableDateText } from "../db/input-bounds.js";
 import { storeRunResult } from "../db/run-repository.js";
 import type { MutationResolvers } from "../generated/graphql.js";
-import { planLimits } from "../runner/plan.js";
-import { executionModes, type RunResult, scalingKinds } from "../runner/types.js";
-import { requireScope } from "../server/auth.js";
+import { requireScope } from "../services/auth.js";
 import type { GraphQLContext } from "./context.js";
 import { branchSchema, commitShaSchema, labelsSchema, validate } from "./inputs.js";
 import type { RegressionModel, RunModel } from "./models.js";

@@ -1,4 +1,4 @@
-import type { RegressionMetric as StoredRegressionMetric } from "../db/vocabulary.js";
+import type { RegressionMetric as StoredRegressionMetric } from "@threadbench/core";
 import type { RegressionResolvers, SeriesMetric } from "../generated/graphql.js";
 
 /** The history chart a change belongs on (a serial fraction shows as the efficiency it costs). */

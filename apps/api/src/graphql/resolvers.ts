@@ -1,15 +1,15 @@
+import { finishedRunStatuses, planLimits, runtimeLabel } from "@threadbench/core";
 import { describeParameters, findWorkload, workloads } from "@threadbench/workloads";
 import { gitInfo } from "../db/git-info.js";
 import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.js";
 import { getRun, requireRun } from "../db/run-reads.js";
 import { deleteRun, updateRunLabels } from "../db/run-repository.js";
 import { listTestbeds } from "../db/testbed.js";
-import { finishedRunStatuses, runtimeLabel } from "../db/vocabulary.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type { Resolvers } from "../generated/graphql.js";
-import { parseRunPlan, planLimits } from "../runner/index.js";
+import { parseRunPlan } from "../runner/index.js";
 import { disallowedRuntime } from "../runner/python/python-runtime.js";
-import { requireScope } from "../server/auth.js";
+import { requireScope } from "../services/auth.js";
 import {
   agentMutationResolvers,
   agentQueryResolvers,

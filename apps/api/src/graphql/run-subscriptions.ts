@@ -1,9 +1,9 @@
+import { finishedRunStatuses, type RunStatus as StoredRunStatus } from "@threadbench/core";
 import { getRun } from "../db/run-reads.js";
 import type { StoredRun } from "../db/run-rows.js";
-import { finishedRunStatuses, type RunStatus as StoredRunStatus } from "../db/vocabulary.js";
 import { NotFoundError } from "../errors.js";
 import type { SubscriptionResolvers } from "../generated/graphql.js";
-import { pushIterator, type RunEvent, type RunProgressUpdate } from "../server/events.js";
+import { pushIterator, type RunEvent, type RunProgressUpdate } from "../services/events.js";
 import type { GraphQLContext } from "./context.js";
 
 /* The run subscriptions: one run's progress to its end, and every run's events. */

@@ -2,9 +2,9 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { getRun } from "../db/run-reads.js";
 import { parseRunPlan } from "../runner/plan.js";
-import { defaultLimits, loadConfig, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
-import { planInputOf } from "../server/run-queue.js";
+import { defaultLimits, loadConfig, type ServerConfig } from "../services/config.js";
+import { planInputOf } from "../services/run-queue.js";
 import { startAgentProcess, waitFor } from "../test/agent-processes.js";
 import { describeEachDatabase } from "../test/databases.js";
 

@@ -1,7 +1,7 @@
+import { type ExecutionMode, executionModes, type RuntimeKind, runtimeModes } from "@threadbench/core";
 import { workloadIds } from "@threadbench/workloads";
 import type { QueryResolvers } from "../generated/graphql.js";
 import { pythonWorkloadIds } from "../runner/python/python-runtime.js";
-import { type ExecutionMode, executionModes, type RuntimeKind, runtimeModes } from "../runner/types.js";
 
 const modeDescriptions: Record<ExecutionMode, string> = {
   sequential: "Main thread, tasks back to back: every cell's baseline.",

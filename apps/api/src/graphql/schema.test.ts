@@ -1,13 +1,13 @@
-import type { GraphQLEnumType, GraphQLObjectType } from "graphql";
-import { describe, expect, it } from "vitest";
 import {
   regressionKinds,
   regressionMetrics,
   regressionStatuses,
   runSources,
   runStatuses,
-} from "../db/vocabulary.js";
-import { scalingKinds } from "../runner/types.js";
+  scalingKinds,
+} from "@threadbench/core";
+import type { GraphQLEnumType, GraphQLObjectType } from "graphql";
+import { describe, expect, it } from "vitest";
 import { enumResolvers } from "./enum-values.js";
 import { resolvers } from "./resolvers.js";
 import { createSchema } from "./schema.js";

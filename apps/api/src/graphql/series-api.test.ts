@@ -3,8 +3,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
 import { checkBranch } from "../regressions/check-branch.js";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { fixtureRun, fixtureRuntimes } from "../test/series-fixtures.js";
 

@@ -1,3 +1,4 @@
+import { median } from "@threadbench/core";
 import { largestTriangleThreeBuckets } from "../analysis/lttb.js";
 import { countRuns, listRuns, runsByIds, workloadsWithSucceededRuns } from "../db/run-list.js";
 import { parametersKey, type StoredRunDetail } from "../db/run-rows.js";
@@ -89,22 +90,8 @@ export function toSeriesFilter(input: SeriesFilterInput | null | undefined): Ser
 export function latestChange(values: readonly number[]): number | null {
   if (values.length < 2) return null;
   const latest = values[values.length - 1] as number;
-  const before = values.slice(-changeWindow - 1, -1).sort((a, b) => a - b);
-  const middle = Math.floor(before.length / 2);
-  const median =
-    before.length % 2 === 1
-      ? (before[middle] as number)
-      : ((before[middle - 1] as number) + (before[middle] as number)) / 2;
-  return median === 0 ? null : latest / median - 1;
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  const before = median(values.slice(-changeWindow - 1, -1));
+  return before === 0 ? null : latest / before - 1;
 }
 
 function paramsObject(value: unknown, path: string): Record<string, unknown> {
@@ -497,7 +484,7 @@ export const seriesQueryResolvers: Pick<
           cells: slices.map((slice, index) => ({
             from: new Date(start + index * width),
             to: new Date(start + (index + 1) * width),
-            efficiency: median(slice.values),
+            efficiency: slice.values.length > 0 ? median(slice.values) : null,
             points: slice.values.length,
             lastRunId: slice.lastRunId,
           })),

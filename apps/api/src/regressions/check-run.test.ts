@@ -1,3 +1,4 @@
+import type { CellResult, RunPlan, RunResult } from "@threadbench/core";
 import { expect, it } from "vitest";
 import { summarize } from "../analysis/summary.js";
 import type { Database } from "../db/client.js";
@@ -13,7 +14,6 @@ import {
 } from "../db/regression-repository.js";
 import { getRun } from "../db/run-reads.js";
 import { storeRunResult } from "../db/run-repository.js";
-import type { CellResult, RunPlan, RunResult } from "../runner/types.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
 import { afterRunStored } from "./after-run-stored.js";

@@ -1,3 +1,4 @@
+import type { RegressionMetric } from "@threadbench/core";
 import { type ChangeKind, type KnownChange, planOnlineCheck } from "../analysis/online-check.js";
 import { controlAcrossSeries } from "../analysis/regressions.js";
 import { fitAmdahl, type ScalingPoint } from "../analysis/scaling.js";
@@ -15,7 +16,6 @@ import {
 import { getRun } from "../db/run-reads.js";
 import type { StoredMeasurement, StoredRunDetail } from "../db/run-rows.js";
 import { type DetectorHistoryRow, readDetectorHistories, runSpeedups } from "../db/series-repository.js";
-import type { RegressionMetric } from "../db/vocabulary.js";
 import { NotFoundError } from "../errors.js";
 
 /** Options of {@link checkRunAgainstHistory}. */

@@ -1,9 +1,9 @@
+import { compareModes } from "@threadbench/core";
 import { type CompareOptions, compareSamples, type Verdict } from "../analysis/compare.js";
 import type { ConfidenceInterval } from "../analysis/summary.js";
 import type { Database } from "../db/client.js";
 import { requireRunDetail } from "../db/run-reads.js";
 import type { StoredMeasurement, StoredRunDetail } from "../db/run-rows.js";
-import { executionModes } from "../runner/types.js";
 
 /** One (mode, threads) cell of a comparison of two runs. */
 export type CellComparison =
@@ -45,9 +45,6 @@ export interface RunComparison {
   /** Compared cells per verdict. */
   verdicts: Record<Verdict, number>;
 }
-
-/** Cells sort in the order modes run: every runtime's modes, one list (executionModes). */
-const modeOrder: readonly string[] = executionModes;
 
 /**
  * Compares two stored runs cell by cell: for each (mode, threads) in both runs, the
@@ -118,7 +115,7 @@ export function compareRunDetails(
       headSamples: headWall.length,
     });
   }
-  cells.sort((a, b) => rank(a.mode) - rank(b.mode) || a.mode.localeCompare(b.mode) || a.threads - b.threads);
+  cells.sort((a, b) => compareModes(a.mode, b.mode) || a.threads - b.threads);
   return {
     baseRunId: base.id,
     headRunId: head.id,
@@ -137,11 +134,6 @@ function cellStatus(cell: StoredMeasurement): string {
   return cell.status === "succeeded" && cell.checksumStatus === "mismatch"
     ? "checksum mismatch"
     : cell.status;
-}
-
-function rank(mode: string): number {
-  const index = modeOrder.indexOf(mode);
-  return index < 0 ? modeOrder.length : index;
 }
 
 function comparisonWarnings(base: StoredRunDetail, head: StoredRunDetail): string[] {

@@ -1,6 +1,6 @@
+import { type RegressionMetric, regressionMetrics } from "@threadbench/core";
 import { z } from "zod";
 import { type Threshold, type ThresholdModel, thresholdModels } from "../analysis/thresholds.js";
-import { type RegressionMetric, regressionMetrics } from "../db/vocabulary.js";
 import { UserInputError } from "../errors.js";
 
 /*

@@ -1,6 +1,7 @@
+import type { CellResult, ExecutionMode, RepetitionSample, RunPlan } from "@threadbench/core";
+import { median } from "@threadbench/core";
 import type { UnitRange } from "@threadbench/workloads";
-import { median, summarize } from "../analysis/summary.js";
-import type { CellResult, ExecutionMode, RepetitionSample, RunPlan } from "./types.js";
+import { summarize } from "../analysis/summary.js";
 
 /*
  * What every runtime's runner shares: how a repetition's work is split into tasks, and

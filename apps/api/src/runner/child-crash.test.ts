@@ -5,8 +5,8 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentProcess, waitFor } from "../agent/agent-process.js";
-import { defaultLimits, type ServerConfig } from "../server/config.js";
 import { createServer } from "../server/create-server.js";
+import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { ProcessPool } from "./process-pool.js";
 
 // Issue 11: a child process of the pool that crashed while loading was reported as

@@ -1,5 +1,5 @@
 import os from "node:os";
-import type { Environment } from "./types.js";
+import type { Environment } from "@threadbench/core";
 
 /** The machine and runtime this process runs on. */
 export function collectEnvironment(): Environment {

@@ -1,7 +1,7 @@
+import type { RunPlan, RunProgress } from "@threadbench/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeRun, finishCell, taskRanges, workSpanMs } from "./execute-run.js";
 import { parseRunPlan } from "./plan.js";
-import type { RunPlan, RunProgress } from "./types.js";
 
 /** Exact sum of i*i for i < n. */
 function sumOfSquares(n: number): bigint {

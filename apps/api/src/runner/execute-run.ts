@@ -1,13 +1,4 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
-import { median } from "../analysis/summary.js";
-import { finishCell, type RawCell, taskRanges } from "./cell-result.js";
-import { resolveWorkload } from "./diagnostic-workloads.js";
-import { collectEnvironment } from "./environment.js";
-import { ProcessPool } from "./process-pool.js";
-import { executePythonRun } from "./python/execute-python-run.js";
-import { runToCompletion } from "./run-to-completion.js";
-import type { ProbePayload, TaskOutcome, TaskPayload } from "./task.js";
 import type {
   CellResult,
   ExecutionMode,
@@ -15,7 +6,16 @@ import type {
   RunPlan,
   RunProgress,
   RunResult,
-} from "./types.js";
+} from "@threadbench/core";
+import { median } from "@threadbench/core";
+import type { AnyWorkload, UnitRange } from "@threadbench/workloads";
+import { finishCell, type RawCell, taskRanges } from "./cell-result.js";
+import { resolveWorkload } from "./diagnostic-workloads.js";
+import { collectEnvironment } from "./environment.js";
+import { ProcessPool } from "./process-pool.js";
+import { executePythonRun } from "./python/execute-python-run.js";
+import { runToCompletion } from "./run-to-completion.js";
+import type { ProbePayload, TaskOutcome, TaskPayload } from "./task.js";
 import { startWorkerPool } from "./worker-pool.js";
 import type { WorkloadModuleRef } from "./workload-module.js";
 

@@ -30,13 +30,13 @@ import { createLoaders } from "../graphql/loaders.js";
 import { assertFitsTransport, assertStorableText, variableErrors } from "../graphql/operation-checks.js";
 import { createSchema } from "../graphql/schema.js";
 import { createWebhookNotifier } from "../regressions/webhook.js";
-import { assertMayRead, type Caller, createTokenVerifier } from "./auth.js";
-import { defaultAgentSettings, type ServerConfig } from "./config.js";
-import { RunEventBus } from "./events.js";
+import { assertMayRead, type Caller, createTokenVerifier } from "../services/auth.js";
+import { defaultAgentSettings, type ServerConfig } from "../services/config.js";
+import { RunEventBus } from "../services/events.js";
+import { RegressionChecks, type RegressionChecksOptions } from "../services/regression-checks.js";
+import { RunQueue, type RunQueueOptions } from "../services/run-queue.js";
 import { guardUpgrades, isOriginAllowed, redactUrl, refusalBody, refuseRequest } from "./http-guards.js";
 import { type PgEventRelay, startPgEventRelay } from "./pg-event-relay.js";
-import { RegressionChecks, type RegressionChecksOptions } from "./regression-checks.js";
-import { RunQueue, type RunQueueOptions } from "./run-queue.js";
 import { acquireSqliteServerLock, type SqliteServerLock } from "./sqlite-server-lock.js";
 
 export interface CreateServerOptions {

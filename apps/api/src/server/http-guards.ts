@@ -16,22 +16,6 @@ export interface Refusal {
   message: string;
 }
 
-const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/**
- * The origins a dashboard at `dashboardUrl` is seen from, followed by `extra` ones. A
- * dashboard on a loopback host is reachable as localhost, 127.0.0.1 and [::1] alike
- * (browsers send whichever the user typed), so all three are allowed with its port.
- */
-export function allowedOrigins(dashboardUrl: string, extra: readonly string[] = []): string[] {
-  const dashboard = new URL(dashboardUrl);
-  const port = dashboard.port ? `:${dashboard.port}` : "";
-  const aliases = loopbackHosts.has(dashboard.hostname)
-    ? [...loopbackHosts].map((host) => `${dashboard.protocol}//${host}${port}`)
-    : [];
-  return [...new Set([dashboard.origin, ...aliases, ...extra])];
-}
-
 /**
  * Whether a request with this `Origin` header may be served. No Origin: not a browser
  * (curl, CI, the dashboard's server, agents), which CSRF prevention and tokens cover. The

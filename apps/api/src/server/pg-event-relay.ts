@@ -3,7 +3,7 @@ import pgListen, { type Subscriber } from "pg-listen";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
 import { requireRegression } from "../db/regression-repository.js";
-import type { BusMessage, RunEventBus } from "./events.js";
+import type { BusMessage, RunEventBus } from "../services/events.js";
 
 /**
  * The wire form of a bus message. Regressions travel by id (NOTIFY payloads are at most

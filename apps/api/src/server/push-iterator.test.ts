@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pushIterator } from "./events.js";
+import { pushIterator } from "../services/events.js";
 
 describe("pushIterator", () => {
   it("delivers pushed values in order, those pushed before end() too, then ends and cleans up once", async () => {

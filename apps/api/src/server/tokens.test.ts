@@ -3,10 +3,10 @@ import { createClient } from "graphql-ws";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { createTokenVerifier, requireScope } from "../services/auth.js";
+import { defaultLimits, loadConfig, type ServerConfig } from "../services/config.js";
 import { runCli } from "../test/cli-capture.js";
 import { describeEachDatabase } from "../test/databases.js";
-import { createTokenVerifier, requireScope } from "./auth.js";
-import { defaultLimits, loadConfig, type ServerConfig } from "./config.js";
 import { createServer, type ThreadbenchServer } from "./create-server.js";
 
 // Stored tokens end to end: created, listed and revoked with the real CLI on the

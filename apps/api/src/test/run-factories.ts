@@ -1,16 +1,5 @@
-import type { CellResult, Environment, RunPlan, RunResult, Summary } from "../runner/types.js";
-
-/** A small deterministic random generator (mulberry32) for fixtures. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { CellResult, Environment, RunPlan, RunResult, Summary } from "@threadbench/core";
+import { medianOfSorted, seededRandom } from "@threadbench/core";
 
 export function makeEnvironment(overrides: Partial<Environment> = {}): Environment {
   return {
@@ -49,16 +38,11 @@ function summaryOf(values: number[]): Summary {
   const stddev = Math.sqrt(
     values.reduce((total, value) => total + (value - mean) ** 2, 0) / Math.max(1, values.length - 1),
   );
-  const middle = Math.floor(sorted.length / 2);
-  const median =
-    sorted.length % 2
-      ? (sorted[middle] as number)
-      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   return {
     count: values.length,
     min: sorted[0] as number,
     max: sorted.at(-1) as number,
-    median,
+    median: medianOfSorted(sorted),
     mean,
     stddev,
     cv: stddev / mean,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { CellResult, RunResult } from "@threadbench/core";
 import {
   type ClaimRunData,
   claimRunMutation,
@@ -8,7 +9,6 @@ import {
   storeAgentCellMutation,
 } from "../agent/protocol.js";
 import { collectEnvironment } from "../runner/environment.js";
-import type { CellResult, RunResult } from "../runner/types.js";
 
 /**
  * The agents' protocol spoken from a test over real HTTP, with results the test chooses

@@ -1,4 +1,4 @@
-import { seededRandom } from "./run-factories.js";
+import { seededRandom } from "@threadbench/core";
 
 /*
  * A deterministic history over several runtimes of one machine, in the ingest format:

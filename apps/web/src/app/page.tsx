@@ -1,3 +1,4 @@
+import { formatDuration } from "@threadbench/core";
 import Link from "next/link";
 import { RegressionList } from "../components/regressions";
 import { type RunRow, RunsTable } from "../components/runs-table";
@@ -5,7 +6,7 @@ import { SeriesCard } from "../components/series-card";
 import { EmptyRuns, ErrorCallout, RunLabels, StatusBadge } from "../components/ui";
 import { OverviewQuery } from "../graphql/queries";
 import { serverQuery } from "../graphql/server";
-import { formatCount, formatDateTime, formatDuration, formatParams } from "../lib/format";
+import { formatCount, formatDateTime, formatParams } from "../lib/format";
 import {
   parseRegressionMetric,
   type RegressionMetricValue,

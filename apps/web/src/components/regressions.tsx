@@ -1,5 +1,6 @@
 "use client";
 
+import { formatDuration } from "@threadbench/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
@@ -11,14 +12,7 @@ import {
   ReopenRegressionDocument,
 } from "../generated/graphql";
 import { ApiError, executeOperation } from "../graphql/execute";
-import {
-  formatChange,
-  formatDateTime,
-  formatDuration,
-  formatParams,
-  formatRatioPercent,
-  shortSha,
-} from "../lib/format";
+import { formatChange, formatDateTime, formatParams, formatRatioPercent, shortSha } from "../lib/format";
 import { regressionStatusLabels } from "../lib/labels";
 import { ModeName } from "./names";
 import { TableScroll } from "./table-scroll";

@@ -1,5 +1,6 @@
 "use client";
 
+import { type ExecutionMode, planLimits, processModes } from "@threadbench/core";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useMemo, useRef, useState } from "react";
 import { StartRunDocument } from "../generated/graphql";
@@ -11,10 +12,7 @@ import {
   type FieldErrors,
   formFieldOfPath,
   modesFor,
-  planLimits,
-  processModes,
   type RunFormValues,
-  type RunMode,
   type RuntimeOption,
   runtimeChoiceLabel,
   validateRunForm,
@@ -109,7 +107,7 @@ export function RunForm({ workloads, runtimes }: { workloads: WorkloadOption[]; 
     });
   }
 
-  function toggleMode(mode: RunMode) {
+  function toggleMode(mode: ExecutionMode) {
     const modes = values.modes.includes(mode)
       ? values.modes.filter((other) => other !== mode)
       : [...values.modes, mode];

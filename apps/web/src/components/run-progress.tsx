@@ -1,5 +1,6 @@
 "use client";
 
+import { formatDuration } from "@threadbench/core";
 import { createClient } from "graphql-ws";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -11,7 +12,7 @@ import {
   type RunStatus,
 } from "../generated/graphql";
 import { ApiError, executeOperation } from "../graphql/execute";
-import { formatDuration, formatRatioPercent } from "../lib/format";
+import { formatRatioPercent } from "../lib/format";
 import { isActiveStatus } from "../lib/labels";
 import { browserWebSocketUrl, webSocketConnectionParams } from "../lib/token";
 import { TokenField, useApiToken } from "./token-field";

@@ -1,10 +1,11 @@
 "use client";
 
+import { formatDuration } from "@threadbench/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { RunStatus } from "../generated/graphql";
-import { formatDateTime, formatDuration, formatParams } from "../lib/format";
+import { formatDateTime, formatParams } from "../lib/format";
 import { compareHref, orderByDate, scalingHref } from "../lib/url-state";
 import { DataTable } from "./data-table";
 import { CommitRef, RuntimeLabel } from "./names";

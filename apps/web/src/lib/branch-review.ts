@@ -2,7 +2,8 @@
  * A branch check's reasons in words, the way `threadbench check` prints them, and the
  * review page's URL (what CI links to).
  */
-import { formatChange, formatDuration, formatRatioPercent } from "./format";
+import { formatDuration } from "@threadbench/core";
+import { formatChange, formatRatioPercent } from "./format";
 
 export interface CheckReasonFigures {
   kind: "SLOWER_CELL" | "SCALING";

@@ -3,6 +3,8 @@
  * charts' content is unit tested without a browser.
  */
 
+import { median } from "@threadbench/core";
+
 /** One (mode, threads) cell as the charts need it. */
 export interface CellPoint {
   mode: string;
@@ -202,13 +204,8 @@ export function latestChange(values: readonly (number | null)[], window = 10): n
   const present = values.filter((value): value is number => value !== null);
   if (present.length < 2) return null;
   const latest = present[present.length - 1] as number;
-  const before = present.slice(-window - 1, -1).sort((a, b) => a - b);
-  const middle = Math.floor(before.length / 2);
-  const median =
-    before.length % 2 === 1
-      ? (before[middle] as number)
-      : ((before[middle - 1] as number) + (before[middle] as number)) / 2;
-  return median === 0 ? null : latest / median - 1;
+  const before = median(present.slice(-window - 1, -1));
+  return before === 0 ? null : latest / before - 1;
 }
 
 /**

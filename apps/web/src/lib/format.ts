@@ -4,35 +4,9 @@
  * digits for timings: benchmark noise is rarely below 0.1%).
  */
 
+import { formatDuration } from "@threadbench/core";
+
 const NARROW_NBSP = "\u202f";
-
-/** Rounds to `digits` significant digits without switching to exponent notation. */
-export function toSignificant(value: number, digits = 3): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return "0";
-  const magnitude = Math.floor(Math.log10(Math.abs(value)));
-  const decimals = Math.max(0, digits - 1 - magnitude);
-  return value.toFixed(Math.min(decimals, 6));
-}
-
-/** A duration given in milliseconds: "850 µs", "12.3 ms", "3.84 s", "2 min 5 s". */
-export function formatDuration(milliseconds: number | null | undefined): string {
-  if (milliseconds === null || milliseconds === undefined || !Number.isFinite(milliseconds)) {
-    return "–";
-  }
-  const absolute = Math.abs(milliseconds);
-  if (absolute === 0) return "0 ms";
-  if (absolute < 1) return `${toSignificant(milliseconds * 1000)} µs`;
-  if (absolute < 1000) return `${toSignificant(milliseconds)} ms`;
-  if (absolute < 60_000) return `${toSignificant(milliseconds / 1000)} s`;
-  const totalSeconds = Math.round(absolute / 1000);
-  const sign = milliseconds < 0 ? "-" : "";
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  if (hours > 0) return `${sign}${hours} h ${minutes} min`;
-  return `${sign}${minutes} min ${seconds} s`;
-}
 
 /** Speedup against the sequential baseline: "3.66×". */
 export function formatSpeedup(speedup: number | null | undefined): string {

@@ -1,3 +1,4 @@
+import { executionModes } from "@threadbench/core";
 import type {
   BranchCellStatus,
   CellStatus,
@@ -94,20 +95,6 @@ export function valueOfLabel<Value extends string>(
   return (Object.keys(labels) as Value[]).find((value) => labels[value] === word);
 }
 
-/**
- * The runner's execution modes in the order it executes them: node's four, then the
- * CPython harness's two (the runner's `executionModes`). Modes are plain words in the
- * API (ingested runs may name others, which sort after these).
- */
-export const modeOrder = [
-  "sequential",
-  "event-loop",
-  "worker-threads",
-  "child-processes",
-  "threading",
-  "multiprocessing",
-] as const;
-
 export const modeDescriptions: Record<string, string> = {
   sequential: "main thread, tasks back to back (the baseline)",
   "event-loop": "main thread, tasks interleaved: concurrency without parallelism",
@@ -122,9 +109,9 @@ export const modeDescriptions: Record<string, string> = {
  * order it runs them, then any other an ingested run brought (rayon, ...) by name.
  */
 export function modeFilterOptions(storedModes: readonly string[]): string[] {
-  const known: readonly string[] = modeOrder;
+  const known: readonly string[] = executionModes;
   return [
-    ...modeOrder.filter((mode) => storedModes.includes(mode)),
+    ...executionModes.filter((mode) => storedModes.includes(mode)),
     ...[...new Set(storedModes)].filter((mode) => !known.includes(mode)).sort(),
   ];
 }

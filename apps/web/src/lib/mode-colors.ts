@@ -5,21 +5,18 @@
  * rendered on the server and a line drawn on a canvas agree in both themes.
  */
 
+import { executionModes } from "@threadbench/core";
+
 /** Slots in the palette (globals.css defines --series-1 … --series-8 for light and dark). */
 export const paletteSize = 8;
 
 /**
- * Fixed slots of the modes we know by name: the runner's four and CPython's two
- * (the article's rows). Everything else is hashed into the remaining slots.
+ * Fixed slots of the modes we know by name, in the one mode order: node's four and
+ * CPython's two (the article's rows). Everything else is hashed into the remaining slots.
  */
-const knownModeSlots: Record<string, number> = {
-  sequential: 0,
-  "event-loop": 1,
-  "worker-threads": 2,
-  "child-processes": 3,
-  threading: 4,
-  multiprocessing: 5,
-};
+const knownModeSlots: Record<string, number> = Object.fromEntries(
+  executionModes.map((mode, slot) => [mode, slot]),
+);
 
 /** FNV-1a: a small stable string hash (the same slot on the server and in every browser). */
 function hashOf(text: string): number {

@@ -1,27 +1,20 @@
 /**
  * The new-run form as data: the values a person types (all strings, as inputs hold
  * them), validation with messages that name the allowed range, and the plan sent to
- * the API. Bounds mirror the runner's plan limits so that most mistakes are caught
- * before a request; the server validates again and its field errors are shown the
- * same way.
+ * the API. Bounds are the runner's own plan limits (@threadbench/core), so that most
+ * mistakes are caught before a request; the server validates again and its field errors
+ * are shown the same way.
  */
+import {
+  type ExecutionMode,
+  executionModes,
+  planLimits,
+  processModes,
+  type RunPlanInput,
+  runtimeModes,
+  type ScalingKind,
+} from "@threadbench/core";
 import type { ParameterDescription } from "@threadbench/workloads";
-
-export const executionModes = ["sequential", "event-loop", "worker-threads", "child-processes"] as const;
-export type ExecutionMode = (typeof executionModes)[number];
-
-/**
- * The modes of threadbench's CPython harness (the runner's `runtimeModes.python`):
- * threading.Thread per task, and a pool of spawned interpreters.
- */
-export const pythonModes = ["sequential", "threading", "multiprocessing"] as const;
-export type PythonMode = (typeof pythonModes)[number];
-
-/** A mode any runtime runs. */
-export type RunMode = ExecutionMode | PythonMode;
-
-/** Modes whose tasks run in separate processes: no memory shared between tasks. */
-export const processModes: readonly RunMode[] = ["child-processes", "multiprocessing"];
 
 /**
  * A runtime the server lets a plan name (its `Query.runtimes`): node, or a Python
@@ -32,31 +25,31 @@ export interface RuntimeOption {
   name: string;
   kind: "node" | "python";
   /** The modes it runs, in the order cells run. */
-  modes: readonly RunMode[];
+  modes: readonly ExecutionMode[];
   /** The workload ids it runs (python: the article's four experiments). */
   workloads: readonly string[];
 }
 
 /**
  * The node runtime as every server offers it, for when the server's list is not at
- * hand (the API unreachable while the page rendered): every workload, the four modes.
+ * hand (the API unreachable while the page rendered): every workload, node's four modes.
  */
 export function nodeRuntimeOption(workloadIds: readonly string[]): RuntimeOption {
-  return { name: "node", kind: "node", modes: executionModes, workloads: workloadIds };
+  return { name: "node", kind: "node", modes: runtimeModes.node, workloads: workloadIds };
 }
 
 /** The server's runtimes with the mode names checked: a mode the form does not know is dropped. */
 export function runtimeOptionsOf(
   runtimes: readonly { name: string; kind: string; modes: readonly string[]; workloads: readonly string[] }[],
 ): RuntimeOption[] {
-  const known = new Set<string>([...executionModes, ...pythonModes]);
+  const known = new Set<string>(executionModes);
   return runtimes.flatMap((runtime) =>
     runtime.kind === "node" || runtime.kind === "python"
       ? [
           {
             name: runtime.name,
             kind: runtime.kind,
-            modes: runtime.modes.filter((mode): mode is RunMode => known.has(mode)),
+            modes: runtime.modes.filter((mode): mode is ExecutionMode => known.has(mode)),
             workloads: [...runtime.workloads],
           },
         ]
@@ -68,18 +61,6 @@ export function runtimeOptionsOf(
 export function runtimeChoiceLabel(runtime: RuntimeOption): string {
   return runtime.kind === "node" ? "node" : `cpython (${runtime.name})`;
 }
-
-export const scalingKinds = ["weak", "strong"] as const;
-export type ScalingKind = (typeof scalingKinds)[number];
-
-/** The runner's plan limits (apps/api/src/runner/plan.ts). */
-export const planLimits = {
-  maxThreads: 256,
-  maxThreadCounts: 16,
-  maxRepetitions: 1000,
-  maxWarmups: 100,
-  maxTotalTasks: 200_000,
-} as const;
 
 /** One workload as the form needs it: plain data, computed on the server. */
 export interface WorkloadOption {
@@ -97,7 +78,7 @@ export interface RunFormValues {
   workloadId: string;
   /** Parameter values as typed, by parameter name. */
   params: Record<string, string>;
-  modes: RunMode[];
+  modes: ExecutionMode[];
   /** Comma- or space-separated thread counts, e.g. "1, 2, 4". */
   threads: string;
   repetitions: string;
@@ -105,26 +86,22 @@ export interface RunFormValues {
   scaling: ScalingKind;
 }
 
-/** The plan as the API's `startRun` input expects it. */
-export interface RunPlanInput {
-  workload: string;
-  params: Record<string, number | string | boolean>;
-  modes: RunMode[];
-  threads: number[];
-  repetitions: number;
-  warmups: number;
-  scaling: ScalingKind;
-  /** Only for a Python interpreter: a node plan stays exactly what it always was. */
-  runtime?: string;
-}
+/**
+ * The plan as the API's `startRun` input expects it, every field the form sets filled in
+ * (`runtime` only for a Python interpreter: a node plan stays exactly what it always was).
+ */
+export type FormPlan = Required<
+  Pick<RunPlanInput, "workload" | "params" | "modes" | "threads" | "repetitions" | "warmups" | "scaling">
+> &
+  Pick<RunPlanInput, "runtime">;
 
 /** Field path ("params.n", "threads", ...) to message. */
 export type FieldErrors = Record<string, string>;
 
-export type ValidationResult = { ok: true; plan: RunPlanInput } | { ok: false; errors: FieldErrors };
+export type ValidationResult = { ok: true; plan: FormPlan } | { ok: false; errors: FieldErrors };
 
 /** The modes of `runtime` that can run `workload` (no process pool for shared memory). */
-export function modesFor(runtime: RuntimeOption, workload: WorkloadOption): RunMode[] {
+export function modesFor(runtime: RuntimeOption, workload: WorkloadOption): ExecutionMode[] {
   return runtime.modes.filter((mode) => !(workload.requiresSharedMemory && processModes.includes(mode)));
 }
 

@@ -1,8 +1,8 @@
+import type { CellResult, Environment, RunPlan, RunProgress, RunResult } from "@threadbench/core";
 import { findWorkload } from "@threadbench/workloads";
 import { finishCell, type RawCell, taskRanges } from "../cell-result.js";
 import { collectEnvironment } from "../environment.js";
 import type { ExecuteRunOptions } from "../execute-run.js";
-import type { CellResult, Environment, RunPlan, RunProgress, RunResult } from "../types.js";
 import { PythonHarness, type PythonRuntimeInfo } from "./harness-process.js";
 
 /** A cell while its thread count is being measured. */

@@ -1,8 +1,8 @@
+import type { ScalingKind } from "@threadbench/core";
 import { type AnyWorkload, describeParameters, findWorkload, parseParameters } from "@threadbench/workloads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { taskRanges } from "../cell-result.js";
 import { runToCompletion } from "../run-to-completion.js";
-import type { ScalingKind } from "../types.js";
 import { PythonHarness } from "./harness-process.js";
 import { pythonWorkloadIds } from "./python-runtime.js";
 

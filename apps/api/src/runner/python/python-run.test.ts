@@ -1,18 +1,22 @@
 import { execFileSync } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
+import type { RunResult } from "@threadbench/core";
+import { runtimeLabel } from "@threadbench/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../../cli/command.js";
 import { main } from "../../cli/main.js";
+// biome-ignore lint/style/noRestrictedImports: the test stores a CPython run and reads it back (the round trip is what it checks)
 import { openDatabase } from "../../db/client.js";
+// biome-ignore lint/style/noRestrictedImports: the test stores a CPython run and reads it back (the round trip is what it checks)
 import { listRuns } from "../../db/run-list.js";
+// biome-ignore lint/style/noRestrictedImports: the test stores a CPython run and reads it back (the round trip is what it checks)
 import { getRun } from "../../db/run-reads.js";
+// biome-ignore lint/style/noRestrictedImports: the test stores a CPython run and reads it back (the round trip is what it checks)
 import { storeRunResult } from "../../db/run-repository.js";
-import { runtimeLabel } from "../../db/vocabulary.js";
 import { describeEachDatabase } from "../../test/databases.js";
 import { executeRun } from "../execute-run.js";
 import { parseRunPlan } from "../plan.js";
-import type { RunResult } from "../types.js";
 
 /*
  * CPython runs end to end with the real python3 of this machine (a GIL build) and a

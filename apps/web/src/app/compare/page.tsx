@@ -1,3 +1,4 @@
+import { formatDuration } from "@threadbench/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "../../components/data-table";
@@ -9,7 +10,6 @@ import { serverQuery } from "../../graphql/server";
 import {
   formatChange,
   formatDateTime,
-  formatDuration,
   formatParams,
   formatRatioPercent,
   formatSpeedup,

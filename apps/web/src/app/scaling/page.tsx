@@ -1,3 +1,4 @@
+import { compareModes } from "@threadbench/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
@@ -15,7 +16,6 @@ import {
 } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
 import { formatDateTime, formatParams, formatRatioPercent, formatSpeedup } from "../../lib/format";
-import { modeOrder } from "../../lib/labels";
 import { modeSlots } from "../../lib/mode-colors";
 import { commitUrlTemplate } from "../../lib/server-config";
 import type { SearchParamsRecord } from "../../lib/url-state";
@@ -243,7 +243,7 @@ export default async function ScalingPage({ searchParams }: PageProps) {
                   {runs.flatMap((run) =>
                     [...new Set(run.measurements.map((m) => m.mode))]
                       .filter((mode) => mode !== "sequential")
-                      .sort((a, b) => modeRank(a) - modeRank(b) || a.localeCompare(b))
+                      .sort(compareModes)
                       .map((mode) => (
                         <tr key={`${run.id}:${mode}`}>
                           <td className="small">
@@ -293,11 +293,6 @@ export default async function ScalingPage({ searchParams }: PageProps) {
       )}
     </>
   );
-}
-
-function modeRank(mode: string): number {
-  const index = (modeOrder as readonly string[]).indexOf(mode);
-  return index === -1 ? modeOrder.length : index;
 }
 
 function ErrorPage({ error }: { error: Parameters<typeof ErrorCallout>[0]["error"] }) {

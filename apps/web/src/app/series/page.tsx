@@ -1,3 +1,4 @@
+import { formatDuration } from "@threadbench/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -9,7 +10,7 @@ import type { SeriesOrder } from "../../generated/graphql";
 import { SeriesExplorerQuery } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
 import { sparklinePath } from "../../lib/chart-data";
-import { formatChange, formatCount, formatDateTime, formatDuration, formatParams } from "../../lib/format";
+import { formatChange, formatCount, formatDateTime, formatParams } from "../../lib/format";
 import { modeFilterOptions } from "../../lib/labels";
 import {
   atOffset,

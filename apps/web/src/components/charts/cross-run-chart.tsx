@@ -1,8 +1,8 @@
 "use client";
 
+import { executionModes } from "@threadbench/core";
 import { useMemo } from "react";
 import { crossRunCurves, type ScalingRun } from "../../lib/chart-data";
-import { modeOrder } from "../../lib/labels";
 import { SpeedupChart } from "./run-charts";
 
 /**
@@ -10,7 +10,7 @@ import { SpeedupChart } from "./run-charts";
  * the article's "GIL on vs GIL off" picture. One colour per run, one dash per mode.
  */
 export function CrossRunScalingChart({ runs }: { runs: ScalingRun[] }) {
-  const curves = useMemo(() => crossRunCurves(runs, modeOrder), [runs]);
+  const curves = useMemo(() => crossRunCurves(runs, executionModes), [runs]);
   // The baseline's thread counts too: a run measured its parallel modes at 4 threads only
   // still gets an axis (and ideal line) from 1.
   const axisThreads = useMemo(

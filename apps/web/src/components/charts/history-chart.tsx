@@ -1,12 +1,12 @@
 "use client";
 
+import { formatDuration } from "@threadbench/core";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import { type HistoryAxis, historyColumns, sortHistory, tickSpacePx } from "../../lib/chart-data";
 import {
   formatDateTime,
-  formatDuration,
   formatMetric,
   formatMetricTick,
   formatTimeTick,

@@ -1,5 +1,6 @@
 "use client";
 
+import { executionModes, formatDuration } from "@threadbench/core";
 import { useCallback, useMemo } from "react";
 import type uPlot from "uplot";
 import {
@@ -12,8 +13,7 @@ import {
   timeData,
   uslSpeedup,
 } from "../../lib/chart-data";
-import { formatDuration, formatSpeedup } from "../../lib/format";
-import { modeOrder } from "../../lib/labels";
+import { formatSpeedup } from "../../lib/format";
 import { modeSlots } from "../../lib/mode-colors";
 import { type AmdahlFitValues, readAmdahlFit, readUslFit, type UslFitValues } from "../../lib/scaling-fits";
 import { type ChartTheme, slotColor, themedAxis, UPlotChart } from "./uplot-chart";
@@ -150,7 +150,7 @@ export function SpeedupChart({
  */
 export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: ScalingFit[] }) {
   const curves = useMemo(() => {
-    const shaped = scalingData(cells, modeOrder);
+    const shaped = scalingData(cells, executionModes);
     const slots = modeSlots(shaped.modes);
     const domain = fitDomain(shaped.threads);
     const measured: SpeedupCurve[] = shaped.modes.map((mode, index) => ({
@@ -203,7 +203,7 @@ export function ScalingChart({ cells, fits = [] }: { cells: CellPoint[]; fits?: 
  * spread drawn as whiskers (slightly offset per mode so they do not overlap).
  */
 export function TimeChart({ cells }: { cells: CellPoint[] }) {
-  const shaped = useMemo(() => timeData(cells, modeOrder), [cells]);
+  const shaped = useMemo(() => timeData(cells, executionModes), [cells]);
   const slots = useMemo(() => modeSlots(shaped.modes), [shaped]);
   const data = useMemo<uPlot.AlignedData>(() => [shaped.threads, ...shaped.median], [shaped]);
 

@@ -1,5 +1,6 @@
+import { formatDuration } from "@threadbench/core";
 import Link from "next/link";
-import { formatDuration, formatRatioPercent, formatSpeedup } from "../../lib/format";
+import { formatRatioPercent, formatSpeedup } from "../../lib/format";
 import { cellStatusLabels, checksumStatusLabels, checksumTone, modeDescriptions } from "../../lib/labels";
 import { DataTable } from "../data-table";
 import { ModeName } from "../names";

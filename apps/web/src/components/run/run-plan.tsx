@@ -1,5 +1,6 @@
+import { formatDuration } from "@threadbench/core";
 import Link from "next/link";
-import { formatCount, formatDateTime, formatDuration, formatParams } from "../../lib/format";
+import { formatCount, formatDateTime, formatParams } from "../../lib/format";
 import { scalingKindLabels } from "../../lib/labels";
 import { CommitRef } from "../names";
 import type { RunDetail } from "./run-data";

@@ -1,3 +1,4 @@
+import { formatDuration } from "@threadbench/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CommitRef, ModeName, RuntimeLabel } from "../../../components/names";
@@ -7,13 +8,7 @@ import type { BranchReviewQuery as BranchReviewResult } from "../../../generated
 import { BranchReviewQuery } from "../../../graphql/queries";
 import { serverQuery } from "../../../graphql/server";
 import { branchReviewHref, reasonText } from "../../../lib/branch-review";
-import {
-  formatChange,
-  formatDateTime,
-  formatDuration,
-  formatParams,
-  formatRatioPercent,
-} from "../../../lib/format";
+import { formatChange, formatDateTime, formatParams, formatRatioPercent } from "../../../lib/format";
 import { branchCellStatusLabels, gateVerdictLabels, verdictLabels, verdictTone } from "../../../lib/labels";
 import { modeSlots } from "../../../lib/mode-colors";
 import { commitUrlTemplate } from "../../../lib/server-config";

@@ -1,7 +1,6 @@
 import { EventEmitter, on } from "node:events";
+import type { RunProgress, RunStatus } from "@threadbench/core";
 import type { StoredRegression } from "../db/regression-repository.js";
-import type { RunStatus } from "../db/vocabulary.js";
-import type { RunProgress } from "../runner/index.js";
 
 export type RunEventKind =
   | "queued"

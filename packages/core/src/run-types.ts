@@ -1,39 +1,10 @@
+/**
+ * The shapes a run produces and stores: the plan it executed, the environment it ran in,
+ * its cells with their samples and summaries. The runner fills them, the store writes
+ * and reads them, the analysis and the CLI read them.
+ */
 import type { SharedMemoryReport } from "@threadbench/workloads";
-
-/**
- * How the tasks of one cell are executed, on every runtime. Order is the order cells run
- * and print in. Node runs the first four; the CPython harness runs sequential,
- * threading (threading.Thread) and multiprocessing (a process pool): see `runtimeModes`.
- */
-export const executionModes = [
-  "sequential",
-  "event-loop",
-  "worker-threads",
-  "child-processes",
-  "threading",
-  "multiprocessing",
-] as const;
-export type ExecutionMode = (typeof executionModes)[number];
-
-/** What executes a plan's tasks: this Node process, or a Python interpreter driven over a pipe. */
-export type PlanRuntime = { kind: "node" } | { kind: "python"; executable: string };
-export type RuntimeKind = PlanRuntime["kind"];
-
-/** The modes each runtime runs; `sequential` (the baseline) is in both. */
-export const runtimeModes: Record<RuntimeKind, readonly ExecutionMode[]> = {
-  node: ["sequential", "event-loop", "worker-threads", "child-processes"],
-  python: ["sequential", "threading", "multiprocessing"],
-};
-
-/** Modes whose tasks run in separate processes: no memory shared between tasks. */
-export const processModes: readonly ExecutionMode[] = ["child-processes", "multiprocessing"];
-
-/**
- * weak: N tasks of full size on N threads (the article's experiment; ideal time stays flat).
- * strong: one full-size job split into N chunks (ideal time falls as 1/N).
- */
-export const scalingKinds = ["weak", "strong"] as const;
-export type ScalingKind = (typeof scalingKinds)[number];
+import type { ExecutionMode, PlanRuntime, ScalingKind } from "./modes.js";
 
 /** A team's workload module a plan runs (see workload-module.ts). */
 export interface PlanWorkloadModule {
@@ -100,8 +71,12 @@ export interface RepetitionSample {
   sharedMemory?: SharedMemoryReport[];
 }
 
-export type ChecksumStatus = "baseline" | "match" | "mismatch" | "unchecked";
-export type CellStatus = "succeeded" | "failed" | "cancelled";
+/** How a cell's checksum compares with its sequential baseline's. */
+export const checksumStatuses = ["baseline", "match", "mismatch", "unchecked"] as const;
+export type ChecksumStatus = (typeof checksumStatuses)[number];
+/** A measurement's (cell's) status. */
+export const cellStatuses = ["succeeded", "failed", "cancelled"] as const;
+export type CellStatus = (typeof cellStatuses)[number];
 
 /** One (mode, threads) cell of a run: its samples, statistics and comparison to the baseline. */
 export interface CellResult {

@@ -1,9 +1,8 @@
+import { type TokenScope, tokenScopes } from "@threadbench/core";
 import { z } from "zod";
 import { resolveDatabaseUrl } from "../db/database-url.js";
-import { type TokenScope, tokenScopes } from "../db/vocabulary.js";
 import { ConfigurationError } from "../errors.js";
 import { parsePythonRuntimeList } from "../runner/python/python-runtime.js";
-import { allowedOrigins } from "./http-guards.js";
 
 /**
  * An API token from THREADBENCH_API_TOKENS: `name=secret`, `name:scope+scope=secret`,
@@ -369,4 +368,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     private: values.THREADBENCH_PRIVATE,
     legacyFinishedEvents: values.THREADBENCH_LEGACY_FINISHED_EVENTS,
   };
+}
+
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * The origins a dashboard at `dashboardUrl` is seen from, followed by `extra` ones. A
+ * dashboard on a loopback host is reachable as localhost, 127.0.0.1 and [::1] alike
+ * (browsers send whichever the user typed), so all three are allowed with its port.
+ */
+export function allowedOrigins(dashboardUrl: string, extra: readonly string[] = []): string[] {
+  const dashboard = new URL(dashboardUrl);
+  const port = dashboard.port ? `:${dashboard.port}` : "";
+  const aliases = loopbackHosts.has(dashboard.hostname)
+    ? [...loopbackHosts].map((host) => `${dashboard.protocol}//${host}${port}`)
+    : [];
+  return [...new Set([dashboard.origin, ...aliases, ...extra])];
 }

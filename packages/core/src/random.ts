@@ -1,8 +1,8 @@
 /**
- * Seeded pseudo-random numbers for the analysis (bootstraps, permutation tests) and the
- * synthetic series. Everything that draws randomness takes a seed so that the same input
- * always gives the same answer: a regression must not appear and vanish between two
- * page loads.
+ * Seeded pseudo-random numbers for the analysis (bootstraps, permutation tests), the
+ * synthetic series, the seeder and test fixtures. Everything that draws randomness takes
+ * a seed so that the same input always gives the same answer: a regression must not
+ * appear and vanish between two page loads.
  */
 
 /** A seeded generator of uniform and derived random variates. */
@@ -33,19 +33,29 @@ export function deriveSeed(seed: number, salt: number): number {
 }
 
 /**
- * mulberry32: a tiny 32-bit generator with a full 2^32 period, plenty for bootstraps of a
- * few thousand resamples and much faster than a cryptographic source.
+ * mulberry32 with `state` used as is (no seed mixing): the uniform generator under
+ * `createRandom`, and the one test fixtures, the seeder and the e2e history draw from
+ * directly. Their stored values were written against exactly this stream, so it stays
+ * unmixed (mixing would change every fixture).
  */
-export function createRandom(seed: number): Random {
-  let state = normalizeSeed(seed);
-  let spareNormal: number | null = null;
-
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+export function seededRandom(state: number): () => number {
+  let current = state | 0;
+  return () => {
+    current = (current + 0x6d2b79f5) | 0;
+    let mixed = Math.imul(current ^ (current >>> 15), 1 | current);
     mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
     return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * mulberry32: a tiny 32-bit generator with a full 2^32 period, plenty for bootstraps of a
+ * few thousand resamples and much faster than a cryptographic source. The seed is mixed
+ * first (`normalizeSeed`) so that neighbouring seeds give unrelated streams.
+ */
+export function createRandom(seed: number): Random {
+  const next = seededRandom(normalizeSeed(seed));
+  let spareNormal: number | null = null;
 
   const normal = (): number => {
     if (spareNormal !== null) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../errors.js";
+import { createServer } from "../server/create-server.js";
 import { defaultLimits, loadConfig, type ServerConfig } from "./config.js";
-import { createServer } from "./create-server.js";
 
 describe("agent settings in the configuration", () => {
   it("reads the lease, the queue bounds and the local agent switch", () => {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { type TokenScope, tokenScopes } from "@threadbench/core";
 import type { Database } from "../db/client.js";
 import { findActiveToken, recordTokenUse } from "../db/token-repository.js";
-import { type TokenScope, tokenScopes } from "../db/vocabulary.js";
 import { ForbiddenError, UnauthenticatedError } from "../errors.js";
 import type { ConfiguredToken } from "./config.js";
 

@@ -1,3 +1,4 @@
+import { finishedRunStatuses, type RunPlan, type RunProgress } from "@threadbench/core";
 import type { Logger } from "pino";
 import {
   type AgentRegistration,
@@ -30,9 +31,8 @@ import {
   markInterruptedRuns,
 } from "../db/run-repository.js";
 import type { StorableCell, StoredRun } from "../db/run-rows.js";
-import { finishedRunStatuses } from "../db/vocabulary.js";
 import { ConflictError } from "../errors.js";
-import { parseRunPlan, type RunPlan, type RunProgress } from "../runner/index.js";
+import { parseRunPlan } from "../runner/index.js";
 import type { RunEvent, RunEventBus, RunEventKind, RunProgressUpdate } from "./events.js";
 
 export interface RunQueueOptions {

@@ -124,6 +124,49 @@ describeEachDatabase("GraphQL series listings", (databases) => {
     expect(threading.data?.seriesPage.totalCount).toBe(3);
   });
 
+  it("finds a series by its parts, with scaling WEAK by default and no series for the other scaling", async () => {
+    const listed = await post<{
+      seriesList: Array<{
+        key: string;
+        workloadId: string;
+        params: Record<string, unknown>;
+        mode: string;
+        threads: number;
+        scaling: string;
+        branch: string | null;
+        testbed: { id: string } | null;
+      }>;
+    }>(
+      server,
+      "{ seriesList(first: 500) { key workloadId params mode threads scaling branch testbed { id } } }",
+    );
+    const target = listed.data?.seriesList.find(
+      (series) => series.mode === "threading" && series.branch === "main",
+    );
+    expect(target).toBeDefined();
+    const found = async (scaling: string | null) =>
+      post<{ series: { series: { key: string } } | null }>(
+        server,
+        "query($parts: SeriesParts) { series(parts: $parts, maxPoints: 10) { series { key } } }",
+        {
+          parts: {
+            workload: target?.workloadId,
+            params: target?.params,
+            mode: target?.mode,
+            threads: target?.threads,
+            branch: target?.branch,
+            testbedId: target?.testbed?.id,
+            ...(scaling ? { scaling } : {}),
+          },
+        },
+      );
+    expect(target?.scaling).toBe("WEAK");
+    expect((await found(null)).errors).toBeUndefined();
+    expect((await found(null)).data?.series?.series.key).toBe(target?.key);
+    expect((await found("WEAK")).data?.series?.series.key).toBe(target?.key);
+    expect((await found("STRONG")).data?.series).toBeNull();
+  });
+
   it("offers every stored mode as a filter, not only the runner's four", async () => {
     const result = await post<{
       seriesFacets: { modes: string[]; testbeds: Array<{ runtimeLabel: string }> };

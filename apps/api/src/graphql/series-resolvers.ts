@@ -289,7 +289,7 @@ export const seriesQueryResolvers: Pick<
           paramsKey: parametersKey(parts.workload, params as Record<string, unknown>),
           mode: parts.mode,
           threads: parts.threads,
-          scaling: (parts.scaling ?? "WEAK").toLowerCase(),
+          scaling: parts.scaling ?? "weak",
           branch: parts.branch ?? "",
           ...(parts.testbedId != null ? { testbedId: parts.testbedId } : {}),
         },

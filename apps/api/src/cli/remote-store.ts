@@ -106,41 +106,31 @@ interface RemoteTestbed extends Omit<StoredTestbed, "createdAt"> {
   createdAt: string;
 }
 
-interface RemoteRun {
-  id: string;
-  workloadId: string;
-  params: Record<string, unknown>;
-  paramsKey: string;
-  modes: string[];
-  threads: number[];
-  repetitions: number;
-  warmups: number;
-  scaling: string;
-  taskTimeoutMs: number | null;
-  maxHeapMb: number | null;
+type RunDateField =
+  | "createdAt"
+  | "startedAt"
+  | "finishedAt"
+  | "updatedAt"
+  | "heartbeatAt"
+  | "cancelRequestedAt";
+
+/**
+ * A run as the GraphQL API sends it: StoredRun's fields, with dates as ISO strings, enums
+ * as their wire names, and the target and agent as objects (toStoredRun maps it back).
+ */
+interface RemoteRun
+  extends Omit<
+    StoredRun,
+    RunDateField | "status" | "source" | "runtime" | "testbed" | "targetAgentId" | "targetLabels" | "agentId"
+  > {
   runtime: string | null;
   status: string;
-  error: string | null;
   source: string;
-  harness: string;
-  project: string;
-  workloadHash: string | null;
-  workloadModule: string | null;
-  commitSha: string | null;
-  commitMessage: string | null;
-  branch: string | null;
-  labels: string[];
-  idempotencyKey: string | null;
-  seeded: boolean;
-  environment: StoredRun["environment"];
   testbed: RemoteTestbed | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   updatedAt: string;
-  priority: number;
-  requestedBy: string | null;
-  claimedBy: string | null;
   heartbeatAt: string | null;
   cancelRequestedAt: string | null;
   target: { agent: { id: string } | null; labels: string[] };

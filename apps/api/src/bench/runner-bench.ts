@@ -148,7 +148,7 @@ async function overhead(): Promise<void> {
   );
 }
 
-const ONE_THREAD_RUNS = 3;
+const ONE_THREAD_RUNS = 7;
 
 /**
  * Each run is what `threadbench run -w sum-squares -t 1 -r 10` measures. The load

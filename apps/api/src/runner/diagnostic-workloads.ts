@@ -1,6 +1,7 @@
 import { type AnyWorkload, defineWorkload, findWorkload } from "@threadbench/workloads";
 import { z } from "zod";
 import { findModuleWorkload } from "./module-registry.js";
+import { newSpaceBytes } from "./young-generation.js";
 
 /**
  * Fault injection for the runner's own tests: a workload that throws, exits its
@@ -59,13 +60,43 @@ const fault = defineWorkload({
 });
 
 /**
+ * Reports the size of the new space of the isolate it runs in (a worker thread, a child
+ * process or the main thread): the young-generation test compares pool members with the
+ * main thread through the same task path the runner uses.
+ */
+const youngGeneration = defineWorkload({
+  id: "diagnostic-young-generation",
+  title: "New-space size (tests only)",
+  description: "Answers the new-space size, in bytes, of the isolate that ran it, after some scavenges.",
+  parameters: z.object({}),
+  unitName: "tasks",
+  units: () => 1,
+  createTask() {
+    return {
+      step() {
+        // Scavenge a few times first: a fresh isolate commits its second semi-space
+        // only at its first scavenge, so its size is comparable only after some.
+        let garbage = 0;
+        for (let index = 0; index < 1_000_000; index++) garbage += [index, index].length;
+        return garbage > 0;
+      },
+      result: () => newSpaceBytes(),
+    };
+  },
+  combine: (_params, partials) => ({ checksum: String(partials[0]) }),
+});
+
+const diagnosticWorkloads = new Map<string, AnyWorkload>([
+  [fault.id, fault as AnyWorkload],
+  [youngGeneration.id, youngGeneration as AnyWorkload],
+]);
+
+/**
  * A public workload by id, a workload module loaded in this thread (`module:...`), or,
  * when diagnostics are enabled, a diagnostic one.
  */
 export function resolveWorkload(id: string): AnyWorkload | undefined {
   const workload = findWorkload(id) ?? findModuleWorkload(id);
   if (workload) return workload;
-  return process.env.THREADBENCH_DIAGNOSTIC_WORKLOADS === "1" && id === fault.id
-    ? (fault as AnyWorkload)
-    : undefined;
+  return process.env.THREADBENCH_DIAGNOSTIC_WORKLOADS === "1" ? diagnosticWorkloads.get(id) : undefined;
 }

@@ -18,6 +18,7 @@ import { runToCompletion } from "./run-to-completion.js";
 import type { ProbePayload, TaskOutcome, TaskPayload } from "./task.js";
 import { startWorkerPool } from "./worker-pool.js";
 import type { WorkloadModuleRef } from "./workload-module.js";
+import { primeYoungGeneration } from "./young-generation.js";
 
 // Re-exported: callers and tests have always found them here.
 export { finishCell, taskRanges } from "./cell-result.js";
@@ -147,11 +148,15 @@ function mainThreadExecutor(
   };
 }
 
-/** The pools' start-up option for a module run: every member loads the same file. */
-function moduleOf(plan: RunPlan): { workloadModule?: WorkloadModuleRef } {
+/**
+ * The pools' start-up options: every member gets the main thread's young generation
+ * (young-generation.ts) and, for a module run, loads the same file.
+ */
+function poolOptionsOf(plan: RunPlan): { workloadModule?: WorkloadModuleRef; semiSpaceMb: number } {
+  const semiSpaceMb = primeYoungGeneration();
   return plan.workloadModule
-    ? { workloadModule: { id: plan.workloadId, file: plan.workloadModule.file } }
-    : {};
+    ? { workloadModule: { id: plan.workloadId, file: plan.workloadModule.file }, semiSpaceMb }
+    : { semiSpaceMb };
 }
 
 /**
@@ -213,7 +218,7 @@ async function workerThreadExecutor(
   signal: AbortSignal,
 ): Promise<CellExecutor> {
   const started = performance.now();
-  const pool = await startWorkerPool({ threads, maxHeapMb: plan.maxHeapMb, signal, ...moduleOf(plan) });
+  const pool = await startWorkerPool({ threads, maxHeapMb: plan.maxHeapMb, signal, ...poolOptionsOf(plan) });
   const setupMs = performance.now() - started;
   let taskOverheadMs: number;
   try {
@@ -251,7 +256,7 @@ async function childProcessExecutor(
 ): Promise<CellExecutor> {
   const started = performance.now();
   const pool = await ProcessPool.start(
-    { size: processes, maxHeapMb: plan.maxHeapMb, ...moduleOf(plan) },
+    { size: processes, maxHeapMb: plan.maxHeapMb, ...poolOptionsOf(plan) },
     signal,
   );
   const setupMs = performance.now() - started;
@@ -331,6 +336,8 @@ export async function executeRun(plan: RunPlan, options: ExecuteRunOptions = {})
   const workload = resolveWorkload(plan.workloadId);
   if (!workload) throw new TypeError(`plan.workloadId: unknown workload "${plan.workloadId}"`);
   const signal = options.signal ?? new AbortController().signal;
+  // Before any cell: the sequential baseline and the pools then scavenge alike.
+  primeYoungGeneration();
   const eventLoopSliceMs = options.eventLoopSliceMs ?? DEFAULT_EVENT_LOOP_SLICE_MS;
   const environment = collectEnvironment();
   const startedAt = new Date();

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { runnerEntryPoint } from "./entry-points.js";
 import type { ProbePayload, TaskOutcome, TaskPayload } from "./task.js";
 import type { WorkloadModuleRef } from "./workload-module.js";
+import { youngGenerationFlags } from "./young-generation.js";
 
 interface Pending {
   resolve: (outcome: TaskOutcome) => void;
@@ -26,6 +27,8 @@ export interface ProcessPoolOptions {
   maxHeapMb: number;
   /** A workload module every child loads before it reports ready (module runs only). */
   workloadModule?: WorkloadModuleRef;
+  /** Semi-space size of every child, in MiB (see young-generation.ts). */
+  semiSpaceMb?: number;
 }
 
 /**
@@ -54,7 +57,10 @@ export class ProcessPool {
     const ready = Array.from({ length: options.size }, () => {
       const child = fork(entry, options.workloadModule ? [JSON.stringify(options.workloadModule)] : [], {
         serialization: "advanced",
-        execArgv: [`--max-old-space-size=${options.maxHeapMb}`],
+        execArgv: [
+          `--max-old-space-size=${options.maxHeapMb}`,
+          ...(options.semiSpaceMb === undefined ? [] : youngGenerationFlags(options.semiSpaceMb)),
+        ],
         // stderr is piped (and passed on) so that a child dying, e.g. at load, can say why.
         stdio: ["ignore", "inherit", "pipe", "ipc"],
       });

@@ -1,8 +1,10 @@
+import { setFlagsFromString } from "node:v8";
 import { Piscina } from "piscina";
 import { runnerEntryPoint } from "./entry-points.js";
 import type { ReadyPayload } from "./task.js";
 import type { PoolWorkerData } from "./worker.js";
 import type { WorkloadModuleRef } from "./workload-module.js";
+import { youngGenerationFlags } from "./young-generation.js";
 
 export interface WorkerPoolOptions {
   threads: number;
@@ -11,6 +13,11 @@ export interface WorkerPoolOptions {
   signal?: AbortSignal;
   /** A workload module every worker loads before it reports ready (module runs only). */
   workloadModule?: WorkloadModuleRef;
+  /**
+   * Semi-space size of every worker, in MiB (see young-generation.ts): the runner passes
+   * the main thread's, so that the pool scavenges like the sequential baseline.
+   */
+  semiSpaceMb?: number;
 }
 
 /**
@@ -22,6 +29,11 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Pisci
   const { threads } = options;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new TypeError("options.threads must be a positive integer");
+  }
+  // V8 flags are process-wide and read when an isolate is created: set before the
+  // workers start, they size every worker's new space (the main thread's is unaffected).
+  if (options.semiSpaceMb !== undefined) {
+    for (const flag of youngGenerationFlags(options.semiSpaceMb)) setFlagsFromString(flag);
   }
   const pool = new Piscina({
     filename: runnerEntryPoint("worker"),

@@ -30,6 +30,7 @@ import { runToCompletion } from "../runner/run-to-completion.js";
 import type { TaskOutcome, TaskPayload } from "../runner/task.js";
 import { startWorkerPool } from "../runner/worker-pool.js";
 import { type LoadedWorkloadModule, loadWorkloadModule } from "../runner/workload-module.js";
+import { primeYoungGeneration } from "../runner/young-generation.js";
 import { machineCeiling } from "./machine-ceiling.js";
 import { onCpuMs } from "./on-cpu-time.js";
 
@@ -144,19 +145,29 @@ async function compare(testCase: (typeof cases)[number], loaded: LoadedWorkloadM
       taskIndex,
       parties: cores,
     }));
-  const builtInPool = await timed(() => startWorkerPool({ threads: cores, maxHeapMb: 2048 }));
+  // Every isolate gets the main thread's young generation, as executeRun gives it.
+  const semiSpaceMb = primeYoungGeneration();
+  const builtInPool = await timed(() => startWorkerPool({ threads: cores, maxHeapMb: 2048, semiSpaceMb }));
   const modulePool = await timed(() =>
     startWorkerPool({
       threads: cores,
       maxHeapMb: 2048,
+      semiSpaceMb,
       workloadModule: { id: loaded.id, file: loaded.file },
     }),
   );
   // Spawn cost of the process pool too, with and without the module (loading is setup).
-  const builtInProcesses = await timed(() => ProcessPool.start({ size: cores, maxHeapMb: 2048 }));
+  const builtInProcesses = await timed(() =>
+    ProcessPool.start({ size: cores, maxHeapMb: 2048, semiSpaceMb }),
+  );
   builtInProcesses.value.close();
   const moduleProcesses = await timed(() =>
-    ProcessPool.start({ size: cores, maxHeapMb: 2048, workloadModule: { id: loaded.id, file: loaded.file } }),
+    ProcessPool.start({
+      size: cores,
+      maxHeapMb: 2048,
+      semiSpaceMb,
+      workloadModule: { id: loaded.id, file: loaded.file },
+    }),
   );
   moduleProcesses.value.close();
 

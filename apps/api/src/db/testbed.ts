@@ -3,19 +3,21 @@ import type { Environment } from "@threadbench/core";
 import type { Database, Prisma, TransactionClient } from "./client.js";
 
 /** The fields of an environment that identify a machine + runtime: a testbed's columns. */
-type TestbedField =
-  | "hostname"
-  | "os"
-  | "osRelease"
-  | "arch"
-  | "cpuModel"
-  | "logicalCores"
-  | "memoryBytes"
-  | "runtime"
-  | "runtimeVersion"
-  | "v8Version"
-  | "gilEnabled"
-  | "freeThreadedBuild";
+export const testbedFields = [
+  "hostname",
+  "os",
+  "osRelease",
+  "arch",
+  "cpuModel",
+  "logicalCores",
+  "memoryBytes",
+  "runtime",
+  "runtimeVersion",
+  "v8Version",
+  "gilEnabled",
+  "freeThreadedBuild",
+] as const satisfies readonly (keyof Environment)[];
+type TestbedField = (typeof testbedFields)[number];
 
 /**
  * The testbed part of an environment (the fields are documented on Environment); a

@@ -6,7 +6,7 @@ import pg from "pg";
 import type { Database } from "./client.js";
 import { parametersKey } from "./run-rows.js";
 import { seriesKey } from "./series-key.js";
-import { type TestbedInput, testbedFingerprint } from "./testbed.js";
+import { type TestbedInput, testbedFields, testbedFingerprint } from "./testbed.js";
 
 /**
  * Writes rows straight through the driver, bypassing Prisma: 100,000 runs are a few
@@ -228,40 +228,18 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
     await writer.transaction(async () => {
       for (const [index, input] of seedTestbeds.entries()) {
         const fingerprint = testbedFingerprint(input);
+        const columns: Record<(typeof testbedFields)[number], unknown> = {
+          ...input,
+          osRelease: input.osRelease ?? "",
+          memoryBytes: BigInt(input.memoryBytes),
+          v8Version: input.v8Version ?? null,
+          gilEnabled: input.gilEnabled ?? null,
+          freeThreadedBuild: input.freeThreadedBuild ?? null,
+        };
         await writer.insert(
           "Testbed",
-          [
-            "id",
-            "fingerprint",
-            "hostname",
-            "os",
-            "osRelease",
-            "arch",
-            "cpuModel",
-            "logicalCores",
-            "memoryBytes",
-            "runtime",
-            "runtimeVersion",
-            "v8Version",
-            "createdAt",
-          ],
-          [
-            [
-              randomUUID(),
-              fingerprint,
-              input.hostname,
-              input.os,
-              input.osRelease ?? "",
-              input.arch,
-              input.cpuModel,
-              input.logicalCores,
-              BigInt(input.memoryBytes),
-              input.runtime,
-              input.runtimeVersion,
-              input.v8Version ?? null,
-              new Date(firstTime),
-            ],
-          ],
+          ["id", "fingerprint", ...testbedFields, "createdAt"],
+          [[randomUUID(), fingerprint, ...testbedFields.map((field) => columns[field]), new Date(firstTime)]],
           "fingerprint",
         );
         const [row] = await writer.query<{ id: string }>(

@@ -136,31 +136,21 @@ export interface SeedReport {
   seriesKeys: string[];
 }
 
+/** The CI machine: seeded on two Node versions, so it is two testbeds. */
+const seedCiMachine = {
+  hostname: "ci-x64-1",
+  os: "linux",
+  osRelease: "6.1.0",
+  arch: "x64",
+  cpuModel: "AMD EPYC 7B13",
+  logicalCores: 4,
+  memoryBytes: 16 * 1024 ** 3,
+  runtime: "node",
+};
+
 const seedTestbeds: TestbedInput[] = [
-  {
-    hostname: "ci-x64-1",
-    os: "linux",
-    osRelease: "6.1.0",
-    arch: "x64",
-    cpuModel: "AMD EPYC 7B13",
-    logicalCores: 4,
-    memoryBytes: 16 * 1024 ** 3,
-    runtime: "node",
-    runtimeVersion: "20.20.2",
-    v8Version: "11.3.244.8",
-  },
-  {
-    hostname: "ci-x64-1",
-    os: "linux",
-    osRelease: "6.1.0",
-    arch: "x64",
-    cpuModel: "AMD EPYC 7B13",
-    logicalCores: 4,
-    memoryBytes: 16 * 1024 ** 3,
-    runtime: "node",
-    runtimeVersion: "22.12.0",
-    v8Version: "12.4.254.21",
-  },
+  { ...seedCiMachine, runtimeVersion: "20.20.2", v8Version: "11.3.244.8" },
+  { ...seedCiMachine, runtimeVersion: "22.12.0", v8Version: "12.4.254.21" },
   {
     hostname: "mac-mini-m2",
     os: "darwin",

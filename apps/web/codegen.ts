@@ -2,11 +2,11 @@ import { createRequire } from "node:module";
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 /**
- * The API's committed SDL, found through the api package's exports (the one reason the
- * dashboard has @threadbench/api as a devDependency): no path into another package's
- * folder, and turbo knows the web depends on the api.
+ * The API's committed SDL, found through @threadbench/schema's exports: the package holds
+ * nothing but the SDL, so the dashboard depends on the contract, not on the api package
+ * (Node, Prisma), and there is no path into another package's folder.
  */
-const apiSchema = createRequire(import.meta.url).resolve("@threadbench/api/schema.graphql");
+const apiSchema = createRequire(import.meta.url).resolve("@threadbench/schema/schema.graphql");
 
 /**
  * Typed operations from the API's committed schema. Output is gitignored and

@@ -5,7 +5,7 @@ import { median } from "@threadbench/core";
  * The machine's own parallel ceiling, without threadbench: a hand-written integer loop on
  * one worker thread, then on `threads` worker threads at once, interleaved; the median of
  * (one alone / all together). 1.0 means `threads` full cores were there; on a shared or
- * busy host it is lower, and no runner can beat it. Same method as runner-bench.ts.
+ * busy host it is lower, and no runner can beat it. runner-bench.ts and module-bench.ts print it.
  */
 export async function machineCeiling(threads: number, repetitions: number): Promise<number> {
   const code = `const { parentPort } = require("node:worker_threads");

@@ -20,6 +20,7 @@ import { executeRun } from "../runner/execute-run.js";
 import { parseRunPlan } from "../runner/plan.js";
 import type { TaskPayload } from "../runner/task.js";
 import { startWorkerPool } from "../runner/worker-pool.js";
+import { machineCeiling } from "./machine-ceiling.js";
 
 const cores = os.availableParallelism();
 const repetitions = Number(process.env.BENCH_REPETITIONS ?? 15);
@@ -64,44 +65,11 @@ async function scaling(): Promise<void> {
     const cell = (mode: string) => result.cells.find((candidate) => candidate.mode === mode);
     const efficiency = cell("worker-threads")?.efficiency ?? Number.NaN;
     const eventLoop = cell("event-loop")?.speedup ?? Number.NaN;
-    const ceiling = await machineCeiling();
+    const ceiling = await machineCeiling(cores, repetitions);
     console.log(
       `${testCase.workload.padEnd(16)} ${efficiency.toFixed(3).padStart(10)} ${verdict(efficiency >= 0.95).padEnd(12)} ${eventLoop.toFixed(3).padStart(9)}x ${verdict(eventLoop >= 0.9 && eventLoop <= 1.1).padEnd(8)} ${ceiling.toFixed(3).padStart(14)}`,
     );
   }
-}
-
-/**
- * The machine's own ceiling, without threadbench: a hand-written integer loop on one
- * worker thread, then on `cores` worker threads at once, interleaved. When the host
- * gives this VM less than `cores` full CPUs, this shows it, and no runner can beat it.
- */
-async function machineCeiling(): Promise<number> {
-  const code = `const { parentPort } = require("node:worker_threads");
-parentPort.on("message", () => {
-  let sum = 0;
-  const started = performance.now();
-  for (let i = 0; i < 1e8; i++) sum += i % 7;
-  parentPort.postMessage([performance.now() - started, sum]);
-});`;
-  const workers = Array.from({ length: cores }, () => new Worker(code, { eval: true }));
-  const run = (worker: Worker) =>
-    new Promise<void>((resolve) => {
-      worker.once("message", () => resolve());
-      worker.postMessage(null);
-    });
-  const ratios: number[] = [];
-  for (let index = 0; index < repetitions + 2; index++) {
-    let started = performance.now();
-    await run(workers[0] as Worker);
-    const alone = performance.now() - started;
-    started = performance.now();
-    await Promise.all(workers.map(run));
-    const together = performance.now() - started;
-    if (index >= 2) ratios.push(alone / together);
-  }
-  await Promise.all(workers.map((worker) => worker.terminate()));
-  return median(ratios);
 }
 
 const ROUND_TRIPS = 3000;

@@ -1,45 +1,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
 import { getRun } from "../db/run-reads.js";
-import type { CliIo } from "./command.js";
-import { main } from "./main.js";
+import { runCli } from "../test/cli-capture.js";
 import { parseParamFlags } from "./run-command.js";
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const scratch = mkdtempSync(join(tmpdir(), "threadbench-cli-"));
 const databaseUrl = `file:${join(scratch, "cli.db")}`;
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<Captured> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => {
-    out += String(chunk);
-  });
-  stderr.on("data", (chunk) => {
-    err += String(chunk);
-  });
-  const io: CliIo = {
-    stdout,
-    stderr,
-    env: { DATABASE_URL: databaseUrl },
-    cwd: process.cwd(),
-    signal: new AbortController().signal,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: out, stderr: err };
-}
+/** `threadbench ...argv` in this process against the scratch database, output captured. */
+const cli = (...argv: string[]) => runCli(argv, { DATABASE_URL: databaseUrl });
 
 describe("threadbench CLI", () => {
   it("lists every command in --help", async () => {

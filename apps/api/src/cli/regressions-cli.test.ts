@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { seededRandom } from "@threadbench/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
@@ -10,35 +9,16 @@ import { getRun } from "../db/run-reads.js";
 import { storeRunResult } from "../db/run-repository.js";
 import type { BranchCheck } from "../regressions/check-branch.js";
 import type { RunComparison } from "../regressions/compare-runs.js";
+import { runCli } from "../test/cli-capture.js";
 import { makeRunResult } from "../test/run-factories.js";
-import type { CliIo } from "./command.js";
-import { main } from "./main.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "threadbench-regressions-cli-"));
 const databaseUrl = `file:${join(scratch, "cli.db")}`;
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => {
-    out += String(chunk);
-  });
-  stderr.on("data", (chunk) => {
-    err += String(chunk);
-  });
-  const io: CliIo = {
-    stdout,
-    stderr,
-    env: { DATABASE_URL: databaseUrl, USER: "tester" },
-    cwd: scratch,
-    signal: new AbortController().signal,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: out, stderr: err };
-}
+/** `threadbench ...argv` in this process against the scratch database, output captured. */
+const cli = (...argv: string[]) =>
+  runCli(argv, { DATABASE_URL: databaseUrl, USER: "tester" }, { cwd: scratch });
 
 const ids: Record<string, string> = {};
 

@@ -11,10 +11,10 @@ import { listRuns } from "../db/run-list.js";
 import { storeRunResult } from "../db/run-repository.js";
 import { createToken } from "../db/token-repository.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
-import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { type CliOutcome, runCli } from "../test/cli-capture.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
+import { testServerConfig } from "../test/server-config.js";
 import { openLocalStore } from "./local-store.js";
 import { RemoteStore } from "./remote-store.js";
 
@@ -24,19 +24,8 @@ import { RemoteStore } from "./remote-store.js";
 
 const adminSecret = "remote-cli-admin-0123456789";
 
-function testConfig(databaseUrl: string): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
-    tokens: [{ name: "ci", secret: adminSecret }],
-    nodeEnv: "test",
-    logLevel: "silent",
-    corsOrigins: ["http://localhost:3000"],
-    limits: defaultLimits,
-    progressIntervalMs: 0,
-  };
-}
+const testConfig = (databaseUrl: string) =>
+  testServerConfig(databaseUrl, { tokens: [{ name: "ci", secret: adminSecret }] });
 
 /** An ingest document of one run at `level` ms per task, with seeded noise. */
 function ingestDocument(index: number, level: number): Record<string, unknown> {

@@ -143,27 +143,14 @@ interface RemoteSample extends Omit<StoredSample, "sharedMemory"> {
   sharedMemory: unknown[] | null;
 }
 
-interface RemoteMeasurement {
-  id: string;
-  runId: string;
-  seriesKey: string;
+/** A measurement as the API sends it: StoredMeasurement's fields, with the date as a string and enums as wire names. */
+interface RemoteMeasurement
+  extends Omit<StoredMeasurement, "recordedAt" | "status" | "checksumStatus" | "wall" | "cpu" | "samples"> {
   recordedAt: string;
-  mode: string;
-  threads: number;
-  tasks: number;
   status: string;
-  error: string | null;
-  sampleCount: number;
+  checksumStatus: string;
   wall: RemoteSummary | null;
   cpu: RemoteSummary | null;
-  setupMs: number | null;
-  taskOverheadMs: number | null;
-  speedup: number | null;
-  efficiency: number | null;
-  checksum: string | null;
-  expectedChecksum: string | null;
-  checksumStatus: string;
-  sharedMemory: unknown[] | null;
   samples?: RemoteSample[];
 }
 

@@ -426,6 +426,7 @@ async function refuse(
   throw new ConflictError(`${what} refused, nothing was stored: ${lostClaimReason(runId, sessionId, row)}`);
 }
 
+/** The run's fields its cells' measurement rows and series are stored with (insertMeasurements' input), and its runtime. */
 async function runForCells(tx: TransactionClient, runId: string) {
   const run = await tx.run.findUniqueOrThrow({
     where: { id: runId },
@@ -474,14 +475,10 @@ export async function storeClaimedCell(
       // their series keys name the runtime that measured them.
       if (run.runtime) return { created: false };
       await insertMeasurements(database, tx, {
+        ...run,
         runId: input.runId,
         // Re-dated to the run's finishedAt when the run finishes (the history's x axis).
         recordedAt: now,
-        workloadId: run.workloadId,
-        paramsKey: run.paramsKey,
-        scaling: run.scaling,
-        branch: run.branch,
-        testbed: run.testbed,
         cells: [input.cell],
         now,
       });
@@ -562,13 +559,9 @@ export async function finishClaimedRun(
     if (missing.length > 0) {
       const run = await runForCells(tx, input.runId);
       await insertMeasurements(database, tx, {
+        ...run,
         runId: input.runId,
         recordedAt: now,
-        workloadId: run.workloadId,
-        paramsKey: run.paramsKey,
-        scaling: run.scaling,
-        branch: run.branch,
-        testbed: run.testbed,
         cells: missing,
         now,
       });

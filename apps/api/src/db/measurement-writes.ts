@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Database, Prisma, TransactionClient } from "./client.js";
-import { finiteOrNull, type StorableCell, summaryColumns } from "./run-rows.js";
+import { finiteOrNull, type StorableCell, type StoredSample, summaryColumns } from "./run-rows.js";
 import { defaultHarness, defaultProject, seriesKey } from "./series-key.js";
 
 /*
@@ -88,14 +88,8 @@ export async function insertMeasurements(
   if (samples.length > 0) await insertSamples(database, tx, samples);
 }
 
-interface SampleInsert {
+interface SampleInsert extends StoredSample {
   measurementId: string;
-  index: number;
-  wallMs: number;
-  cpuMs: number | null;
-  taskDurationsMs: number[];
-  checksum: string | null;
-  sharedMemory: unknown[] | null;
 }
 
 const sampleColumns = `"measurementId", "index", "wallMs", "cpuMs", "taskDurationsMs", "checksum", "sharedMemory"`;

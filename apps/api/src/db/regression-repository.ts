@@ -8,6 +8,7 @@ import {
 import { NotFoundError, UserInputError } from "../errors.js";
 import { type Database, isUniqueViolation, type Prisma } from "./client.js";
 import { decodeRunCursor, encodeKeysetCursor } from "./run-list.js";
+import type { StoredSeries } from "./series-repository.js";
 
 /*
  * Reading and changing stored regressions and muted series: the one regression query
@@ -16,17 +17,7 @@ import { decodeRunCursor, encodeKeysetCursor } from "./run-list.js";
  */
 
 /** What a series is, for people: the Series row of a regression's key. */
-export interface RegressionSeries {
-  seriesKey: string;
-  workloadId: string;
-  paramsKey: string;
-  mode: string;
-  threads: number;
-  scaling: string;
-  testbedId: string | null;
-  /** "" when the runs had no branch. */
-  branch: string;
-}
+export type RegressionSeries = Omit<StoredSeries, "createdAt">;
 
 /** One stored regression (or improvement) of a series. */
 export interface StoredRegression {

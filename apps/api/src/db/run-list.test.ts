@@ -5,9 +5,9 @@ import { UserInputError } from "../errors.js";
 // biome-ignore lint/style/noRestrictedImports: checks the dashboard's sort argument maps onto the store's order
 import { runOrder } from "../graphql/run-queries.js";
 import { createServer } from "../server/create-server.js";
-import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makePlan, makeRunResult } from "../test/run-factories.js";
+import { testServerConfig } from "../test/server-config.js";
 import { encodeRunCursor, listRuns, type RunOrderDirection, type RunSortField } from "./run-list.js";
 import { createQueuedRun, finishRunWithoutResult, storeRunResult } from "./run-repository.js";
 
@@ -155,18 +155,4 @@ async function runCli(argv: string[], databaseUrl: string): Promise<string> {
   });
   expect(code).toBe(0);
   return printed;
-}
-
-function testServerConfig(databaseUrl: string): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
-    tokens: [],
-    nodeEnv: "test",
-    logLevel: "silent",
-    corsOrigins: ["http://localhost:3000"],
-    limits: defaultLimits,
-    progressIntervalMs: 0,
-  };
 }

@@ -4,6 +4,7 @@ import { type Database, Prisma } from "./client.js";
 import { isDateInRange } from "./input-bounds.js";
 import type { StoredRun } from "./run-rows.js";
 import { asBoolean, asDate, asJson, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
+import { testbedFields } from "./testbed.js";
 
 /*
  * The one run listing: every runs page (the dashboard's GraphQL connection, the CLI's
@@ -179,22 +180,7 @@ export function decodeRunCursor(cursor: string, field: RunSortField = "createdAt
 }
 
 const testbedColumns = Prisma.raw(
-  [
-    "fingerprint",
-    "hostname",
-    "os",
-    "osRelease",
-    "arch",
-    "cpuModel",
-    "logicalCores",
-    "memoryBytes",
-    "runtime",
-    "runtimeVersion",
-    "v8Version",
-    "gilEnabled",
-    "freeThreadedBuild",
-    "createdAt",
-  ]
+  ["fingerprint", ...testbedFields, "createdAt"]
     .map((column) => `t."${column}" AS "testbed_${column}"`)
     .join(", "),
 );
@@ -375,21 +361,22 @@ export async function comparableRunIds(
   return rows.map((row) => row.id);
 }
 
+/** A succeeded cell's figures the gate's thresholds read. */
+export interface SucceededCell {
+  runId: string;
+  mode: string;
+  threads: number;
+  wallMin: number | null;
+  wallMedian: number | null;
+  efficiency: number | null;
+  speedup: number | null;
+}
+
 /** The succeeded cells of these runs, summary columns only (what the gate's thresholds read). */
 export async function succeededCellsOfRuns(
   database: Database,
   runIds: readonly string[],
-): Promise<
-  {
-    runId: string;
-    mode: string;
-    threads: number;
-    wallMin: number | null;
-    wallMedian: number | null;
-    efficiency: number | null;
-    speedup: number | null;
-  }[]
-> {
+): Promise<SucceededCell[]> {
   if (runIds.length === 0) return [];
   return database.prisma.measurement.findMany({
     where: { runId: { in: [...runIds] }, status: "succeeded" },

@@ -1,4 +1,14 @@
-import type { CellResult, Environment, RunPlan, RunSource, RunStatus, Summary } from "@threadbench/core";
+import type {
+  CellResult,
+  CellStatus,
+  ChecksumStatus,
+  Environment,
+  RepetitionSample,
+  RunPlan,
+  RunSource,
+  RunStatus,
+  Summary,
+} from "@threadbench/core";
 import { canonicalParameters, findWorkload } from "@threadbench/workloads";
 import type { Prisma } from "./client.js";
 import { canonicalJson } from "./series-key.js";
@@ -34,6 +44,7 @@ export interface StoredRun {
   /** "threadbench" or the adapter that turned a harness's file into this run. */
   harness: string;
   project: string;
+  /** Module workloads only: the module's content hash, and its path relative to the project root. */
   workloadHash: string | null;
   workloadModule: string | null;
   commitSha: string | null;
@@ -59,38 +70,42 @@ export interface StoredRun {
   agentId: string | null;
 }
 
-export interface StoredSample {
-  index: number;
-  wallMs: number;
-  cpuMs: number | null;
-  taskDurationsMs: number[];
+/** A stored repetition: the runner's sample; an ingested one may lack a checksum and carries any shared-memory report. */
+export interface StoredSample
+  extends Pick<RepetitionSample, "index" | "wallMs" | "cpuMs" | "taskDurationsMs"> {
   checksum: string | null;
   sharedMemory: unknown[] | null;
 }
 
-/** One (mode, threads) cell of a stored run. */
-export interface StoredMeasurement {
+/**
+ * One (mode, threads) cell of a stored run: the runner's CellResult as stored (its fields
+ * documented there), with the row's identity and its samples.
+ */
+export interface StoredMeasurement
+  extends Pick<
+    CellResult,
+    | "threads"
+    | "tasks"
+    | "error"
+    | "wall"
+    | "cpu"
+    | "setupMs"
+    | "taskOverheadMs"
+    | "speedup"
+    | "efficiency"
+    | "checksum"
+    | "expectedChecksum"
+  > {
   id: string;
   runId: string;
   seriesKey: string;
   recordedAt: Date;
+  /** Any mode name: an ingested run names its own. */
   mode: string;
-  threads: number;
-  tasks: number;
-  status: string;
-  error: string | null;
-  sampleCount: number;
-  wall: Summary | null;
-  cpu: Summary | null;
-  setupMs: number | null;
-  /** A pooled mode's fixed cost per task, milliseconds (CellResult.taskOverheadMs). */
-  taskOverheadMs: number | null;
-  speedup: number | null;
-  efficiency: number | null;
-  checksum: string | null;
-  expectedChecksum: string | null;
-  checksumStatus: string;
+  status: CellStatus;
+  checksumStatus: ChecksumStatus;
   sharedMemory: unknown[] | null;
+  sampleCount: number;
   /** Empty when the run was read with `{ samples: false }`. */
   samples: StoredSample[];
 }
@@ -105,24 +120,24 @@ export type StorableCell = Omit<CellResult, "mode"> & { mode: string };
 // ---------------------------------------------------------------------------------------
 // Mapping
 
-/** The plan as Run columns. */
-export interface PlanColumns {
-  workloadId: string;
-  params: Prisma.InputJsonValue;
-  paramsKey: string;
-  modes: string[];
-  threads: number[];
-  repetitions: number;
-  warmups: number;
-  scaling: string;
-  taskTimeoutMs: number | null;
-  maxHeapMb: number | null;
-  /** Python plans only: the interpreter as requested (null or absent: node). */
-  runtime?: string | null;
-  /** Module workloads only: path relative to the project root, and content hash. */
-  workloadModule?: string | null;
-  workloadHash?: string | null;
-}
+/**
+ * The plan as Run columns: StoredRun's plan fields, with the parameters as Prisma's JSON
+ * input and the module fields set only for module workloads.
+ */
+export type PlanColumns = Pick<
+  StoredRun,
+  | "workloadId"
+  | "paramsKey"
+  | "modes"
+  | "threads"
+  | "repetitions"
+  | "warmups"
+  | "scaling"
+  | "taskTimeoutMs"
+  | "maxHeapMb"
+  | "runtime"
+> &
+  Partial<Pick<StoredRun, "workloadModule" | "workloadHash">> & { params: Prisma.InputJsonValue };
 
 export function planColumns(plan: RunPlan): PlanColumns {
   return {
@@ -237,27 +252,24 @@ export function toStoredRun(row: RunRow): StoredRun {
   };
 }
 
-function toSummary(
-  count: number,
-  values: {
-    min: number | null;
-    max: number | null;
-    median: number | null;
-    mean: number | null;
-    stddev: number | null;
-    cv: number | null;
-  },
-): Summary | null {
-  if (values.median === null || values.min === null || values.max === null || values.mean === null)
-    return null;
+/**
+ * A measurement row's wall or cpu summary (its six columns and the sample count); null
+ * when the row has none (a failed cell). The GraphQL Measurement reads it from here too.
+ */
+export function measurementSummary(row: MeasurementRow, prefix: "wall" | "cpu"): Summary | null {
+  const min = row[`${prefix}Min`];
+  const max = row[`${prefix}Max`];
+  const median = row[`${prefix}Median`];
+  const mean = row[`${prefix}Mean`];
+  if (median === null || min === null || max === null || mean === null) return null;
   return {
-    count,
-    min: values.min,
-    max: values.max,
-    median: values.median,
-    mean: values.mean,
-    stddev: values.stddev ?? 0,
-    cv: values.cv ?? 0,
+    count: row.sampleCount,
+    min,
+    max,
+    median,
+    mean,
+    stddev: row[`${prefix}Stddev`] ?? 0,
+    cv: row[`${prefix}Cv`] ?? 0,
   };
 }
 
@@ -271,32 +283,18 @@ export function toStoredMeasurement(row: MeasurementRow & { samples?: SampleRow[
     mode: row.mode,
     threads: row.threads,
     tasks: row.tasks,
-    status: row.status,
+    status: row.status as CellStatus,
     error: row.error,
     sampleCount: row.sampleCount,
-    wall: toSummary(row.sampleCount, {
-      min: row.wallMin,
-      max: row.wallMax,
-      median: row.wallMedian,
-      mean: row.wallMean,
-      stddev: row.wallStddev,
-      cv: row.wallCv,
-    }),
-    cpu: toSummary(row.sampleCount, {
-      min: row.cpuMin,
-      max: row.cpuMax,
-      median: row.cpuMedian,
-      mean: row.cpuMean,
-      stddev: row.cpuStddev,
-      cv: row.cpuCv,
-    }),
+    wall: measurementSummary(row, "wall"),
+    cpu: measurementSummary(row, "cpu"),
     setupMs: row.setupMs,
     taskOverheadMs: row.taskOverheadMs,
     speedup: row.speedup,
     efficiency: row.efficiency,
     checksum: row.checksum,
     expectedChecksum: row.expectedChecksum,
-    checksumStatus: row.checksumStatus,
+    checksumStatus: row.checksumStatus as ChecksumStatus,
     sharedMemory: (row.sharedMemory ?? null) as unknown[] | null,
     samples: (row.samples ?? []).map((sample) => ({
       index: sample.index,

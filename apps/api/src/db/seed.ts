@@ -6,7 +6,7 @@ import pg from "pg";
 import type { Database } from "./client.js";
 import { parametersKey } from "./run-rows.js";
 import { seriesKey } from "./series-key.js";
-import { type TestbedInput, testbedFingerprint } from "./testbed.js";
+import { type TestbedInput, testbedFields, testbedFingerprint } from "./testbed.js";
 
 /**
  * Writes rows straight through the driver, bypassing Prisma: 100,000 runs are a few
@@ -136,31 +136,21 @@ export interface SeedReport {
   seriesKeys: string[];
 }
 
+/** The CI machine: seeded on two Node versions, so it is two testbeds. */
+const seedCiMachine = {
+  hostname: "ci-x64-1",
+  os: "linux",
+  osRelease: "6.1.0",
+  arch: "x64",
+  cpuModel: "AMD EPYC 7B13",
+  logicalCores: 4,
+  memoryBytes: 16 * 1024 ** 3,
+  runtime: "node",
+};
+
 const seedTestbeds: TestbedInput[] = [
-  {
-    hostname: "ci-x64-1",
-    os: "linux",
-    osRelease: "6.1.0",
-    arch: "x64",
-    cpuModel: "AMD EPYC 7B13",
-    logicalCores: 4,
-    memoryBytes: 16 * 1024 ** 3,
-    runtime: "node",
-    runtimeVersion: "20.20.2",
-    v8Version: "11.3.244.8",
-  },
-  {
-    hostname: "ci-x64-1",
-    os: "linux",
-    osRelease: "6.1.0",
-    arch: "x64",
-    cpuModel: "AMD EPYC 7B13",
-    logicalCores: 4,
-    memoryBytes: 16 * 1024 ** 3,
-    runtime: "node",
-    runtimeVersion: "22.12.0",
-    v8Version: "12.4.254.21",
-  },
+  { ...seedCiMachine, runtimeVersion: "20.20.2", v8Version: "11.3.244.8" },
+  { ...seedCiMachine, runtimeVersion: "22.12.0", v8Version: "12.4.254.21" },
   {
     hostname: "mac-mini-m2",
     os: "darwin",
@@ -228,40 +218,18 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
     await writer.transaction(async () => {
       for (const [index, input] of seedTestbeds.entries()) {
         const fingerprint = testbedFingerprint(input);
+        const columns: Record<(typeof testbedFields)[number], unknown> = {
+          ...input,
+          osRelease: input.osRelease ?? "",
+          memoryBytes: BigInt(input.memoryBytes),
+          v8Version: input.v8Version ?? null,
+          gilEnabled: input.gilEnabled ?? null,
+          freeThreadedBuild: input.freeThreadedBuild ?? null,
+        };
         await writer.insert(
           "Testbed",
-          [
-            "id",
-            "fingerprint",
-            "hostname",
-            "os",
-            "osRelease",
-            "arch",
-            "cpuModel",
-            "logicalCores",
-            "memoryBytes",
-            "runtime",
-            "runtimeVersion",
-            "v8Version",
-            "createdAt",
-          ],
-          [
-            [
-              randomUUID(),
-              fingerprint,
-              input.hostname,
-              input.os,
-              input.osRelease ?? "",
-              input.arch,
-              input.cpuModel,
-              input.logicalCores,
-              BigInt(input.memoryBytes),
-              input.runtime,
-              input.runtimeVersion,
-              input.v8Version ?? null,
-              new Date(firstTime),
-            ],
-          ],
+          ["id", "fingerprint", ...testbedFields, "createdAt"],
+          [[randomUUID(), fingerprint, ...testbedFields.map((field) => columns[field]), new Date(firstTime)]],
           "fingerprint",
         );
         const [row] = await writer.query<{ id: string }>(

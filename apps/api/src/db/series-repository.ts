@@ -16,6 +16,7 @@ export interface StoredSeries {
   threads: number;
   scaling: string;
   testbedId: string | null;
+  /** "" when the runs had no branch. */
   branch: string;
   createdAt: Date;
 }

@@ -2,40 +2,36 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Environment } from "@threadbench/core";
 import type { Database, Prisma, TransactionClient } from "./client.js";
 
-/** The testbed part of an environment: what identifies a machine + runtime. */
-export interface TestbedInput {
-  hostname: string;
-  os: string;
+/** The fields of an environment that identify a machine + runtime: a testbed's columns. */
+export const testbedFields = [
+  "hostname",
+  "os",
+  "osRelease",
+  "arch",
+  "cpuModel",
+  "logicalCores",
+  "memoryBytes",
+  "runtime",
+  "runtimeVersion",
+  "v8Version",
+  "gilEnabled",
+  "freeThreadedBuild",
+] as const satisfies readonly (keyof Environment)[];
+type TestbedField = (typeof testbedFields)[number];
+
+/**
+ * The testbed part of an environment (the fields are documented on Environment); a
+ * harness's file may lack the OS release and the V8 version.
+ */
+export interface TestbedInput extends Omit<Pick<Environment, TestbedField>, "osRelease" | "v8Version"> {
   osRelease?: string | null;
-  arch: string;
-  cpuModel: string;
-  logicalCores: number;
-  memoryBytes: number;
-  runtime: string;
-  runtimeVersion: string;
   v8Version?: string | null;
-  /** CPython: was the GIL enabled during the run. null/undefined where it does not apply. */
-  gilEnabled?: boolean | null;
-  /** CPython: is the interpreter a free-threaded build. null/undefined where it does not apply. */
-  freeThreadedBuild?: boolean | null;
 }
 
-/** A stored testbed. */
-export interface StoredTestbed {
+/** A stored testbed: every testbed field of an environment (null where unknown), its fingerprint and id. */
+export interface StoredTestbed extends Required<Pick<Environment, TestbedField>> {
   id: string;
   fingerprint: string;
-  hostname: string;
-  os: string;
-  osRelease: string;
-  arch: string;
-  cpuModel: string;
-  logicalCores: number;
-  memoryBytes: number;
-  runtime: string;
-  runtimeVersion: string;
-  v8Version: string | null;
-  gilEnabled: boolean | null;
-  freeThreadedBuild: boolean | null;
   createdAt: Date;
 }
 

@@ -32,10 +32,11 @@ import type {
 import { scalingPoints } from "../regressions/check-run.js";
 import { requireScope } from "../services/auth.js";
 import { pushIterator } from "../services/events.js";
+import { connectionResolvers } from "./connection-resolvers.js";
 import type { GraphQLContext } from "./context.js";
 import type { ScalingKindValue } from "./enum-values.js";
 import { branchSchema, checkInteger, pageLimits, validate } from "./inputs.js";
-import type { ChangePointModel, SeriesMetricValue } from "./models.js";
+import type { ChangePointModel, RegressionModel, SeriesMetricValue } from "./models.js";
 import { metricValue } from "./series-metrics.js";
 
 /*
@@ -267,16 +268,8 @@ export const regressionResolvers: RegressionResolvers = {
   pValue: (regression) => Math.min(1, Math.max(0, 1 - regression.confidence)),
 };
 
-export const regressionConnectionResolvers: RegressionConnectionResolvers = {
-  nodes: (connection) => connection.edges.map((edge) => edge.node),
-  pageInfo: (connection) => ({
-    hasNextPage: connection.hasNextPage,
-    hasPreviousPage: connection.hasPreviousPage,
-    startCursor: connection.edges[0]?.cursor ?? null,
-    endCursor: connection.edges.at(-1)?.cursor ?? null,
-  }),
-  totalCount: (connection) => connection.count(),
-};
+export const regressionConnectionResolvers: RegressionConnectionResolvers =
+  connectionResolvers<RegressionModel>();
 
 export const changePointResolvers: ChangePointResolvers = {
   run: (point, _args, context) => context.loaders.runById.load(point.runId),

@@ -4,10 +4,11 @@ import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
-import { defaultLimits, type ServerConfig } from "../services/config.js";
+import type { ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
 import { registerScriptedAgent } from "../test/scripted-agent.js";
+import { testServerConfig } from "../test/server-config.js";
 
 // The analysis part of the API over real HTTP and a real WebSocket against createServer(),
 // on SQLite and PostgreSQL: a history planted through ingestRun, the regression the check
@@ -18,20 +19,8 @@ const token = "analysis-token-0123456789abcdef";
 const dayMs = 24 * 3600 * 1000;
 const origin = Date.UTC(2026, 0, 1);
 
-function testConfig(databaseUrl: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
-    tokens: [{ name: "ci", secret: token }],
-    nodeEnv: "test",
-    logLevel: "silent",
-    corsOrigins: ["http://localhost:3000"],
-    limits: defaultLimits,
-    progressIntervalMs: 0,
-    ...overrides,
-  };
-}
+const testConfig = (databaseUrl: string, overrides: Partial<ServerConfig> = {}) =>
+  testServerConfig(databaseUrl, { tokens: [{ name: "ci", secret: token }], ...overrides });
 
 interface GraphQLResponse<T> {
   status: number;

@@ -13,6 +13,7 @@ import { createServer, type ThreadbenchServer } from "../server/create-server.js
 import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
+import { testServerConfig } from "../test/server-config.js";
 
 // Integration tests of the API: real HTTP (fetch) and a real WebSocket (graphql-ws over
 // ws) against createServer(), a real agent process (threadbench agent) running a real
@@ -21,15 +22,9 @@ import { makeRunResult } from "../test/run-factories.js";
 
 const token = "test-token-0123456789abcdef";
 
-function testConfig(databaseUrl: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
+const testConfig = (databaseUrl: string, overrides: Partial<ServerConfig> = {}) =>
+  testServerConfig(databaseUrl, {
     tokens: [{ name: "ci", secret: token }],
-    nodeEnv: "test",
-    logLevel: "silent",
-    corsOrigins: ["http://localhost:3000"],
     limits: {
       ...defaultLimits,
       maxDepth: 5,
@@ -38,10 +33,8 @@ function testConfig(databaseUrl: string, overrides: Partial<ServerConfig> = {}):
       maxCost: 5_000,
       maxBodyBytes: 20_000,
     },
-    progressIntervalMs: 0,
     ...overrides,
-  };
-}
+  });
 
 interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;

@@ -1,12 +1,20 @@
-import type {
-  CellStatus as StoredCellStatus,
-  ChecksumStatus as StoredChecksumStatus,
-  RegressionKind as StoredRegressionKind,
-  RegressionMetric as StoredRegressionMetric,
-  RegressionStatus as StoredRegressionStatus,
-  RunSource as StoredRunSource,
-  RunStatus as StoredRunStatus,
-  ScalingKind as StoredScalingKind,
+import {
+  cellStatuses,
+  checksumStatuses,
+  regressionKinds,
+  regressionMetrics,
+  regressionStatuses,
+  runSources,
+  runStatuses,
+  type CellStatus as StoredCellStatus,
+  type ChecksumStatus as StoredChecksumStatus,
+  type RegressionKind as StoredRegressionKind,
+  type RegressionMetric as StoredRegressionMetric,
+  type RegressionStatus as StoredRegressionStatus,
+  type RunSource as StoredRunSource,
+  type RunStatus as StoredRunStatus,
+  type ScalingKind as StoredScalingKind,
+  scalingKinds,
 } from "@threadbench/core";
 import type { ParameterDescription } from "@threadbench/workloads";
 import type { Verdict as ComparisonVerdict } from "../analysis/compare.js";
@@ -49,93 +57,83 @@ export type RegressionKindValue = StoredRegressionKind;
 export type RegressionStatusValue = StoredRegressionStatus;
 export type RegressionMetricValue = StoredRegressionMetric;
 
-/*
- * Each table maps every GraphQL name of its enum to one internal value: a name left out
- * would resolve to itself (the uppercase name), so `satisfies Required<...Resolvers>`
- * makes leaving one out, or naming one the schema lacks, a type error.
+/** GraphQL's name of an internal value: "false_alarm" -> "FALSE_ALARM", "regression-detected" -> "REGRESSION_DETECTED". */
+type GraphQLName<Value extends string> = Uppercase<
+  Value extends `${infer Head}-${infer Tail}` ? `${Head}_${GraphQLName<Tail>}` : Value
+>;
+
+/** An enum's table: each GraphQL name to its one internal value. */
+type EnumTable<Value extends string> = { readonly [Each in Value as GraphQLName<Each>]: Each };
+
+/**
+ * Unknown when the values name exactly the schema's enum values; otherwise a shape no
+ * array has, whose key lists the names in one and not the other (the compiler shows it).
  */
+type SameNames<Value extends string, Resolvers> = [
+  Exclude<GraphQLName<Value>, keyof Resolvers> | Exclude<keyof Resolvers, GraphQLName<Value>>,
+] extends [never]
+  ? unknown
+  : {
+      readonly namesInOnlyOneOfSchemaAndValues:
+        | Exclude<GraphQLName<Value>, keyof Resolvers>
+        | Exclude<keyof Resolvers, GraphQLName<Value>>;
+    };
 
-const runStatus = {
-  QUEUED: "queued",
-  RUNNING: "running",
-  SUCCEEDED: "succeeded",
-  FAILED: "failed",
-  CANCELLED: "cancelled",
-  INTERRUPTED: "interrupted",
-} as const satisfies Required<RunStatusResolvers>;
+/**
+ * Each table is built from the values (the stored vocabulary in @threadbench/core where
+ * it has a list) and checked against the schema's names by type: a value the schema
+ * lacks, or a schema value left unmapped (it would resolve to its own uppercase name),
+ * is a type error. The name is always the value in SCREAMING_SNAKE, so it is computed
+ * here, once, and nowhere else changes case.
+ */
+function enumTable<Resolvers>() {
+  return <const Value extends string>(
+    values: readonly Value[] & SameNames<Value, Required<Resolvers>>,
+  ): EnumTable<Value> =>
+    Object.fromEntries(
+      values.map((value) => [value.toUpperCase().replaceAll("-", "_"), value]),
+    ) as EnumTable<Value>;
+}
 
-const runSource = {
-  RUNNER: "runner",
-  INGESTED: "ingested",
-} as const satisfies Required<RunSourceResolvers>;
-
-const scalingKind = {
-  WEAK: "weak",
-  STRONG: "strong",
-} as const satisfies Required<ScalingKindResolvers>;
-
-const cellStatus = {
-  SUCCEEDED: "succeeded",
-  FAILED: "failed",
-  CANCELLED: "cancelled",
-} as const satisfies Required<CellStatusResolvers>;
-
-const checksumStatus = {
-  BASELINE: "baseline",
-  MATCH: "match",
-  MISMATCH: "mismatch",
-  UNCHECKED: "unchecked",
-} as const satisfies Required<ChecksumStatusResolvers>;
-
-const parameterType = {
-  INTEGER: "integer",
-  NUMBER: "number",
-  ENUM: "enum",
-  BOOLEAN: "boolean",
-} as const satisfies Required<ParameterTypeResolvers>;
+const runStatus = enumTable<RunStatusResolvers>()(runStatuses);
+const runSource = enumTable<RunSourceResolvers>()(runSources);
+const scalingKind = enumTable<ScalingKindResolvers>()(scalingKinds);
+const cellStatus = enumTable<CellStatusResolvers>()(cellStatuses);
+const checksumStatus = enumTable<ChecksumStatusResolvers>()(checksumStatuses);
+const parameterType = enumTable<ParameterTypeResolvers>()([
+  "integer",
+  "number",
+  "enum",
+  "boolean",
+] satisfies ParameterTypeValue[]);
 
 /**
  * FINISHED is the deprecated name of SUCCEEDED: the server publishes "succeeded" and
  * never "finished" (API.md, "Deprecations"); the value stays so that documents naming it
  * still validate.
  */
-const runEventKind = {
-  QUEUED: "queued",
-  STARTED: "started",
-  SUCCEEDED: "succeeded",
-  FINISHED: "finished",
-  FAILED: "failed",
-  CANCELLED: "cancelled",
-  INTERRUPTED: "interrupted",
-  DELETED: "deleted",
-  REGRESSION_DETECTED: "regression-detected",
-} as const satisfies Required<RunEventKindResolvers>;
+const runEventKind = enumTable<RunEventKindResolvers>()([
+  "queued",
+  "started",
+  "succeeded",
+  "finished",
+  "failed",
+  "cancelled",
+  "interrupted",
+  "deleted",
+  "regression-detected",
+] satisfies RunEventKindValue[]);
 
-const verdict = {
-  FASTER: "faster",
-  SLOWER: "slower",
-  UNCHANGED: "unchanged",
-  NOISY: "noisy",
-  FAILED: "failed",
-} as const satisfies Required<VerdictResolvers>;
-
-const regressionKind = {
-  REGRESSION: "regression",
-  IMPROVEMENT: "improvement",
-} as const satisfies Required<RegressionKindResolvers>;
-
-const regressionStatus = {
-  OPEN: "open",
-  ACKNOWLEDGED: "acknowledged",
-  FIXED: "fixed",
-  FALSE_ALARM: "false_alarm",
-} as const satisfies Required<RegressionStatusResolvers>;
-
-const regressionMetric = {
-  WALL_TIME: "wall_time",
-  EFFICIENCY: "efficiency",
-  SERIAL_FRACTION: "serial_fraction",
-} as const satisfies Required<RegressionMetricResolvers>;
+const verdict = enumTable<VerdictResolvers>()([
+  "faster",
+  "slower",
+  "unchanged",
+  "noisy",
+  "failed",
+] satisfies VerdictValue[]);
+const regressionKind = enumTable<RegressionKindResolvers>()(regressionKinds);
+const regressionStatus = enumTable<RegressionStatusResolvers>()(regressionStatuses);
+const regressionMetric = enumTable<RegressionMetricResolvers>()(regressionMetrics);
 
 /** Spread into the resolver map: the internal values of every enum that has them. */
 export const enumResolvers = {

@@ -6,9 +6,9 @@ import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
-import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { fragmentBomb } from "../test/hostile-documents.js";
+import { testServerConfig } from "../test/server-config.js";
 import { limitWork } from "./limits.js";
 
 // Issue 11: hostile input over both transports. Every request below is sent over HTTP
@@ -19,20 +19,14 @@ import { limitWork } from "./limits.js";
 const token = "hostile-token-0123456789abcdef";
 const dashboard = "http://localhost:3000";
 
-function testConfig(databaseUrl: string): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
+const testConfig = (databaseUrl: string) =>
+  testServerConfig(databaseUrl, {
     tokens: [{ name: "ci", secret: token }],
     // Production: introspection off, so suggestions must be hidden too.
     nodeEnv: "production",
     logLevel: "info",
     corsOrigins: [dashboard],
-    limits: defaultLimits,
-    progressIntervalMs: 0,
-  };
-}
+  });
 
 /** Log lines of a server, parsed (pino writes one JSON object per line). */
 function logCollector() {

@@ -9,8 +9,8 @@ import type { Database } from "../db/client.js";
 import { ingestExamplePaths } from "../db/ingest-schema-file.js";
 import { repoRoot } from "../db/repo-root.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
-import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
+import { testServerConfig } from "../test/server-config.js";
 
 // ingestRun(adapter:) over real HTTP against createServer(), SQLite and PostgreSQL, with
 // the real harness files of packages/adapters/fixtures: the path `threadbench ingest` takes.
@@ -19,19 +19,8 @@ const token = "adapter-test-token-0123456789";
 const fixtures = join(repoRoot(), "packages", "adapters", "fixtures");
 const fixture = (path: string) => readFileSync(join(fixtures, path), "utf8");
 
-function testConfig(databaseUrl: string): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
-    tokens: [{ name: "ci", secret: token }],
-    nodeEnv: "test",
-    logLevel: "silent",
-    corsOrigins: ["http://localhost:3000"],
-    limits: { ...defaultLimits },
-    progressIntervalMs: 0,
-  };
-}
+const testConfig = (databaseUrl: string) =>
+  testServerConfig(databaseUrl, { tokens: [{ name: "ci", secret: token }] });
 
 interface Payload {
   adapter: string;

@@ -20,18 +20,22 @@ export type SeriesModel = StoredSeries;
 export type WorkloadModel = AnyWorkload;
 export type RunEventModel = RunEvent;
 
-export interface RunEdgeModel {
+export interface EdgeModel<Node> {
   cursor: string;
-  node: RunModel;
+  node: Node;
 }
 
-export interface RunConnectionModel {
-  edges: RunEdgeModel[];
+/** A page of a connection (runs, regressions): its edges, and its total counted only when asked for. */
+export interface ConnectionModel<Node> {
+  edges: EdgeModel<Node>[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   /** Counted only when asked for. */
   count: () => Promise<number>;
 }
+
+export type RunEdgeModel = EdgeModel<RunModel>;
+export type RunConnectionModel = ConnectionModel<RunModel>;
 
 export interface QueueModel {
   runningRunId: string | null;
@@ -52,18 +56,8 @@ export interface IngestRunPayloadModel {
 
 export type RegressionModel = StoredRegression;
 
-export interface RegressionEdgeModel {
-  cursor: string;
-  node: RegressionModel;
-}
-
-export interface RegressionConnectionModel {
-  edges: RegressionEdgeModel[];
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  /** Counted only when asked for. */
-  count: () => Promise<number>;
-}
+export type RegressionEdgeModel = EdgeModel<RegressionModel>;
+export type RegressionConnectionModel = ConnectionModel<RegressionModel>;
 
 /** A change point of a series' history, with the point it starts at. */
 export interface ChangePointModel {

@@ -5,9 +5,9 @@ import { pino } from "pino";
 import { afterAll, expect, it } from "vitest";
 import { storeRunResult } from "../db/run-repository.js";
 import { createServer } from "../server/create-server.js";
-import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makeRunResult } from "../test/run-factories.js";
+import { testServerConfig } from "../test/server-config.js";
 
 /*
  * Workload modules through the API (issue 9): a server never imports a file a client
@@ -21,19 +21,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const moduleFile = path.join(scratch, "exfiltrate.mjs");
 writeFileSync(moduleFile, 'throw new Error("a server imported a client-named file");\n');
 
-function config(databaseUrl: string): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
-    tokens: [{ name: "ci", secret: token }],
-    nodeEnv: "test",
-    logLevel: "silent",
-    corsOrigins: [],
-    limits: defaultLimits,
-    progressIntervalMs: 0,
-  };
-}
+const config = (databaseUrl: string) =>
+  testServerConfig(databaseUrl, { tokens: [{ name: "ci", secret: token }], corsOrigins: [] });
 
 describeEachDatabase("workload modules through the API", ({ newUrl, reopen }) => {
   it("series points carry each run's workloadHash, so a changed benchmark can be marked", async () => {

@@ -4,6 +4,7 @@ import { gitInfo } from "../db/git-info.js";
 import { countRuns, encodeRunCursor, listRuns, runsByIds } from "../db/run-list.js";
 import { getRun, requireRun } from "../db/run-reads.js";
 import { deleteRun, updateRunLabels } from "../db/run-repository.js";
+import { measurementSummary } from "../db/run-rows.js";
 import { listTestbeds } from "../db/testbed.js";
 import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import type { Resolvers } from "../generated/graphql.js";
@@ -33,6 +34,7 @@ import {
 } from "./analysis-resolvers.js";
 import { checkDecisionResolvers, checkQueryResolvers } from "./check-resolvers.js";
 import { compareQueryResolvers } from "./compare-resolvers.js";
+import { connectionResolvers } from "./connection-resolvers.js";
 import { enumResolvers } from "./enum-values.js";
 import { ingestMutationResolvers } from "./ingest-resolvers.js";
 import {
@@ -44,6 +46,7 @@ import {
   toRunFilter,
   validate,
 } from "./inputs.js";
+import type { RunModel } from "./models.js";
 import { recordRunMutationResolvers } from "./record-run-resolvers.js";
 import { regressionMetricResolvers } from "./regression-metric-resolvers.js";
 import { runOrder } from "./run-queries.js";
@@ -192,28 +195,8 @@ export const resolvers: Resolvers = {
   },
 
   Measurement: {
-    wall: (row) =>
-      row.wallMedian === null || row.wallMin === null || row.wallMax === null || row.wallMean === null
-        ? null
-        : {
-            min: row.wallMin,
-            max: row.wallMax,
-            median: row.wallMedian,
-            mean: row.wallMean,
-            stddev: row.wallStddev ?? 0,
-            cv: row.wallCv ?? 0,
-          },
-    cpu: (row) =>
-      row.cpuMedian === null || row.cpuMin === null || row.cpuMax === null || row.cpuMean === null
-        ? null
-        : {
-            min: row.cpuMin,
-            max: row.cpuMax,
-            median: row.cpuMedian,
-            mean: row.cpuMean,
-            stddev: row.cpuStddev ?? 0,
-            cv: row.cpuCv ?? 0,
-          },
+    wall: (row) => measurementSummary(row, "wall"),
+    cpu: (row) => measurementSummary(row, "cpu"),
     sharedMemory: (row) => (Array.isArray(row.sharedMemory) ? (row.sharedMemory as never[]) : null),
     samples: (measurement, _args, context) => context.loaders.samplesByMeasurement.load(measurement.id),
   },
@@ -245,16 +228,7 @@ export const resolvers: Resolvers = {
     queued: (queue, _args, context) => runsByIds(context.database, queue.queuedRunIds),
   },
 
-  RunConnection: {
-    nodes: (connection) => connection.edges.map((edge) => edge.node),
-    pageInfo: (connection) => ({
-      hasNextPage: connection.hasNextPage,
-      hasPreviousPage: connection.hasPreviousPage,
-      startCursor: connection.edges[0]?.cursor ?? null,
-      endCursor: connection.edges.at(-1)?.cursor ?? null,
-    }),
-    totalCount: (connection) => connection.count(),
-  },
+  RunConnection: connectionResolvers<RunModel>(),
 
   Testbed: {
     runtimeLabel: (testbed) => runtimeLabel(testbed),

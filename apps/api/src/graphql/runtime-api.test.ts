@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { getRun } from "../db/run-reads.js";
 import { parseRunPlan } from "../runner/plan.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
-import { defaultLimits, loadConfig, type ServerConfig } from "../services/config.js";
+import { loadConfig } from "../services/config.js";
 import { planInputOf } from "../services/run-queue.js";
 import { startAgentProcess, waitFor } from "../test/agent-processes.js";
 import { describeEachDatabase } from "../test/databases.js";
+import { testServerConfig } from "../test/server-config.js";
 
 /*
  * A plan's runtime through the API: which interpreters a client may name is the
@@ -15,20 +16,12 @@ import { describeEachDatabase } from "../test/databases.js";
 
 const token = "runtime-test-token-0123456789";
 
-function config(databaseUrl: string, pythonRuntimes?: string[]): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
+const config = (databaseUrl: string, pythonRuntimes?: string[]) =>
+  testServerConfig(databaseUrl, {
     tokens: [{ name: "ci", secret: token }],
-    nodeEnv: "test",
-    logLevel: "silent",
     corsOrigins: [],
-    limits: defaultLimits,
-    progressIntervalMs: 0,
     ...(pythonRuntimes ? { pythonRuntimes } : {}),
-  };
-}
+  });
 
 async function post(server: ThreadbenchServer, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(server.url, {

@@ -1,4 +1,6 @@
 import {
+  cellStatuses,
+  checksumStatuses,
   regressionKinds,
   regressionMetrics,
   regressionStatuses,
@@ -32,6 +34,8 @@ describe("enum internal values (enum-values.ts)", () => {
     RunStatus: runStatuses,
     RunSource: runSources,
     ScalingKind: scalingKinds,
+    CellStatus: cellStatuses,
+    ChecksumStatus: checksumStatuses,
     RegressionKind: regressionKinds,
     RegressionStatus: regressionStatuses,
     RegressionMetric: regressionMetrics,

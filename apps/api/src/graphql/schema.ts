@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import { makeExecutableSchema } from "@graphql-tools/schema";
+import { schemaUrl } from "@threadbench/schema";
 import type { GraphQLSchema } from "graphql";
 import { resolvers } from "./resolvers.js";
 
 /**
- * apps/api/schema.graphql is the source of truth (SDL-first): the same file from
- * src/graphql and from dist/graphql, both two levels below apps/api.
+ * packages/schema/schema.graphql (@threadbench/schema) is the source of truth
+ * (SDL-first): its own package, so the dashboard's codegen reads the same file without
+ * depending on this one.
  */
-export const schemaPath = new URL("../../schema.graphql", import.meta.url);
-
 export function readTypeDefs(): string {
-  return readFileSync(schemaPath, "utf8");
+  return readFileSync(schemaUrl, "utf8");
 }
 
 /** The executable schema: committed SDL + resolvers. */

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
 import { checkBranch } from "../regressions/check-branch.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
-import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { fixtureRun, fixtureRuntimes } from "../test/series-fixtures.js";
+import { testServerConfig } from "../test/server-config.js";
 
 // The dashboard's listings over many series and runtimes through real HTTP against
 // createServer(), on SQLite and PostgreSQL: the series page and its true count, the facets
@@ -15,19 +15,8 @@ import { fixtureRun, fixtureRuntimes } from "../test/series-fixtures.js";
 
 const token = "series-token-0123456789abcdef";
 
-function testConfig(databaseUrl: string): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
-    tokens: [{ name: "ci", secret: token }],
-    nodeEnv: "test",
-    logLevel: "silent",
-    corsOrigins: ["http://localhost:3000"],
-    limits: defaultLimits,
-    progressIntervalMs: 0,
-  } as ServerConfig;
-}
+const testConfig = (databaseUrl: string) =>
+  testServerConfig(databaseUrl, { tokens: [{ name: "ci", secret: token }] });
 
 async function post<T>(
   server: ThreadbenchServer,

@@ -2,7 +2,7 @@ import type { CompareOptions } from "../analysis/compare.js";
 import { fitAmdahl, type ScalingPoint, type ScalingRegression } from "../analysis/scaling.js";
 import { type GateOutcome, judgeAgainstHistory, minimumHistory } from "../analysis/thresholds.js";
 import type { Database } from "../db/client.js";
-import { comparableRunIds, listRuns, succeededCellsOfRuns } from "../db/run-list.js";
+import { comparableRunIds, listRuns, type SucceededCell, succeededCellsOfRuns } from "../db/run-list.js";
 import { requireRunDetail } from "../db/run-reads.js";
 import type { StoredRunDetail } from "../db/run-rows.js";
 import { NotFoundError } from "../errors.js";
@@ -195,16 +195,6 @@ export async function checkBranch(database: Database, options: CheckBranchOption
   return { head, base, comparison, gate, regressed: reasons.length > 0, reasons };
 }
 
-interface BaseCell {
-  runId: string;
-  mode: string;
-  threads: number;
-  wallMin: number | null;
-  wallMedian: number | null;
-  efficiency: number | null;
-  speedup: number | null;
-}
-
 /** Modes whose efficiency is not a property of the code (see check-run.ts). */
 const modesWithoutScaling = new Set(["sequential", "event-loop"]);
 
@@ -215,7 +205,7 @@ async function judgeHead(
   options: GateOptions & { history: number },
 ): Promise<HistoryGate> {
   const statistic = options.statistic ?? defaultGateSettings.statistic;
-  const rows: BaseCell[] = await succeededCellsOfRuns(database, baseRunIds);
+  const rows: SucceededCell[] = await succeededCellsOfRuns(database, baseRunIds);
 
   const cells: GateCell[] = [];
   const succeeded = head.measurements.filter(

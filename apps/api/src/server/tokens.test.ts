@@ -4,9 +4,10 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTokenVerifier, requireScope } from "../services/auth.js";
-import { defaultLimits, loadConfig, type ServerConfig } from "../services/config.js";
+import { loadConfig, type ServerConfig } from "../services/config.js";
 import { runCli } from "../test/cli-capture.js";
 import { describeEachDatabase } from "../test/databases.js";
+import { testServerConfig } from "../test/server-config.js";
 import { createServer, type ThreadbenchServer } from "./create-server.js";
 
 // Stored tokens end to end: created, listed and revoked with the real CLI on the
@@ -15,20 +16,11 @@ import { createServer, type ThreadbenchServer } from "./create-server.js";
 
 const configuredSecret = "configured-reader-0123456789";
 
-function testConfig(databaseUrl: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    databaseUrl,
+const testConfig = (databaseUrl: string, overrides: Partial<ServerConfig> = {}) =>
+  testServerConfig(databaseUrl, {
     tokens: [{ name: "reader", secret: configuredSecret, scopes: ["read"] }],
-    nodeEnv: "test",
-    logLevel: "silent",
-    corsOrigins: ["http://localhost:3000"],
-    limits: defaultLimits,
-    progressIntervalMs: 0,
     ...overrides,
-  };
-}
+  });
 
 interface Answer {
   status: number;

@@ -118,6 +118,29 @@ const integer = (name: string, minimum: number, maximum: number, fallback: numbe
       return parsed;
     });
 
+/** An http:// or https:// URL (normalized by URL), or the fallback when unset or blank. */
+const httpUrl = <Fallback extends string | null>(name: string, fallback: Fallback, allowed: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context): string | Fallback => {
+      if (value === undefined || value.trim() === "") return fallback;
+      let url: URL | undefined;
+      try {
+        url = new URL(value.trim());
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+        context.addIssue({
+          code: "custom",
+          message: `${name}="${value}" is not allowed (allowed: ${allowed})`,
+        });
+        return z.NEVER;
+      }
+      return url.href;
+    });
+
 const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T) =>
   z
     .string()
@@ -240,26 +263,11 @@ const environmentSchema = z.object({
   NODE_ENV: oneOf("NODE_ENV", ["development", "production", "test"] as const, "production"),
   LOG_LEVEL: oneOf("LOG_LEVEL", logLevels, "info"),
   THREADBENCH_CORS_ORIGINS: originList,
-  THREADBENCH_DASHBOARD_URL: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === "") return "http://localhost:3000";
-      let url: URL | undefined;
-      try {
-        url = new URL(value.trim());
-      } catch {
-        url = undefined;
-      }
-      if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-        context.addIssue({
-          code: "custom",
-          message: `THREADBENCH_DASHBOARD_URL="${value}" is not allowed (allowed: the dashboard's http:// or https:// URL; default http://localhost:3000)`,
-        });
-        return z.NEVER;
-      }
-      return url.href;
-    }),
+  THREADBENCH_DASHBOARD_URL: httpUrl(
+    "THREADBENCH_DASHBOARD_URL",
+    "http://localhost:3000",
+    "the dashboard's http:// or https:// URL; default http://localhost:3000",
+  ),
   THREADBENCH_MAX_BODY_BYTES: integer(
     "THREADBENCH_MAX_BODY_BYTES",
     1_024,
@@ -303,26 +311,11 @@ const environmentSchema = z.object({
       for (const message of problems) context.addIssue({ code: "custom", message });
       return runtimes;
     }),
-  THREADBENCH_WEBHOOK_URL: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === "") return null;
-      let url: URL | undefined;
-      try {
-        url = new URL(value.trim());
-      } catch {
-        url = undefined;
-      }
-      if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-        context.addIssue({
-          code: "custom",
-          message: `THREADBENCH_WEBHOOK_URL="${value}" is not allowed (allowed: an http:// or https:// URL; default none)`,
-        });
-        return z.NEVER;
-      }
-      return url.href;
-    }),
+  THREADBENCH_WEBHOOK_URL: httpUrl(
+    "THREADBENCH_WEBHOOK_URL",
+    null,
+    "an http:// or https:// URL; default none",
+  ),
 });
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Read operations the server components run. Typed by graphql-codegen from
- * apps/api/schema.graphql (`npm run generate`).
+ * packages/schema/schema.graphql (`npm run generate`).
  */
 import { graphql } from "../generated/gql";
 

@@ -8,7 +8,15 @@ import { createServer } from "../server/create-server.js";
 import { defaultLimits, type ServerConfig } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makePlan, makeRunResult } from "../test/run-factories.js";
-import { encodeRunCursor, listRuns, type RunOrderDirection, type RunSortField } from "./run-list.js";
+import {
+  encodeRunCursor,
+  latestSucceededRunPerWorkload,
+  listRuns,
+  type RunOrderDirection,
+  type RunSortField,
+  succeededCellsOfRuns,
+} from "./run-list.js";
+import { getRun } from "./run-reads.js";
 import { createQueuedRun, finishRunWithoutResult, storeRunResult } from "./run-repository.js";
 
 describeEachDatabase("runs pages in every order", ({ open }) => {
@@ -67,6 +75,77 @@ describeEachDatabase("runs pages in every order", ({ open }) => {
     await expect(
       listRuns(database, {}, { field: "workloadId", direction: "asc", limit: 2, cursor: dateCursor }),
     ).rejects.toThrow(UserInputError);
+  });
+});
+
+describeEachDatabase("what a branch review reads", ({ open }) => {
+  it("finds each workload's latest succeeded run on a branch as listRuns does, and only succeeded cells", async () => {
+    const database = await open();
+    // Per workload on "feature": succeeded and failed runs in turn (the newest of
+    // mandelbrot failed); main's runs and sqrt-log's failed-only runs must not count.
+    const runs: Array<{ workloadId: string; branch: string; failed: boolean }> = [
+      { workloadId: "sum-squares", branch: "feature", failed: false },
+      { workloadId: "mandelbrot", branch: "feature", failed: false },
+      { workloadId: "sum-squares", branch: "main", failed: false },
+      { workloadId: "sqrt-log", branch: "feature", failed: true },
+      { workloadId: "sum-squares", branch: "feature", failed: false },
+      { workloadId: "mandelbrot", branch: "feature", failed: true },
+      { workloadId: "image-analysis", branch: "main", failed: false },
+    ];
+    for (const [index, run] of runs.entries()) {
+      const result = makeRunResult({
+        seed: index,
+        plan: { workloadId: run.workloadId, modes: ["sequential", "worker-threads"], threads: [1, 2] },
+        startedAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
+      });
+      // One failed cell in a succeeded run: the gate reads succeeded cells only.
+      const cell = result.cells[3];
+      if (index === 4 && cell) Object.assign(cell, { status: "failed", error: "worker crashed" });
+      await storeRunResult(database, run.failed ? { ...result, status: "failed", error: "boom" } : result, {
+        branch: run.branch,
+      });
+    }
+    const latest = await latestSucceededRunPerWorkload(database, "feature");
+    const expected = [];
+    for (const workloadId of ["mandelbrot", "sqrt-log", "sum-squares"]) {
+      const page = await listRuns(
+        database,
+        { branch: "feature", status: "succeeded", workloadId },
+        { limit: 1 },
+      );
+      const head = page.runs[0];
+      if (head) expected.push({ workloadId, runId: head.id });
+    }
+    expect(latest).toEqual(expected);
+    expect(latest.map((entry) => entry.workloadId)).toEqual(["mandelbrot", "sum-squares"]);
+    expect(await latestSucceededRunPerWorkload(database, "feature", "sum-squares")).toEqual(
+      expected.filter((entry) => entry.workloadId === "sum-squares"),
+    );
+    expect(await latestSucceededRunPerWorkload(database, "feature", "sqrt-log")).toEqual([]);
+    expect(await latestSucceededRunPerWorkload(database, "no-such-branch")).toEqual([]);
+
+    const runIds = latest.map((entry) => entry.runId);
+    const cells = await succeededCellsOfRuns(database, runIds);
+    const stored = [];
+    for (const runId of runIds) {
+      const run = await getRun(database, runId, { samples: false });
+      for (const measurement of run?.measurements ?? []) {
+        if (measurement.status !== "succeeded") continue;
+        stored.push({
+          runId,
+          mode: measurement.mode,
+          threads: measurement.threads,
+          wallMin: measurement.wall?.min ?? null,
+          wallMedian: measurement.wall?.median ?? null,
+          efficiency: measurement.efficiency,
+          speedup: measurement.speedup,
+        });
+      }
+    }
+    const order = (a: { runId: string; mode: string; threads: number }, b: typeof a) =>
+      a.runId.localeCompare(b.runId) || a.mode.localeCompare(b.mode) || a.threads - b.threads;
+    expect(stored).toHaveLength(7);
+    expect([...cells].sort(order)).toEqual(stored.sort(order));
   });
 });
 

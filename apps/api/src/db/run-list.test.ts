@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { modeRank } from "@threadbench/core";
 import { expect, it } from "vitest";
 import { main } from "../cli/main.js";
 import { UserInputError } from "../errors.js";
@@ -18,6 +19,7 @@ import {
 } from "./run-list.js";
 import { getRun } from "./run-reads.js";
 import { createQueuedRun, finishRunWithoutResult, storeRunResult } from "./run-repository.js";
+import { runInclude, toStoredMeasurement, toStoredRun } from "./run-rows.js";
 
 describeEachDatabase("runs pages in every order", ({ open }) => {
   it("pages through runs sorted by workload, status or date without losing or repeating one", async () => {
@@ -146,6 +148,51 @@ describeEachDatabase("what a branch review reads", ({ open }) => {
       a.runId.localeCompare(b.runId) || a.mode.localeCompare(b.mode) || a.threads - b.threads;
     expect(stored).toHaveLength(7);
     expect([...cells].sort(order)).toEqual(stored.sort(order));
+  });
+});
+
+describeEachDatabase("one run read by hand-written SQL", ({ open }) => {
+  it("reads a run, its measurements and samples exactly as Prisma's nested read maps them", async () => {
+    const database = await open();
+    const result = makeRunResult({
+      seed: 7,
+      plan: { workloadId: "shared-counter", modes: ["sequential", "worker-threads"], threads: [1, 2] },
+    });
+    const report = [{ strategy: "atomics", final: 4_000, expected: 4_000, lostUpdates: 0 }];
+    const [first, , , last] = result.cells;
+    if (first) first.sharedMemory = report as never;
+    const sample = first?.samples[0];
+    if (sample) Object.assign(sample, { sharedMemory: report, cpuMs: null });
+    if (last)
+      Object.assign(last, { status: "failed", error: "worker crashed", speedup: null, efficiency: null });
+    const { run } = await storeRunResult(database, result, {
+      branch: "feature/x",
+      commitSha: "f".repeat(40),
+      labels: ["nightly", "arm"],
+    });
+    const prismaRow = await database.prisma.run.findUnique({
+      where: { id: run.id },
+      include: {
+        ...runInclude,
+        measurements: {
+          orderBy: [{ mode: "asc" }, { threads: "asc" }],
+          include: { samples: { orderBy: { index: "asc" } } },
+        },
+      },
+    });
+    if (!prismaRow) throw new Error("the stored run is missing");
+    const measurements = prismaRow.measurements.map((row) => toStoredMeasurement(row));
+    measurements.sort((a, b) => modeRank(a.mode) - modeRank(b.mode) || a.threads - b.threads);
+    const expected = { ...toStoredRun(prismaRow), measurements };
+    expect(await getRun(database, run.id)).toEqual(expected);
+    expect(expected.measurements[0]?.sharedMemory).toEqual(report);
+    expect(expected.measurements[0]?.samples[0]?.sharedMemory).toEqual(report);
+    expect(expected.labels).toEqual(["arm", "nightly"]);
+    expect(await getRun(database, run.id, { samples: false })).toEqual({
+      ...expected,
+      measurements: measurements.map((measurement) => ({ ...measurement, samples: [] })),
+    });
+    expect(await getRun(database, "no-such-run")).toBeNull();
   });
 });
 

@@ -172,7 +172,9 @@ async function benchPages(apiUrl: string): Promise<{ pages: BenchPage[]; seriesP
     {
       name: "branch review",
       path: `/branches/${branch.split("/").map(encodeURIComponent).join("/")}?base=main`,
-      queries: [{ document: BranchReviewQuery, variables: { branch, base: "main", workload: null } }],
+      // The title and base form are sent first; the checks stream in behind them.
+      queries: [],
+      streamed: [{ document: BranchReviewQuery, variables: { branch, base: "main", workload: null } }],
     },
     { name: "branches", path: "/branches", queries: [{ document: BranchesQuery, variables: {} }] },
     // Prerendered at build time from the workloads package: its server render runs no query.

@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { modeRank } from "@threadbench/core";
 import { expect, it } from "vitest";
 import { main } from "../cli/main.js";
 import { UserInputError } from "../errors.js";
@@ -8,8 +9,17 @@ import { createServer } from "../server/create-server.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { makePlan, makeRunResult } from "../test/run-factories.js";
 import { testServerConfig } from "../test/server-config.js";
-import { encodeRunCursor, listRuns, type RunOrderDirection, type RunSortField } from "./run-list.js";
+import {
+  encodeRunCursor,
+  latestSucceededRunPerWorkload,
+  listRuns,
+  type RunOrderDirection,
+  type RunSortField,
+  succeededCellsOfRuns,
+} from "./run-list.js";
+import { getRun } from "./run-reads.js";
 import { createQueuedRun, finishRunWithoutResult, storeRunResult } from "./run-repository.js";
+import { runInclude, toStoredMeasurement, toStoredRun } from "./run-rows.js";
 
 describeEachDatabase("runs pages in every order", ({ open }) => {
   it("pages through runs sorted by workload, status or date without losing or repeating one", async () => {
@@ -67,6 +77,122 @@ describeEachDatabase("runs pages in every order", ({ open }) => {
     await expect(
       listRuns(database, {}, { field: "workloadId", direction: "asc", limit: 2, cursor: dateCursor }),
     ).rejects.toThrow(UserInputError);
+  });
+});
+
+describeEachDatabase("what a branch review reads", ({ open }) => {
+  it("finds each workload's latest succeeded run on a branch as listRuns does, and only succeeded cells", async () => {
+    const database = await open();
+    // Per workload on "feature": succeeded and failed runs in turn (the newest of
+    // mandelbrot failed); main's runs and sqrt-log's failed-only runs must not count.
+    const runs: Array<{ workloadId: string; branch: string; failed: boolean }> = [
+      { workloadId: "sum-squares", branch: "feature", failed: false },
+      { workloadId: "mandelbrot", branch: "feature", failed: false },
+      { workloadId: "sum-squares", branch: "main", failed: false },
+      { workloadId: "sqrt-log", branch: "feature", failed: true },
+      { workloadId: "sum-squares", branch: "feature", failed: false },
+      { workloadId: "mandelbrot", branch: "feature", failed: true },
+      { workloadId: "image-analysis", branch: "main", failed: false },
+    ];
+    for (const [index, run] of runs.entries()) {
+      const result = makeRunResult({
+        seed: index,
+        plan: { workloadId: run.workloadId, modes: ["sequential", "worker-threads"], threads: [1, 2] },
+        startedAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
+      });
+      // One failed cell in a succeeded run: the gate reads succeeded cells only.
+      const cell = result.cells[3];
+      if (index === 4 && cell) Object.assign(cell, { status: "failed", error: "worker crashed" });
+      await storeRunResult(database, run.failed ? { ...result, status: "failed", error: "boom" } : result, {
+        branch: run.branch,
+      });
+    }
+    const latest = await latestSucceededRunPerWorkload(database, "feature");
+    const expected = [];
+    for (const workloadId of ["mandelbrot", "sqrt-log", "sum-squares"]) {
+      const page = await listRuns(
+        database,
+        { branch: "feature", status: "succeeded", workloadId },
+        { limit: 1 },
+      );
+      const head = page.runs[0];
+      if (head) expected.push({ workloadId, runId: head.id });
+    }
+    expect(latest).toEqual(expected);
+    expect(latest.map((entry) => entry.workloadId)).toEqual(["mandelbrot", "sum-squares"]);
+    expect(await latestSucceededRunPerWorkload(database, "feature", "sum-squares")).toEqual(
+      expected.filter((entry) => entry.workloadId === "sum-squares"),
+    );
+    expect(await latestSucceededRunPerWorkload(database, "feature", "sqrt-log")).toEqual([]);
+    expect(await latestSucceededRunPerWorkload(database, "no-such-branch")).toEqual([]);
+
+    const runIds = latest.map((entry) => entry.runId);
+    const cells = await succeededCellsOfRuns(database, runIds);
+    const stored = [];
+    for (const runId of runIds) {
+      const run = await getRun(database, runId, { samples: false });
+      for (const measurement of run?.measurements ?? []) {
+        if (measurement.status !== "succeeded") continue;
+        stored.push({
+          runId,
+          mode: measurement.mode,
+          threads: measurement.threads,
+          wallMin: measurement.wall?.min ?? null,
+          wallMedian: measurement.wall?.median ?? null,
+          efficiency: measurement.efficiency,
+          speedup: measurement.speedup,
+        });
+      }
+    }
+    const order = (a: { runId: string; mode: string; threads: number }, b: typeof a) =>
+      a.runId.localeCompare(b.runId) || a.mode.localeCompare(b.mode) || a.threads - b.threads;
+    expect(stored).toHaveLength(7);
+    expect([...cells].sort(order)).toEqual(stored.sort(order));
+  });
+});
+
+describeEachDatabase("one run read by hand-written SQL", ({ open }) => {
+  it("reads a run, its measurements and samples exactly as Prisma's nested read maps them", async () => {
+    const database = await open();
+    const result = makeRunResult({
+      seed: 7,
+      plan: { workloadId: "shared-counter", modes: ["sequential", "worker-threads"], threads: [1, 2] },
+    });
+    const report = [{ strategy: "atomics", final: 4_000, expected: 4_000, lostUpdates: 0 }];
+    const [first, , , last] = result.cells;
+    if (first) first.sharedMemory = report as never;
+    const sample = first?.samples[0];
+    if (sample) Object.assign(sample, { sharedMemory: report, cpuMs: null });
+    if (last)
+      Object.assign(last, { status: "failed", error: "worker crashed", speedup: null, efficiency: null });
+    const { run } = await storeRunResult(database, result, {
+      branch: "feature/x",
+      commitSha: "f".repeat(40),
+      labels: ["nightly", "arm"],
+    });
+    const prismaRow = await database.prisma.run.findUnique({
+      where: { id: run.id },
+      include: {
+        ...runInclude,
+        measurements: {
+          orderBy: [{ mode: "asc" }, { threads: "asc" }],
+          include: { samples: { orderBy: { index: "asc" } } },
+        },
+      },
+    });
+    if (!prismaRow) throw new Error("the stored run is missing");
+    const measurements = prismaRow.measurements.map((row) => toStoredMeasurement(row));
+    measurements.sort((a, b) => modeRank(a.mode) - modeRank(b.mode) || a.threads - b.threads);
+    const expected = { ...toStoredRun(prismaRow), measurements };
+    expect(await getRun(database, run.id)).toEqual(expected);
+    expect(expected.measurements[0]?.sharedMemory).toEqual(report);
+    expect(expected.measurements[0]?.samples[0]?.sharedMemory).toEqual(report);
+    expect(expected.labels).toEqual(["arm", "nightly"]);
+    expect(await getRun(database, run.id, { samples: false })).toEqual({
+      ...expected,
+      measurements: measurements.map((measurement) => ({ ...measurement, samples: [] })),
+    });
+    expect(await getRun(database, "no-such-run")).toBeNull();
   });
 });
 

@@ -103,14 +103,39 @@ export async function countRuns(database: Database, filter: RunFilter = {}): Pro
   return Number(rows[0]?.count ?? 0);
 }
 
-/** The workloads with a succeeded run on a branch, in name order. */
-export async function workloadsWithSucceededRuns(database: Database, branch: string): Promise<string[]> {
-  const rows = await database.prisma.run.groupBy({
-    by: ["workloadId"],
-    where: { branch, status: "succeeded" },
-    orderBy: { workloadId: "asc" },
-  });
-  return rows.map((row) => row.workloadId);
+/** A workload's latest succeeded run on a branch (see {@link latestSucceededRunPerWorkload}). */
+export interface LatestWorkloadRun {
+  workloadId: string;
+  runId: string;
+}
+
+/**
+ * Each workload with a succeeded run on `branch` (or only `workloadId`), in name order,
+ * with its latest succeeded run (newest createdAt, then id: listRuns' order): what the
+ * branch review checks. One query on the (branch, status, workloadId, createdAt, id)
+ * index; at 100,000 runs the workload list, a count and a listRuns per workload read
+ * ~20,000 table rows each through the (branch, createdAt) index (~180 ms in all).
+ */
+export async function latestSucceededRunPerWorkload(
+  database: Database,
+  branch: string,
+  workloadId?: string,
+): Promise<LatestWorkloadRun[]> {
+  const onlyWorkload = workloadId !== undefined ? Prisma.sql`AND "workloadId" = ${workloadId}` : Prisma.empty;
+  const rows = await queryRows(
+    database,
+    Prisma.sql`
+    SELECT w."workloadId",
+           (SELECT r."id" FROM "Run" r
+             WHERE r."branch" = ${branch} AND r."status" = 'succeeded' AND r."workloadId" = w."workloadId"
+             ORDER BY r."createdAt" DESC, r."id" DESC LIMIT 1) AS "runId"
+      FROM (SELECT DISTINCT "workloadId" FROM "Run"
+             WHERE "branch" = ${branch} AND "status" = 'succeeded' ${onlyWorkload}) w`,
+  );
+  // Sorted here, not by ORDER BY: PostgreSQL's collation and SQLite's byte order differ.
+  return rows
+    .map((row) => ({ workloadId: String(row.workloadId), runId: String(row.runId) }))
+    .sort((a, b) => (a.workloadId < b.workloadId ? -1 : a.workloadId > b.workloadId ? 1 : 0));
 }
 
 /** Runs by id in one query, in the order of `ids` (missing ones left out). */
@@ -339,26 +364,35 @@ export async function comparableRunIds(
   request: ComparableRunsRequest,
 ): Promise<string[]> {
   const { head } = request;
-  const rows = await database.prisma.run.findMany({
-    where: {
-      id: { not: head.id },
-      branch: request.branch,
-      status: "succeeded",
-      workloadId: head.workloadId,
-      paramsKey: head.paramsKey,
-      scaling: head.scaling,
-      testbedId: head.testbedId,
-      seeded: head.seeded,
-      project: head.project,
-      harness: head.harness,
-      ...(request.createdBefore ? { createdAt: { lt: request.createdBefore } } : {}),
-      ...(request.workloadHash !== undefined ? { workloadHash: request.workloadHash } : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: request.take,
-    select: { id: true },
-  });
-  return rows.map((row) => row.id);
+  // Hand-written SQL (queryRows): Prisma's findMany cost 2-5 ms here, several times the
+  // query on the (branch, status, workloadId, createdAt, id) index, per workload reviewed.
+  const equalOrNull = (column: string, value: string | null) =>
+    value === null
+      ? Prisma.sql`r.${Prisma.raw(`"${column}"`)} IS NULL`
+      : Prisma.sql`r.${Prisma.raw(`"${column}"`)} = ${value}`;
+  const conditions: Prisma.Sql[] = [
+    Prisma.sql`r."id" <> ${head.id}`,
+    Prisma.sql`r."branch" = ${request.branch}`,
+    Prisma.sql`r."status" = 'succeeded'`,
+    Prisma.sql`r."workloadId" = ${head.workloadId}`,
+    Prisma.sql`r."paramsKey" = ${head.paramsKey}`,
+    Prisma.sql`r."scaling" = ${head.scaling}`,
+    equalOrNull("testbedId", head.testbedId),
+    Prisma.sql`r."seeded" = ${head.seeded}`,
+    Prisma.sql`r."project" = ${head.project}`,
+    Prisma.sql`r."harness" = ${head.harness}`,
+  ];
+  if (request.createdBefore) conditions.push(Prisma.sql`r."createdAt" < ${request.createdBefore}`);
+  if (request.workloadHash !== undefined) conditions.push(equalOrNull("workloadHash", request.workloadHash));
+  const rows = await queryRows(
+    database,
+    Prisma.sql`
+    SELECT r."id" FROM "Run" r
+     WHERE ${Prisma.join(conditions, " AND ")}
+     ORDER BY r."createdAt" DESC, r."id" DESC
+     LIMIT ${sqlInteger(Math.max(0, Math.trunc(request.take)))}`,
+  );
+  return rows.map((row) => String(row.id));
 }
 
 /** A succeeded cell's figures the gate's thresholds read. */
@@ -378,16 +412,23 @@ export async function succeededCellsOfRuns(
   runIds: readonly string[],
 ): Promise<SucceededCell[]> {
   if (runIds.length === 0) return [];
-  return database.prisma.measurement.findMany({
-    where: { runId: { in: [...runIds] }, status: "succeeded" },
-    select: {
-      runId: true,
-      mode: true,
-      threads: true,
-      wallMin: true,
-      wallMedian: true,
-      efficiency: true,
-      speedup: true,
-    },
-  });
+  // Hand-written SQL (queryRows): Prisma's findMany took 4-20 ms for the ~180 cells of 30
+  // runs at 100,000 runs, several times the query, once per workload of a branch review.
+  const rows = await queryRows(
+    database,
+    Prisma.sql`
+    SELECT "runId", "mode", "threads", "wallMin", "wallMedian", "efficiency", "speedup"
+      FROM "Measurement"
+     WHERE "runId" IN (${Prisma.join([...runIds])}) AND "status" = 'succeeded'
+     ORDER BY "runId", "mode", "threads"`,
+  );
+  return rows.map((row) => ({
+    runId: String(row.runId),
+    mode: String(row.mode),
+    threads: Number(row.threads),
+    wallMin: asNumber(row.wallMin),
+    wallMedian: asNumber(row.wallMedian),
+    efficiency: asNumber(row.efficiency),
+    speedup: asNumber(row.speedup),
+  }));
 }

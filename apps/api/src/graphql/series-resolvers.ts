@@ -1,6 +1,6 @@
 import { median } from "@threadbench/core";
 import { largestTriangleThreeBuckets } from "../analysis/lttb.js";
-import { countRuns, listRuns, runsByIds, workloadsWithSucceededRuns } from "../db/run-list.js";
+import { latestSucceededRunPerWorkload, listRuns, runsByIds } from "../db/run-list.js";
 import { parametersKey, type StoredRunDetail } from "../db/run-rows.js";
 import {
   findSeries,
@@ -370,13 +370,13 @@ export const seriesQueryResolvers: Pick<
   branchReview: async (_parent, args, context) => {
     const branch = validate(branchSchema, args.branch, "branch");
     const base = validate(branchSchema, args.base, "base");
-    const workloadIds =
-      args.workload != null ? [args.workload] : await workloadsWithSucceededRuns(context.database, branch);
-    const checks: BranchCheckResult[] = [];
-    for (const workloadId of workloadIds) {
-      if ((await countRuns(context.database, { branch, status: "succeeded", workloadId })) === 0) continue;
-      checks.push(toBranchCheck(await checkBranch(context.database, { base, branch, workloadId })));
-    }
+    const heads = await latestSucceededRunPerWorkload(context.database, branch, args.workload ?? undefined);
+    // Concurrently: PostgreSQL answers them on several pooled connections.
+    const checks: BranchCheckResult[] = await Promise.all(
+      heads.map(async ({ workloadId, runId }) =>
+        toBranchCheck(await checkBranch(context.database, { base, branch, workloadId, headRunId: runId })),
+      ),
+    );
     const rank = { FAIL: 0, PASS: 1, NO_BASE: 2 } as const;
     checks.sort((a, b) => rank[a.verdict] - rank[b.verdict] || a.workloadId.localeCompare(b.workloadId));
     return { branch, base, regressed: checks.some((check) => check.verdict === "FAIL"), checks };

@@ -1,7 +1,7 @@
 import { formatDuration } from "@threadbench/core";
 import Link from "next/link";
 import { RegressionList } from "../components/regressions";
-import { type RunRow, RunsTable } from "../components/runs-table";
+import { RunsTable } from "../components/runs-table";
 import { SeriesCard } from "../components/series-card";
 import { EmptyRuns, ErrorCallout, RunLabels, StatusBadge } from "../components/ui";
 import { OverviewQuery } from "../graphql/queries";
@@ -14,6 +14,7 @@ import {
   regressionMetrics,
   regressionMetricWords,
 } from "../lib/labels";
+import { toRunRow } from "../lib/run-rows";
 import { commitUrlTemplate } from "../lib/server-config";
 import type { SearchParamsRecord } from "../lib/url-state";
 
@@ -173,7 +174,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             all runs →
           </Link>
         </h2>
-        <RunsTable runs={runs.nodes as RunRow[]} commitTemplate={commitTemplate} />
+        <RunsTable runs={runs.nodes.map(toRunRow)} commitTemplate={commitTemplate} />
       </section>
 
       <section className="panel" aria-labelledby="series-heading">

@@ -2,13 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { EmptyState } from "../../components/data-table";
-import { type RunRow, RunsTable } from "../../components/runs-table";
+import { RunsTable } from "../../components/runs-table";
 import { EmptyRuns, ErrorCallout } from "../../components/ui";
 import type { RunOrder, RunStatus } from "../../generated/graphql";
 import { RunsQuery } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
 import { formatCount } from "../../lib/format";
 import { modeFilterOptions } from "../../lib/labels";
+import { toRunRow } from "../../lib/run-rows";
 import { commitUrlTemplate } from "../../lib/server-config";
 import {
   activeFilterCount,
@@ -245,7 +246,7 @@ export default async function RunsPage({ searchParams }: PageProps) {
         ) : (
           <>
             <RunsTable
-              runs={nodes as RunRow[]}
+              runs={nodes.map(toRunRow)}
               initiallySelected={preselected}
               commitTemplate={commitUrlTemplate()}
             />

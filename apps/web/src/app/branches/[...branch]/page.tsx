@@ -1,6 +1,7 @@
 import { formatDuration } from "@threadbench/core";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cache, Suspense } from "react";
 import { CommitRef, ModeName, RuntimeLabel } from "../../../components/names";
 import { TableScroll } from "../../../components/table-scroll";
 import { Badge, ErrorCallout, StatusBadge } from "../../../components/ui";
@@ -288,27 +289,85 @@ function CheckPanel({ check, template, base }: { check: Check; template: string 
 }
 
 /**
+ * The review of one branch against one base, once per request however many parts of the
+ * page read it (React's request-scoped cache: the verdict badge, the subtitle and the
+ * checks each await it behind their own Suspense boundary).
+ */
+const reviewOf = cache((branch: string, base: string, workload: string | null) =>
+  serverQuery(BranchReviewQuery, { branch, base, workload }),
+);
+
+/** The overall verdict next to the title, once the checks are decided. */
+async function ReviewVerdict({ branch, base, workload }: ReviewKey) {
+  const result = await reviewOf(branch, base, workload);
+  if (!result.ok || result.data.branchReview.checks.length === 0) return null;
+  return result.data.branchReview.regressed ? (
+    <Badge tone="bad">
+      <span data-testid="review-verdict">regressed</span>
+    </Badge>
+  ) : (
+    <Badge tone="good">
+      <span data-testid="review-verdict">no regression</span>
+    </Badge>
+  );
+}
+
+/** ": 1 of 4 workloads fail", once the checks are decided. */
+async function FailedCount({ branch, base, workload }: ReviewKey) {
+  const result = await reviewOf(branch, base, workload);
+  if (!result.ok) return null;
+  const { checks } = result.data.branchReview;
+  if (checks.length === 0) return null;
+  const failed = checks.filter((check) => check.verdict === "FAIL").length;
+  return (
+    <>
+      : {failed} of {checks.length} workloads fail
+    </>
+  );
+}
+
+interface ReviewKey {
+  branch: string;
+  base: string;
+  workload: string | null;
+}
+
+/** Every workload's check, or why there is nothing to review. */
+async function ReviewChecks({ branch, base, workload }: ReviewKey) {
+  const result = await reviewOf(branch, base, workload);
+  if (!result.ok) return <ErrorCallout error={result.error} />;
+  const review = result.data.branchReview;
+  const template = commitUrlTemplate();
+  if (review.checks.length === 0) {
+    return (
+      <section className="panel empty">
+        <h2>Nothing to review</h2>
+        <p>
+          No succeeded run on <code>{branch}</code>
+          {workload ? ` for ${workload}` : ""}. Runs record their branch from git (or --branch) when they are
+          run or ingested.
+        </p>
+      </section>
+    );
+  }
+  return review.checks.map((check) => (
+    <CheckPanel key={check.workloadId} check={check} template={template} base={review.base} />
+  ));
+}
+
+/**
  * What `threadbench check` decides for a branch against its base, one workload at a
  * time: the same verdicts, reasons and intervals. CI links here (the URL is the branch
- * and `?base=`).
+ * and `?base=`). The title and the base form come first; the checks (the gate over the
+ * base branch's history, tens of milliseconds at 100,000 runs, and a long document)
+ * stream in behind it.
  */
 export default async function BranchReviewPage({ params, searchParams }: PageProps) {
   const branch = branchOf((await params).branch);
   const search = await searchParams;
   const base = (typeof search.base === "string" && search.base.trim()) || defaultBase;
   const workload = typeof search.workload === "string" && search.workload.trim() ? search.workload : null;
-  const result = await serverQuery(BranchReviewQuery, { branch, base, workload });
-  if (!result.ok) {
-    return (
-      <>
-        <h1>Branch {branch}</h1>
-        <ErrorCallout error={result.error} />
-      </>
-    );
-  }
-  const review = result.data.branchReview;
-  const template = commitUrlTemplate();
-  const failed = review.checks.filter((check) => check.verdict === "FAIL").length;
+  const key = { branch, base, workload };
   return (
     <>
       <div className="page-head">
@@ -317,45 +376,39 @@ export default async function BranchReviewPage({ params, searchParams }: PagePro
             <Link href="/branches">Branches</Link> / <span className="mono">{branch}</span>
           </div>
           <h1 className="verdict-line">
-            {branch} vs {review.base}{" "}
-            {review.checks.length === 0 ? null : review.regressed ? (
-              <Badge tone="bad">
-                <span data-testid="review-verdict">regressed</span>
-              </Badge>
-            ) : (
-              <Badge tone="good">
-                <span data-testid="review-verdict">no regression</span>
-              </Badge>
-            )}
+            {branch} vs {base}{" "}
+            <Suspense fallback={null}>
+              <ReviewVerdict {...key} />
+            </Suspense>
           </h1>
           <p className="subtitle">
-            The latest succeeded run of each workload on {branch} against {review.base}&apos;s recent
-            comparable runs, decided as <code>threadbench check --base {review.base}</code> decides
-            {review.checks.length > 0 ? `: ${failed} of ${review.checks.length} workloads fail` : ""}.
+            The latest succeeded run of each workload on {branch} against {base}&apos;s recent comparable
+            runs, decided as <code>threadbench check --base {base}</code> decides
+            <Suspense fallback={null}>
+              <FailedCount {...key} />
+            </Suspense>
+            .
           </p>
         </div>
-        <form className="actions" method="get" action={branchReviewHref(branch, review.base).split("?")[0]}>
+        <form className="actions" method="get" action={branchReviewHref(branch, base).split("?")[0]}>
           <label htmlFor="review-base" className="small">
             Base
           </label>
-          <input id="review-base" name="base" defaultValue={review.base} style={{ width: 140 }} />
+          <input id="review-base" name="base" defaultValue={base} style={{ width: 140 }} />
           <button type="submit">Review</button>
         </form>
       </div>
-      {review.checks.length === 0 ? (
-        <section className="panel empty">
-          <h2>Nothing to review</h2>
-          <p>
-            No succeeded run on <code>{branch}</code>
-            {workload ? ` for ${workload}` : ""}. Runs record their branch from git (or --branch) when they
-            are run or ingested.
-          </p>
-        </section>
-      ) : (
-        review.checks.map((check) => (
-          <CheckPanel key={check.workloadId} check={check} template={template} base={review.base} />
-        ))
-      )}
+      <Suspense
+        fallback={
+          <section className="panel" aria-busy="true" data-testid="checks-loading">
+            <p className="muted">
+              Deciding each workload of {branch} against {base}&apos;s recent runs…
+            </p>
+          </section>
+        }
+      >
+        <ReviewChecks {...key} />
+      </Suspense>
     </>
   );
 }

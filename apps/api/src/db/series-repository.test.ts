@@ -8,9 +8,9 @@ import {
   listSeriesPage,
   openRegressionCounts,
   readRecentHistories,
+  readRecentValues,
   readSeriesHistory,
   seriesFacets,
-  seriesWhere,
 } from "./series-repository.js";
 
 // The one series filter and the one history reader, on SQLite and PostgreSQL, over a
@@ -61,9 +61,7 @@ describeEachDatabase("series repository", (databases) => {
       first: 2,
       offset: 0,
     });
-    const count = await database.prisma.series.count({
-      where: await seriesWhere(database, { mode: "threading", branch: "main" }),
-    });
+    const count = all.filter((series) => series.mode === "threading" && series.branch === "main").length;
     expect(filtered.totalCount).toBe(count);
     expect(filtered.totalCount).toBeGreaterThan(2);
     expect(filtered.series.every((series) => series.mode === "threading" && series.branch === "main")).toBe(
@@ -176,6 +174,41 @@ describeEachDatabase("series repository", (databases) => {
     expect(bareOne.map((point) => point.measurementId)).toEqual(
       (await readSeriesHistory(database, keys[0] as string, { last: 2 })).map((point) => point.measurementId),
     );
+  });
+
+  it("reads a page of sparkline values that match the full histories, failed cells left out", async () => {
+    const keys = (await listSeries(database, {})).map((row) => row.seriesKey);
+    const failed = await database.prisma.measurement.findFirst({ where: { status: "failed" } });
+    expect(keys).toContain(failed?.seriesKey);
+    for (const column of ["wallMedian", "speedup"] as const) {
+      const values = await readRecentValues(database, keys, { last: 4, column });
+      const histories = await readRecentHistories(database, keys, {
+        last: 4,
+        succeededOnly: true,
+        withRuns: false,
+      });
+      expect([...values.keys()]).toEqual(keys);
+      for (const key of keys) {
+        expect(values.get(key)?.length).toBeGreaterThan(0);
+        expect(values.get(key)).toEqual(
+          histories.get(key)?.map((point) => ({ value: point[column], recordedAt: point.recordedAt })),
+        );
+      }
+    }
+    expect(await readRecentValues(database, [], { last: 4, column: "wallMedian" })).toEqual(new Map());
+    if (databases.provider === "sqlite") {
+      // The wall-time medians come from the sparkline index alone, no Measurement row read.
+      const plan = database
+        .sqliteConnection?.()
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT "seriesKey", "recordedAt", "id", "wallMedian" FROM "Measurement"
+           WHERE "seriesKey" = ? AND "status" = 'succeeded' ORDER BY "recordedAt" DESC, "id" DESC LIMIT 4`,
+        )
+        .all(keys[0]) as Array<{ detail: string }>;
+      expect(plan.map((step) => step.detail).join("\n")).toContain(
+        "COVERING INDEX Measurement_seriesKey_status_recordedAt_id_wallMedian_idx",
+      );
+    }
   });
 
   it("counts open regressions per series", async () => {

@@ -12,6 +12,16 @@ export interface MetricColumns {
   efficiency: number | null;
 }
 
+/** The stored column each metric's value is read from (what a sparkline reads alone). */
+export const metricValueColumns = {
+  WALL_MEDIAN: "wallMedian",
+  WALL_MEAN: "wallMean",
+  WALL_MIN: "wallMin",
+  CPU_MEDIAN: "cpuMedian",
+  SPEEDUP: "speedup",
+  EFFICIENCY: "efficiency",
+} as const satisfies Record<SeriesMetricValue, keyof MetricColumns>;
+
 /** A point's value of `metric` and the spread (one standard deviation) of its repetitions. */
 export function metricValue(
   metric: SeriesMetricValue,

@@ -7,10 +7,9 @@ import {
   listSeries,
   listSeriesPage,
   openRegressionCounts,
-  readRecentHistories,
+  readRecentValues,
   readSeriesHistory,
   type SeriesFilter,
-  type SeriesHistoryRow,
   type SeriesRow,
   seriesFacets,
 } from "../db/series-repository.js";
@@ -36,7 +35,7 @@ import type {
   SeriesModel,
   SeriesPointModel,
 } from "./models.js";
-import { metricValue } from "./series-metrics.js";
+import { metricValue, metricValueColumns } from "./series-metrics.js";
 
 /*
  * The dashboard's listings over many series and runtimes: the series explorer's page,
@@ -99,13 +98,6 @@ function paramsObject(value: unknown, path: string): Record<string, unknown> {
     throw new UserInputError([{ path, message: "allowed: a JSON object of parameters" }]);
   }
   return value as Record<string, unknown>;
-}
-
-function metricValues(metric: SeriesMetricValue, rows: readonly SeriesHistoryRow[]) {
-  return rows.flatMap((row) => {
-    const { value } = metricValue(metric, row);
-    return value === null || !Number.isFinite(value) ? [] : [{ value, at: row.recordedAt }];
-  });
 }
 
 /**
@@ -328,18 +320,16 @@ export const seriesQueryResolvers: Pick<
     });
     const keys = series.map((row) => row.seriesKey);
     const [histories, regressions] = await Promise.all([
-      readRecentHistories(context.database, keys, {
-        last: recentPoints,
-        succeededOnly: true,
-        withRuns: false,
-      }),
+      readRecentValues(context.database, keys, { last: recentPoints, column: metricValueColumns[metric] }),
       openRegressionCounts(context.database, keys),
     ]);
     return {
       totalCount,
       offset,
       nodes: series.map((row) => {
-        const points = metricValues(metric, histories.get(row.seriesKey) ?? []);
+        const points = (histories.get(row.seriesKey) ?? []).flatMap(({ value, recordedAt }) =>
+          value === null || !Number.isFinite(value) ? [] : [{ value, at: recordedAt }],
+        );
         const values = points.map((point) => point.value);
         const latest = points.at(-1);
         return {

@@ -12,6 +12,7 @@ import {
   readSeriesHistory,
   seriesFacets,
 } from "./series-repository.js";
+import { listTestbeds } from "./testbed.js";
 
 // The one series filter and the one history reader, on SQLite and PostgreSQL, over a
 // history of three runtimes on one machine (Node, CPython with the GIL, free-threaded
@@ -209,6 +210,21 @@ describeEachDatabase("series repository", (databases) => {
         "COVERING INDEX Measurement_seriesKey_status_recordedAt_id_wallMedian_idx",
       );
     }
+  });
+
+  it("lists testbeds as Prisma reads them: every column, by hostname then age, by ids or machine", async () => {
+    const expected = (
+      await database.prisma.testbed.findMany({ orderBy: [{ hostname: "asc" }, { createdAt: "asc" }] })
+    ).map((row) => ({ ...row, memoryBytes: Number(row.memoryBytes) }));
+    expect(expected).toHaveLength(3);
+    expect(await listTestbeds(database)).toEqual(expected);
+    const [first, , third] = expected;
+    expect(
+      await listTestbeds(database, { ids: [third?.id as string, first?.id as string, "missing"] }),
+    ).toEqual([first, third]);
+    expect(await listTestbeds(database, { ids: [] })).toEqual([]);
+    expect(await listTestbeds(database, { hostname: "ci-runner-7" })).toEqual(expected);
+    expect(await listTestbeds(database, { hostname: "elsewhere" })).toEqual([]);
   });
 
   it("counts open regressions per series", async () => {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Environment } from "@threadbench/core";
-import type { Database, Prisma, TransactionClient } from "./client.js";
+import { type Database, Prisma, type TransactionClient } from "./client.js";
+import { asBoolean, asDate, asString, queryRows } from "./sql-rows.js";
 
 /** The fields of an environment that identify a machine + runtime: a testbed's columns. */
 export const testbedFields = [
@@ -140,18 +141,48 @@ export function toStoredTestbed(row: TestbedRow): StoredTestbed {
   return { ...row, memoryBytes: Number(row.memoryBytes) };
 }
 
-/** Testbeds by hostname, then age; only these ids or this machine's when given (missing ids left out). */
+/** A raw Testbed row as a StoredTestbed (raw results keep each driver's types). */
+function testbedOfRow(row: Record<string, unknown>): StoredTestbed {
+  return {
+    id: String(row.id),
+    fingerprint: String(row.fingerprint),
+    hostname: String(row.hostname),
+    os: String(row.os),
+    osRelease: String(row.osRelease),
+    arch: String(row.arch),
+    cpuModel: String(row.cpuModel),
+    logicalCores: Number(row.logicalCores),
+    memoryBytes: Number(row.memoryBytes),
+    runtime: String(row.runtime),
+    runtimeVersion: String(row.runtimeVersion),
+    v8Version: asString(row.v8Version),
+    gilEnabled: asBoolean(row.gilEnabled),
+    freeThreadedBuild: asBoolean(row.freeThreadedBuild),
+    createdAt: asDate(row.createdAt) as Date,
+  };
+}
+
+const testbedColumns = Prisma.raw(
+  ["id", "fingerprint", ...testbedFields, "createdAt"].map((column) => `"${column}"`).join(", "),
+);
+
+/**
+ * Testbeds by hostname, then age; only these ids or this machine's when given (missing
+ * ids left out). Hand-written SQL (see queryRows): every dashboard page reads testbeds
+ * (filters, series and run rows), and Prisma's findMany took ~5 ms for four rows.
+ */
 export async function listTestbeds(
   database: Database,
   filter: { ids?: readonly string[]; hostname?: string } = {},
 ): Promise<StoredTestbed[]> {
   if (filter.ids !== undefined && filter.ids.length === 0) return [];
-  const rows = await database.prisma.testbed.findMany({
-    where: {
-      ...(filter.ids !== undefined ? { id: { in: [...filter.ids] } } : {}),
-      ...(filter.hostname !== undefined ? { hostname: filter.hostname } : {}),
-    },
-    orderBy: [{ hostname: "asc" }, { createdAt: "asc" }],
-  });
-  return rows.map(toStoredTestbed);
+  const conditions: Prisma.Sql[] = [];
+  if (filter.ids !== undefined) conditions.push(Prisma.sql`"id" IN (${Prisma.join([...filter.ids])})`);
+  if (filter.hostname !== undefined) conditions.push(Prisma.sql`"hostname" = ${filter.hostname}`);
+  const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const rows = await queryRows(
+    database,
+    Prisma.sql`SELECT ${testbedColumns} FROM "Testbed" ${where} ORDER BY "hostname" ASC, "createdAt" ASC`,
+  );
+  return rows.map(testbedOfRow);
 }

@@ -3,8 +3,8 @@ import { UserInputError } from "../errors.js";
 import { type Database, Prisma } from "./client.js";
 import { isDateInRange } from "./input-bounds.js";
 import type { StoredRun } from "./run-rows.js";
-import { asBoolean, asDate, asJson, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
-import { testbedFields } from "./testbed.js";
+import { asDate, asJson, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
+import { testbedFields, testbedOfRow } from "./testbed.js";
 
 /*
  * The one run listing: every runs page (the dashboard's GraphQL connection, the CLI's
@@ -205,7 +205,7 @@ export function decodeRunCursor(cursor: string, field: RunSortField = "createdAt
 }
 
 const testbedColumns = Prisma.raw(
-  ["fingerprint", ...testbedFields, "createdAt"]
+  ["id", "fingerprint", ...testbedFields, "createdAt"]
     .map((column) => `t."${column}" AS "testbed_${column}"`)
     .join(", "),
 );
@@ -276,7 +276,6 @@ function runConditions(filter: RunFilter): Prisma.Sql[] {
 
 /** A raw `r.*, testbed_*` row as a StoredRun (raw results keep each driver's types). */
 function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
-  const testbedFingerprint = asString(row.testbed_fingerprint);
   return {
     id: row.id,
     workloadId: String(row.workloadId),
@@ -304,26 +303,7 @@ function fromRawRunRow(row: RawRunRow, labels: string[]): StoredRun {
     idempotencyKey: asString(row.idempotencyKey),
     seeded: row.seeded === true || Number(row.seeded) === 1,
     environment: asJson(row.environment) as Environment | null,
-    testbed:
-      testbedFingerprint === null
-        ? null
-        : {
-            id: String(row.testbedId),
-            fingerprint: testbedFingerprint,
-            hostname: String(row.testbed_hostname),
-            os: String(row.testbed_os),
-            osRelease: String(row.testbed_osRelease),
-            arch: String(row.testbed_arch),
-            cpuModel: String(row.testbed_cpuModel),
-            logicalCores: Number(row.testbed_logicalCores),
-            memoryBytes: Number(row.testbed_memoryBytes),
-            runtime: String(row.testbed_runtime),
-            runtimeVersion: String(row.testbed_runtimeVersion),
-            v8Version: asString(row.testbed_v8Version),
-            gilEnabled: asBoolean(row.testbed_gilEnabled),
-            freeThreadedBuild: asBoolean(row.testbed_freeThreadedBuild),
-            createdAt: asDate(row.testbed_createdAt) as Date,
-          },
+    testbed: row.testbed_fingerprint == null ? null : testbedOfRow(row, "testbed_"),
     createdAt: asDate(row.createdAt) as Date,
     startedAt: asDate(row.startedAt),
     finishedAt: asDate(row.finishedAt),

@@ -141,24 +141,28 @@ export function toStoredTestbed(row: TestbedRow): StoredTestbed {
   return { ...row, memoryBytes: Number(row.memoryBytes) };
 }
 
-/** A raw Testbed row as a StoredTestbed (raw results keep each driver's types). */
-function testbedOfRow(row: Record<string, unknown>): StoredTestbed {
+/**
+ * A raw Testbed row as a StoredTestbed (raw results keep each driver's types). `prefix`
+ * reads the columns of a join that aliased them (run-list reads `t."os" AS "testbed_os"`).
+ */
+export function testbedOfRow(row: Record<string, unknown>, prefix = ""): StoredTestbed {
+  const column = (name: string) => row[`${prefix}${name}`];
   return {
-    id: String(row.id),
-    fingerprint: String(row.fingerprint),
-    hostname: String(row.hostname),
-    os: String(row.os),
-    osRelease: String(row.osRelease),
-    arch: String(row.arch),
-    cpuModel: String(row.cpuModel),
-    logicalCores: Number(row.logicalCores),
-    memoryBytes: Number(row.memoryBytes),
-    runtime: String(row.runtime),
-    runtimeVersion: String(row.runtimeVersion),
-    v8Version: asString(row.v8Version),
-    gilEnabled: asBoolean(row.gilEnabled),
-    freeThreadedBuild: asBoolean(row.freeThreadedBuild),
-    createdAt: asDate(row.createdAt) as Date,
+    id: String(column("id")),
+    fingerprint: String(column("fingerprint")),
+    hostname: String(column("hostname")),
+    os: String(column("os")),
+    osRelease: String(column("osRelease")),
+    arch: String(column("arch")),
+    cpuModel: String(column("cpuModel")),
+    logicalCores: Number(column("logicalCores")),
+    memoryBytes: Number(column("memoryBytes")),
+    runtime: String(column("runtime")),
+    runtimeVersion: String(column("runtimeVersion")),
+    v8Version: asString(column("v8Version")),
+    gilEnabled: asBoolean(column("gilEnabled")),
+    freeThreadedBuild: asBoolean(column("freeThreadedBuild")),
+    createdAt: asDate(column("createdAt")) as Date,
   };
 }
 
@@ -184,5 +188,5 @@ export async function listTestbeds(
     database,
     Prisma.sql`SELECT ${testbedColumns} FROM "Testbed" ${where} ORDER BY "hostname" ASC, "createdAt" ASC`,
   );
-  return rows.map(testbedOfRow);
+  return rows.map((row) => testbedOfRow(row));
 }

@@ -82,6 +82,34 @@ describe.skipIf(!enabled)("dashboard for many runtimes and series", () => {
     await stack?.stop();
   });
 
+  it("loads a page without asking the server for the pages its links point to, and still navigates in place", async () => {
+    const page = await newPage(browser);
+    const background: string[] = [];
+    page.on("request", (request) => {
+      const headers = request.headers();
+      if (headers.rsc || headers["next-router-prefetch"] || request.url().includes("_rsc=")) {
+        background.push(request.url());
+      }
+    });
+    for (const path of ["/", "/runs", "/series"]) {
+      await page.goto(`${stack.webUrl}${path}`);
+      await settled(page);
+    }
+    // A table of 40 runs and the nav bar: Next's default was a server render per link in view.
+    expect(await page.locator("a[href^='/series/']").count()).toBeGreaterThan(10);
+    expect(background).toEqual([]);
+    // A click is still a client-side navigation: the page's own state survives it.
+    await page.evaluate(() => {
+      (window as unknown as { marker: string }).marker = "kept";
+    });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runs" }).click();
+    await page.waitForURL(`${stack.webUrl}/runs`);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toMatch(/Runs/);
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("kept");
+    expect(background.length).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
   it("counts every series on the overview and pages through all of them in the explorer, both ways", async () => {
     expect(seriesTotal).toBe(4 + 4 + 8 + 32);
     const page = await newPage(browser);

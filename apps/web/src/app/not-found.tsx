@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "../components/app-link";
 
 export const metadata: Metadata = { title: "Not found" };
 
@@ -16,15 +16,15 @@ export default function NotFound() {
         deleted; series keys change when their parameters, branch or testbed do).
       </p>
       <div className="actions">
-        <Link className="button primary" href="/">
+        <AppLink className="button primary" href="/">
           Overview
-        </Link>
-        <Link className="button" href="/runs">
+        </AppLink>
+        <AppLink className="button" href="/runs">
           All runs
-        </Link>
-        <Link className="button" href="/series">
+        </AppLink>
+        <AppLink className="button" href="/series">
           All series
-        </Link>
+        </AppLink>
       </div>
     </section>
   );

@@ -1,5 +1,5 @@
 import { formatDuration } from "@threadbench/core";
-import Link from "next/link";
+import { AppLink } from "../components/app-link";
 import { RegressionList } from "../components/regressions";
 import { RunsTable } from "../components/runs-table";
 import { SeriesCard } from "../components/series-card";
@@ -35,12 +35,12 @@ function MetricFilter({ current }: { current: RegressionMetricValue | null }) {
       {options.map(([metric, label], index) => (
         <span key={label}>
           {index > 0 ? " · " : null}
-          <Link
+          <AppLink
             href={metric ? `/?metric=${regressionMetricWords[metric]}` : "/"}
             aria-current={metric === current ? "page" : undefined}
           >
             {label}
-          </Link>
+          </AppLink>
         </span>
       ))}
     </nav>
@@ -78,15 +78,15 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <h1>Overview</h1>
           <p className="subtitle">
             {formatCount(runs.totalCount)} runs stored ·{" "}
-            <Link href="/series" data-testid="series-count">
+            <AppLink href="/series" data-testid="series-count">
               {formatCount(trackedSeries.totalCount)} series tracked
-            </Link>
+            </AppLink>
           </p>
         </div>
         <div className="actions">
-          <Link className="button primary" href="/runs/new">
+          <AppLink className="button primary" href="/runs/new">
             New run
-          </Link>
+          </AppLink>
         </div>
       </div>
 
@@ -121,7 +121,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </h2>
         {!queue.running && queue.queued.length === 0 ? (
           <p className="muted">
-            Nothing running or queued. <Link href="/runs/new">Start a run</Link>.
+            Nothing running or queued. <AppLink href="/runs/new">Start a run</AppLink>.
           </p>
         ) : (
           <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }}>
@@ -129,9 +129,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               <li>
                 <div className="actions">
                   <StatusBadge status={queue.running.status} />
-                  <Link href={`/runs/${encodeURIComponent(queue.running.id)}`}>
+                  <AppLink href={`/runs/${encodeURIComponent(queue.running.id)}`}>
                     {queue.running.workloadId}
-                  </Link>
+                  </AppLink>
                   <span className="muted small">
                     {formatParams(queue.running.params)} · threads {queue.running.threads.join(", ")}
                     {queue.running.progress?.etaMs
@@ -156,7 +156,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               <li key={run.id} className="actions">
                 <StatusBadge status={run.status} />
                 <span className="muted small">#{run.queuePosition}</span>
-                <Link href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</Link>
+                <AppLink href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</AppLink>
                 <span className="muted small">
                   {formatParams(run.params)} · queued {formatDateTime(run.createdAt)}
                 </span>
@@ -170,9 +170,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <section className="panel" aria-labelledby="recent-heading">
         <h2 id="recent-heading">
           <span>Recent runs</span>
-          <Link className="panel-note" href="/runs">
+          <AppLink className="panel-note" href="/runs">
             all runs →
-          </Link>
+          </AppLink>
         </h2>
         <RunsTable runs={runs.nodes.map(toRunRow)} commitTemplate={commitTemplate} />
       </section>
@@ -180,12 +180,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <section className="panel" aria-labelledby="series-heading">
         <h2 id="series-heading">
           <span>Tracked series</span>
-          <Link className="panel-note" href="/series">
+          <AppLink className="panel-note" href="/series">
             median wall time
             {trackedSeries.totalCount > trackedSeries.nodes.length
               ? `; first ${trackedSeries.nodes.length} of ${formatCount(trackedSeries.totalCount)}: explore all →`
               : "; explore →"}
-          </Link>
+          </AppLink>
         </h2>
         {trackedSeries.nodes.length === 0 ? (
           <p className="muted">Series appear once a run has finished measurements.</p>

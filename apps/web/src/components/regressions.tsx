@@ -1,7 +1,6 @@
 "use client";
 
 import { formatDuration } from "@threadbench/core";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import {
@@ -14,6 +13,7 @@ import {
 import { ApiError, executeOperation } from "../graphql/execute";
 import { formatChange, formatDateTime, formatParams, formatRatioPercent, shortSha } from "../lib/format";
 import { regressionStatusLabels } from "../lib/labels";
+import { AppLink } from "./app-link";
 import { ModeName } from "./names";
 import { TableScroll } from "./table-scroll";
 import { TokenField, useApiToken } from "./token-field";
@@ -196,10 +196,10 @@ export function RegressionList({
                 </td>
                 {showSeries ? (
                   <td>
-                    <Link href={`/series/${encodeURIComponent(row.seriesKey)}`}>
+                    <AppLink href={`/series/${encodeURIComponent(row.seriesKey)}`}>
                       {row.workloadId} · {row.mode ? <ModeName mode={row.mode} /> : "?"} ×{" "}
                       {row.threads ?? "?"}
-                    </Link>
+                    </AppLink>
                     <div className="small muted">
                       {row.testbed ? `${row.testbed.runtimeLabel} · ${row.testbed.hostname} · ` : ""}
                       {formatParams(row.params)} · {row.branch ?? "no branch"}
@@ -207,9 +207,9 @@ export function RegressionList({
                   </td>
                 ) : null}
                 <td>
-                  <Link href={`/runs/${encodeURIComponent(row.runId)}`}>
+                  <AppLink href={`/runs/${encodeURIComponent(row.runId)}`}>
                     {row.run?.commitSha ? <span className="mono">{shortSha(row.run.commitSha)}</span> : "run"}
-                  </Link>
+                  </AppLink>
                   {row.run?.seeded ? (
                     <>
                       {" "}

@@ -1,12 +1,12 @@
 "use client";
 
 import { formatDuration } from "@threadbench/core";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { RunStatus } from "../generated/graphql";
 import { formatDateTime, formatParams } from "../lib/format";
 import { compareHref, orderByDate, scalingHref } from "../lib/url-state";
+import { AppLink } from "./app-link";
 import { DataTable } from "./data-table";
 import { CommitRef, RuntimeLabel } from "./names";
 import { RunLabels, StatusBadge } from "./ui";
@@ -131,7 +131,7 @@ export function RunsTable({
                 <StatusBadge status={run.status} />
               </td>
               <td>
-                <Link href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</Link>{" "}
+                <AppLink href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</AppLink>{" "}
                 <RunLabels labels={run.labels} seeded={run.seeded} />
                 <div className="small muted">{formatParams(run.params)}</div>
               </td>

@@ -1,8 +1,9 @@
 /** A series as a card: what it is, on which runtime, its sparkline, latest value and change. */
-import Link from "next/link";
+
 import type { SeriesSummaryFieldsFragment } from "../generated/graphql";
 import { sparklinePath } from "../lib/chart-data";
 import { formatChange, formatDateTime, formatMetric, formatParams, type MetricKind } from "../lib/format";
+import { AppLink } from "./app-link";
 import { ModeName } from "./names";
 import { Badge } from "./ui";
 
@@ -28,7 +29,7 @@ export function SeriesCard({
 }) {
   const { series } = summary;
   return (
-    <Link
+    <AppLink
       className="series-card"
       href={`/series/${encodeURIComponent(series.key)}`}
       data-series-key={series.key}
@@ -62,6 +63,6 @@ export function SeriesCard({
         </span>
       </div>
       <div className="meta">latest {formatDateTime(summary.latestAt)}</div>
-    </Link>
+    </AppLink>
   );
 }

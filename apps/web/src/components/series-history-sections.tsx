@@ -3,7 +3,7 @@
  * points. The page's heading and regressions render from one small query first; these
  * follow from a second one, read once per request (React `cache`) by both sections.
  */
-import Link from "next/link";
+
 import { cache } from "react";
 import type { RegressionFieldsFragment, SeriesMetric } from "../generated/graphql";
 import { SeriesChartQuery } from "../graphql/queries";
@@ -12,6 +12,7 @@ import { latestChange } from "../lib/chart-data";
 import { formatChange, formatCount, formatDateTime, formatMetric } from "../lib/format";
 import { seriesMarkers } from "../lib/history-markers";
 import type { SeriesMetricChoice } from "../lib/series-metrics";
+import { AppLink } from "./app-link";
 import { HistoryChart } from "./charts/history-chart";
 import { CommitRef } from "./names";
 import { TableScroll } from "./table-scroll";
@@ -92,13 +93,13 @@ export async function SeriesChartSection({
         {history.totalPoints > 500 ? (
           <nav className="segmented" aria-label="Points">
             {pointLimits.map((limit) => (
-              <Link
+              <AppLink
                 key={limit}
                 href={pointsHref(limit)}
                 aria-current={limit === maxPoints ? "true" : undefined}
               >
                 {formatCount(limit)} pts
-              </Link>
+              </AppLink>
             ))}
           </nav>
         ) : null}
@@ -138,9 +139,9 @@ export async function SeriesChartSection({
                 {changePoints.map((changePoint) => (
                   <tr key={`${changePoint.runId}:${changePoint.index}`}>
                     <td className="nowrap">
-                      <Link href={`/runs/${encodeURIComponent(changePoint.runId)}`}>
+                      <AppLink href={`/runs/${encodeURIComponent(changePoint.runId)}`}>
                         {formatDateTime(changePoint.timestamp)}
-                      </Link>
+                      </AppLink>
                     </td>
                     <td>
                       <CommitRef sha={changePoint.commitSha} template={commitTemplate} />
@@ -204,7 +205,7 @@ export async function LatestPointsSection({
               <td>{point.branch ?? "–"}</td>
               <td className="num">{formatMetric(metric.kind, point.value)}</td>
               <td>
-                <Link href={`/runs/${encodeURIComponent(point.runId)}`}>open</Link>
+                <AppLink href={`/runs/${encodeURIComponent(point.runId)}`}>open</AppLink>
               </td>
             </tr>
           ))}

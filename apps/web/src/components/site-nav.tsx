@@ -1,7 +1,7 @@
 "use client";
 
-import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { AppLink } from "./app-link";
 
 const links = [
   { href: "/", label: "Overview", match: (path: string) => path === "/" },
@@ -23,9 +23,9 @@ export function SiteNav() {
   return (
     <nav className="site-nav" aria-label="Main">
       {links.map((link) => (
-        <Link key={link.href} href={link.href} aria-current={link.match(pathname) ? "page" : undefined}>
+        <AppLink key={link.href} href={link.href} aria-current={link.match(pathname) ? "page" : undefined}>
           {link.label}
-        </Link>
+        </AppLink>
       ))}
     </nav>
   );

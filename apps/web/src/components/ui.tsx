@@ -1,9 +1,10 @@
 /** Small presentational pieces shared by the pages (server-safe: no hooks; TokenPrompt is a client island). */
-import Link from "next/link";
+
 import type { ReactNode } from "react";
 import type { RunStatus } from "../generated/graphql";
 import type { ApiError } from "../graphql/execute";
 import { runStatusLabels, runStatusTone, type Tone } from "../lib/labels";
+import { AppLink } from "./app-link";
 import { EmptyState } from "./data-table";
 import { TokenPrompt } from "./token-field";
 
@@ -93,9 +94,9 @@ export function EmptyRuns() {
     <EmptyState title="No runs yet">
       <p>Every run threadbench stores shows up here, with its scaling curve and its history.</p>
       <div className="actions">
-        <Link className="button primary" href="/runs/new">
+        <AppLink className="button primary" href="/runs/new">
           Start a run
-        </Link>
+        </AppLink>
       </div>
       <p>Or record results from a terminal or from CI:</p>
       <pre>

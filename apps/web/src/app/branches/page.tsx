@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "../../components/app-link";
 import { ErrorCallout } from "../../components/ui";
 import { BranchesQuery } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
@@ -37,7 +37,7 @@ export default async function BranchesPage() {
           <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0, gap: 6 }}>
             {branches.map((branch) => (
               <li key={branch}>
-                <Link href={branchReviewHref(branch, "main")}>{branch}</Link>
+                <AppLink href={branchReviewHref(branch, "main")}>{branch}</AppLink>
                 {branch === "main" ? (
                   <span className="muted small"> (its latest run against the one before)</span>
                 ) : null}

@@ -1,6 +1,6 @@
 import { formatDuration } from "@threadbench/core";
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "../../components/app-link";
 import { DataTable } from "../../components/data-table";
 import { CommitRef, ModeName, RuntimeLabel } from "../../components/names";
 import { Badge, ErrorCallout, RunLabels, StatusBadge } from "../../components/ui";
@@ -28,7 +28,7 @@ function RunCard({ run, side, template }: { run: Side; side: string; template: s
     <section className="panel" aria-label={`${side} run`}>
       <h2>
         <span>
-          {side}: <Link href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</Link>
+          {side}: <AppLink href={`/runs/${encodeURIComponent(run.id)}`}>{run.workloadId}</AppLink>
         </span>
         <StatusBadge status={run.status} />
       </h2>
@@ -66,8 +66,8 @@ function Chooser({ a, b }: { a?: string | undefined; b?: string | undefined }) {
   return (
     <form className="panel" method="get" action="/compare">
       <p>
-        Choose two runs: tick them in the <Link href="/runs">runs table</Link> and press “Compare selected”,
-        or paste their ids.
+        Choose two runs: tick them in the <AppLink href="/runs">runs table</AppLink> and press “Compare
+        selected”, or paste their ids.
       </p>
       <div className="form-grid">
         <div className="field">
@@ -127,16 +127,16 @@ export default async function ComparePage({ searchParams }: PageProps) {
           </p>
         </div>
         <div className="actions">
-          <Link className="button" href={compareHref(head.id, base.id)}>
+          <AppLink className="button" href={compareHref(head.id, base.id)}>
             Swap sides
-          </Link>
+          </AppLink>
         </div>
       </div>
       {Date.parse(base.createdAt) > Date.parse(head.createdAt) ? (
         <div className="callout info small" data-testid="base-newer">
           <p>
             The base run is newer than the head run, so “slower” means the older run was slower.{" "}
-            <Link href={compareHref(head.id, base.id)}>Make the older run the base</Link>.
+            <AppLink href={compareHref(head.id, base.id)}>Make the older run the base</AppLink>.
           </p>
         </div>
       ) : null}

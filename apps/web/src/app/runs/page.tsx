@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { redirect } from "next/navigation";
+import { AppLink } from "../../components/app-link";
 import { EmptyState } from "../../components/data-table";
 import { RunsTable } from "../../components/runs-table";
 import { EmptyRuns, ErrorCallout } from "../../components/ui";
@@ -103,9 +103,9 @@ export default async function RunsPage({ searchParams }: PageProps) {
           <a className="button" href={exportHref("json")} download data-testid="export-runs-json">
             Export JSON
           </a>
-          <Link className="button primary" href="/runs/new">
+          <AppLink className="button primary" href="/runs/new">
             New run
-          </Link>
+          </AppLink>
         </div>
       </div>
 
@@ -225,9 +225,9 @@ export default async function RunsPage({ searchParams }: PageProps) {
             Apply
           </button>
           {filtered ? (
-            <Link className="button" href="/runs">
+            <AppLink className="button" href="/runs">
               Clear
-            </Link>
+            </AppLink>
           ) : null}
         </div>
       </form>
@@ -237,7 +237,8 @@ export default async function RunsPage({ searchParams }: PageProps) {
           filtered || view.after || view.before ? (
             <EmptyState title="No runs match">
               <p>
-                Nothing matches these filters. <Link href="/runs">Clear the filters</Link> or widen the dates.
+                Nothing matches these filters. <AppLink href="/runs">Clear the filters</AppLink> or widen the
+                dates.
               </p>
             </EmptyState>
           ) : (
@@ -253,29 +254,29 @@ export default async function RunsPage({ searchParams }: PageProps) {
             <nav className="pager" aria-label="Pages">
               <span className="small muted" data-testid="page-range">
                 Runs {formatCount(start)}–{formatCount(end)} of {formatCount(runs.totalCount)} ·{" "}
-                <Link href={sortHref}>
+                <AppLink href={sortHref}>
                   {view.sort !== "createdAt"
                     ? "sort by date"
                     : view.direction === "desc"
                       ? "show oldest first"
                       : "show newest first"}
-                </Link>
+                </AppLink>
               </span>
               <span className="actions">
                 {start > 1 || view.after || view.before ? (
-                  <Link className="button" href={firstHref}>
+                  <AppLink className="button" href={firstHref}>
                     ⇤ First
-                  </Link>
+                  </AppLink>
                 ) : null}
                 {previousHref ? (
-                  <Link className="button" href={previousHref} rel="prev">
+                  <AppLink className="button" href={previousHref} rel="prev">
                     ← Previous
-                  </Link>
+                  </AppLink>
                 ) : null}
                 {nextHref ? (
-                  <Link className="button" href={nextHref} rel="next">
+                  <AppLink className="button" href={nextHref} rel="next">
                     Next →
-                  </Link>
+                  </AppLink>
                 ) : null}
               </span>
             </nav>

@@ -1,7 +1,7 @@
 import { compareModes } from "@threadbench/core";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Suspense } from "react";
+import { AppLink } from "../../components/app-link";
 import { CrossRunScalingChart } from "../../components/charts/cross-run-chart";
 import { EfficiencyStrip } from "../../components/efficiency-strip";
 import { CommitRef, ModeName } from "../../components/names";
@@ -91,7 +91,7 @@ function Chooser({
         </button>
       </div>
       <p className="small muted" style={{ gridColumn: "1 / -1", margin: 0 }}>
-        Or tick runs in the <Link href="/runs">runs table</Link> and press “Scaling chart”.
+        Or tick runs in the <AppLink href="/runs">runs table</AppLink> and press “Scaling chart”.
       </p>
     </form>
   );
@@ -247,9 +247,9 @@ export default async function ScalingPage({ searchParams }: PageProps) {
                       .map((mode) => (
                         <tr key={`${run.id}:${mode}`}>
                           <td className="small">
-                            <Link href={`/runs/${encodeURIComponent(run.id)}`} data-testid="runtime-label">
+                            <AppLink href={`/runs/${encodeURIComponent(run.id)}`} data-testid="runtime-label">
                               {run.testbed?.runtimeLabel ?? "unknown runtime"}
-                            </Link>
+                            </AppLink>
                             <div className="muted">
                               {formatDateTime(run.createdAt)} ·{" "}
                               <CommitRef sha={run.commitSha} template={template} /> ·{" "}

@@ -1,7 +1,7 @@
 import { formatDuration } from "@threadbench/core";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { redirect } from "next/navigation";
+import { AppLink } from "../../components/app-link";
 import { DataTable, EmptyState } from "../../components/data-table";
 import { ModeName } from "../../components/names";
 import { changeClass } from "../../components/series-card";
@@ -107,9 +107,9 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
           </p>
         </div>
         <div className="actions">
-          <Link className="button" href="/scaling">
+          <AppLink className="button" href="/scaling">
             Scaling across runtimes
-          </Link>
+          </AppLink>
         </div>
       </div>
 
@@ -204,9 +204,9 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
             Apply
           </button>
           {filtered ? (
-            <Link className="button" href="/series">
+            <AppLink className="button" href="/series">
               Clear
-            </Link>
+            </AppLink>
           ) : null}
         </div>
       </form>
@@ -220,7 +220,7 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
             <p>
               {filtered ? (
                 <>
-                  Nothing matches these filters. <Link href="/series">Clear them</Link>.
+                  Nothing matches these filters. <AppLink href="/series">Clear them</AppLink>.
                 </>
               ) : (
                 "Series appear once a run has stored its first measurements."
@@ -248,9 +248,9 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
                 return (
                   <tr key={series.key} data-series-key={series.key}>
                     <td>
-                      <Link href={`/series/${encodeURIComponent(series.key)}`}>
+                      <AppLink href={`/series/${encodeURIComponent(series.key)}`}>
                         {series.workloadId} · <ModeName mode={series.mode} /> × {series.threads}
-                      </Link>
+                      </AppLink>
                       <div className="small muted">
                         {formatParams(series.params)}
                         {series.harness !== "threadbench" ? ` · ${series.harness}` : ""}
@@ -311,14 +311,14 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
               </span>
               <span className="actions">
                 {previous ? (
-                  <Link className="button" href={previous} rel="prev">
+                  <AppLink className="button" href={previous} rel="prev">
                     ← Previous
-                  </Link>
+                  </AppLink>
                 ) : null}
                 {next ? (
-                  <Link className="button" href={next} rel="next">
+                  <AppLink className="button" href={next} rel="next">
                     Next →
-                  </Link>
+                  </AppLink>
                 ) : null}
               </span>
             </nav>

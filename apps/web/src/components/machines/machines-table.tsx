@@ -1,7 +1,8 @@
 /** Every agent (benchmark machine): state, testbed, labels, last heartbeat, current run, queue. */
-import Link from "next/link";
+
 import type { MachinesQuery } from "../../generated/graphql";
 import { formatAge, formatBytes, formatDateTime, formatRatioPercent } from "../../lib/format";
+import { AppLink } from "../app-link";
 import { TableScroll } from "../table-scroll";
 import { Badge } from "../ui";
 import { machineState, sortMachines } from "./machine-state";
@@ -68,7 +69,7 @@ export function MachinesTable({ agents, now }: { agents: readonly Agent[]; now: 
                 <td>
                   {agent.currentRun ? (
                     <>
-                      <Link href={`/runs/${agent.currentRun.id}`}>{agent.currentRun.workloadId}</Link>
+                      <AppLink href={`/runs/${agent.currentRun.id}`}>{agent.currentRun.workloadId}</AppLink>
                       {agent.currentRun.progress ? (
                         <div className="muted small">
                           {formatRatioPercent(agent.currentRun.progress.fraction)}, cell{" "}
@@ -84,9 +85,9 @@ export function MachinesTable({ agents, now }: { agents: readonly Agent[]; now: 
                   {agent.queue.length === 0 ? (
                     <span className="muted">empty</span>
                   ) : (
-                    <Link href={`/runs/${agent.queue[0]?.id}`}>
+                    <AppLink href={`/runs/${agent.queue[0]?.id}`}>
                       {agent.queue.length === 50 ? "50+" : agent.queue.length} queued
-                    </Link>
+                    </AppLink>
                   )}
                 </td>
               </tr>

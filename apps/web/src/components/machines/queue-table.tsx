@@ -1,7 +1,8 @@
 /** The queued runs in execution order, each with its target and why it still waits. */
-import Link from "next/link";
+
 import type { MachinesQuery } from "../../generated/graphql";
 import { formatAge, formatDateTime } from "../../lib/format";
+import { AppLink } from "../app-link";
 import { TableScroll } from "../table-scroll";
 
 type QueuedRun = MachinesQuery["queue"]["queued"][number];
@@ -25,7 +26,7 @@ export function QueueTable({ runs, now }: { runs: readonly QueuedRun[]; now: num
             <tr key={run.id}>
               <td>{run.queuePosition ?? "–"}</td>
               <td>
-                <Link href={`/runs/${run.id}`}>{run.workloadId}</Link>
+                <AppLink href={`/runs/${run.id}`}>{run.workloadId}</AppLink>
                 {run.requestedBy ? <div className="muted small">by {run.requestedBy}</div> : null}
               </td>
               <td>{run.target.description}</td>

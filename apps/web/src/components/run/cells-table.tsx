@@ -1,7 +1,7 @@
 import { formatDuration } from "@threadbench/core";
-import Link from "next/link";
 import { formatRatioPercent, formatSpeedup } from "../../lib/format";
 import { cellStatusLabels, checksumStatusLabels, checksumTone, modeDescriptions } from "../../lib/labels";
+import { AppLink } from "../app-link";
 import { DataTable } from "../data-table";
 import { ModeName } from "../names";
 import { Efficiency } from "../run-tables";
@@ -99,7 +99,7 @@ export function CellsTable({
               </Badge>
             </td>
             <td>
-              <Link href={`/series/${encodeURIComponent(measurement.seriesKey)}`}>history</Link>
+              <AppLink href={`/series/${encodeURIComponent(measurement.seriesKey)}`}>history</AppLink>
             </td>
           </tr>
         ))}

@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { formatParams } from "../../lib/format";
 import { scalingKindLabels } from "../../lib/labels";
+import { AppLink } from "../app-link";
 import { CommitRef, RuntimeLabel } from "../names";
 import { RunLabels, StatusBadge } from "../ui";
 import type { RunDetail } from "./run-data";
@@ -11,7 +11,7 @@ export function RunHeader({ run, commitTemplate }: { run: RunDetail; commitTempl
     <div className="page-head">
       <div>
         <div className="breadcrumbs">
-          <Link href="/runs">Runs</Link> / <span className="mono">{run.id}</span>
+          <AppLink href="/runs">Runs</AppLink> / <span className="mono">{run.id}</span>
         </div>
         <h1>
           {run.workload?.title ?? run.workloadId} <StatusBadge status={run.status} />{" "}
@@ -36,15 +36,15 @@ export function RunHeader({ run, commitTemplate }: { run: RunDetail; commitTempl
         ) : null}
       </div>
       <div className="actions">
-        <Link className="button" href={`/runs?workload=${encodeURIComponent(run.workloadId)}`}>
+        <AppLink className="button" href={`/runs?workload=${encodeURIComponent(run.workloadId)}`}>
           Runs of {run.workloadId}
-        </Link>
-        <Link
+        </AppLink>
+        <AppLink
           className="button"
           href={`/runs?workload=${encodeURIComponent(run.workloadId)}&select=${encodeURIComponent(run.id)}`}
         >
           Compare with…
-        </Link>
+        </AppLink>
       </div>
     </div>
   );

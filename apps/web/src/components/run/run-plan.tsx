@@ -1,7 +1,7 @@
 import { formatDuration } from "@threadbench/core";
-import Link from "next/link";
 import { formatCount, formatDateTime, formatParams } from "../../lib/format";
 import { scalingKindLabels } from "../../lib/labels";
+import { AppLink } from "../app-link";
 import { CommitRef } from "../names";
 import type { RunDetail } from "./run-data";
 
@@ -38,7 +38,7 @@ export function RunPlan({ run, commitTemplate }: { run: RunDetail; commitTemplat
         </dd>
         <dt>Agent</dt>
         <dd data-testid="run-agent">
-          {run.agent ? <Link href="/machines">{run.agent.name}</Link> : "–"}
+          {run.agent ? <AppLink href="/machines">{run.agent.name}</AppLink> : "–"}
           {` · runs on ${run.target.description}`}
           {run.waitingReason ? <div className="small">Waiting: {run.waitingReason}</div> : null}
         </dd>

@@ -1,7 +1,7 @@
 import { formatDuration } from "@threadbench/core";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { cache, Suspense } from "react";
+import { AppLink } from "../../../components/app-link";
 import { CommitRef, ModeName, RuntimeLabel } from "../../../components/names";
 import { TableScroll } from "../../../components/table-scroll";
 import { Badge, ErrorCallout, StatusBadge } from "../../../components/ui";
@@ -54,7 +54,7 @@ function RunLine({ run, label, template }: { run: CheckRun; label: string; templ
   return (
     <div className="small">
       <strong>{label}</strong>{" "}
-      <Link href={`/runs/${encodeURIComponent(run.id)}`}>{formatDateTime(run.createdAt)}</Link> ·{" "}
+      <AppLink href={`/runs/${encodeURIComponent(run.id)}`}>{formatDateTime(run.createdAt)}</AppLink> ·{" "}
       <CommitRef sha={run.commitSha} template={template} message={run.commitMessage} /> on{" "}
       {run.branch ?? "no branch"} · <RuntimeLabel testbed={run.testbed} /> on {run.testbed?.hostname ?? "?"}{" "}
       <StatusBadge status={run.status} />
@@ -281,7 +281,7 @@ function CheckPanel({ check, template, base }: { check: Check; template: string 
       ) : null}
       {check.base ? (
         <p className="small">
-          <Link href={compareHref(check.base.id, check.head.id)}>Compare the two runs →</Link>
+          <AppLink href={compareHref(check.base.id, check.head.id)}>Compare the two runs →</AppLink>
         </p>
       ) : null}
     </section>
@@ -373,7 +373,7 @@ export default async function BranchReviewPage({ params, searchParams }: PagePro
       <div className="page-head">
         <div>
           <div className="breadcrumbs">
-            <Link href="/branches">Branches</Link> / <span className="mono">{branch}</span>
+            <AppLink href="/branches">Branches</AppLink> / <span className="mono">{branch}</span>
           </div>
           <h1 className="verdict-line">
             {branch} vs {base}{" "}

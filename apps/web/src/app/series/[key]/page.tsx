@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { AppLink } from "../../../components/app-link";
 import { ModeName, RuntimeLabel } from "../../../components/names";
 import { RegressionList } from "../../../components/regressions";
 import {
@@ -74,7 +74,7 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
       <div className="page-head">
         <div>
           <div className="breadcrumbs">
-            <Link href="/">Overview</Link> / <Link href="/series">series</Link>
+            <AppLink href="/">Overview</AppLink> / <AppLink href="/series">series</AppLink>
           </div>
           <h1>
             {series.workload?.title ?? series.workloadId}: <ModeName mode={series.mode} /> × {series.threads}{" "}
@@ -97,12 +97,12 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
           <a className="button" href={exportHref("json")} download data-testid="export-series-json">
             Export JSON
           </a>
-          <Link
+          <AppLink
             className="button"
             href={`/runs?workload=${encodeURIComponent(series.workloadId)}${series.branch ? `&branch=${encodeURIComponent(series.branch)}` : ""}`}
           >
             Runs of this series
-          </Link>
+          </AppLink>
         </div>
       </div>
 
@@ -111,14 +111,14 @@ export default async function SeriesPage({ params, searchParams }: PageProps) {
         <div className="chart-toolbar">
           <nav className="segmented tabs-scroll" aria-label="Metric" data-testid="metric-tabs">
             {metrics.map((candidate) => (
-              <Link
+              <AppLink
                 key={candidate.id}
                 href={hrefWith({ metric: candidate.word })}
                 aria-current={candidate.id === metric.id ? "true" : undefined}
                 title={candidate.label}
               >
                 {candidate.tab}
-              </Link>
+              </AppLink>
             ))}
           </nav>
         </div>

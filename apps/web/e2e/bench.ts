@@ -19,6 +19,7 @@ import {
   CompareQuery,
   EfficiencyHistoryQuery,
   LatestRunsPerRuntimeQuery,
+  NewRunRuntimesQuery,
   OverviewQuery,
   RunQuery,
   RunsQuery,
@@ -177,8 +178,10 @@ async function benchPages(apiUrl: string): Promise<{ pages: BenchPage[]; seriesP
       streamed: [{ document: BranchReviewQuery, variables: { branch, base: "main", workload: null } }],
     },
     { name: "branches", path: "/branches", queries: [{ document: BranchesQuery, variables: {} }] },
-    // Prerendered at build time from the workloads package: its server render runs no query.
-    { name: "new run", path: "/runs/new", queries: [] },
+    // The form comes from the workloads package; the runtimes it offers are the server's.
+    { name: "new run", path: "/runs/new", queries: [{ document: NewRunRuntimesQuery, variables: {} }] },
+    // No query at all: what `next start` spends on any page rendered per request.
+    { name: "floor", path: "/bench/floor", queries: [], floor: true },
   ];
   return { pages, seriesPoints: series.points };
 }

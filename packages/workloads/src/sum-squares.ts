@@ -32,10 +32,12 @@ export const sumSquares = defineWorkload({
   title: "Sum of squares",
   description:
     "The first experiment of the free-threading article: a tight integer loop summing i*i " +
-    "for every i below n. No memory traffic and no allocation, so it measures pure " +
-    "instruction throughput: the best case for parallelism and the clearest view of a " +
-    "single-thread ceiling. The sum is kept exact (beyond 2^53) so every mode must agree " +
-    "to the last digit.",
+    "for every i below n. No memory traffic beyond the cache: the best case for " +
+    "parallelism and the clearest view of a single-thread ceiling. Not allocation-free in " +
+    "JavaScript: the running sum lives in a closure, so V8 boxes it as a heap number on " +
+    "every step, and the young-generation collector runs often (the runner gives every " +
+    "thread and process the same young generation, so all modes pay alike). The sum is " +
+    "kept exact (beyond 2^53) so every mode must agree to the last digit.",
   parameters,
   unitName: "iterations",
   units: (params) => params.n,

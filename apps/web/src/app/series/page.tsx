@@ -1,17 +1,15 @@
-import { formatDuration } from "@threadbench/core";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AppLink } from "../../components/app-link";
-import { DataTable, EmptyState } from "../../components/data-table";
-import { ModeName } from "../../components/names";
-import { changeClass } from "../../components/series-card";
-import { Badge, ErrorCallout } from "../../components/ui";
+import { EmptyState } from "../../components/data-table";
+import { SeriesTable } from "../../components/series-table";
+import { ErrorCallout } from "../../components/ui";
 import type { SeriesOrder } from "../../generated/graphql";
 import { SeriesExplorerQuery } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
-import { sparklinePath } from "../../lib/chart-data";
-import { formatChange, formatCount, formatDateTime, formatParams } from "../../lib/format";
+import { formatCount } from "../../lib/format";
 import { modeFilterOptions } from "../../lib/labels";
+import { toSeriesRow } from "../../lib/series-rows";
 import {
   atOffset,
   noBranch,
@@ -229,80 +227,7 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
           </EmptyState>
         ) : (
           <>
-            <DataTable
-              label="Series"
-              testId="series-table"
-              caption="Series, median wall time"
-              columns={[
-                { title: "Series" },
-                { title: "Runtime · machine" },
-                { title: "Branch" },
-                { title: "Recent" },
-                { title: "Latest", numeric: true },
-                { title: "Change", numeric: true },
-                { title: "Regressions" },
-              ]}
-            >
-              {seriesPage.nodes.map((summary) => {
-                const { series } = summary;
-                return (
-                  <tr key={series.key} data-series-key={series.key}>
-                    <td>
-                      <AppLink href={`/series/${encodeURIComponent(series.key)}`}>
-                        {series.workloadId} · <ModeName mode={series.mode} /> × {series.threads}
-                      </AppLink>
-                      <div className="small muted">
-                        {formatParams(series.params)}
-                        {series.harness !== "threadbench" ? ` · ${series.harness}` : ""}
-                        {series.project !== "default" ? ` · ${series.project}` : ""}
-                      </div>
-                    </td>
-                    <td className="small">
-                      {series.testbed ? (
-                        <>
-                          <span className="runtime-label" data-testid="runtime-label">
-                            {series.testbed.runtimeLabel}
-                          </span>
-                          <div className="muted">{series.testbed.hostname}</div>
-                        </>
-                      ) : (
-                        <span className="muted">unknown</span>
-                      )}
-                    </td>
-                    <td className="small">{series.branch ?? <span className="muted">none</span>}</td>
-                    <td>
-                      <svg
-                        className="sparkline inline"
-                        viewBox="0 0 120 28"
-                        preserveAspectRatio="none"
-                        aria-hidden="true"
-                      >
-                        <polyline
-                          points={sparklinePath(summary.recent, 120, 24)}
-                          transform="translate(0 2)"
-                        />
-                      </svg>
-                    </td>
-                    <td className="num">
-                      {formatDuration(summary.latestValue)}
-                      <div className="small muted">{formatDateTime(summary.latestAt)}</div>
-                    </td>
-                    <td className="num">
-                      <span className={changeClass(summary.change, true)}>
-                        {formatChange(summary.change)}
-                      </span>
-                    </td>
-                    <td>
-                      {summary.openRegressions > 0 ? (
-                        <Badge tone="bad">{summary.openRegressions} open</Badge>
-                      ) : (
-                        <span className="muted small">none open</span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </DataTable>
+            <SeriesTable rows={seriesPage.nodes.map(toSeriesRow)} />
             <nav className="pager" aria-label="Pages">
               <span className="small muted" data-testid="page-range">
                 Series {formatCount(range.from)}–{formatCount(range.to)} of{" "}

@@ -15,6 +15,7 @@ import {
   regressionMetricWords,
 } from "../lib/labels";
 import { toRunRow } from "../lib/run-rows";
+import { toSeriesCard } from "../lib/series-rows";
 import { commitUrlTemplate } from "../lib/server-config";
 import type { SearchParamsRecord } from "../lib/url-state";
 
@@ -192,7 +193,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         ) : (
           <div className="series-grid">
             {trackedSeries.nodes.map((summary) => (
-              <SeriesCard key={summary.series.key} summary={summary} />
+              <SeriesCard key={summary.series.key} card={toSeriesCard(summary)} />
             ))}
           </div>
         )}

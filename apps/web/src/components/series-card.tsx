@@ -1,68 +1,63 @@
-/** A series as a card: what it is, on which runtime, its sparkline, latest value and change. */
+"use client";
 
-import type { SeriesSummaryFieldsFragment } from "../generated/graphql";
-import { sparklinePath } from "../lib/chart-data";
-import { formatChange, formatDateTime, formatMetric, formatParams, type MetricKind } from "../lib/format";
+/**
+ * A series as a card: what it is, on which runtime, its sparkline, latest value and change.
+ * A client component fed formatted values (lib/series-rows.ts), like the explorer's table:
+ * the page's RSC payload carries each card's values once instead of its element tree.
+ */
 import { AppLink } from "./app-link";
 import { ModeName } from "./names";
 import { Badge } from "./ui";
 
-/** Whether a change is bad, good or noise, for a metric where lower (or higher) is better. */
-export function changeClass(change: number | null | undefined, lowerIsBetter: boolean): string {
-  if (change === null || change === undefined || Math.abs(change) <= 0.005) return "muted";
-  return change > 0 === lowerIsBetter ? "change-up" : "change-down";
+/** One series card's values, every one already formatted on the server. */
+export interface SeriesCardData {
+  key: string;
+  workloadId: string;
+  mode: string;
+  threads: number;
+  /** "cpython 3.13.1t (no GIL) · ci-runner-7": the runtime first, it tells two series apart. */
+  where: string;
+  /** Parameters, branch, and the harness and project when not the defaults. */
+  details: string;
+  /** The sparkline's polyline points in a 200 x 32 box. */
+  sparkline: string;
+  latest: string;
+  latestAt: string;
+  /** The change against the points before it, or null when there is none. */
+  change: { text: string; className: string } | null;
+  openRegressions: number;
 }
 
-/** "node 20.20.2 · ci-runner-7": the runtime first, it is what tells two series apart. */
-export function seriesWhere(series: SeriesSummaryFieldsFragment["series"]): string {
-  return series.testbed ? `${series.testbed.runtimeLabel} · ${series.testbed.hostname}` : "unknown testbed";
-}
-
-export function SeriesCard({
-  summary,
-  metric = "duration",
-  lowerIsBetter = true,
-}: {
-  summary: SeriesSummaryFieldsFragment;
-  metric?: MetricKind;
-  lowerIsBetter?: boolean;
-}) {
-  const { series } = summary;
+export function SeriesCard({ card }: { card: SeriesCardData }) {
   return (
     <AppLink
       className="series-card"
-      href={`/series/${encodeURIComponent(series.key)}`}
-      data-series-key={series.key}
+      href={`/series/${encodeURIComponent(card.key)}`}
+      data-series-key={card.key}
       data-testid="series-card"
     >
       <div className="title">
-        {series.workloadId} · <ModeName mode={series.mode} /> × {series.threads}
+        {card.workloadId} · <ModeName mode={card.mode} /> × {card.threads}
       </div>
-      <div className="meta runtime" title={seriesWhere(series)}>
-        {seriesWhere(series)}
+      <div className="meta runtime" title={card.where}>
+        {card.where}
       </div>
-      <div className="meta">
-        {formatParams(series.params)} · {series.branch ?? "no branch"}
-        {series.harness !== "threadbench" ? ` · ${series.harness}` : ""}
-        {series.project !== "default" ? ` · ${series.project}` : ""}
-      </div>
+      <div className="meta">{card.details}</div>
       <svg className="sparkline" viewBox="0 0 200 36" preserveAspectRatio="none" aria-hidden="true">
-        <polyline points={sparklinePath(summary.recent, 200, 32)} transform="translate(0 2)" />
+        <polyline points={card.sparkline} transform="translate(0 2)" />
       </svg>
       <div className="figures">
-        <span className="num">{formatMetric(metric, summary.latestValue)}</span>
+        <span className="num">{card.latest}</span>
         <span className="small">
-          {summary.change !== null && summary.change !== undefined ? (
-            <span className={changeClass(summary.change, lowerIsBetter)}>{formatChange(summary.change)}</span>
-          ) : null}{" "}
-          {summary.openRegressions > 0 ? (
+          {card.change ? <span className={card.change.className}>{card.change.text}</span> : null}{" "}
+          {card.openRegressions > 0 ? (
             <Badge tone="bad">
-              {summary.openRegressions} open regression{summary.openRegressions === 1 ? "" : "s"}
+              {card.openRegressions} open regression{card.openRegressions === 1 ? "" : "s"}
             </Badge>
           ) : null}
         </span>
       </div>
-      <div className="meta">latest {formatDateTime(summary.latestAt)}</div>
+      <div className="meta">latest {card.latestAt}</div>
     </AppLink>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SeriesSummaryFieldsFragment } from "../generated/graphql";
-import { toSeriesRow } from "./series-rows";
+import { toSeriesCard, toSeriesRow } from "./series-rows";
 
 function summary(
   overrides: Partial<SeriesSummaryFieldsFragment["series"]> = {},
@@ -55,5 +55,28 @@ describe("toSeriesRow", () => {
     expect(row.details).toBe("n=1,000 · pyperf · acme/imaging");
     expect(row.testbed).toBeNull();
     expect(row.branch).toBeNull();
+  });
+});
+
+describe("toSeriesCard", () => {
+  it("names the runtime first, then parameters and branch, with the change coloured as worse", () => {
+    const card = toSeriesCard(summary({ harness: "pyperf" }));
+    expect(card).toMatchObject({
+      key: "k1",
+      where: "cpython 3.13.1t (no GIL) · ci-runner-7",
+      details: "n=1,000 · main · pyperf",
+      latestAt: "2026-12-01 10:00:09 UTC",
+      change: { className: "change-up" },
+      openRegressions: 2,
+    });
+    expect(card.latest).toMatch(/12\.3\s?ms/);
+    expect(card.sparkline.split(" ")).toHaveLength(3);
+  });
+
+  it("shows no change when there is none to compute, and says so when a series has no testbed or branch", () => {
+    const card = toSeriesCard({ ...summary({ testbed: null, branch: null }), change: null });
+    expect(card.change).toBeNull();
+    expect(card.where).toBe("unknown testbed");
+    expect(card.details).toBe("n=1,000 · no branch");
   });
 });

@@ -8,7 +8,11 @@ import type { AbCheck } from "./ab-check.js";
 const root = mkdtempSync(path.join(tmpdir(), "threadbench-ab-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A CPU loop doing `factor` times the work per unit: base is 1, the planted head 2. */
+/**
+ * A CPU loop doing `factor` times the work per unit: base is 1, the planted head 2. At the
+ * tests' n = 1,000,000 a repetition takes about 35 ms here: long enough that a slice lost to
+ * the suite's other files (two cores) is a small part of it, where a 7 ms one could double.
+ */
 function moduleSource(factor: number): string {
   return `import { defineWorkload, rangeTask, z } from "@threadbench/workloads";
 
@@ -44,7 +48,6 @@ const slower = writeFixture(root, "head/bench/loop.mjs", moduleSource(2));
 async function ab(
   head: string,
   extra: string[] = [],
-  units = 200_000,
 ): Promise<{ code: number | null; check: AbCheck; stdout: string }> {
   const args = [
     "check",
@@ -52,7 +55,7 @@ async function ab(
     base,
     head,
     "--param",
-    `n=${units}`,
+    "n=1000000",
     "--threads",
     "1",
     "--repetitions",
@@ -88,11 +91,11 @@ describe("threadbench check --ab", () => {
   it("passes two copies of the same module", async () => {
     // Identical code is "slower" only by chance: the signed-rank test's alpha (0.01) per
     // cell, two cells, two invocations (text and JSON). The suite runs this beside other
-    // CPU-bound files on two cores, where a 7 ms repetition can lose a slice to them in most
-    // pairs (Node 24 in CI, 2026-12-04: the text run said slower). So the repetitions are
-    // five times longer (about 35 ms, which averages those slices out) and the effect that
-    // counts is 25%; the planted 2x slowdown above is what shows the check can fail.
-    const { code, check } = await ab(same, ["--min-effect", "25"], 1_000_000);
+    // CPU-bound files on two cores, where a short repetition can lose a slice to them in
+    // most pairs (7 ms ones did, on Node 24 in CI on 2026-12-04: the text run said slower).
+    // So the effect that counts here is 25%; the planted 2x slowdown above is what shows
+    // the check can fail.
+    const { code, check } = await ab(same, ["--min-effect", "25"]);
     expect(code).toBe(0);
     expect(check.regressed).toBe(false);
   }, 120_000);

@@ -10,7 +10,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /**
  * A CPU loop doing `factor` times the work per unit: base is 1, the planted head 2. At the
- * tests' n = 1,000,000 a repetition takes about 35 ms here: long enough that a slice lost to
+ * tests' n = 1,000,000 a repetition takes 33-34 ms here: long enough that a slice lost to
  * the suite's other files (two cores) is a small part of it, where a 7 ms one could double.
  */
 function moduleSource(factor: number): string {

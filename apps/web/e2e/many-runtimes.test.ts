@@ -117,6 +117,22 @@ describe.skipIf(!enabled)("dashboard for many runtimes and series", () => {
     await expect(page.getByTestId("series-count").textContent()).resolves.toBe(
       `${seriesTotal} series tracked`,
     );
+    // Its cards are what the latest runs measured, newest point first (not the first 24 by name).
+    const stored = await graphql<{ seriesPage: { nodes: { series: { key: string }; latestAt: string }[] } }>(
+      stack.apiUrl,
+      "{ seriesPage(first: 200) { nodes { series { key } latestAt } } }",
+    );
+    const latestAt = new Map(
+      stored.seriesPage.nodes.map((node) => [node.series.key, Date.parse(node.latestAt)]),
+    );
+    const shown = await page
+      .getByTestId("series-card")
+      .evaluateAll((cards) => cards.map((card) => card.getAttribute("data-series-key") ?? ""));
+    expect(shown).toHaveLength(24);
+    const shownAt = shown.map((key) => latestAt.get(key) ?? Number.NaN);
+    expect(shownAt).toEqual([...shownAt].sort((a, b) => b - a));
+    expect(shownAt[0]).toBe(Math.max(...latestAt.values()));
+    expect(shownAt[23]).toBeGreaterThanOrEqual([...latestAt.values()].sort((a, b) => b - a)[23] as number);
     await page.getByTestId("series-count").click();
     await page.waitForURL(/\/series$/);
     await page.goto(`${stack.webUrl}/series?size=25`);

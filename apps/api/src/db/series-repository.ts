@@ -48,7 +48,7 @@ export interface SeriesFilter {
   search?: string;
 }
 
-export type SeriesOrder = "name" | "newest";
+export type SeriesOrder = "name" | "newest" | "recent";
 
 /** At most this many words of a search are used (each one adds an OR of seven LIKEs). */
 const maxSearchWords = 8;
@@ -119,6 +119,11 @@ function seriesOrderBy(order: SeriesOrder): Prisma.Sql {
       return Prisma.sql`s."workloadId" ASC, s."paramsKey" ASC, s."mode" ASC, s."threads" ASC, s."branch" ASC, s."seriesKey" ASC`;
     case "newest":
       return Prisma.sql`s."createdAt" DESC, s."seriesKey" ASC`;
+    case "recent":
+      // One seek per series on the Measurement (seriesKey, recordedAt DESC) index; a
+      // series with no point yet counts from when it was created.
+      return Prisma.sql`COALESCE((SELECT MAX(m."recordedAt") FROM "Measurement" m WHERE m."seriesKey" = s."seriesKey"), s."createdAt") DESC,
+        s."workloadId" ASC, s."paramsKey" ASC, s."mode" ASC, s."threads" ASC, s."branch" ASC, s."seriesKey" ASC`;
     default: {
       const exhaustive: never = order;
       throw new Error(`unknown series order ${String(exhaustive)}`);

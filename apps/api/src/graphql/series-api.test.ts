@@ -372,6 +372,36 @@ describeEachDatabase("GraphQL series listings", (databases) => {
     expect(JSON.stringify(many.errors)).toMatch(/at most 12/);
   });
 
+  it("orders series by their newest point with RECENT: what the latest run measured comes first", async () => {
+    type Page = {
+      seriesPage: {
+        totalCount: number;
+        nodes: Array<{ series: { key: string; branch: string }; latestAt: string | null }>;
+      };
+    };
+    const query = `query($order: SeriesOrder) {
+      seriesPage(first: 200, orderBy: $order) { totalCount nodes { series { key branch } latestAt } } }`;
+    // A later run on main on a testbed whose series exist since the first ingestion, after
+    // the two branches' runs: its series are the oldest and the most recently measured.
+    const later = fixtureRun({ index: 9, runtime: node, key: "api-recent" });
+    expect((await post(server, ingest, { input: later }, true)).errors).toBeUndefined();
+    const recent = await post<Page>(server, query, { order: "RECENT" });
+    expect(recent.errors).toBeUndefined();
+    const nodes = recent.data?.seriesPage.nodes ?? [];
+    expect(nodes).toHaveLength(recent.data?.seriesPage.totalCount ?? -1);
+    const times = nodes.map((entry) => Date.parse(entry.latestAt ?? ""));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const touched = nodes.slice(0, later.measurements.length);
+    expect(touched.map((entry) => entry.latestAt)).toEqual(touched.map(() => later.finishedAt));
+    expect(new Set(touched.map((entry) => entry.series.branch))).toEqual(new Set(["main"]));
+    expect(Date.parse(nodes[later.measurements.length]?.latestAt ?? "")).toBeLessThan(
+      Date.parse(later.finishedAt),
+    );
+    // NEWEST is when a series first appeared: the branches' series, not these.
+    const newest = await post<Page>(server, query, { order: "NEWEST" });
+    expect(newest.data?.seriesPage.nodes[0]?.series.branch).not.toBe("main");
+  });
+
   it("records the server's git commit and branch for runs started without one (form runs had none)", async () => {
     const result = await post<{ startRun: { id: string; commitSha: string | null; branch: string | null } }>(
       server,

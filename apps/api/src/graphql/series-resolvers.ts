@@ -314,7 +314,7 @@ export const seriesQueryResolvers: Pick<
     const metric = (args.metric ?? "WALL_MEDIAN") as SeriesMetricValue;
     const { series, totalCount } = await listSeriesPage(context.database, {
       filter: toSeriesFilter(args.filter),
-      order: args.orderBy === "NEWEST" ? "newest" : "name",
+      order: args.orderBy === "NEWEST" ? "newest" : args.orderBy === "RECENT" ? "recent" : "name",
       first,
       offset,
     });

@@ -181,10 +181,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <section className="panel" aria-labelledby="series-heading">
         <h2 id="series-heading">
           <span>Tracked series</span>
-          <AppLink className="panel-note" href="/series">
-            median wall time
+          <AppLink className="panel-note" href="/series?sort=recent">
+            median wall time, recently measured first
             {trackedSeries.totalCount > trackedSeries.nodes.length
-              ? `; first ${trackedSeries.nodes.length} of ${formatCount(trackedSeries.totalCount)}: explore all →`
+              ? `; ${trackedSeries.nodes.length} of ${formatCount(trackedSeries.totalCount)}: explore all →`
               : "; explore →"}
           </AppLink>
         </h2>

@@ -104,7 +104,8 @@ export const OverviewQuery = graphql(`
         ...RunRowFields
       }
     }
-    trackedSeries: seriesPage(first: 24, recentPoints: 60) {
+    # What the latest runs measured: a team's daily review starts there, not at "a".
+    trackedSeries: seriesPage(first: 24, recentPoints: 60, orderBy: RECENT) {
       totalCount
       nodes {
         ...SeriesSummaryFields

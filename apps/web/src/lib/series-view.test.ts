@@ -34,6 +34,9 @@ describe("series explorer view", () => {
     });
     expect(parseSeriesView(Object.fromEntries(new URLSearchParams(serializeSeriesView(view))))).toEqual(view);
     expect(serializeSeriesView(defaultSeriesView)).toBe("");
+    // The overview links to its own order: the most recently measured series first.
+    expect(parseSeriesView({ sort: "recent" }).sort).toBe("recent");
+    expect(serializeSeriesView({ ...defaultSeriesView, sort: "recent" })).toBe("?sort=recent");
   });
 
   it("drops malformed values", () => {

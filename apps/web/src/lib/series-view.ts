@@ -17,7 +17,7 @@ export const seriesFilterKeys = [
 ] as const;
 export type SeriesFilterKey = (typeof seriesFilterKeys)[number];
 
-export const seriesSorts = ["name", "newest"] as const;
+export const seriesSorts = ["name", "recent", "newest"] as const;
 export type SeriesSort = (typeof seriesSorts)[number];
 
 export const seriesPageSizes = [25, 50, 100] as const;

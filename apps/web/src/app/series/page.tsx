@@ -70,7 +70,7 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
   const view = parseSeriesView(search);
   const result = await serverQuery(SeriesExplorerQuery, {
     filter: seriesFilterOf(view.filters),
-    orderBy: (view.sort === "newest" ? "NEWEST" : "NAME") as SeriesOrder,
+    orderBy: ({ name: "NAME", recent: "RECENT", newest: "NEWEST" } as const)[view.sort] as SeriesOrder,
     first: view.pageSize,
     offset: view.offset,
   });
@@ -184,6 +184,7 @@ export default async function SeriesExplorerPage({ searchParams }: PageProps) {
           <label htmlFor="s-sort">Order</label>
           <select id="s-sort" name="sort" defaultValue={view.sort}>
             <option value="name">by name</option>
+            <option value="recent">recently measured first</option>
             <option value="newest">newest series first</option>
           </select>
         </div>

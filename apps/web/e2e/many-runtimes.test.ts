@@ -286,6 +286,33 @@ describe.skipIf(!enabled)("dashboard for many runtimes and series", () => {
     await page.goto(`${stack.webUrl}/branches/${encodeURIComponent("feature/slow")}`);
     await expect(page.getByTestId("branch-check").first().getAttribute("data-verdict")).resolves.toBe("FAIL");
     await page.goto(`${stack.webUrl}/branches`);
+    // Each branch's row shows its newest run (as the runs table has it), newest first,
+    // with the commit linked to the repository.
+    const rows = page.locator("[data-testid=branches-table] tbody tr");
+    const names = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-branch") ?? ""));
+    expect(names).toContain("feature/slow");
+    expect(names).toContain("main");
+    const newest = await Promise.all(
+      names.map(async (name) => {
+        const data = await graphql<{
+          runs: { nodes: { id: string; createdAt: string; commitSha: string }[] };
+        }>(
+          stack.apiUrl,
+          "query($branch: String) { runs(filter: { branch: $branch }, first: 1) { nodes { id createdAt commitSha } } }",
+          { branch: name },
+        );
+        return data.runs.nodes[0] as { id: string; createdAt: string; commitSha: string };
+      }),
+    );
+    const times = newest.map((run) => Date.parse(run.createdAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    for (const [index, run] of newest.entries()) {
+      const row = rows.nth(index);
+      expect(await row.locator(`a[href="/runs/${encodeURIComponent(run.id)}"]`).count()).toBe(1);
+      expect(
+        await row.locator(`a.commit-link[href="${commitTemplate.replace("{sha}", run.commitSha)}"]`).count(),
+      ).toBe(1);
+    }
     await page.getByRole("link", { name: "feature/slow" }).click();
     await page.waitForURL(/\/branches\/feature\/slow\?base=main/);
     await page.context().close();

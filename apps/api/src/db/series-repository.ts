@@ -262,6 +262,34 @@ export async function seriesFacets(database: Database): Promise<SeriesFacets> {
   };
 }
 
+/** A branch with stored series: how many, and the id of its newest run (null when none is left). */
+export interface BranchActivity {
+  branch: string;
+  seriesCount: number;
+  latestRunId: string | null;
+}
+
+/**
+ * Every branch with stored series, each with its series count and its newest run (any
+ * status): one GROUP BY over the series (hundreds to thousands of rows) and one seek per
+ * branch on the Run (branch, createdAt DESC, id DESC) index, never a scan of the runs.
+ */
+export async function branchActivity(database: Database): Promise<BranchActivity[]> {
+  const rows = await queryRows(
+    database,
+    Prisma.sql`SELECT b."branch", b."seriesCount",
+       (SELECT r."id" FROM "Run" r WHERE r."branch" = b."branch"
+         ORDER BY r."createdAt" DESC, r."id" DESC LIMIT 1) AS "runId"
+     FROM (SELECT s."branch", COUNT(*) AS "seriesCount" FROM "Series" s
+            WHERE s."branch" <> '' GROUP BY s."branch") b`,
+  );
+  return rows.map((row) => ({
+    branch: String(row.branch),
+    seriesCount: Number(row.seriesCount),
+    latestRunId: asString(row.runId),
+  }));
+}
+
 /** Open regressions (slowdowns) per series key (hand-written: Prisma's groupBy took 2-10 ms). */
 export async function openRegressionCounts(
   database: Database,

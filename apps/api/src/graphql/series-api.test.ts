@@ -402,6 +402,54 @@ describeEachDatabase("GraphQL series listings", (databases) => {
     expect(newest.data?.seriesPage.nodes[0]?.series.branch).not.toBe("main");
   });
 
+  it("lists branches by their newest run, each with its commit and its number of series", async () => {
+    type Branches = {
+      branches: {
+        totalCount: number;
+        nodes: Array<{
+          name: string;
+          seriesCount: number;
+          latestRun: { commitSha: string; createdAt: string } | null;
+        }>;
+      };
+    };
+    const query = `query($first: Int) { branches(first: $first) {
+      totalCount nodes { name seriesCount latestRun { commitSha createdAt } } } }`;
+    // The newest run of all, on a branch that has older ones.
+    const newest = fixtureRun({
+      index: 10,
+      runtime: freeThreaded,
+      key: "api-branches",
+      branch: "feature/slow",
+    });
+    expect((await post(server, ingest, { input: newest }, true)).errors).toBeUndefined();
+    const all = await post<Branches>(server, query, { first: 100 });
+    expect(all.errors).toBeUndefined();
+    const nodes = all.data?.branches.nodes ?? [];
+    expect(new Set(nodes.map((node) => node.name))).toEqual(
+      new Set(["main", "feature/slow", "feature/same"]),
+    );
+    expect(all.data?.branches.totalCount).toBe(3);
+    expect(nodes[0]?.name).toBe("feature/slow");
+    expect(nodes[0]?.latestRun?.commitSha).toBe(newest.commitSha);
+    const times = nodes.map((node) => Date.parse(node.latestRun?.createdAt ?? ""));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    for (const node of nodes) {
+      const page = await post<{ seriesPage: { totalCount: number } }>(
+        server,
+        "query($branch: String) { seriesPage(filter: { branch: $branch }) { totalCount } }",
+        { branch: node.name },
+      );
+      expect(node.seriesCount).toBe(page.data?.seriesPage.totalCount);
+    }
+    const one = await post<Branches>(server, query, { first: 1 });
+    expect(one.data?.branches.nodes.map((node) => node.name)).toEqual(["feature/slow"]);
+    expect(one.data?.branches.totalCount).toBe(3);
+    const bad = await post(server, query, { first: 0 });
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(JSON.stringify(bad.errors?.[0]?.extensions)).toMatch(/first.*1 to 500/);
+  });
+
   it("records the server's git commit and branch for runs started without one (form runs had none)", async () => {
     const result = await post<{ startRun: { id: string; commitSha: string | null; branch: string | null } }>(
       server,

@@ -3,6 +3,7 @@ import { largestTriangleThreeBuckets } from "../analysis/lttb.js";
 import { latestSucceededRunPerWorkload, listRuns, runsByIds } from "../db/run-list.js";
 import { parametersKey, type StoredRunDetail } from "../db/run-rows.js";
 import {
+  branchActivity,
   findSeries,
   listSeries,
   listSeriesPage,
@@ -48,6 +49,7 @@ export const seriesPageLimits = {
   maxFirst: 200,
   maxRecentPoints: 200,
   maxRunsByIds: 12,
+  maxBranches: 500,
   minBuckets: 4,
   maxBuckets: 200,
 } as const;
@@ -248,6 +250,7 @@ export const seriesQueryResolvers: Pick<
   | "latestRunsPerRuntime"
   | "runsByIds"
   | "efficiencyHistory"
+  | "branches"
 > = {
   seriesList: async (_parent, { filter, first }, context) => {
     const limit = checkInteger(first ?? 100, "first", 1, pageLimits.maxSeriesList);
@@ -396,6 +399,24 @@ export const seriesQueryResolvers: Pick<
     return latest.filter((run) => run !== null).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   },
 
+  branches: async (_parent, args, context) => {
+    const first = checkInteger(args.first ?? 100, "first", 1, seriesPageLimits.maxBranches);
+    const activity = await branchActivity(context.database);
+    const runs = await runsByIds(
+      context.database,
+      activity.flatMap((entry) => (entry.latestRunId ? [entry.latestRunId] : [])),
+    );
+    const runById = new Map(runs.map((run) => [run.id, run]));
+    const nodes = activity.map((entry) => ({
+      name: entry.branch,
+      seriesCount: entry.seriesCount,
+      latestRun: entry.latestRunId ? (runById.get(entry.latestRunId) ?? null) : null,
+    }));
+    // Newest run first, then by name (compared here: the databases' collations differ).
+    const newest = (node: (typeof nodes)[number]) => node.latestRun?.createdAt.getTime() ?? -Infinity;
+    nodes.sort((a, b) => newest(b) - newest(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { totalCount: nodes.length, nodes: nodes.slice(0, first) };
+  },
   runsByIds: async (_parent, { ids }, context) => {
     if (ids.length > seriesPageLimits.maxRunsByIds) {
       throw new UserInputError([

@@ -719,8 +719,27 @@ export const SeriesFacetsQuery = graphql(`
 
 export const BranchesQuery = graphql(`
   query Branches {
-    seriesFacets {
-      branches
+    branches(first: 500) {
+      totalCount
+      nodes {
+        name
+        seriesCount
+        latestRun {
+          id
+          workloadId
+          params
+          status
+          commitSha
+          commitMessage
+          labels
+          seeded
+          createdAt
+          testbed {
+            hostname
+            runtimeLabel
+          }
+        }
+      }
     }
   }
 `);

@@ -79,4 +79,19 @@ describe("formatMetricTick", () => {
     expect(formatMetricTick("duration", 1500, 500)).toBe("1.5 s");
     expect(formatMetricTick("speedup", 2, 0.5)).toBe("2.00×");
   });
+
+  it("prints ticks 2.5 or 0.25 apart with their decimals, never rounded into uneven steps", () => {
+    // uPlot's 2.5 ms spacing printed as 83, 80, 78, 75, 73 ms before.
+    expect([82.5, 80, 77.5, 75, 72.5].map((value) => formatMetricTick("duration", value, 2.5))).toEqual([
+      "82.5 ms",
+      "80.0 ms",
+      "77.5 ms",
+      "75.0 ms",
+      "72.5 ms",
+    ]);
+    expect(formatMetricTick("duration", 1.25, 0.25)).toBe("1.25 ms");
+    expect(formatMetricTick("duration", 2500, 2500)).toBe("2.5 s");
+    expect(formatMetricTick("duration", 0.3, 0.1)).toBe("300 µs");
+    expect(formatMetricTick("duration", 0.0004, 0.0001)).toBe("0.4 µs");
+  });
 });

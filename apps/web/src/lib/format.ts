@@ -148,6 +148,13 @@ export function formatMetricTick(kind: MetricKind, value: number, increment: num
   const absolute = Math.abs(value);
   const [scale, unit] =
     absolute >= 1000 ? [1000, "s"] : absolute >= 1 || absolute === 0 ? [1, "ms"] : [0.001, "µs"];
-  const decimals = Math.min(4, Math.max(0, -Math.floor(Math.log10(increment / scale) + 1e-9)));
+  // As many decimals as the spacing itself has: ticks 2.5 ms apart print 77.5, not 78.
+  const step = increment / scale;
+  let decimals = 0;
+  while (decimals < 4) {
+    const scaled = step * 10 ** decimals;
+    if (Math.abs(scaled - Math.round(scaled)) <= 1e-6 * Math.max(1, scaled)) break;
+    decimals++;
+  }
   return `${(value / scale).toFixed(decimals)} ${unit}`;
 }

@@ -13,7 +13,7 @@ import {
   timeData,
   uslSpeedup,
 } from "../../lib/chart-data";
-import { formatSpeedup } from "../../lib/format";
+import { formatMetricTick, formatSpeedup } from "../../lib/format";
 import { modeSlots } from "../../lib/mode-colors";
 import { type AmdahlFitValues, readAmdahlFit, readUslFit, type UslFitValues } from "../../lib/scaling-fits";
 import { type ChartTheme, slotColor, themedAxis, UPlotChart } from "./uplot-chart";
@@ -255,7 +255,8 @@ export function TimeChart({ cells }: { cells: CellPoint[] }) {
           themedAxis(theme, {
             label: "wall time (median, min–max)",
             size: 70,
-            values: (_u, splits) => splits.map((value) => formatDuration(value)),
+            values: (_u, splits, _axis, _space, increment) =>
+              splits.map((value) => formatMetricTick("duration", value, increment)),
           }),
         ],
         cursor: { drag: { x: false, y: false } },

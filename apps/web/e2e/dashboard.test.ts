@@ -46,6 +46,10 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.goto(`${stack.webUrl}/`);
     await expect(page.getByRole("heading", { name: "No runs yet" }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole("link", { name: "Start a run" }).isVisible()).resolves.toBe(true);
+    // The scaling page says what would put a chart there, not an empty form alone.
+    await page.goto(`${stack.webUrl}/scaling`);
+    await expect(page.getByRole("heading", { name: "No runs to chart yet" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("link", { name: "Start a run" }).isVisible()).resolves.toBe(true);
     await page.context().close();
   });
 

@@ -172,6 +172,26 @@ describe.skipIf(!enabled)("dashboard for many runtimes and series", () => {
     await page.context().close();
   });
 
+  it("opens the scaling page on the newest succeeded run's workload and machine", async () => {
+    const newest = await graphql<{
+      runs: { nodes: { workloadId: string; testbed: { hostname: string } }[] };
+    }>(
+      stack.apiUrl,
+      "{ runs(first: 1, filter: { status: [SUCCEEDED] }) { nodes { workloadId testbed { hostname } } } }",
+    );
+    const run = newest.runs.nodes[0] as { workloadId: string; testbed: { hostname: string } };
+    const page = await newPage(browser);
+    await page.goto(`${stack.webUrl}/scaling`);
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
+      `${run.workloadId} on ${run.testbed.hostname}: the latest run per runtime`,
+    );
+    await page.getByTestId("cross-run-chart").locator("canvas").first().waitFor();
+    expect(await page.locator("[data-testid=cross-run-table] tbody tr").count()).toBeGreaterThan(0);
+    await expect(page.locator("#c-workload").inputValue()).resolves.toBe(run.workloadId);
+    await expect(page.locator("#c-machine").inputValue()).resolves.toBe(run.testbed.hostname);
+    await page.context().close();
+  });
+
   it("draws CPython with and without the GIL on one scaling chart, each mode in a colour", async () => {
     const page = await newPage(browser);
     await page.goto(`${stack.webUrl}/scaling?workload=sum-squares&machine=ci-runner-7`);

@@ -709,8 +709,17 @@ export const ExportSeriesQuery = graphql(`
   }
 `);
 
-export const SeriesFacetsQuery = graphql(`
-  query SeriesFacets {
+/** The scaling page before a choice: it opens on the newest succeeded run's workload and machine. */
+export const ScalingStartQuery = graphql(`
+  query ScalingStart {
+    newest: runs(first: 1, filter: { status: [SUCCEEDED] }) {
+      nodes {
+        workloadId
+        testbed {
+          hostname
+        }
+      }
+    }
     seriesFacets {
       ...SeriesFacetsFields
     }

@@ -12,7 +12,7 @@ import {
   EfficiencyHistoryQuery,
   LatestRunsPerRuntimeQuery,
   RunsByIdsQuery,
-  SeriesFacetsQuery,
+  ScalingStartQuery,
 } from "../../graphql/queries";
 import { serverQuery } from "../../graphql/server";
 import { formatDateTime, formatParams, formatRatioPercent, formatSpeedup } from "../../lib/format";
@@ -161,13 +161,24 @@ export default async function ScalingPage({ searchParams }: PageProps) {
     .map((id) => id.trim())
     .filter(Boolean)
     .slice(0, maxRuns);
-  const workload = text(search.workload);
-  const machine = text(search.machine);
+  let workload = text(search.workload);
+  let machine = text(search.machine);
   const branch = text(search.branch);
 
   let runs: ScalingRunFieldsFragment[] = [];
   let facets: SeriesFacetsFieldsFragment | null = null;
   let heading = "Scaling across runs";
+  if (ids.length === 0 && workload === undefined && machine === undefined) {
+    // Nothing chosen yet: open on the chart of what ran last, not on an empty form.
+    const start = await serverQuery(ScalingStartQuery, {});
+    if (!start.ok) return <ErrorPage error={start.error} />;
+    facets = start.data.seriesFacets;
+    const newest = start.data.newest.nodes[0];
+    if (newest?.testbed) {
+      workload = newest.workloadId;
+      machine = newest.testbed.hostname;
+    }
+  }
   if (ids.length > 0) {
     const result = await serverQuery(RunsByIdsQuery, { ids });
     if (!result.ok) return <ErrorPage error={result.error} />;
@@ -184,10 +195,10 @@ export default async function ScalingPage({ searchParams }: PageProps) {
     runs = result.data.latestRunsPerRuntime;
     facets = result.data.seriesFacets;
     heading = `${workload} on ${machine}: the latest run per runtime`;
-  } else {
-    const result = await serverQuery(SeriesFacetsQuery, {});
-    if (!result.ok) return <ErrorPage error={result.error} />;
-    facets = result.data.seriesFacets;
+  } else if (!facets) {
+    const start = await serverQuery(ScalingStartQuery, {});
+    if (!start.ok) return <ErrorPage error={start.error} />;
+    facets = start.data.seriesFacets;
   }
   const template = commitUrlTemplate();
   const paramsDiffer = new Set(runs.map((run) => JSON.stringify(run.params))).size > 1;
@@ -208,7 +219,16 @@ export default async function ScalingPage({ searchParams }: PageProps) {
         </div>
       </div>
       <Chooser facets={facets} workload={workload} machine={machine} branch={branch} />
-      {ids.length === 0 && !(workload && machine) ? null : runs.length === 0 ? (
+      {facets && facets.workloads.length === 0 && ids.length === 0 ? (
+        <section className="panel empty">
+          <h2>No runs to chart yet</h2>
+          <p>
+            Once a run has succeeded, its speedup curves appear here.{" "}
+            <AppLink href="/runs/new">Start a run</AppLink> or ingest results with{" "}
+            <code>threadbench ingest</code>.
+          </p>
+        </section>
+      ) : ids.length === 0 && !(workload && machine) ? null : runs.length === 0 ? (
         <section className="panel empty">
           <h2>No runs to chart</h2>
           <p>No succeeded run matches. Pick another workload, machine or branch.</p>

@@ -8,6 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestAll, plantedDocuments, plantedSeriesKey } from "./fixtures";
 import { apiToken, browserAvailable, graphql, repoRoot, type Stack, startStack } from "./harness";
+import { markerInk } from "./layout";
 
 const enabled = browserAvailable();
 
@@ -246,6 +247,14 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     await page.goto(`${stack.webUrl}/series/${encodeURIComponent(key)}`);
     const chart = page.locator("[data-testid=history-chart] .u-over");
     await chart.waitFor();
+    // The regression's label is drawn where it was laid out, right of its line here: it
+    // was drawn right-aligned, so it sat left of the line, over the points before the step.
+    await expect.poll(async () => (await markerInk(page)).length).toBeGreaterThan(0);
+    for (const ink of await markerInk(page)) {
+      expect(ink.labelX, ink.label).toBeGreaterThan(ink.lineX);
+      expect(ink.inside, ink.label).toBeGreaterThan(30);
+      expect(ink.mirrored, ink.label).toBeLessThan(ink.inside / 5);
+    }
     const box = await chart.boundingBox();
     if (!box) throw new Error("chart has no box");
     // Hover the right part (after the step): the tooltip shows value, date, commit and branch.

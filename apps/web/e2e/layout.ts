@@ -128,3 +128,73 @@ export function parseCsv(text: string): string[][] {
   }
   return rows;
 }
+
+/** Ink of one history-chart marker label: in the box it was laid out in, and in the same box mirrored across its left end. */
+export interface MarkerInk {
+  label: string;
+  lineX: number;
+  labelX: number;
+  inside: number;
+  mirrored: number;
+}
+
+/**
+ * Reads the history chart's canvas: for each marker label, how many pixels near the
+ * label's colour lie where the layout put the label, and how many in the same-sized box
+ * just left of that spot (the dashed line's own column left out). A label drawn where it
+ * was laid out has its ink inside; one drawn right-aligned (uPlot's axis alignment left
+ * on the context) has it in the mirrored box.
+ */
+export async function markerInk(page: Page): Promise<MarkerInk[]> {
+  return page.evaluate(() => {
+    const root = document.querySelector("[data-testid=history-chart] .uplot") as HTMLElement | null;
+    const canvas = root?.querySelector("canvas");
+    if (!root || !canvas) return [];
+    const context = canvas.getContext("2d") as CanvasRenderingContext2D;
+    const ratio = canvas.width / canvas.getBoundingClientRect().width;
+    const labels = JSON.parse(root.dataset.markerLabels ?? "[]") as {
+      label: string;
+      color: string;
+      lineX: number;
+      labelX: number;
+      labelY: number;
+      width: number;
+    }[];
+    const probe = document.createElement("canvas").getContext("2d") as CanvasRenderingContext2D;
+    const rgbOf = (color: string) => {
+      probe.clearRect(0, 0, 1, 1);
+      probe.fillStyle = color;
+      probe.fillRect(0, 0, 1, 1);
+      return [...probe.getImageData(0, 0, 1, 1).data].slice(0, 3);
+    };
+    const count = (x0: number, x1: number, y: number, rgb: number[], lineX: number) => {
+      const left = Math.max(0, Math.round(x0 * ratio));
+      const right = Math.min(canvas.width, Math.round(x1 * ratio));
+      if (right <= left) return 0;
+      const top = Math.round((y - 10) * ratio);
+      const height = Math.round(12 * ratio);
+      const data = context.getImageData(left, top, right - left, height).data;
+      let inked = 0;
+      for (let index = 0; index < data.length; index += 4) {
+        const x = left + ((index / 4) % (right - left));
+        if (Math.abs(x - lineX * ratio) <= 3 * ratio) continue;
+        const distance =
+          Math.abs((data[index] ?? 0) - (rgb[0] ?? 0)) +
+          Math.abs((data[index + 1] ?? 0) - (rgb[1] ?? 0)) +
+          Math.abs((data[index + 2] ?? 0) - (rgb[2] ?? 0));
+        if ((data[index + 3] ?? 0) > 128 && distance < 90) inked++;
+      }
+      return inked;
+    };
+    return labels.map((label) => {
+      const rgb = rgbOf(label.color);
+      return {
+        label: label.label,
+        lineX: label.lineX,
+        labelX: label.labelX,
+        inside: count(label.labelX, label.labelX + label.width, label.labelY, rgb, label.lineX),
+        mirrored: count(label.labelX - label.width, label.labelX, label.labelY, rgb, label.lineX),
+      };
+    });
+  });
+}

@@ -133,6 +133,10 @@ export function HistoryChart({
         const ratio = devicePixelRatio || 1;
         context.save();
         context.font = `${11 * ratio}px system-ui, sans-serif`;
+        // uPlot leaves its axis labels' alignment on the shared context (right or centre):
+        // labels are laid out from their left end, so draw them from there.
+        context.textAlign = "left";
+        context.textBaseline = "alphabetic";
         const drawn = layoutMarkers({
           markers: placedMarkers,
           xs: columns.x,
@@ -153,6 +157,17 @@ export function HistoryChart({
           context.setLineDash([]);
           context.fillText(marker.label, marker.labelX, marker.labelY);
         }
+        // Where each label went, in CSS pixels of the canvas: e2e tests check the ink is there.
+        chart.root.dataset.markerLabels = JSON.stringify(
+          drawn.map((marker) => ({
+            label: marker.label,
+            color: theme[marker.tone],
+            lineX: marker.lineX / ratio,
+            labelX: marker.labelX / ratio,
+            labelY: marker.labelY / ratio,
+            width: context.measureText(marker.label).width / ratio,
+          })),
+        );
         context.restore();
       };
       const showPoints = sorted.length <= 400;

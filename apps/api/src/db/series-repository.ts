@@ -262,11 +262,12 @@ export async function seriesFacets(database: Database): Promise<SeriesFacets> {
   };
 }
 
-/** A branch with stored series: how many, and the id of its newest run (null when none is left). */
+/** A branch with stored series: how many, and its newest run (null when none is left). */
 export interface BranchActivity {
   branch: string;
   seriesCount: number;
   latestRunId: string | null;
+  latestRunAt: Date | null;
 }
 
 /**
@@ -277,16 +278,17 @@ export interface BranchActivity {
 export async function branchActivity(database: Database): Promise<BranchActivity[]> {
   const rows = await queryRows(
     database,
-    Prisma.sql`SELECT b."branch", b."seriesCount",
-       (SELECT r."id" FROM "Run" r WHERE r."branch" = b."branch"
-         ORDER BY r."createdAt" DESC, r."id" DESC LIMIT 1) AS "runId"
+    Prisma.sql`SELECT b."branch", b."seriesCount", r."id" AS "runId", r."createdAt" AS "runAt"
      FROM (SELECT s."branch", COUNT(*) AS "seriesCount" FROM "Series" s
-            WHERE s."branch" <> '' GROUP BY s."branch") b`,
+            WHERE s."branch" <> '' GROUP BY s."branch") b
+     LEFT JOIN "Run" r ON r."id" = (SELECT r2."id" FROM "Run" r2 WHERE r2."branch" = b."branch"
+                                     ORDER BY r2."createdAt" DESC, r2."id" DESC LIMIT 1)`,
   );
   return rows.map((row) => ({
     branch: String(row.branch),
     seriesCount: Number(row.seriesCount),
     latestRunId: asString(row.runId),
+    latestRunAt: asDate(row.runAt),
   }));
 }
 

@@ -402,20 +402,26 @@ export const seriesQueryResolvers: Pick<
   branches: async (_parent, args, context) => {
     const first = checkInteger(args.first ?? 100, "first", 1, seriesPageLimits.maxBranches);
     const activity = await branchActivity(context.database);
+    // Newest run first, then by name (compared here: the databases' collations differ);
+    // only the page's runs are read in full.
+    const newest = (entry: (typeof activity)[number]) => entry.latestRunAt?.getTime() ?? -Infinity;
+    activity.sort(
+      (a, b) => newest(b) - newest(a) || (a.branch < b.branch ? -1 : a.branch > b.branch ? 1 : 0),
+    );
+    const page = activity.slice(0, first);
     const runs = await runsByIds(
       context.database,
-      activity.flatMap((entry) => (entry.latestRunId ? [entry.latestRunId] : [])),
+      page.flatMap((entry) => (entry.latestRunId ? [entry.latestRunId] : [])),
     );
     const runById = new Map(runs.map((run) => [run.id, run]));
-    const nodes = activity.map((entry) => ({
-      name: entry.branch,
-      seriesCount: entry.seriesCount,
-      latestRun: entry.latestRunId ? (runById.get(entry.latestRunId) ?? null) : null,
-    }));
-    // Newest run first, then by name (compared here: the databases' collations differ).
-    const newest = (node: (typeof nodes)[number]) => node.latestRun?.createdAt.getTime() ?? -Infinity;
-    nodes.sort((a, b) => newest(b) - newest(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { totalCount: nodes.length, nodes: nodes.slice(0, first) };
+    return {
+      totalCount: activity.length,
+      nodes: page.map((entry) => ({
+        name: entry.branch,
+        seriesCount: entry.seriesCount,
+        latestRun: entry.latestRunId ? (runById.get(entry.latestRunId) ?? null) : null,
+      })),
+    };
   },
   runsByIds: async (_parent, { ids }, context) => {
     if (ids.length > seriesPageLimits.maxRunsByIds) {

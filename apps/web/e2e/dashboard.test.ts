@@ -144,17 +144,23 @@ describe.skipIf(!enabled)("dashboard end to end", () => {
     );
     // The API records its checkout's commit and branch, as `threadbench run` does: a
     // commit of this repository, HEAD itself unless someone committed since.
-    const stored = await graphql<{ run: { commitSha: string | null; branch: string | null } }>(
-      stack.apiUrl,
-      "query($id: ID!) { run(id: $id) { commitSha branch } }",
-      { id: runId },
-    );
+    const stored = await graphql<{
+      run: { commitSha: string | null; branch: string | null; commitMessage: string | null };
+    }>(stack.apiUrl, "query($id: ID!) { run(id: $id) { commitSha branch commitMessage } }", { id: runId });
     const sha = stored.run.commitSha as string;
     expect(sha).toMatch(/^[0-9a-f]{40}$/);
     expect(() =>
       execFileSync("git", ["merge-base", "--is-ancestor", sha, "HEAD"], { cwd: repoRoot, stdio: "ignore" }),
     ).not.toThrow();
     await expect(page.locator(".subtitle").first().textContent()).resolves.toContain(sha.slice(0, 7));
+    // With its message's first line (at most 500 characters), shown under the heading.
+    const subject = execFileSync("git", ["log", "-1", "--format=%s", sha], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    }).trim();
+    const expected = subject.length > 500 ? `${subject.slice(0, 499)}…` : subject;
+    expect(stored.run.commitMessage).toBe(expected);
+    await expect(page.getByTestId("commit-message").textContent()).resolves.toBe(`“${expected}”`);
 
     await page.goto(`${stack.webUrl}/runs`);
     await page.locator(`[data-testid=runs-table] tr[data-run-id="${runId}"]`).waitFor();

@@ -32,6 +32,8 @@ export interface HarnessIngestOutcome {
 /** Where a run executed here belongs. */
 export interface RecordRunOptions {
   commitSha: string | null;
+  /** The first line of the commit's message, when known. */
+  commitMessage?: string | null;
   branch: string | null;
   labels: string[];
   project?: string | undefined;

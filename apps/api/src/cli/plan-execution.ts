@@ -1,6 +1,6 @@
 import type { RunPlan, RunResult } from "@threadbench/core";
 import type { Database } from "../db/client.js";
-import { gitInfo } from "../db/git-info.js";
+import { commitMessageFor, gitInfo } from "../db/git-info.js";
 import {
   createQueuedRun,
   finishRunWithoutResult,
@@ -94,7 +94,15 @@ export async function executeAndStore(
     const git = await gitInfo(execution.gitDirectory, io.env);
     const commitSha = execution.commit ?? git.commitSha;
     const branch = execution.branch ?? git.branch;
-    const { run } = await createQueuedRun(database, { plan, commitSha, branch, labels, project });
+    const commitMessage = await commitMessageFor(execution.gitDirectory, git, commitSha);
+    const { run } = await createQueuedRun(database, {
+      plan,
+      commitSha,
+      commitMessage,
+      branch,
+      labels,
+      project,
+    });
     await markRunRunning(database, run.id);
     stored = { id: run.id, commitSha, branch };
   }

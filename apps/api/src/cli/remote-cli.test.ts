@@ -166,7 +166,7 @@ describeEachDatabase("threadbench --server", (databases) => {
   it("ingest prints the same through the API as on a database, regressions included", () => {
     expect(ingestOutputs).toHaveLength(38);
     for (const { local: onDatabase, remote: throughApi } of ingestOutputs) {
-      expect(throughApi.code).toBe(0);
+      expect(throughApi.code, throughApi.stderr).toBe(0);
       expect(normalize(throughApi.stdout)).toBe(normalize(onDatabase.stdout));
       expect(throughApi.stderr).toBe(onDatabase.stderr);
     }
@@ -398,6 +398,8 @@ describeEachDatabase("threadbench --server", (databases) => {
     });
     const options = {
       commitSha: "d".repeat(40),
+      // A whole message: the store keeps its first line, on either path.
+      commitMessage: "Pool: reuse workers between cells\n\nThe pool was torn down after every cell.",
       branch: "main",
       labels: ["python"],
       project: "acme/bench",
@@ -433,6 +435,8 @@ describeEachDatabase("threadbench --server", (databases) => {
     });
     expect(throughApi.run.testbed?.fingerprint).toBe(onDatabase.run.testbed?.fingerprint);
     expect(throughApi.run.project).toBe("acme/bench");
+    expect(throughApi.run.commitMessage).toBe("Pool: reuse workers between cells");
+    expect(onDatabase.run.commitMessage).toBe("Pool: reuse workers between cells");
     const shown = normalize((await local("show", throughApi.run.id, "--json")).stdout).replace(
       /"requestedBy": "ci"/,
       '"requestedBy": null',

@@ -90,10 +90,10 @@ const ingestHarnessMutation = `mutation ThreadbenchCliIngestHarness($input: JSON
   }
 }`;
 
-const recordRunMutation = `mutation ThreadbenchCliRecordRun($result: JSON!, $commitSha: String, $branch: String,
-  $labels: [String!], $project: String, $idempotencyKey: String) {
-  recordRun(result: $result, commitSha: $commitSha, branch: $branch, labels: $labels, project: $project,
-    idempotencyKey: $idempotencyKey) { created run { ${runFields} } regressions { ${regressionFields} } }
+const recordRunMutation = `mutation ThreadbenchCliRecordRun($result: JSON!, $commitSha: String,
+  $commitMessage: String, $branch: String, $labels: [String!], $project: String, $idempotencyKey: String) {
+  recordRun(result: $result, commitSha: $commitSha, commitMessage: $commitMessage, branch: $branch,
+    labels: $labels, project: $project, idempotencyKey: $idempotencyKey) { created run { ${runFields} } regressions { ${regressionFields} } }
 }`;
 
 const checkQuery = `query ThreadbenchCliCheck($input: CheckInput!) {
@@ -600,6 +600,7 @@ export class RemoteStore implements CliStore {
           : plan,
       },
       commitSha: options.commitSha,
+      commitMessage: options.commitMessage ?? null,
       branch: options.branch,
       labels: options.labels,
       project: options.project ?? null,

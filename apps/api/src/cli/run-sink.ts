@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Database, openDatabase } from "../db/client.js";
-import { gitInfo } from "../db/git-info.js";
+import { commitMessageFor, gitInfo } from "../db/git-info.js";
 import { markInterruptedRuns } from "../db/run-repository.js";
 import { type CliStore, openCliStore, storeTarget } from "./cli-store.js";
 import { type CliIo, CliUsageError } from "./command.js";
@@ -58,9 +58,11 @@ export async function executeInto(sink: RunSink, execution: PlanExecution): Prom
       const git = await gitInfo(execution.gitDirectory, execution.io.env);
       const commitSha = execution.commit ?? git.commitSha;
       const branch = execution.branch ?? git.branch;
+      const commitMessage = await commitMessageFor(execution.gitDirectory, git, commitSha);
       const outcome = await executeAndStore(null, execution);
       const recorded = await sink.store.recordRun(outcome.result, {
         commitSha,
+        commitMessage,
         branch,
         labels: execution.labels,
         project: execution.project,

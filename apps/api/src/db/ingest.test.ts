@@ -132,6 +132,22 @@ describeEachDatabase("ingestion", ({ open, newUrl, reopen }) => {
     expect(threading?.checksumStatus).toBe("unchecked");
   });
 
+  it("keeps the first line of a commit message, and names the field when it is too long", async () => {
+    const database = await open();
+    const payload = example(1);
+    payload.idempotencyKey = "with-message";
+    payload.commitMessage = "Free-threaded build: drop the pool lock\n\nThe lock serialised every task.";
+    const { run } = await ingestRun(database, payload);
+    expect(run.commitMessage).toBe("Free-threaded build: drop the pool lock");
+    expect((await getRun(database, run.id, { samples: false }))?.commitMessage).toBe(
+      "Free-threaded build: drop the pool lock",
+    );
+    const long = { ...example(1), idempotencyKey: "long-message", commitMessage: "x".repeat(10_001) };
+    expect(Object.fromEntries(issuesOf(long).map((issue) => [issue.path, issue.message]))).toMatchObject({
+      commitMessage: "too long (allowed: at most 10000 characters)",
+    });
+  });
+
   it("stores nothing twice for the same idempotency key", async () => {
     const database = await open();
     const first = await ingestRun(database, example());

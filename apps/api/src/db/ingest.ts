@@ -4,6 +4,7 @@ import { z } from "zod";
 import { summarize } from "../analysis/summary.js";
 import { issueMessage, UserInputError } from "../errors.js";
 import type { Database } from "./client.js";
+import { commitSubject } from "./git-info.js";
 import { assertStorableJson, isStorableDateText } from "./input-bounds.js";
 import { storeFinishedRun } from "./run-repository.js";
 import { parametersKey, type StorableCell, type StoredRun } from "./run-rows.js";
@@ -166,6 +167,12 @@ export const ingestPayloadSchema = z
         .regex(/^[0-9a-f]{4,64}$/i, { error: "expected a commit SHA: 4 to 64 hexadecimal digits" })
         .nullable()
         .optional(),
+      commitMessage: z
+        .string({ error: "expected a string" })
+        .max(10_000)
+        .nullable()
+        .optional()
+        .describe("The commit's message; its first line is kept (at most 500 characters)."),
       branch: z.string({ error: "expected a string" }).trim().min(1).max(255).nullable().optional(),
       labels: z
         .array(z.string({ error: "expected a string" }).trim().min(1).max(100), {
@@ -333,6 +340,7 @@ export async function ingestRun(
     ...(context.harness ? { harness: context.harness } : {}),
     ...(context.project ? { project: context.project } : {}),
     commitSha: payload.commitSha?.toLowerCase() ?? null,
+    commitMessage: commitSubject(payload.commitMessage),
     branch: payload.branch ?? null,
     labels: [...new Set((payload.labels ?? []).map((label) => label.trim()))].sort(),
     idempotencyKey: payload.idempotencyKey ?? null,

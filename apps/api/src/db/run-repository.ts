@@ -9,6 +9,7 @@ import {
   type TransactionClient,
   writeTransaction,
 } from "./client.js";
+import { commitSubject } from "./git-info.js";
 import { insertMeasurements } from "./measurement-writes.js";
 import { requireRun, requireRunByKey } from "./run-reads.js";
 import {
@@ -38,6 +39,8 @@ export function processClaim(): string {
 export interface CreateQueuedRunInput {
   plan: RunPlan;
   commitSha?: string | null;
+  /** The first line of the commit's message (db/git-info.ts commitSubject). */
+  commitMessage?: string | null;
   branch?: string | null;
   labels?: string[];
   idempotencyKey?: string | null;
@@ -80,6 +83,7 @@ export async function createQueuedRun(
           status: "queued",
           source: "runner",
           commitSha: input.commitSha ?? null,
+          commitMessage: commitSubject(input.commitMessage),
           branch: input.branch ?? null,
           idempotencyKey: input.idempotencyKey ?? null,
           requestedBy: input.requestedBy ?? null,
@@ -139,6 +143,8 @@ export interface StoreRunOptions {
   /** The queued or running run this result finishes; omitted: store a new run. */
   runId?: string;
   commitSha?: string | null;
+  /** Omitted: a queued run keeps the message it was queued with. */
+  commitMessage?: string | null;
   branch?: string | null;
   labels?: string[];
   idempotencyKey?: string | null;
@@ -167,6 +173,7 @@ export async function storeRunResult(
     error: result.error,
     source: options.source ?? "runner",
     commitSha: options.commitSha ?? null,
+    ...(options.commitMessage !== undefined ? { commitMessage: commitSubject(options.commitMessage) } : {}),
     branch: options.branch ?? null,
     labels: normalizeLabels(options.labels),
     idempotencyKey: options.idempotencyKey ?? null,
@@ -189,6 +196,8 @@ export interface FinishedRunWrite {
   error: string | null;
   source: RunSource;
   commitSha: string | null;
+  /** Omitted: left as it is (a queued run's), or none for a new run. */
+  commitMessage?: string | null | undefined;
   branch: string | null;
   labels: string[];
   idempotencyKey: string | null;
@@ -221,6 +230,7 @@ export async function storeFinishedRun(
         status: write.status,
         error: write.error,
         commitSha: write.commitSha,
+        ...(write.commitMessage !== undefined ? { commitMessage: write.commitMessage } : {}),
         branch: write.branch,
         environment: (write.environment ?? undefined) as Prisma.InputJsonValue | undefined,
         testbedId: testbed?.id ?? null,

@@ -1,3 +1,4 @@
+import { commitSubject } from "../db/git-info.js";
 import { ingestRun } from "../db/ingest.js";
 import type { StoredRun } from "../db/run-rows.js";
 import { UserInputError } from "../errors.js";
@@ -6,6 +7,7 @@ import { graphqlOptionNames, parseAdapterName, parseHarnessOptions } from "../in
 import { ingestHarnessFile } from "../ingest/ingest-harness-file.js";
 import { requireScope } from "../services/auth.js";
 import type { GraphQLContext } from "./context.js";
+import { commitMessageSchema, validate } from "./inputs.js";
 import type { IngestRunPayloadModel, RegressionModel } from "./models.js";
 
 /**
@@ -32,7 +34,16 @@ export const ingestMutationResolvers: Pick<MutationResolvers<GraphQLContext>, "i
         input: { text: text.replace(/^\uFEFF/, "") },
         adapter: named,
         options: parsed,
-        git: { commitSha: checkout?.commitSha ?? null, branch: checkout?.branch ?? null },
+        git: {
+          commitSha: checkout?.commitSha ?? null,
+          branch: checkout?.branch ?? null,
+          commitMessage:
+            checkout?.commitMessage != null
+              ? commitSubject(
+                  validate(commitMessageSchema, checkout.commitMessage, "options.checkout.commitMessage"),
+                )
+              : null,
+        },
       }).catch(withInputPaths);
       adapterName = result.adapter;
       detected = result.detected;

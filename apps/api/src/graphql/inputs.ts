@@ -31,6 +31,8 @@ export const commitShaSchema = z
   .string()
   .regex(/^[0-9a-fA-F]{4,64}$/, "allowed: a hexadecimal commit SHA of 4 to 64 characters")
   .transform((sha) => sha.toLowerCase());
+/** A commit message as sent; the store keeps its first line (db/git-info.ts commitSubject). */
+export const commitMessageSchema = z.string().max(10_000, "allowed: at most 10,000 characters");
 export const branchSchema = z
   .string()
   .trim()

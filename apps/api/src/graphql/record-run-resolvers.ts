@@ -1,12 +1,13 @@
 import { executionModes, planLimits, type RunResult, scalingKinds } from "@threadbench/core";
 import { z } from "zod";
 import { cellSchema } from "../agent/protocol.js";
+import { commitSubject } from "../db/git-info.js";
 import { dateRangeMessage, isStorableDateText } from "../db/input-bounds.js";
 import { storeRunResult } from "../db/run-repository.js";
 import type { MutationResolvers } from "../generated/graphql.js";
 import { requireScope } from "../services/auth.js";
 import type { GraphQLContext } from "./context.js";
-import { branchSchema, commitShaSchema, labelsSchema, validate } from "./inputs.js";
+import { branchSchema, commitMessageSchema, commitShaSchema, labelsSchema, validate } from "./inputs.js";
 import type { RegressionModel, RunModel } from "./models.js";
 
 /** What `recordRun` answers (codegen mapper of RecordRunPayload). */
@@ -137,6 +138,10 @@ export const recordRunMutationResolvers: Pick<MutationResolvers<GraphQLContext>,
     const result = validate(recordedRunSchema, args.result, "result") as RunResult;
     const { run, created } = await storeRunResult(context.database, result, {
       commitSha: args.commitSha != null ? validate(commitShaSchema, args.commitSha, "commitSha") : null,
+      commitMessage:
+        args.commitMessage != null
+          ? commitSubject(validate(commitMessageSchema, args.commitMessage, "commitMessage"))
+          : null,
       branch: args.branch != null ? validate(branchSchema, args.branch, "branch") : null,
       labels: args.labels != null ? validate(labelsSchema, args.labels, "labels") : [],
       ...(args.project != null ? { project: validate(projectSchema, args.project, "project") } : {}),

@@ -122,6 +122,7 @@ export const resolvers: Resolvers = {
       const labels = args.labels != null ? validate(labelsSchema, args.labels, "labels") : [];
       let commitSha = args.commitSha != null ? validate(commitShaSchema, args.commitSha, "commitSha") : null;
       let branch = args.branch != null ? validate(branchSchema, args.branch, "branch") : null;
+      let commitMessage: string | null = null;
       if (commitSha === null && branch === null) {
         // Like `threadbench run`: a run started without a commit is of the server's
         // checkout, so runs from the dashboard join the CLI's series instead of forming
@@ -129,9 +130,10 @@ export const resolvers: Resolvers = {
         const git = await gitInfo(process.cwd());
         commitSha = git.commitSha;
         branch = git.branch;
+        commitMessage = git.commitMessage;
       }
       const target = await resolveRunTarget(context, args.target);
-      return context.queue.enqueue({ plan, labels, commitSha, branch, requestedBy, target });
+      return context.queue.enqueue({ plan, labels, commitSha, commitMessage, branch, requestedBy, target });
     },
     cancelRun: async (_parent, { id }, context) => {
       const requestedBy = requireScope(context, "run");

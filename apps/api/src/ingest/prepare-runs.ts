@@ -47,7 +47,7 @@ export interface HarnessIngestRequest {
   adapter: AdapterName | null;
   options: HarnessIngestOptions;
   /** Commit and branch of the checkout the CLI runs in; used when neither flag nor file says. */
-  git?: { commitSha: string | null; branch: string | null };
+  git?: { commitSha: string | null; branch: string | null; commitMessage?: string | null };
   /** "now", for files without a date. */
   now?: Date;
 }
@@ -160,13 +160,15 @@ function prepareRun(
   const startedAt = isoDate(options.startedAt ?? run.startedAt) ?? (request.now ?? new Date()).toISOString();
   const fileFinish = options.startedAt ? undefined : isoDate(run.finishedAt);
   const failed = run.cells.filter((cell) => cell.status === "failed");
+  const commitSha = options.commitSha ?? run.commitSha ?? request.git?.commitSha ?? null;
   const payload = parseIngestPayload({
     formatVersion: 1,
     idempotencyKey,
     workload: run.workload,
     params: run.params,
     scaling: run.scaling,
-    commitSha: options.commitSha ?? run.commitSha ?? request.git?.commitSha ?? null,
+    commitSha,
+    commitMessage: gitMessageOf(commitSha, request),
     branch: options.branch ?? run.branch ?? request.git?.branch ?? null,
     labels: options.labels ?? [],
     startedAt,
@@ -260,6 +262,13 @@ function testbedOf(
   };
 }
 
+/** The checkout's commit subject when the run is recorded for the checkout's commit. */
+function gitMessageOf(commitSha: string | null, request: HarnessIngestRequest): string | null {
+  const git = request.git;
+  if (!commitSha || !git?.commitSha) return null;
+  return git.commitSha.toLowerCase().startsWith(commitSha.toLowerCase()) ? (git.commitMessage ?? null) : null;
+}
+
 /**
  * The CLI's flags on a threadbench ingest document: they fill what it leaves out (its
  * own commit, branch and key win), labels add up, and a key derived from the content
@@ -271,6 +280,9 @@ function withFlags(document: unknown, request: HarnessIngestRequest, derivedKey:
   const { options } = request;
   doc.idempotencyKey ??= options.idempotencyKey ?? derivedKey;
   if (doc.commitSha == null) doc.commitSha = options.commitSha ?? request.git?.commitSha ?? null;
+  if (doc.commitMessage == null && typeof doc.commitSha === "string") {
+    doc.commitMessage = gitMessageOf(doc.commitSha, request);
+  }
   if (doc.branch == null) doc.branch = options.branch ?? request.git?.branch ?? null;
   if (options.labels?.length) {
     doc.labels = [...(Array.isArray(doc.labels) ? (doc.labels as unknown[]) : []), ...options.labels];

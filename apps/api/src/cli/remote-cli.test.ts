@@ -437,6 +437,9 @@ describeEachDatabase("threadbench --server", (databases) => {
     expect(throughApi.run.project).toBe("acme/bench");
     expect(throughApi.run.commitMessage).toBe("Pool: reuse workers between cells");
     expect(onDatabase.run.commitMessage).toBe("Pool: reuse workers between cells");
+    expect((await local("show", throughApi.run.id)).stdout).toContain(
+      "\nmessage   Pool: reuse workers between cells\n",
+    );
     const shown = normalize((await local("show", throughApi.run.id, "--json")).stdout).replace(
       /"requestedBy": "ci"/,
       '"requestedBy": null',

@@ -39,6 +39,7 @@ ${serverHelp}
         `workload  ${run.workloadId} ${run.paramsKey}  (${run.scaling} scaling, ${run.repetitions} repetitions, ${run.warmups} warm-ups)`,
         `source    ${run.source}${run.seeded ? " (SEEDED: synthetic data)" : ""}${run.labels.length ? `  labels: ${run.labels.join(", ")}` : ""}`,
         `git       ${run.commitSha ?? "-"} on ${run.branch ?? "-"}`,
+        ...(run.commitMessage ? [`message   ${run.commitMessage}`] : []),
         `project   ${run.project}`,
         ...(run.workloadModule
           ? [`module    ${run.workloadModule} (sha256 ${run.workloadHash ?? "-"})`]

@@ -474,6 +474,25 @@ describeEachDatabase("threadbench --server", (databases) => {
     );
     const stranger = await post({ ...good, plan: { ...good.plan, threads: [1] } });
     expect(stranger.errors?.[0]?.message).toMatch(/is not in the plan/);
+    const long = (await (
+      await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${adminSecret}` },
+        body: JSON.stringify({
+          query:
+            "mutation($result: JSON!, $m: String) { recordRun(result: $result, commitMessage: $m) { created } }",
+          variables: { result: good, m: "x".repeat(10_001) },
+        }),
+      })
+    ).json()) as {
+      errors?: Array<{
+        message: string;
+        extensions: { code: string; issues?: Array<{ path: string; message: string }> };
+      }>;
+    };
+    expect(long.errors?.[0]?.extensions.code).toBe("BAD_USER_INPUT");
+    expect(long.errors?.[0]?.extensions.issues?.[0]).toMatchObject({ path: "commitMessage" });
+    expect(long.errors?.[0]?.extensions.issues?.[0]?.message).toMatch(/at most 10,?000 characters/);
     const { secret } = await createToken(server.database, { name: "only-read", scopes: ["read"] });
     const forbidden = await post(good, secret);
     expect(forbidden.errors?.[0]?.extensions.code).toBe("FORBIDDEN");

@@ -63,8 +63,7 @@ export async function commitMessageFor(
   commitSha: string | null,
 ): Promise<string | null> {
   if (!commitSha) return null;
-  if (info.commitSha && info.commitSha.toLowerCase().startsWith(commitSha.toLowerCase()))
-    return info.commitMessage;
+  if (info.commitSha?.toLowerCase().startsWith(commitSha.toLowerCase())) return info.commitMessage;
   if (!/^[0-9a-f]{4,64}$/i.test(commitSha)) return null;
   return commitSubject(await git(cwd, "log", "-1", "--format=%s", commitSha, "--"));
 }

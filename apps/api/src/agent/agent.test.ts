@@ -279,8 +279,11 @@ describeEachDatabase("Agents", (databases) => {
       "20 SUCCEEDED events",
     );
     for (const id of ids) {
+      // The run's lifecycle: queued, started and ended once each. A REGRESSION_DETECTED
+      // event may follow: 20 real runs of one cell on two busy cores form a series the
+      // detector checks (CI once saw one), which says nothing about claiming.
       const kinds = events.messages
-        .filter((event) => event.runEvents.runId === id)
+        .filter((event) => event.runEvents.runId === id && event.runEvents.kind !== "REGRESSION_DETECTED")
         .map((event) => event.runEvents.kind);
       expect(kinds).toEqual(["QUEUED", "STARTED", "SUCCEEDED"]);
     }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { commitMessageFor, commitSubject, gitInfo } from "./git-info.js";
+import { commitMessageFor, commitSubject, gitInfo, headSubjectFor } from "./git-info.js";
 
 // A real git checkout with two commits: what `threadbench run`, `ingest` and the API's
 // startRun record of the commit a run measured (its SHA, branch and message's first line).
@@ -49,6 +49,11 @@ describe("the commit a run is recorded for", () => {
     expect(await commitMessageFor(root, info, "c0ffee".padEnd(40, "0"))).toBeNull();
     expect(await commitMessageFor(root, info, "--output=x")).toBeNull();
     expect(await commitMessageFor(root, info, null)).toBeNull();
+    // Ingest looks nothing up: HEAD's subject for HEAD only.
+    expect(headSubjectFor(info, head.slice(0, 7).toUpperCase())).toBe("Chunk the input in 4 KiB blocks");
+    expect(headSubjectFor(info, first)).toBeNull();
+    expect(headSubjectFor(info, null)).toBeNull();
+    expect(headSubjectFor({ commitSha: null, commitMessage: "x" }, head)).toBeNull();
 
     // A detached HEAD takes the CI system's branch name.
     git("checkout", "-q", "--detach");

@@ -52,6 +52,22 @@ export async function gitInfo(cwd: string, env: NodeJS.ProcessEnv = process.env)
   return { commitSha, branch, commitMessage: commitSubject(subject) };
 }
 
+/** Whether `commitSha` (full or abbreviated, any case) names the checkout's HEAD. */
+function namesHead(info: Pick<GitInfo, "commitSha">, commitSha: string): boolean {
+  return info.commitSha?.toLowerCase().startsWith(commitSha.toLowerCase()) ?? false;
+}
+
+/**
+ * HEAD's subject when `commitSha` names HEAD, else null: a run recorded for another
+ * commit must not carry HEAD's message (ingest, where no other commit is looked up).
+ */
+export function headSubjectFor(
+  info: { commitSha: string | null; commitMessage?: string | null | undefined },
+  commitSha: string | null,
+): string | null {
+  return commitSha && namesHead(info, commitSha) ? (info.commitMessage ?? null) : null;
+}
+
 /**
  * The subject of the commit a run is recorded for: HEAD's when that is the commit (no
  * `--commit`, or `--commit` naming HEAD), else the named commit's when this checkout has
@@ -63,7 +79,7 @@ export async function commitMessageFor(
   commitSha: string | null,
 ): Promise<string | null> {
   if (!commitSha) return null;
-  if (info.commitSha?.toLowerCase().startsWith(commitSha.toLowerCase())) return info.commitMessage;
+  if (namesHead(info, commitSha)) return info.commitMessage;
   if (!/^[0-9a-f]{4,64}$/i.test(commitSha)) return null;
   return commitSubject(await git(cwd, "log", "-1", "--format=%s", commitSha, "--"));
 }

@@ -86,8 +86,10 @@ describe("preparing a harness file for the store", () => {
         labels: ["nightly"],
         project: "acme/imaging",
       },
-      git: { commitSha: "0000000", branch: "ignored" },
+      git: { commitSha: "0000000", branch: "ignored", commitMessage: "not this commit's" },
     });
+    // The flag names another commit: the checkout's message is not its message.
+    expect(runs[0]?.payload.commitMessage).toBeNull();
     expect(runs[0]?.payload).toMatchObject({
       commitSha: "abcdef1234",
       branch: "feature",
@@ -100,9 +102,13 @@ describe("preparing a harness file for the store", () => {
 
   it("takes the checkout's commit and branch when neither flag nor file says", () => {
     const { runs } = prepare("hyperfine/hyperfine-L-mode-threads.json", {
-      git: { commitSha: "feedface12", branch: "main" },
+      git: { commitSha: "feedface12", branch: "main", commitMessage: "Pool: start workers once" },
     });
-    expect(runs[0]?.payload).toMatchObject({ commitSha: "feedface12", branch: "main" });
+    expect(runs[0]?.payload).toMatchObject({
+      commitSha: "feedface12",
+      branch: "main",
+      commitMessage: "Pool: start workers once",
+    });
   });
 
   it("derives one idempotency key per benchmark from the content, stable across calls", () => {

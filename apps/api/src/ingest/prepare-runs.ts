@@ -10,6 +10,7 @@ import {
   type InputFile,
 } from "@threadbench/adapters";
 import type { FieldIssue } from "@threadbench/workloads";
+import { headSubjectFor } from "../db/git-info.js";
 import { type IngestContext, type IngestPayload, parseIngestPayload } from "../db/ingest.js";
 import { canonicalJson } from "../db/series-key.js";
 import { normalizeArch, normalizeOs, type TestbedInput } from "../db/testbed.js";
@@ -168,7 +169,7 @@ function prepareRun(
     params: run.params,
     scaling: run.scaling,
     commitSha,
-    commitMessage: gitMessageOf(commitSha, request),
+    commitMessage: request.git ? headSubjectFor(request.git, commitSha) : null,
     branch: options.branch ?? run.branch ?? request.git?.branch ?? null,
     labels: options.labels ?? [],
     startedAt,
@@ -262,13 +263,6 @@ function testbedOf(
   };
 }
 
-/** The checkout's commit subject when the run is recorded for the checkout's commit. */
-function gitMessageOf(commitSha: string | null, request: HarnessIngestRequest): string | null {
-  const git = request.git;
-  if (!commitSha || !git?.commitSha) return null;
-  return git.commitSha.toLowerCase().startsWith(commitSha.toLowerCase()) ? (git.commitMessage ?? null) : null;
-}
-
 /**
  * The CLI's flags on a threadbench ingest document: they fill what it leaves out (its
  * own commit, branch and key win), labels add up, and a key derived from the content
@@ -281,7 +275,7 @@ function withFlags(document: unknown, request: HarnessIngestRequest, derivedKey:
   doc.idempotencyKey ??= options.idempotencyKey ?? derivedKey;
   if (doc.commitSha == null) doc.commitSha = options.commitSha ?? request.git?.commitSha ?? null;
   if (doc.commitMessage == null && typeof doc.commitSha === "string") {
-    doc.commitMessage = gitMessageOf(doc.commitSha, request);
+    doc.commitMessage = request.git ? headSubjectFor(request.git, doc.commitSha) : null;
   }
   if (doc.branch == null) doc.branch = options.branch ?? request.git?.branch ?? null;
   if (options.labels?.length) {

@@ -14,6 +14,8 @@ export interface PlantedHistoryOptions {
   baseMs: number;
   seed?: number;
   branch?: string;
+  /** The commit message every run carries (none by default). */
+  commitMessage?: string;
 }
 
 export const plantedWorkload = { workloadId: "sum-squares", params: { n: 4_000_000 } };
@@ -61,6 +63,7 @@ export function plantedDocuments(options: PlantedHistoryOptions) {
       warmups: 1,
       commitSha: commitOf(index),
       branch: options.branch ?? "main",
+      ...(options.commitMessage ? { commitMessage: options.commitMessage } : {}),
       labels: ["e2e"],
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),

@@ -14,6 +14,8 @@ import { layoutProblems, newPage, parseCsv, settled } from "./layout";
 
 const enabled = browserAvailable();
 const commitTemplate = "https://git.example.test/acme/app/commit/{sha}";
+/** A commit subject of 326 characters: as long as some real ones (the API keeps up to 500). */
+const longSubject = `Rework the pool's task queue so that ${"every worker steals from its neighbours ".repeat(7)}when idle`;
 const examples = join(repoRoot, "apps", "api", "ingest");
 
 function example(name: string): unknown {
@@ -63,7 +65,15 @@ describe.skipIf(!enabled)("dashboard for many runtimes and series", () => {
     await ingestAll(
       stack.apiUrl,
       apiToken,
-      plantedDocuments({ runs: 1, stepAt: 0, stepSize: 1, baseMs: 300, branch: "feature/slow", seed: 77 }),
+      plantedDocuments({
+        runs: 1,
+        stepAt: 0,
+        stepSize: 1,
+        baseMs: 300,
+        branch: "feature/slow",
+        seed: 77,
+        commitMessage: longSubject,
+      }),
     );
     [gilRunId, freeRunId] = (await ingestAll(stack.apiUrl, apiToken, [
       example("example-cpython-3.13-gil.json"),
@@ -333,6 +343,16 @@ describe.skipIf(!enabled)("dashboard for many runtimes and series", () => {
         await row.locator(`a.commit-link[href="${commitTemplate.replace("{sha}", run.commitSha)}"]`).count(),
       ).toBe(1);
     }
+    // A long subject takes two lines of its cell, the whole of it in the tooltip.
+    const message = page
+      .locator("[data-testid=branches-table] tr[data-branch='feature/slow']")
+      .getByTestId("branch-commit-message");
+    await expect(message.getAttribute("title")).resolves.toBe(longSubject);
+    const box = await message.evaluate((element) => ({
+      height: element.getBoundingClientRect().height,
+      line: Number.parseFloat(getComputedStyle(element).lineHeight),
+    }));
+    expect(box.height).toBeLessThanOrEqual(2 * box.line + 1);
     await page.getByRole("link", { name: "feature/slow" }).click();
     await page.waitForURL(/\/branches\/feature\/slow\?base=main/);
     await page.context().close();

@@ -84,7 +84,11 @@ export default async function BranchesPage() {
                             message={run.commitMessage}
                           />
                           {run.commitMessage ? (
-                            <div className="muted" data-testid="branch-commit-message">
+                            <div
+                              className="muted clamp-2"
+                              data-testid="branch-commit-message"
+                              title={run.commitMessage}
+                            >
                               “{run.commitMessage}”
                             </div>
                           ) : null}

@@ -6,9 +6,11 @@ import {
   regressionStatuses,
 } from "@threadbench/core";
 import { NotFoundError, UserInputError } from "../errors.js";
-import { type Database, isUniqueViolation, type Prisma } from "./client.js";
+import { type Database, isUniqueViolation, Prisma } from "./client.js";
+import { readInBatches } from "./list-batches.js";
 import { decodeRunCursor, encodeKeysetCursor } from "./run-list.js";
 import type { StoredSeries } from "./series-repository.js";
+import { queryRows, sqlInteger } from "./sql-rows.js";
 
 /*
  * Reading and changing stored regressions and muted series: the one regression query
@@ -118,37 +120,44 @@ export interface RegressionFilter {
   testbedId?: string;
 }
 
-/**
- * The where clause of a filter; null when no regression can match. Series filters
- * (workload, branch, testbed) become a set of series keys first.
- */
-async function regressionWhere(
-  database: Pick<Database, "prisma">,
-  filter: RegressionFilter,
-): Promise<Prisma.RegressionWhereInput | null> {
+/** The statuses a filter allows (none: any). */
+const statusesOf = (filter: RegressionFilter): RegressionStatus[] =>
+  filter.status === undefined ? [] : [filter.status].flat();
+
+/** The where clause of a filter on the Regression row's own columns. */
+function regressionWhere(filter: RegressionFilter): Prisma.RegressionWhereInput {
   const where: Prisma.RegressionWhereInput = {};
-  if (filter.status !== undefined) {
-    const statuses = [filter.status].flat();
-    if (statuses.length > 0) where.status = { in: statuses };
-  }
+  const statuses = statusesOf(filter);
+  if (statuses.length > 0) where.status = { in: statuses };
   if (filter.kind !== undefined) where.kind = filter.kind;
   if (filter.metric !== undefined) where.metric = filter.metric;
   if (filter.runId !== undefined) where.runId = filter.runId;
   if (filter.seriesKey !== undefined) where.seriesKey = filter.seriesKey;
-  if (filter.workloadId !== undefined || filter.branch !== undefined || filter.testbedId !== undefined) {
-    const series = await database.prisma.series.findMany({
-      where: {
-        ...(filter.workloadId !== undefined ? { workloadId: filter.workloadId } : {}),
-        ...(filter.branch !== undefined ? { branch: filter.branch } : {}),
-        ...(filter.testbedId !== undefined ? { testbedId: filter.testbedId } : {}),
-        ...(filter.seriesKey !== undefined ? { seriesKey: filter.seriesKey } : {}),
-      },
-      select: { seriesKey: true },
-    });
-    if (series.length === 0) return null;
-    where.seriesKey = { in: series.map((row) => row.seriesKey) };
-  }
   return where;
+}
+
+/**
+ * The same filter as SQL on "Regression" g when it names series columns (workload,
+ * branch, testbed), which live on the Series row; null when it names none. A subquery,
+ * not a list of the matching keys: a branch can have thousands of series, more than
+ * SQLite takes as parameters of one query.
+ */
+function regressionSeriesSql(filter: RegressionFilter): Prisma.Sql[] | null {
+  const series: Prisma.Sql[] = [];
+  if (filter.workloadId !== undefined) series.push(Prisma.sql`s."workloadId" = ${filter.workloadId}`);
+  if (filter.branch !== undefined) series.push(Prisma.sql`s."branch" = ${filter.branch}`);
+  if (filter.testbedId !== undefined) series.push(Prisma.sql`s."testbedId" = ${filter.testbedId}`);
+  if (series.length === 0) return null;
+  const conditions = [
+    Prisma.sql`g."seriesKey" IN (SELECT s."seriesKey" FROM "Series" s WHERE ${Prisma.join(series, " AND ")})`,
+  ];
+  const statuses = statusesOf(filter);
+  if (statuses.length > 0) conditions.push(Prisma.sql`g."status" IN (${Prisma.join(statuses)})`);
+  if (filter.kind !== undefined) conditions.push(Prisma.sql`g."kind" = ${filter.kind}`);
+  if (filter.metric !== undefined) conditions.push(Prisma.sql`g."metric" = ${filter.metric}`);
+  if (filter.runId !== undefined) conditions.push(Prisma.sql`g."runId" = ${filter.runId}`);
+  if (filter.seriesKey !== undefined) conditions.push(Prisma.sql`g."seriesKey" = ${filter.seriesKey}`);
+  return conditions;
 }
 
 export function encodeRegressionCursor(regression: Pick<StoredRegression, "createdAt" | "id">): string {
@@ -157,24 +166,43 @@ export function encodeRegressionCursor(regression: Pick<StoredRegression, "creat
 
 /** One page of regressions, newest first (createdAt, id descending), and whether more follow. */
 export async function listRegressionPage(
-  database: Pick<Database, "prisma">,
+  database: Database,
   filter: RegressionFilter,
   page: { first: number; after?: string | null },
 ): Promise<{ regressions: StoredRegression[]; hasNextPage: boolean }> {
   const cursor = page.after ? decodeRunCursor(page.after) : null;
-  const filtered = await regressionWhere(database, filter);
-  if (filtered === null) return { regressions: [], hasNextPage: false };
-  const where: Prisma.RegressionWhereInput[] = [filtered];
-  if (cursor) {
-    where.push({
-      OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+  const bySeries = regressionSeriesSql(filter);
+  let rows: RegressionRow[];
+  if (bySeries) {
+    if (cursor) {
+      bySeries.push(
+        Prisma.sql`(g."createdAt" < ${cursor.createdAt} OR (g."createdAt" = ${cursor.createdAt} AND g."id" < ${cursor.id}))`,
+      );
+    }
+    const ids = (
+      await queryRows(
+        database,
+        Prisma.sql`SELECT g."id" AS "id" FROM "Regression" g WHERE ${Prisma.join(bySeries, " AND ")}
+          ORDER BY g."createdAt" DESC, g."id" DESC LIMIT ${sqlInteger(page.first + 1)}`,
+      )
+    ).map((row) => String(row.id));
+    const byId = new Map(
+      (await database.prisma.regression.findMany({ where: { id: { in: ids } } })).map((row) => [row.id, row]),
+    );
+    rows = ids.flatMap((id) => byId.get(id) ?? []);
+  } else {
+    const where: Prisma.RegressionWhereInput[] = [regressionWhere(filter)];
+    if (cursor) {
+      where.push({
+        OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+      });
+    }
+    rows = await database.prisma.regression.findMany({
+      where: { AND: where },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: page.first + 1,
     });
   }
-  const rows = await database.prisma.regression.findMany({
-    where: { AND: where },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: page.first + 1,
-  });
   return {
     regressions: await toStoredRegressions(database, rows.slice(0, page.first)),
     hasNextPage: rows.length > page.first,
@@ -182,17 +210,19 @@ export async function listRegressionPage(
 }
 
 /** How many regressions match the filter (the connection's count). */
-export async function countRegressions(
-  database: Pick<Database, "prisma">,
-  filter: RegressionFilter,
-): Promise<number> {
-  const where = await regressionWhere(database, filter);
-  return where === null ? 0 : database.prisma.regression.count({ where });
+export async function countRegressions(database: Database, filter: RegressionFilter): Promise<number> {
+  const bySeries = regressionSeriesSql(filter);
+  if (!bySeries) return database.prisma.regression.count({ where: regressionWhere(filter) });
+  const [row] = await queryRows(
+    database,
+    Prisma.sql`SELECT count(*) AS "count" FROM "Regression" g WHERE ${Prisma.join(bySeries, " AND ")}`,
+  );
+  return Number(row?.count ?? 0);
 }
 
 /** Stored regressions, newest first (createdAt desc, id desc): the first page of {@link listRegressionPage}. */
 export async function listRegressions(
-  database: Pick<Database, "prisma">,
+  database: Database,
   filter: RegressionFilter = {},
   options: { limit?: number } = {},
 ): Promise<StoredRegression[]> {
@@ -382,16 +412,18 @@ export async function regressionsOfSeries(
   }));
 }
 
+/** Ids in the order SQL sorts them (byte order, as both databases compare these ASCII ids). */
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** These regressions, oldest first (createdAt, id). */
 export async function regressionsByIds(
   database: Pick<Database, "prisma">,
   ids: readonly string[],
 ): Promise<StoredRegression[]> {
-  if (ids.length === 0) return [];
-  const rows = await database.prisma.regression.findMany({
-    where: { id: { in: [...ids] } },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-  });
+  const rows = await readInBatches(ids, (batch) =>
+    database.prisma.regression.findMany({ where: { id: { in: batch } } }),
+  );
+  rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compareIds(a.id, b.id));
   return toStoredRegressions(database, rows);
 }
 
@@ -469,12 +501,11 @@ export async function regressionsOf(
   database: Pick<Database, "prisma">,
   of: { runIds: readonly string[] } | { seriesKeys: readonly string[] },
 ): Promise<StoredRegression[]> {
-  const where =
-    "runIds" in of ? { runId: { in: [...of.runIds] } } : { seriesKey: { in: [...of.seriesKeys] } };
-  if (("runIds" in of ? of.runIds : of.seriesKeys).length === 0) return [];
-  const rows = await database.prisma.regression.findMany({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-  });
+  const rows = await readInBatches("runIds" in of ? of.runIds : of.seriesKeys, (batch) =>
+    database.prisma.regression.findMany({
+      where: "runIds" in of ? { runId: { in: batch } } : { seriesKey: { in: batch } },
+    }),
+  );
+  rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id));
   return toStoredRegressions(database, rows);
 }

@@ -1,6 +1,7 @@
 import { compareModes, modeRank } from "@threadbench/core";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { type Database, Prisma } from "./client.js";
+import { readInBatches } from "./list-batches.js";
 import { runsByIds } from "./run-list.js";
 import {
   type MeasurementRow,
@@ -168,10 +169,13 @@ export async function samplesOfMeasurements(
 ): Promise<Map<string, SampleRow[]>> {
   const byMeasurement = new Map<string, SampleRow[]>();
   if (measurementIds.length === 0) return byMeasurement;
-  const rows = await database.prisma.sample.findMany({
-    where: { measurementId: { in: [...measurementIds] } },
-    orderBy: [{ measurementId: "asc" }, { index: "asc" }],
-  });
+  // A measurement's samples all come back in the batch of its id, in index order.
+  const rows = await readInBatches(measurementIds, (batch) =>
+    database.prisma.sample.findMany({
+      where: { measurementId: { in: batch } },
+      orderBy: [{ measurementId: "asc" }, { index: "asc" }],
+    }),
+  );
   for (const row of rows) {
     const list = byMeasurement.get(row.measurementId);
     if (list) list.push(row);

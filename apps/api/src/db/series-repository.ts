@@ -1,5 +1,6 @@
 import { runtimeLabel } from "@threadbench/core";
 import { type Database, Prisma } from "./client.js";
+import { batchesOf, readInBatches } from "./list-batches.js";
 import { asDate, asNumber, asString, queryRows, sqlInteger } from "./sql-rows.js";
 
 /*
@@ -566,14 +567,16 @@ export async function readDetectorHistories(
       byKey.set(seriesKey, list);
     }
   };
-  const take = historyLength * request.keys.length;
-  const rows = await read(request.keys, take);
-  collect(rows);
-  if (rows.length === take) {
-    for (const key of request.keys) {
-      if ((byKey.get(key)?.length ?? 0) >= historyLength) continue;
-      byKey.delete(key);
-      collect(await read([key], historyLength));
+  for (const keys of batchesOf(request.keys)) {
+    const take = historyLength * keys.length;
+    const rows = await read(keys, take);
+    collect(rows);
+    if (rows.length === take) {
+      for (const key of keys) {
+        if ((byKey.get(key)?.length ?? 0) >= historyLength) continue;
+        byKey.delete(key);
+        collect(await read([key], historyLength));
+      }
     }
   }
   for (const list of byKey.values()) list.reverse();
@@ -586,11 +589,12 @@ export async function runSpeedups(
   runIds: readonly string[],
   mode: string,
 ): Promise<{ runId: string; threads: number; speedup: number | null }[]> {
-  if (runIds.length === 0) return [];
-  return database.prisma.measurement.findMany({
-    where: { runId: { in: [...runIds] }, mode, status: "succeeded", speedup: { not: null } },
-    select: { runId: true, threads: true, speedup: true },
-  });
+  return readInBatches(runIds, (batch) =>
+    database.prisma.measurement.findMany({
+      where: { runId: { in: batch }, mode, status: "succeeded", speedup: { not: null } },
+      select: { runId: true, threads: true, speedup: true },
+    }),
+  );
 }
 
 /**

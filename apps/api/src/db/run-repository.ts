@@ -10,6 +10,7 @@ import {
   writeTransaction,
 } from "./client.js";
 import { commitSubject } from "./git-info.js";
+import { batchesOf } from "./list-batches.js";
 import { insertMeasurements } from "./measurement-writes.js";
 import { requireRun, requireRunByKey } from "./run-reads.js";
 import {
@@ -350,18 +351,20 @@ export async function markInterruptedRuns(
     .map((run) => run.id);
   if (abandoned.length === 0) return [];
   // Conditional on status: a run that finished meanwhile keeps its real outcome.
-  await database.prisma.run.updateMany({
-    where: { id: { in: abandoned }, status: "running" },
-    data: {
-      status: "interrupted",
-      error:
-        options.reason ??
-        "interrupted: the process running it stopped (crash, kill or power loss) before it finished",
-      finishedAt: now,
-      updatedAt: now,
-      heartbeatAt: null,
-    },
-  });
+  for (const batch of batchesOf(abandoned)) {
+    await database.prisma.run.updateMany({
+      where: { id: { in: batch }, status: "running" },
+      data: {
+        status: "interrupted",
+        error:
+          options.reason ??
+          "interrupted: the process running it stopped (crash, kill or power loss) before it finished",
+        finishedAt: now,
+        updatedAt: now,
+        heartbeatAt: null,
+      },
+    });
+  }
   return abandoned;
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { planLimits } from "@threadbench/core";
 import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
 import { expect, it, onTestFinished, vi } from "vitest";
@@ -413,6 +414,115 @@ describeEachDatabase("Agents", (databases) => {
       { created: false, run: { id, status: "SUCCEEDED" } },
     ]);
     expect(await server.database.prisma.measurement.count({ where: { runId: id } })).toBe(1);
+  });
+
+  it("a plan whose results cannot fit one agent message is refused by startRun naming plan.repetitions, and the largest one it accepts is delivered whole", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const runner = agent(server, "big");
+    await waitFor(() => runner.output().includes("registered as"), "the agent to register");
+    const limits = await post<{ planLimits: { maxResultValuesPerMessage: number } }>(
+      server.url,
+      "{ planLimits { maxResultValuesPerMessage } }",
+    );
+    expect(limits.data?.planLimits.maxResultValuesPerMessage).toBe(planLimits.maxResultValuesPerMessage);
+    // One cell: 300 samples x 256 task durations, ~1.4 MB of JSON (the WebSocket takes 1 MiB).
+    const tooBig = {
+      workload: "sum-squares",
+      params: { n: 1 },
+      modes: ["event-loop"],
+      threads: [256],
+      repetitions: 300,
+      warmups: 0,
+    };
+    const refused = await post(server.url, startRun, { plan: tooBig, target: { agentName: "big" } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const [issue] = (refused.errors?.[0]?.extensions?.issues ?? []) as Array<{
+      path: string;
+      message: string;
+    }>;
+    expect(issue?.path).toBe("plan.repetitions");
+    expect(issue?.message).toMatch(/300 repetitions x \(256 threads \+ 16\) = 81600 values/);
+    expect(issue?.message).toContain(`at most ${planLimits.maxResultValuesPerMessage} values per message`);
+    expect(issue?.message).toContain("at most 147 repetitions");
+    expect(await server.database.prisma.run.count()).toBe(0);
+
+    const largest = { ...tooBig, repetitions: 147 };
+    const id = await start(server.url, largest, { agentName: "big" });
+    const state = await waitForStatus(server.url, id, ["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
+    expect(state).toMatchObject({ status: "SUCCEEDED", error: null });
+    expect(state.measurements).toHaveLength(2);
+    expect(await server.database.prisma.sample.count()).toBe(2 * 147);
+    expect(runner.child.exitCode).toBeNull();
+  });
+
+  it("an agent whose delivery the server refuses as too big (close 1009) fails that run saying why, keeps its stored cells and serves the next run", async () => {
+    // A server with a smaller message limit than plans are sized for (1 MiB): 64 KiB.
+    const server = await serve(
+      testConfig(await databases.newUrl(), {
+        limits: { ...defaultLimits, maxBodyBytes: 65_536 },
+        pythonRuntimes: ["python3"],
+      }),
+    );
+    const runner = agent(server, "small-messages");
+    await waitFor(() => runner.output().includes("registered as"), "the agent to register");
+    const target = { agentName: "small-messages" };
+    // Node: each cell in a message of its own; x1 fits (~3 KB), x64 does not (~130 KB).
+    const node = await start(
+      server.url,
+      {
+        workload: "sum-squares",
+        params: { n: 1 },
+        modes: ["sequential"],
+        threads: [1, 64],
+        repetitions: 100,
+        warmups: 0,
+      },
+      target,
+    );
+    const nodeState = await waitForStatus(server.url, node, [
+      "SUCCEEDED",
+      "FAILED",
+      "CANCELLED",
+      "INTERRUPTED",
+    ]);
+    expect(nodeState.status).toBe("FAILED");
+    expect(nodeState.error).toMatch(
+      /^cell sequential x64 is \d+ bytes of JSON, more than the server accepts in one message \(THREADBENCH_MAX_BODY_BYTES/,
+    );
+    expect(nodeState.measurements).toEqual([{ mode: "sequential", threads: 1 }]);
+    // CPython: every cell in the result; each cell fits alone (~45 KB), the two together do not.
+    const python = await start(
+      server.url,
+      {
+        workload: "sum-squares",
+        params: { n: 1 },
+        modes: ["threading"],
+        threads: [8],
+        repetitions: 150,
+        warmups: 0,
+        runtime: "python3",
+      },
+      target,
+    );
+    const pythonState = await waitForStatus(server.url, python, [
+      "SUCCEEDED",
+      "FAILED",
+      "CANCELLED",
+      "INTERRUPTED",
+    ]);
+    expect(pythonState.status).toBe("FAILED");
+    expect(pythonState.error).toMatch(
+      /^the run's result \(2 cells\) is \d+ bytes of JSON, more than the server accepts in one message/,
+    );
+    expect(pythonState.measurements).toEqual([]);
+    // Still serving.
+    const next = await start(server.url, tinyPlan, target);
+    expect(await waitForStatus(server.url, next, ["SUCCEEDED", "FAILED"])).toMatchObject({
+      status: "SUCCEEDED",
+      agent: { name: "small-messages" },
+    });
+    expect(runner.child.exitCode).toBeNull();
+    expect(runner.output()).not.toContain("failed for good");
   });
 
   it("bounds the queue overall and per target, naming the limit, and says why a queued run waits", async () => {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { planLimits } from "@threadbench/core";
+import { type CellResult, planLimits } from "@threadbench/core";
 import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
 import { expect, it, onTestFinished, vi } from "vitest";
@@ -414,6 +414,117 @@ describeEachDatabase("Agents", (databases) => {
       { created: false, run: { id, status: "SUCCEEDED" } },
     ]);
     expect(await server.database.prisma.measurement.count({ where: { runId: id } })).toBe(1);
+  });
+
+  it("the agent protocol refuses cells outside the plan, a sample index twice, and a succeeded result without every planned cell, storing nothing", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const sessionId = "3b9e5a1c-8f2d-4c6e-9a0b-1c2d3e4f5a6b";
+    const send = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>) =>
+      post<T>(server.url, query, variables, agentOnlyToken);
+    const refusal = (answer: Answer<unknown>) => ({
+      code: answer.errors?.[0]?.extensions?.code,
+      issues: answer.errors?.[0]?.extensions?.issues,
+    });
+    await send(registerAgentMutation, {
+      input: { sessionId, name: "foreign", labels: [], environment: makeEnvironment(), version: null },
+    });
+    // Stored as modes [sequential, worker-threads] x threads [1, 2].
+    const id = await start(server.url, { ...tinyPlan, modes: ["worker-threads"], threads: [1, 2] });
+    const claimed = await send<{ claimRun: { run: { id: string } } | null }>(claimRunMutation, { sessionId });
+    expect(claimed.data?.claimRun?.run.id).toBe(id);
+    const cells = makeRunResult({
+      plan: {
+        modes: ["sequential", "worker-threads", "child-processes"],
+        threads: [1, 2, 64],
+        repetitions: 2,
+      },
+    }).cells;
+    const cell = (mode: string, threads: number) =>
+      cells.find((candidate) => candidate.mode === mode && candidate.threads === threads) as CellResult;
+    const storeCell = (value: CellResult) =>
+      send(storeAgentCellMutation, { sessionId, runId: id, cell: value });
+    const finish = (status: string, value: CellResult[]) =>
+      send(finishAgentRunMutation, {
+        sessionId,
+        runId: id,
+        result: { status, error: null, environment: makeEnvironment(), cells: value },
+      });
+    const twice = (value: CellResult): CellResult => {
+      const [first] = value.samples as [CellResult["samples"][number]];
+      return { ...value, samples: [first, { ...first, wallMs: first.wallMs + 1 }] };
+    };
+
+    expect(refusal(await storeCell(cell("child-processes", 1)))).toEqual({
+      code: "BAD_USER_INPUT",
+      issues: [
+        {
+          path: "cell.mode",
+          message:
+            'cell child-processes x1 is not in the plan: "child-processes" is not one of its modes (allowed: sequential, worker-threads)',
+        },
+      ],
+    });
+    expect(refusal(await storeCell(cell("sequential", 64)))).toEqual({
+      code: "BAD_USER_INPUT",
+      issues: [
+        {
+          path: "cell.threads",
+          message:
+            "cell sequential x64 is not in the plan: 64 is not one of its thread counts (allowed: 1, 2)",
+        },
+      ],
+    });
+    expect(refusal(await storeCell(twice(cell("sequential", 1))))).toEqual({
+      code: "BAD_USER_INPUT",
+      issues: [
+        {
+          path: "cell.samples.1.index",
+          message: "sample index 0 is already samples[0]'s (allowed: each index once)",
+        },
+      ],
+    });
+    expect(refusal(await finish("succeeded", [twice(cell("sequential", 1))]))).toMatchObject({
+      code: "BAD_USER_INPUT",
+      issues: [{ path: "result.cells.0.samples.1.index" }],
+    });
+    expect(refusal(await finish("succeeded", [cell("child-processes", 1)]))).toMatchObject({
+      code: "BAD_USER_INPUT",
+      issues: [{ path: "result.cells.0.mode" }],
+    });
+    expect(await server.database.prisma.measurement.count()).toBe(0);
+    expect(await server.database.prisma.series.count()).toBe(0);
+
+    // One cell stored as it finished; a succeeded result without the others is refused.
+    expect((await storeCell(cell("sequential", 1))).data).toEqual({ storeAgentCell: { created: true } });
+    expect(refusal(await finish("succeeded", [cell("worker-threads", 1)]))).toEqual({
+      code: "BAD_USER_INPUT",
+      issues: [
+        {
+          path: "result.cells",
+          message:
+            "a succeeded run holds every cell of its plan, and sequential x2, worker-threads x2 are neither stored nor in result.cells (allowed: every cell, or status failed or cancelled)",
+        },
+      ],
+    });
+    expect(await runState(server.url, id)).toMatchObject({
+      status: "RUNNING",
+      measurements: [{ mode: "sequential", threads: 1 }],
+    });
+    const finished = await finish("succeeded", [
+      cell("sequential", 1),
+      cell("sequential", 2),
+      cell("worker-threads", 1),
+      cell("worker-threads", 2),
+    ]);
+    expect(finished.errors).toBeUndefined();
+    const state = await runState(server.url, id);
+    expect(state.status).toBe("SUCCEEDED");
+    expect(state.measurements.map((stored) => `${stored.mode} x${stored.threads}`).sort()).toEqual([
+      "sequential x1",
+      "sequential x2",
+      "worker-threads x1",
+      "worker-threads x2",
+    ]);
   });
 
   it("a plan whose results cannot fit one agent message is refused by startRun naming plan.repetitions, and the largest one it accepts is delivered whole", async () => {

@@ -14,7 +14,13 @@ export {
   type ScalingKind,
   scalingKinds,
 } from "./modes.js";
-export { planLimits, type RunPlanInput, runPlanInputSchema } from "./plan.js";
+export {
+  planLimits,
+  type RunPlanInput,
+  resultValuesPerMessage,
+  resultValuesPerSample,
+  runPlanInputSchema,
+} from "./plan.js";
 export { createRandom, deriveSeed, normalizeSeed, type Random, seededRandom } from "./random.js";
 export {
   type CellResult,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { executionModes, scalingKinds } from "./modes.js";
+import { executionModes, type RuntimeKind, scalingKinds } from "./modes.js";
 
 /** Bounds of a plan. A plan outside them is rejected, not clamped (by the API and the form alike). */
 export const planLimits = {
@@ -9,11 +9,46 @@ export const planLimits = {
   maxWarmups: 100,
   /** Tasks over all cells, repetitions and warm-ups: keeps one plan from occupying a machine for days. */
   maxTotalTasks: 200_000,
+  /**
+   * Results one message of an agent carries, in values (see `resultValuesPerMessage`): an
+   * agent delivers a Node run's cells one per message and a CPython run's cells all in its
+   * last one, and the server takes at most THREADBENCH_MAX_BODY_BYTES (1 MiB by default) per
+   * WebSocket message. A task duration is at most about 24 bytes of JSON: 40,000 values stay
+   * under 1 MiB with room for the rest of the message.
+   */
+  maxResultValuesPerMessage: 40_000,
   minTaskTimeoutMs: 100,
   maxTaskTimeoutMs: 3_600_000,
   minHeapMb: 16,
   maxHeapMb: 65_536,
 } as const;
+
+/**
+ * What one sample costs in `planLimits.maxResultValuesPerMessage` besides its task durations:
+ * its index, wall and CPU times, checksum and shared-memory report are up to ~380 bytes of
+ * JSON (shared-counter's), as much as 16 task durations.
+ */
+export const resultValuesPerSample = 16;
+
+/**
+ * The largest message of results an agent sends for a plan, in values: each sample counts
+ * one per task (a cell of N threads runs N tasks) plus `resultValuesPerSample`. A Node run
+ * sends each cell in a message of its own, so its largest cell counts; a CPython run sends
+ * every cell in its last message, so all of them count.
+ */
+export function resultValuesPerMessage(plan: {
+  runtime: RuntimeKind;
+  modeCount: number;
+  threads: readonly number[];
+  repetitions: number;
+}): number {
+  const perSample = (threads: number) => threads + resultValuesPerSample;
+  if (plan.runtime === "python") {
+    const perRepetition = plan.threads.reduce((total, threads) => total + perSample(threads), 0);
+    return plan.modeCount * plan.repetitions * perRepetition;
+  }
+  return plan.repetitions * perSample(Math.max(...plan.threads));
+}
 
 /**
  * The plan as users write it (CLI flags, GraphQL input, stored JSON, the dashboard's

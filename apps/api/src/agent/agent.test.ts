@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type CellResult, planLimits } from "@threadbench/core";
 import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
 import { expect, it, onTestFinished, vi } from "vitest";
@@ -413,6 +414,226 @@ describeEachDatabase("Agents", (databases) => {
       { created: false, run: { id, status: "SUCCEEDED" } },
     ]);
     expect(await server.database.prisma.measurement.count({ where: { runId: id } })).toBe(1);
+  });
+
+  it("the agent protocol refuses cells outside the plan, a sample index twice, and a succeeded result without every planned cell, storing nothing", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const sessionId = "3b9e5a1c-8f2d-4c6e-9a0b-1c2d3e4f5a6b";
+    const send = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>) =>
+      post<T>(server.url, query, variables, agentOnlyToken);
+    const refusal = (answer: Answer<unknown>) => ({
+      code: answer.errors?.[0]?.extensions?.code,
+      issues: answer.errors?.[0]?.extensions?.issues,
+    });
+    await send(registerAgentMutation, {
+      input: { sessionId, name: "foreign", labels: [], environment: makeEnvironment(), version: null },
+    });
+    // Stored as modes [sequential, worker-threads] x threads [1, 2].
+    const id = await start(server.url, { ...tinyPlan, modes: ["worker-threads"], threads: [1, 2] });
+    const claimed = await send<{ claimRun: { run: { id: string } } | null }>(claimRunMutation, { sessionId });
+    expect(claimed.data?.claimRun?.run.id).toBe(id);
+    const cells = makeRunResult({
+      plan: {
+        modes: ["sequential", "worker-threads", "child-processes"],
+        threads: [1, 2, 64],
+        repetitions: 2,
+      },
+    }).cells;
+    const cell = (mode: string, threads: number) =>
+      cells.find((candidate) => candidate.mode === mode && candidate.threads === threads) as CellResult;
+    const storeCell = (value: CellResult) =>
+      send(storeAgentCellMutation, { sessionId, runId: id, cell: value });
+    const finish = (status: string, value: CellResult[]) =>
+      send(finishAgentRunMutation, {
+        sessionId,
+        runId: id,
+        result: { status, error: null, environment: makeEnvironment(), cells: value },
+      });
+    const twice = (value: CellResult): CellResult => {
+      const [first] = value.samples as [CellResult["samples"][number]];
+      return { ...value, samples: [first, { ...first, wallMs: first.wallMs + 1 }] };
+    };
+
+    expect(refusal(await storeCell(cell("child-processes", 1)))).toEqual({
+      code: "BAD_USER_INPUT",
+      issues: [
+        {
+          path: "cell.mode",
+          message:
+            'cell child-processes x1 is not in the plan: "child-processes" is not one of its modes (allowed: sequential, worker-threads)',
+        },
+      ],
+    });
+    expect(refusal(await storeCell(cell("sequential", 64)))).toEqual({
+      code: "BAD_USER_INPUT",
+      issues: [
+        {
+          path: "cell.threads",
+          message:
+            "cell sequential x64 is not in the plan: 64 is not one of its thread counts (allowed: 1, 2)",
+        },
+      ],
+    });
+    expect(refusal(await storeCell(twice(cell("sequential", 1))))).toEqual({
+      code: "BAD_USER_INPUT",
+      issues: [
+        {
+          path: "cell.samples.1.index",
+          message: "sample index 0 is already samples[0]'s (allowed: each index once)",
+        },
+      ],
+    });
+    expect(refusal(await finish("succeeded", [twice(cell("sequential", 1))]))).toMatchObject({
+      code: "BAD_USER_INPUT",
+      issues: [{ path: "result.cells.0.samples.1.index" }],
+    });
+    expect(refusal(await finish("succeeded", [cell("child-processes", 1)]))).toMatchObject({
+      code: "BAD_USER_INPUT",
+      issues: [{ path: "result.cells.0.mode" }],
+    });
+    expect(await server.database.prisma.measurement.count()).toBe(0);
+    expect(await server.database.prisma.series.count()).toBe(0);
+
+    // One cell stored as it finished; a succeeded result without the others is refused.
+    expect((await storeCell(cell("sequential", 1))).data).toEqual({ storeAgentCell: { created: true } });
+    expect(refusal(await finish("succeeded", [cell("worker-threads", 1)]))).toEqual({
+      code: "BAD_USER_INPUT",
+      issues: [
+        {
+          path: "result.cells",
+          message:
+            "a succeeded run holds every cell of its plan, and sequential x2, worker-threads x2 are neither stored nor in result.cells (allowed: every cell, or status failed or cancelled)",
+        },
+      ],
+    });
+    expect(await runState(server.url, id)).toMatchObject({
+      status: "RUNNING",
+      measurements: [{ mode: "sequential", threads: 1 }],
+    });
+    const finished = await finish("succeeded", [
+      cell("sequential", 1),
+      cell("sequential", 2),
+      cell("worker-threads", 1),
+      cell("worker-threads", 2),
+    ]);
+    expect(finished.errors).toBeUndefined();
+    const state = await runState(server.url, id);
+    expect(state.status).toBe("SUCCEEDED");
+    expect(state.measurements.map((stored) => `${stored.mode} x${stored.threads}`).sort()).toEqual([
+      "sequential x1",
+      "sequential x2",
+      "worker-threads x1",
+      "worker-threads x2",
+    ]);
+  });
+
+  it("a plan whose results cannot fit one agent message is refused by startRun naming plan.repetitions, and the largest one it accepts is delivered whole", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    const runner = agent(server, "big");
+    await waitFor(() => runner.output().includes("registered as"), "the agent to register");
+    const limits = await post<{ planLimits: { maxResultValuesPerMessage: number } }>(
+      server.url,
+      "{ planLimits { maxResultValuesPerMessage } }",
+    );
+    expect(limits.data?.planLimits.maxResultValuesPerMessage).toBe(planLimits.maxResultValuesPerMessage);
+    // One cell: 300 samples x 256 task durations, ~1.4 MB of JSON (the WebSocket takes 1 MiB).
+    const tooBig = {
+      workload: "sum-squares",
+      params: { n: 1 },
+      modes: ["event-loop"],
+      threads: [256],
+      repetitions: 300,
+      warmups: 0,
+    };
+    const refused = await post(server.url, startRun, { plan: tooBig, target: { agentName: "big" } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const [issue] = (refused.errors?.[0]?.extensions?.issues ?? []) as Array<{
+      path: string;
+      message: string;
+    }>;
+    expect(issue?.path).toBe("plan.repetitions");
+    expect(issue?.message).toMatch(/300 repetitions x \(256 threads \+ 16\) = 81600 values/);
+    expect(issue?.message).toContain(`at most ${planLimits.maxResultValuesPerMessage} values per message`);
+    expect(issue?.message).toContain("at most 147 repetitions");
+    expect(await server.database.prisma.run.count()).toBe(0);
+
+    const largest = { ...tooBig, repetitions: 147 };
+    const id = await start(server.url, largest, { agentName: "big" });
+    const state = await waitForStatus(server.url, id, ["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
+    expect(state).toMatchObject({ status: "SUCCEEDED", error: null });
+    expect(state.measurements).toHaveLength(2);
+    expect(await server.database.prisma.sample.count()).toBe(2 * 147);
+    expect(runner.child.exitCode).toBeNull();
+  });
+
+  it("an agent whose delivery the server refuses as too big (close 1009) fails that run saying why, keeps its stored cells and serves the next run", async () => {
+    // A server with a smaller message limit than plans are sized for (1 MiB): 64 KiB.
+    const server = await serve(
+      testConfig(await databases.newUrl(), {
+        limits: { ...defaultLimits, maxBodyBytes: 65_536 },
+        pythonRuntimes: ["python3"],
+      }),
+    );
+    const runner = agent(server, "small-messages");
+    await waitFor(() => runner.output().includes("registered as"), "the agent to register");
+    const target = { agentName: "small-messages" };
+    // Node: each cell in a message of its own; x1 fits (~3 KB), x64 does not (~130 KB).
+    const node = await start(
+      server.url,
+      {
+        workload: "sum-squares",
+        params: { n: 1 },
+        modes: ["sequential"],
+        threads: [1, 64],
+        repetitions: 100,
+        warmups: 0,
+      },
+      target,
+    );
+    const nodeState = await waitForStatus(server.url, node, [
+      "SUCCEEDED",
+      "FAILED",
+      "CANCELLED",
+      "INTERRUPTED",
+    ]);
+    expect(nodeState.status).toBe("FAILED");
+    expect(nodeState.error).toMatch(
+      /^cell sequential x64 is \d+ bytes of JSON, more than the server accepts in one message \(THREADBENCH_MAX_BODY_BYTES/,
+    );
+    expect(nodeState.measurements).toEqual([{ mode: "sequential", threads: 1 }]);
+    // CPython: every cell in the result; each cell fits alone (~45 KB), the two together do not.
+    const python = await start(
+      server.url,
+      {
+        workload: "sum-squares",
+        params: { n: 1 },
+        modes: ["threading"],
+        threads: [8],
+        repetitions: 150,
+        warmups: 0,
+        runtime: "python3",
+      },
+      target,
+    );
+    const pythonState = await waitForStatus(server.url, python, [
+      "SUCCEEDED",
+      "FAILED",
+      "CANCELLED",
+      "INTERRUPTED",
+    ]);
+    expect(pythonState.status).toBe("FAILED");
+    expect(pythonState.error).toMatch(
+      /^the run's result \(2 cells\) is \d+ bytes of JSON, more than the server accepts in one message/,
+    );
+    expect(pythonState.measurements).toEqual([]);
+    // Still serving.
+    const next = await start(server.url, tinyPlan, target);
+    expect(await waitForStatus(server.url, next, ["SUCCEEDED", "FAILED"])).toMatchObject({
+      status: "SUCCEEDED",
+      agent: { name: "small-messages" },
+    });
+    expect(runner.child.exitCode).toBeNull();
+    expect(runner.output()).not.toContain("failed for good");
   });
 
   it("bounds the queue overall and per target, naming the limit, and says why a queued run waits", async () => {

@@ -22,6 +22,7 @@ import {
   finishAgentRunMutation,
   type RegisterAgentData,
   registerAgentMutation,
+  type StoreAgentCellData,
   storeAgentCellMutation,
 } from "./protocol.js";
 import type { FromRunWorker, ToRunWorker } from "./run-worker.js";
@@ -106,6 +107,11 @@ interface CurrentRun {
   cancelReason: string | null;
   /** Set when the server said the run is no longer ours: deliver nothing more. */
   lost: string | null;
+  /**
+   * Set when the server refused a cell as larger than one message may be: the run stops
+   * and is delivered failed with this reason, without the refused cells ("mode/threads").
+   */
+  tooBig: { reason: string; cells: Set<string> } | null;
   /** Deliveries (cells, then the result) in order, each retried until answered. */
   outbox: Promise<void>;
   ended: Promise<RunResult | null>;
@@ -146,15 +152,7 @@ export class ThreadbenchAgent {
       shouldRetry: (event) => !isCloseEvent(event) || ![4401, 4403].includes(event.code),
       retryWait: (retries) => sleep(backoffMs(retries)),
       keepAlive: 10_000,
-      onNonLazyError: (error) => {
-        this.#fail(
-          new AgentFatalError(
-            isCloseEvent(error) && [4401, 4403].includes(error.code)
-              ? `the server refused the connection (${error.code}${error.reason ? `: ${error.reason}` : ""}): check --token (it needs the "agent" scope)`
-              : `the connection to ${options.serverUrl} failed for good: ${describe(error)}`,
-          ),
-        );
-      },
+      onNonLazyError: (error) => this.#connectionEnded(error),
       on: {
         connected: () => {
           this.#connected = true;
@@ -164,11 +162,12 @@ export class ThreadbenchAgent {
         closed: (event) => {
           if (!this.#connected) return;
           this.#connected = false;
-          if (!this.#stopping) {
-            this.#options.log(
-              `lost the server (${isCloseEvent(event) ? `close ${event.code}` : "connection error"}); reconnecting with backoff, the current run keeps going`,
-            );
-          }
+          if (this.#stopping) return;
+          this.#options.log(
+            isMessageTooBig(event)
+              ? "the server closed the connection over a message larger than it accepts (close 1009); reconnecting"
+              : `lost the server (${isCloseEvent(event) ? `close ${event.code}` : "connection error"}); reconnecting with backoff, the current run keeps going`,
+          );
         },
       },
     });
@@ -197,6 +196,22 @@ export class ThreadbenchAgent {
         },
       );
     });
+  }
+
+  /**
+   * graphql-ws gave up on the connection. A refused token ends the agent; so does any
+   * other close it does not retry, except 1009: the server refused one message as too big
+   * (the delivery that sent it deals with that), and the next operation connects again.
+   */
+  #connectionEnded(error: unknown): void {
+    if (isMessageTooBig(error)) return;
+    this.#fail(
+      new AgentFatalError(
+        isCloseEvent(error) && [4401, 4403].includes(error.code)
+          ? `the server refused the connection (${error.code}${error.reason ? `: ${error.reason}` : ""}): check --token (it needs the "agent" scope)`
+          : `the connection to ${this.#options.serverUrl} failed for good: ${describe(error)}`,
+      ),
+    );
   }
 
   #fail(error: AgentFatalError): void {
@@ -230,20 +245,13 @@ export class ThreadbenchAgent {
 
     try {
       await this.#register();
-      const unsubscribe = this.#client.subscribe<AgentSignalsData>(
-        { query: agentSignalsSubscription, variables: { sessionId: this.#sessionId } },
-        {
-          next: (message) => this.#onSignal(message.data?.agentSignals ?? null, message.errors),
-          error: (error) => log(`agent signals ended: ${describe(error)}; polling for work instead`),
-          complete: () => {},
-        },
-      );
+      this.#subscribeSignals();
       const timer = setInterval(() => this.#heartbeat(), this.#heartbeatIntervalMs);
       try {
         await this.#loop();
       } finally {
         clearInterval(timer);
-        unsubscribe();
+        this.#unsubscribeSignals();
       }
       if (this.#fatal) throw this.#fatal;
       await this.request(disconnectAgentMutation, { sessionId: this.#sessionId }).catch(() => undefined);
@@ -258,6 +266,23 @@ export class ThreadbenchAgent {
     } finally {
       await this.#client.dispose();
     }
+  }
+
+  #unsubscribeSignals: () => void = () => {};
+
+  #subscribeSignals(): void {
+    this.#unsubscribeSignals = this.#client.subscribe<AgentSignalsData>(
+      { query: agentSignalsSubscription, variables: { sessionId: this.#sessionId } },
+      {
+        next: (message) => this.#onSignal(message.data?.agentSignals ?? null, message.errors),
+        error: (error) => {
+          // The socket closed over another operation's message (1009): listen again.
+          if (isMessageTooBig(error) && !this.#stopping) this.#subscribeSignals();
+          else this.#options.log(`agent signals ended: ${describe(error)}; polling for work instead`);
+        },
+        complete: () => {},
+      },
+    );
   }
 
   async #register(): Promise<void> {
@@ -451,6 +476,7 @@ export class ThreadbenchAgent {
       stored: new Set(),
       cancelReason: null,
       lost: null,
+      tooBig: null,
       outbox: Promise.resolve(),
       ended: new Promise<RunResult | null>((resolve) => {
         settle = resolve;
@@ -506,19 +532,38 @@ export class ThreadbenchAgent {
       log(`run ${runId} is not ours any more (${current.lost}); its result is dropped`);
     } else {
       this.#enqueue(current, async () => {
-        await this.request<FinishAgentRunData>(finishAgentRunMutation, {
-          sessionId: this.#sessionId,
-          runId,
-          result: {
-            status: final.status,
-            error: final.error,
-            environment: final.environment,
-            // Only what is not stored yet: a big run's cells would not fit one message
-            // (THREADBENCH_MAX_BODY_BYTES), and the server skips stored ones anyway.
-            cells: final.cells.filter((cell) => !current.stored.has(`${cell.mode}/${cell.threads}`)),
-          },
-        });
-        log(`run ${runId} ${final.status}${final.error ? `: ${final.error}` : ""}`);
+        const tooBig = current.tooBig;
+        const result = {
+          status: tooBig ? "failed" : final.status,
+          error: tooBig ? tooBig.reason : final.error,
+          environment: final.environment,
+          // Only what is not stored yet: a big run's cells would not fit one message
+          // (THREADBENCH_MAX_BODY_BYTES), and the server skips stored ones anyway.
+          cells: final.cells.filter(
+            (cell) => !current.stored.has(cellKey(cell)) && !(tooBig?.cells.has(cellKey(cell)) ?? false),
+          ),
+        };
+        try {
+          await this.request<FinishAgentRunData>(finishAgentRunMutation, {
+            sessionId: this.#sessionId,
+            runId,
+            result,
+          });
+        } catch (error) {
+          if (!isMessageTooBig(error)) throw error;
+          // A CPython run's cells all travel here. Sent again it would be refused again:
+          // the run is stored failed, saying why, with the cells stored before it (none
+          // for CPython, whose cells are stored with the result).
+          const reason = `${this.#tooBigReason(`the run's result (${result.cells.length} cells)`, result)}; its cells were not stored`;
+          await this.request<FinishAgentRunData>(finishAgentRunMutation, {
+            sessionId: this.#sessionId,
+            runId,
+            result: { ...result, status: "failed", error: reason, cells: [] },
+          });
+          log(`run ${runId} failed: ${reason}`);
+          return;
+        }
+        log(`run ${runId} ${result.status}${result.error ? `: ${result.error}` : ""}`);
       });
     }
     await current.outbox;
@@ -546,16 +591,35 @@ export class ThreadbenchAgent {
 
   #deliverCell(current: CurrentRun, cell: CellResult): void {
     this.#enqueue(current, async () => {
-      const data = await this.request<{ storeAgentCell: { created: boolean } }>(storeAgentCellMutation, {
-        sessionId: this.#sessionId,
-        runId: current.runId,
-        cell,
-      });
+      let data: StoreAgentCellData;
+      try {
+        data = await this.request<StoreAgentCellData>(storeAgentCellMutation, {
+          sessionId: this.#sessionId,
+          runId: current.runId,
+          cell,
+        });
+      } catch (error) {
+        if (!isMessageTooBig(error)) throw error;
+        // Sent again (alone or in the result) it would be refused again, so the run cannot
+        // succeed: stop it rather than occupy the machine, and deliver it failed.
+        const reason = `${this.#tooBigReason(`cell ${cell.mode} x${cell.threads}`, cell)}; the cells stored before it are kept`;
+        current.tooBig ??= { reason, cells: new Set() };
+        current.tooBig.cells.add(cellKey(cell));
+        this.#options.log(`run ${current.runId}: ${reason}`);
+        this.#cancel(current, reason);
+        return;
+      }
       // Only a cell the server says it stored is left out of the result. A Python run's
       // cells are never stored early (their testbed is known only from the result), and a
       // retried cell that was already stored is skipped by the server anyway.
-      if (data.storeAgentCell.created) current.stored.add(`${cell.mode}/${cell.threads}`);
+      if (data.storeAgentCell.created) current.stored.add(cellKey(cell));
     });
+  }
+
+  /** Why a delivery the server closed the connection over (1009) cannot be made. */
+  #tooBigReason(what: string, payload: unknown): string {
+    const bytes = Buffer.byteLength(JSON.stringify(payload));
+    return `${what} is ${bytes} bytes of JSON, more than the server accepts in one message (THREADBENCH_MAX_BODY_BYTES; close 1009 "message too big"): run fewer repetitions or threads`;
   }
 
   #cancel(current: CurrentRun, reason: string): void {
@@ -615,6 +679,15 @@ export class ThreadbenchAgent {
         this.#heartbeatInFlight = false;
       });
   }
+}
+
+function cellKey(cell: Pick<CellResult, "mode" | "threads">): string {
+  return `${cell.mode}/${cell.threads}`;
+}
+
+/** Close 1009: the server's WebSocket refused a message as larger than its maxPayload. */
+function isMessageTooBig(value: unknown): boolean {
+  return isCloseEvent(value) && value.code === 1009;
 }
 
 function isCloseEvent(value: unknown): value is { code: number; reason?: string } {

@@ -3,7 +3,7 @@ import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { seededRandom } from "@threadbench/core";
+import { type CellResult, seededRandom } from "@threadbench/core";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client.js";
@@ -474,6 +474,16 @@ describeEachDatabase("threadbench --server", (databases) => {
     );
     const stranger = await post({ ...good, plan: { ...good.plan, threads: [1] } });
     expect(stranger.errors?.[0]?.message).toMatch(/is not in the plan/);
+    // A sample index twice: refused by the same check as an agent's cells, not a UNIQUE error.
+    const [first, ...others] = good.cells as [CellResult, ...CellResult[]];
+    const repeated = await post({
+      ...good,
+      cells: [{ ...first, samples: [first.samples[0], ...first.samples.slice(0, -1)] }, ...others],
+    });
+    expect(repeated.errors?.[0]?.extensions.code).toBe("BAD_USER_INPUT");
+    expect(repeated.errors?.[0]?.extensions.issues?.map((issue) => issue.path)).toEqual([
+      "result.cells.0.samples.1.index",
+    ]);
     const long = (await (
       await fetch(server.url, {
         method: "POST",

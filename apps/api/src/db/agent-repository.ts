@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Environment, RunStatus } from "@threadbench/core";
-import { ConflictError, NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError, UserInputError } from "../errors.js";
 import {
   type Database,
   isUniqueViolation,
@@ -9,6 +9,7 @@ import {
   writeTransaction,
 } from "./client.js";
 import { insertMeasurements } from "./measurement-writes.js";
+import { type CellIssue, type PlanCells, planCellIssues } from "./plan-cells.js";
 import { requireRun } from "./run-reads.js";
 import { runInclude, type StorableCell, type StoredRun, toStoredRun } from "./run-rows.js";
 import { ensureTestbed, type StoredTestbed, testbedFromEnvironment, toStoredTestbed } from "./testbed.js";
@@ -442,6 +443,21 @@ async function runForCells(tx: TransactionClient, runId: string) {
   return run;
 }
 
+/** The modes and thread counts of a run's plan: the cells it may hold. */
+async function planCellsOf(tx: TransactionClient, runId: string): Promise<PlanCells> {
+  const row = await tx.run.findUniqueOrThrow({
+    where: { id: runId },
+    select: { modes: true, threads: true },
+  });
+  return { modes: row.modes as string[], threads: row.threads as number[] };
+}
+
+/** BAD_USER_INPUT for cells the plan does not have (planCellIssues), each at its field's path. */
+function refuseCellIssues(issues: CellIssue[], pathOf: (issue: CellIssue) => string): void {
+  if (issues.length === 0) return;
+  throw new UserInputError(issues.map((issue) => ({ path: pathOf(issue), message: issue.message })));
+}
+
 /**
  * Stores one finished cell of a claimed run, as it finishes. Idempotent per (run, mode,
  * threads): a cell delivered again (a retry after a lost acknowledgement) stores nothing
@@ -462,6 +478,9 @@ export async function storeClaimedCell(
         data: { heartbeatAt: now },
       });
       if (count === 0) await refuse(tx, input.runId, input.sessionId, `the cell ${describeCell(input.cell)}`);
+      refuseCellIssues(planCellIssues(await planCellsOf(tx, input.runId), [input.cell]), (issue) =>
+        ["cell", ...issue.path.slice(1)].join("."),
+      );
       const existing = await tx.measurement.findUnique({
         where: {
           runId_mode_threads: { runId: input.runId, mode: input.cell.mode, threads: input.cell.threads },
@@ -486,9 +505,23 @@ export async function storeClaimedCell(
     });
   } catch (error) {
     // The same cell from two deliveries at once: the loser finds the winner's row.
-    if (isUniqueViolation(error)) return { created: false };
+    if (isUniqueViolation(error) && (await cellStored(database, input.runId, input.cell))) {
+      return { created: false };
+    }
     throw error;
   }
+}
+
+async function cellStored(
+  database: Database,
+  runId: string,
+  cell: { mode: string; threads: number },
+): Promise<boolean> {
+  const row = await database.prisma.measurement.findUnique({
+    where: { runId_mode_threads: { runId, mode: cell.mode, threads: cell.threads } },
+    select: { id: true },
+  });
+  return row !== null;
 }
 
 function describeCell(cell: { mode: string; threads: number }): string {
@@ -550,12 +583,33 @@ export async function finishClaimedRun(
       }
       await refuse(tx, input.runId, input.sessionId, "the result");
     }
+    const plan = await planCellsOf(tx, input.runId);
+    refuseCellIssues(planCellIssues(plan, input.result.cells), (issue) =>
+      ["result", "cells", ...issue.path].join("."),
+    );
     const stored = await tx.measurement.findMany({
       where: { runId: input.runId },
       select: { mode: true, threads: true },
     });
     const have = new Set(stored.map((cell) => `${cell.mode}\u0000${cell.threads}`));
     const missing = input.result.cells.filter((cell) => !have.has(`${cell.mode}\u0000${cell.threads}`));
+    if (input.result.status === "succeeded") {
+      // Succeeded means every cell was measured: stored before, or delivered now.
+      const delivered = new Set([...have, ...missing.map((cell) => `${cell.mode}\u0000${cell.threads}`)]);
+      const absent = plan.modes.flatMap((mode) =>
+        plan.threads
+          .filter((threads) => !delivered.has(`${mode}\u0000${threads}`))
+          .map((threads) => ({ mode, threads })),
+      );
+      if (absent.length > 0) {
+        throw new UserInputError([
+          {
+            path: "result.cells",
+            message: `a succeeded run holds every cell of its plan, and ${absent.map(describeCell).join(", ")} ${absent.length === 1 ? "is" : "are"} neither stored nor in result.cells (allowed: every cell, or status failed or cancelled)`,
+          },
+        ]);
+      }
+    }
     if (missing.length > 0) {
       const run = await runForCells(tx, input.runId);
       await insertMeasurements(database, tx, {

@@ -656,7 +656,7 @@ describeEachDatabase("GraphQL analysis after runs agents executed", (databases) 
       for (let index = 0; index < levels.length; index++) {
         const started = await post<{ startRun: { id: string } }>(
           server,
-          'mutation { startRun(plan: { workload: "sum-squares", params: { n: 1000 }, threads: [1, 2], repetitions: 5 }, branch: "main") { id } }',
+          'mutation { startRun(plan: { workload: "sum-squares", params: { n: 1000 }, modes: ["worker-threads"], threads: [1, 2], repetitions: 5 }, branch: "main") { id } }',
           {},
           { token },
         );

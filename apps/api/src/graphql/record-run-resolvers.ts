@@ -3,6 +3,7 @@ import { z } from "zod";
 import { cellSchema } from "../agent/protocol.js";
 import { commitSubject } from "../db/git-info.js";
 import { dateRangeMessage, isStorableDateText } from "../db/input-bounds.js";
+import { planCellIssues } from "../db/plan-cells.js";
 import { storeRunResult } from "../db/run-repository.js";
 import type { MutationResolvers } from "../generated/graphql.js";
 import { requireScope } from "../services/auth.js";
@@ -98,25 +99,9 @@ export const recordedRunSchema = z
     cells: z.array(cellSchema).max(planLimits.maxThreadCounts * executionModes.length),
   })
   .superRefine((result, context) => {
-    const seen = new Set<string>();
-    result.cells.forEach((cell, index) => {
-      const key = `${cell.mode}/${cell.threads}`;
-      if (seen.has(key)) {
-        context.addIssue({
-          code: "custom",
-          path: ["cells", index],
-          message: `duplicate cell ${cell.mode} x${cell.threads}`,
-        });
-      }
-      seen.add(key);
-      if (!result.plan.modes.includes(cell.mode) || !result.plan.threads.includes(cell.threads)) {
-        context.addIssue({
-          code: "custom",
-          path: ["cells", index],
-          message: `cell ${cell.mode} x${cell.threads} is not in the plan (modes ${result.plan.modes.join(", ")}; threads ${result.plan.threads.join(", ")})`,
-        });
-      }
-    });
+    for (const issue of planCellIssues(result.plan, result.cells)) {
+      context.addIssue({ code: "custom", path: ["cells", ...issue.path], message: issue.message });
+    }
     if (Date.parse(result.finishedAt) < Date.parse(result.startedAt)) {
       context.addIssue({
         code: "custom",

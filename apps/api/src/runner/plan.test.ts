@@ -63,6 +63,25 @@ describe("parseRunPlan", () => {
     expect(issue?.message).toContain("at most");
   });
 
+  it("refuses a plan whose results cannot fit one agent message: a Node run's largest cell, a CPython run's every cell", () => {
+    // Node: one message per cell, the largest counts: 148 x (256 + 16) > 40,000.
+    const [node] = issuesOf({ workload: "sum-squares", threads: [1, 256], repetitions: 148 });
+    expect(node?.path).toBe("repetitions");
+    expect(node?.message).toContain("148 repetitions x (256 threads + 16) = 40256 values");
+    expect(node?.message).toContain("at most 147 repetitions");
+    expect(parseRunPlan({ workload: "sum-squares", threads: [1, 256], repetitions: 147 }).repetitions).toBe(
+      147,
+    );
+    // CPython: every cell in one message: 3 modes x 169 x ((1 + 16) + (2 + 16) + (4 + 16) + (8 + 16)).
+    const python = { workload: "sum-squares", threads: [1, 2, 4, 8], runtime: "python3" };
+    const [cpython] = issuesOf({ ...python, repetitions: 169 });
+    expect(cpython?.path).toBe("repetitions");
+    expect(cpython?.message).toContain("a CPython run's results travel in one message");
+    expect(cpython?.message).toContain("= 40053 values");
+    expect(cpython?.message).toContain("at most 168 repetitions");
+    expect(parseRunPlan({ ...python, repetitions: 168 }).repetitions).toBe(168);
+  });
+
   it("prefixes paths when the plan is nested in a larger input", () => {
     try {
       parseRunPlan({ workload: "sum-squares", repetitions: 0 }, "plan");

@@ -4,6 +4,8 @@ import {
   planLimits,
   processModes,
   type RunPlan,
+  resultValuesPerMessage,
+  resultValuesPerSample,
   runtimeModes,
   runPlanInputSchema as sharedRunPlanInputSchema,
 } from "@threadbench/core";
@@ -133,6 +135,30 @@ export function parseRunPlan(input: unknown, pathPrefix = "", options: ParseRunP
       {
         path: at("repetitions"),
         message: `the plan runs ${totalTasks} tasks (modes x thread counts x (repetitions + warm-ups)); allowed: at most ${planLimits.maxTotalTasks}`,
+      },
+    ]);
+  }
+  // An agent delivers results in WebSocket messages the server bounds: a plan whose results
+  // cannot fit would run to the end and then be lost, so it is refused here, up front.
+  const resultValues = resultValuesPerMessage({
+    runtime: runtime.kind,
+    modeCount: modes.length,
+    threads,
+    repetitions: raw.repetitions,
+  });
+  if (resultValues > planLimits.maxResultValuesPerMessage) {
+    const largest = threads.at(-1) as number;
+    const counted =
+      runtime.kind === "python"
+        ? `a CPython run's results travel in one message: ${modes.length} modes x ${raw.repetitions} repetitions x (threads + ${resultValuesPerSample}) over thread counts ${threads.join(", ")}`
+        : `each cell's results travel in one message, the largest: ${raw.repetitions} repetitions x (${largest} threads + ${resultValuesPerSample})`;
+    const repetitionsAllowed = Math.floor(
+      planLimits.maxResultValuesPerMessage / (resultValues / raw.repetitions),
+    );
+    throw new UserInputError([
+      {
+        path: at("repetitions"),
+        message: `${counted} = ${resultValues} values, more than an agent can deliver (the server's WebSocket message limit, THREADBENCH_MAX_BODY_BYTES, is 1 MiB by default); allowed: at most ${planLimits.maxResultValuesPerMessage} values per message (one per task duration, ${resultValuesPerSample} more per sample), here at most ${repetitionsAllowed} repetitions, or fewer threads`,
       },
     ]);
   }

@@ -80,6 +80,19 @@ describe("validateRunForm", () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.repetitions).toMatch(/at most 200,000/);
   });
+
+  it("refuses a plan whose results would not fit one message of the agent, like the runner does", () => {
+    const values = {
+      ...defaultFormValues(sumSquares),
+      modes: ["sequential" as const, "event-loop" as const],
+      threads: "256",
+      repetitions: "300",
+    };
+    const result = validateRunForm(values, workloads);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.repetitions).toMatch(/81,600 values .*allowed: at most 40,000/);
+    expect(validateRunForm({ ...values, repetitions: "147" }, workloads).ok).toBe(true);
+  });
 });
 
 describe("validateRunForm with a CPython runtime", () => {

@@ -11,6 +11,8 @@ import {
   planLimits,
   processModes,
   type RunPlanInput,
+  resultValuesPerMessage,
+  resultValuesPerSample,
   runtimeModes,
   type ScalingKind,
 } from "@threadbench/core";
@@ -272,6 +274,15 @@ export function validateRunForm(
     const totalTasks = tasksPerMode * modes.length * (repetitions.value + warmups.value);
     if (totalTasks > planLimits.maxTotalTasks) {
       errors.repetitions = `the plan would run ${totalTasks.toLocaleString("en-US")} tasks (modes × thread counts × (repetitions + warm-ups)); allowed: at most ${planLimits.maxTotalTasks.toLocaleString("en-US")}`;
+    }
+    const resultValues = resultValuesPerMessage({
+      runtime: runtime.kind,
+      modeCount: modes.length,
+      threads: threads.threads,
+      repetitions: repetitions.value,
+    });
+    if (!errors.repetitions && resultValues > planLimits.maxResultValuesPerMessage) {
+      errors.repetitions = `the results would not fit one message of the agent: ${resultValues.toLocaleString("en-US")} values (one per task duration, ${resultValuesPerSample} more per sample${runtime.kind === "python" ? ", every cell of a CPython run together" : ", in the cell with the most threads"}); allowed: at most ${planLimits.maxResultValuesPerMessage.toLocaleString("en-US")}: fewer repetitions or threads`;
     }
   }
 

@@ -592,6 +592,25 @@ const hostileCases: HostileCase[] = [
     },
     code: "STORED",
   },
+  // --- computed fields the cost limit counts (change points held the event loop 9-33 s) ---
+  {
+    name: "changePoints(last: 2000) of 500 series",
+    query: "{ seriesList(first: 500) { key changePoints(last: 2000) { index } } }",
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /allowed: at most 50000 .*changePoints 5 per point of its last/,
+  },
+  {
+    name: "changePoints(last: 2000) of 500 series under 3 aliases",
+    query: `{ ${["a", "b", "c"].map((alias) => `${alias}: seriesList(first: 500) { changePoints(last: 2000) { index } }`).join(" ")} }`,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /allowed: at most 50000/,
+  },
+  {
+    name: "changePoints(last: 2000) of a page of 200 series",
+    query: "{ seriesPage(first: 200) { nodes { series { changePoints(last: 2000) { index } } } } }",
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /allowed: at most 50000/,
+  },
   {
     name: "6,000 tokens",
     query: `{ ${"planLimits { maxThreads } ".repeat(1_500)} }`,
@@ -684,6 +703,19 @@ describeEachDatabase("hostile input (issue 11)", (databases) => {
     expect(httpVisits).toBeLessThanOrEqual(2 * (levels + 1));
     expect(wsVisits).toBeLessThanOrEqual(2 * (levels + 1));
     expect(httpVisits).toBeGreaterThan(0);
+  });
+
+  it("still answers a single series' change points over 2,000 points beside its chart (the dashboard's query)", async () => {
+    const query = `query($key: ID!) {
+      changes: series(key: $key, maxPoints: 3) { series { changePoints(last: 2000) { index } } }
+      history: series(key: $key, maxPoints: 4000) { points { runId commitSha branch workloadHash timestamp value low high } }
+    }`;
+    for (const outcome of [
+      await overHttp(server, { query, variables: { key: "no-such-series" } }, {}, false),
+      await overWebSocket(client, query, { key: "no-such-series" }, false),
+    ]) {
+      expect(outcome.errors, outcome.transport).toEqual([]);
+    }
   });
 
   it("checks in the same order on both transports: a mutation without a token is UNAUTHENTICATED whatever its variables", async () => {

@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { defaultLimits } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { fragmentBomb } from "../test/hostile-documents.js";
 import { testServerConfig } from "../test/server-config.js";
@@ -893,6 +894,111 @@ describeEachDatabase("hostile input (issue 11)", (databases) => {
     expect(tally.internal).toBe(0);
   });
 });
+
+interface RawMessage {
+  id?: string;
+  type: string;
+  payload?: unknown;
+}
+
+/** A graphql-transport-ws connection spoken by hand: every message it received, in order. */
+async function rawConnection(server: ThreadbenchServer) {
+  const socket = new WebSocket(server.url.replace(/^http/, "ws"), "graphql-transport-ws");
+  const received: RawMessage[] = [];
+  let wake = () => {};
+  socket.on("message", (data: Buffer) => {
+    received.push(JSON.parse(data.toString("utf8")) as RawMessage);
+    wake();
+  });
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  socket.send(JSON.stringify({ type: "connection_init" }));
+  await until(() => received.some((message) => message.type === "connection_ack"));
+  return {
+    received,
+    until,
+    send: (message: RawMessage) => socket.send(JSON.stringify(message)),
+    close: () => socket.close(),
+  };
+}
+
+describeEachDatabase(
+  "WebSocket limits (50,000 subscriptions on one socket took the API to 2.3 GB)",
+  (databases) => {
+    let server: ThreadbenchServer;
+    const maxSubscriptionsPerConnection = 5;
+    const maxWebSocketConnections = 3;
+
+    beforeAll(async () => {
+      server = await createServer(
+        testServerConfig(await databases.newUrl(), {
+          limits: { ...defaultLimits, maxSubscriptionsPerConnection, maxWebSocketConnections },
+        }),
+      );
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it("refuses subscriptions beyond the per-connection limit, naming it, and takes more once one completes", async () => {
+      const connection = await rawConnection(server);
+      const subscribe = (id: string, query = "subscription { runEvents { kind } }") =>
+        connection.send({ id, type: "subscribe", payload: { query } });
+      // A burst without an acknowledgement in between, as the 50,000 were sent.
+      const burst = 2_000;
+      for (let index = 0; index < burst; index++) subscribe(`s${index}`);
+      const refusals = () => connection.received.filter((message) => message.type === "error");
+      await connection.until(() => refusals().length >= burst - maxSubscriptionsPerConnection);
+      expect(new Set(refusals().map((message) => message.id))).toEqual(
+        new Set(Array.from({ length: burst - maxSubscriptionsPerConnection }, (_, index) => `s${index + 5}`)),
+      );
+      const [refusal] = (refusals()[0]?.payload ?? []) as ErrorShape[];
+      expect(refusal?.extensions?.code).toBe("CONFLICT");
+      expect(refusal?.message).toMatch(
+        /already has 5 operations open; allowed: at most 5 per connection \(THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION\)/,
+      );
+      // The server kept serving meanwhile.
+      expect((await fetch(server.url.replace("/graphql", "/healthz"))).status).toBe(200);
+
+      // A query is an open operation too: refused while five subscriptions are open...
+      subscribe("q1", "{ planLimits { maxThreads } }");
+      await connection.until(() => connection.received.some((message) => message.id === "q1"));
+      expect(connection.received.find((message) => message.id === "q1")?.type).toBe("error");
+      // ...and answered once one of them is completed by the client.
+      connection.send({ id: "s0", type: "complete" });
+      subscribe("q2", "{ planLimits { maxThreads } }");
+      await connection.until(() =>
+        connection.received.some((message) => message.id === "q2" && message.type === "complete"),
+      );
+      expect(
+        connection.received.filter((message) => message.id === "q2").map((message) => message.type),
+      ).toEqual(["next", "complete"]);
+      connection.close();
+    });
+
+    it("refuses WebSocket connections beyond the server's limit with 503 naming it", async () => {
+      const open: Array<Awaited<ReturnType<typeof rawConnection>>> = [];
+      // The previous test's socket may still be closing on the server's side: wait it out.
+      for (let attempt = 0; open.length < maxWebSocketConnections && attempt < 50; attempt++) {
+        try {
+          open.push(await rawConnection(server));
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+      expect(open).toHaveLength(maxWebSocketConnections);
+      const refused = await webSocketUpgrade(server.url.replace(/^http/, "ws"));
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatch(/allowed: at most 3 \(THREADBENCH_MAX_WEBSOCKET_CONNECTIONS\)/);
+      for (const connection of open) connection.close();
+    });
+  },
+);
 
 /** Attempts a WebSocket upgrade with an Origin header; the HTTP status and body of the answer. */
 function webSocketUpgrade(url: string, origin?: string): Promise<{ status: number; body: string }> {

@@ -9,6 +9,7 @@ import type {
   ValidationContext,
   ValidationRule,
 } from "graphql";
+import { ConflictError } from "../errors.js";
 import type { OperationLimits } from "../services/config.js";
 import {
   GraphQLError,
@@ -139,6 +140,15 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
       },
     };
   };
+}
+
+/**
+ * The answer to an operation beyond `maxSubscriptionsPerConnection` on one WebSocket
+ * connection (CONFLICT, like a full run queue: valid, but not now).
+ */
+export function subscriptionLimitError(maximum: number): GraphQLError {
+  const message = `this WebSocket connection already has ${maximum} operations open; allowed: at most ${maximum} per connection (THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION): complete one before starting another`;
+  return new GraphQLError(message, { originalError: new ConflictError(message) });
 }
 
 /** The validation rules every operation passes, whichever transport it came by. */

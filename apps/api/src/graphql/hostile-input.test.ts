@@ -719,6 +719,36 @@ describeEachDatabase("hostile input (issue 11)", (databases) => {
     }
   });
 
+  it("answers runProgress of an unknown run with NOT_FOUND naming the id (it only completed)", async () => {
+    const outcome = await overWebSocket(client, 'subscription { runProgress(id: "nope") { status } }');
+    expect(outcome.errors).toHaveLength(1);
+    expect(outcome.errors[0]).toMatchObject({
+      message: 'run "nope" was not found',
+      extensions: { code: "NOT_FOUND" },
+    });
+  });
+
+  it("answers runProgress with an unexpected error, logged, when the run cannot be read", async () => {
+    const linesBefore = log.lines.length;
+    await server.database.prisma.$executeRawUnsafe('ALTER TABLE "Run" RENAME TO "RunGone"');
+    try {
+      // A fault of the server, not hostile input: not counted.
+      const outcome = await overWebSocket(
+        client,
+        'subscription { runProgress(id: "any") { status } }',
+        {},
+        false,
+      );
+      expect(outcome.errors[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      const logged = log.lines
+        .slice(linesBefore)
+        .some((line) => line.level === 50 && line.transport === "ws" && typeof line.requestId === "string");
+      expect(logged).toBe(true);
+    } finally {
+      await server.database.prisma.$executeRawUnsafe('ALTER TABLE "RunGone" RENAME TO "Run"');
+    }
+  });
+
   it("checks in the same order on both transports: a mutation without a token is UNAUTHENTICATED whatever its variables", async () => {
     const anonymous = createClient({
       url: server.url.replace(/^http/, "ws"),

@@ -406,6 +406,33 @@ const hostileCases: HostileCase[] = [
     code: "BAD_USER_INPUT",
     names: "from",
   },
+  {
+    name: 'a literal date that is not one ("yesterday")',
+    query: 'query { runs(filter: { createdFrom: "yesterday" }) { totalCount } }',
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /^filter\.createdFrom: "yesterday" is not a date-time \(allowed: an ISO 8601 date-time/,
+  },
+  {
+    name: 'a literal date "1" (Date.parse reads 2001-01-01)',
+    query: 'query { series(key: "x", from: "1") { totalPoints } }',
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /^from: "1" is not a date-time/,
+  },
+  {
+    name: 'a date "1" in a variable',
+    query: "query($f: RunFilter) { runs(filter: $f) { totalCount } }",
+    variables: { f: { createdFrom: "1" } },
+    code: "BAD_USER_INPUT",
+    names: "f.createdFrom",
+    says: /"1" is not a date-time/,
+  },
+  {
+    name: "a date without a time zone",
+    query: 'query($from: DateTime) { series(key: "x", from: $from) { totalPoints } }',
+    variables: { from: "2026-01-31T12:00:00" },
+    code: "BAD_USER_INPUT",
+    names: "from",
+  },
   // --- transports ---
   {
     name: "a subscription sent over HTTP",
@@ -714,6 +741,26 @@ describeEachDatabase("hostile input (issue 11)", (databases) => {
     for (const outcome of [
       await overHttp(server, { query, variables: { key: "no-such-series" } }, {}, false),
       await overWebSocket(client, query, { key: "no-such-series" }, false),
+    ]) {
+      expect(outcome.errors, outcome.transport).toEqual([]);
+    }
+  });
+
+  it("locates a literal that is not a date-time on both transports, and takes real ones", async () => {
+    const query = 'query {\n  runs(filter: { createdFrom: "yesterday" }) { totalCount }\n}';
+    for (const outcome of [
+      await overHttp(server, { query }, {}, false),
+      await overWebSocket(client, query, {}, false),
+    ]) {
+      expect(outcome.errors[0]).toMatchObject({ locations: [{ line: 2, column: 31 }] });
+    }
+    const valid = `query($to: DateTime) {
+      a: runs(filter: { createdFrom: "2026-01-31T12:00:00Z", createdTo: $to }) { totalCount }
+      b: series(key: "x", from: "2026-01-31T12:00:00.123+02:00", to: "2026-02-01t00:00:00z") { totalPoints }
+    }`;
+    for (const outcome of [
+      await overHttp(server, { query: valid, variables: { to: "2026-02-01T00:00:00.000Z" } }, {}, false),
+      await overWebSocket(client, valid, { to: "2026-02-01T00:00:00.000Z" }, false),
     ]) {
       expect(outcome.errors, outcome.transport).toEqual([]);
     }

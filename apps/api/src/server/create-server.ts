@@ -29,6 +29,7 @@ import {
 import { assertCostWithinLimit, limitRules, subscriptionLimitError } from "../graphql/limits.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { assertFitsTransport, assertStorableText, variableErrors } from "../graphql/operation-checks.js";
+import { dateTimeLiteralRule } from "../graphql/scalars.js";
 import { createSchema } from "../graphql/schema.js";
 import { createWebhookNotifier } from "../regressions/webhook.js";
 import { assertMayRead, type Caller, createTokenVerifier } from "../services/auth.js";
@@ -239,7 +240,11 @@ export async function createServer(
     includeStacktrace: development,
     hideSchemaDetails: !development,
   });
-  const rules = [...limitRules(config.limits), ...(development ? [] : [NoSchemaIntrospectionCustomRule])];
+  const rules = [
+    ...limitRules(config.limits),
+    dateTimeLiteralRule,
+    ...(development ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
 
   const httpServer = createHttpServer();
   const apollo = new ApolloServer<GraphQLContext>({
@@ -247,7 +252,7 @@ export async function createServer(
     formatError,
     includeStacktraceInErrorResponses: development,
     introspection: development,
-    validationRules: limitRules(config.limits),
+    validationRules: [...limitRules(config.limits), dateTimeLiteralRule],
     parseOptions: { maxTokens: config.limits.maxTokens },
     allowBatchedHttpRequests: false,
     csrfPrevention: true,

@@ -541,11 +541,8 @@ export async function createServer(
     await relay?.close();
     if (!options.database) await database.close();
     sqliteLock?.release();
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      throw new ConfigurationError(
-        `port ${config.port} on ${config.host} is already in use (another threadbench API?): stop that process, or set PORT to a free port (PORT=0 picks one)`,
-      );
-    }
+    const listenProblem = listenErrorMessage(error as NodeJS.ErrnoException, config);
+    if (listenProblem) throw new ConfigurationError(listenProblem);
     throw error;
   }
   const address = httpServer.address() as AddressInfo;
@@ -586,6 +583,26 @@ export async function createServer(
       return closing;
     },
   };
+}
+
+/** What to tell the operator when listening on HOST:PORT failed for a reason of theirs; null otherwise. */
+function listenErrorMessage(error: NodeJS.ErrnoException, config: ServerConfig): string | null {
+  const allowedHosts =
+    "allowed: an address or host name of this machine, e.g. 127.0.0.1, 0.0.0.0 or localhost";
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `port ${config.port} on ${config.host} is already in use (another threadbench API?): stop that process, or set PORT to a free port (PORT=0 picks one)`;
+    case "EACCES":
+      return `PORT=${config.port} on ${config.host} may not be listened on by this user (ports below 1024 need privileges): set PORT to 1024-65535, or 0 for any free port`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_FAIL":
+      return `HOST="${config.host}" is not an address, and no host of that name was found (${error.code}); ${allowedHosts}`;
+    case "EADDRNOTAVAIL":
+      return `HOST="${config.host}" is not an address of this machine (EADDRNOTAVAIL); ${allowedHosts}`;
+    default:
+      return null;
+  }
 }
 
 /**

@@ -50,6 +50,15 @@ describe("loadConfig", () => {
     expect(message).not.toContain("short");
   });
 
+  it("reads integers in decimal digits only (PORT=0x10 was read as 16)", () => {
+    expect(loadConfig({ PORT: " 8080 " }).port).toBe(8080);
+    for (const value of ["0x10", "1e3", "0b1", "16.0"]) {
+      expect(() => loadConfig({ PORT: value })).toThrow(
+        `PORT="${value}" is not allowed (allowed: an integer from 0 to 65535`,
+      );
+    }
+  });
+
   it("reads the WebSocket limits and names them when out of range", () => {
     expect(
       loadConfig({

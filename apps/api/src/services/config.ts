@@ -119,7 +119,8 @@ const integer = (name: string, minimum: number, maximum: number, fallback: numbe
     .optional()
     .transform((value, context) => {
       if (value === undefined || value.trim() === "") return fallback;
-      const parsed = Number(value);
+      // Decimal digits only: Number() also reads "0x10", "1e3" and "0b1".
+      const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
       if (!Number.isInteger(parsed) || parsed < minimum || parsed > maximum) {
         context.addIssue({
           code: "custom",

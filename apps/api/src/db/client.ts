@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
+import { ConfigurationError } from "../errors.js";
 import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgresql/client.js";
 import { Prisma, PrismaClient as SqlitePrismaClient } from "../generated/prisma-sqlite/client.js";
 import { type DatabaseProvider, type DatabaseTarget, resolveDatabaseUrl } from "./database-url.js";
@@ -105,7 +106,15 @@ export const sqliteBusyTimeoutMs = 5_000;
  */
 export async function openDatabase(url?: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   const target = resolveDatabaseUrl(url);
-  if (target.provider === "sqlite") mkdirSync(dirname(target.filePath), { recursive: true });
+  if (target.provider === "sqlite") {
+    try {
+      mkdirSync(dirname(target.filePath), { recursive: true });
+    } catch (error) {
+      throw new ConfigurationError(
+        `DATABASE_URL names the SQLite file ${target.filePath}, whose directory cannot be created (${(error as Error).message}); allowed: a file in a directory that exists or can be created (file:PATH), or postgres://...`,
+      );
+    }
+  }
   const migrations =
     options.migrate === false ? { applied: [], alreadyApplied: [] } : await applyMigrations(target);
 

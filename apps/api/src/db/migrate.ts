@@ -141,11 +141,41 @@ export async function applyMigrations(
     : migratePostgres(target.url, files);
 }
 
-function migrateSqlite(filePath: string, files: MigrationFile[]): MigrationReport {
-  const database = new BetterSqlite3(filePath, { timeout: 15_000 });
+/** What SQLite says of a DATABASE_URL file it cannot use, by its error code. */
+const unusableSqliteFile: Record<string, string> = {
+  SQLITE_CANTOPEN: "cannot be opened or created (a directory? a directory this user may not write to?)",
+  SQLITE_NOTADB: "is not a SQLite database",
+  SQLITE_READONLY: "is read-only",
+  SQLITE_PERM: "may not be opened by this user",
+};
+
+/** Opens the file DATABASE_URL names; a file SQLite cannot use is a ConfigurationError naming it. */
+function openSqliteFile(filePath: string): BetterSqlite3.Database {
+  let database: BetterSqlite3.Database | undefined;
   try {
+    database = new BetterSqlite3(filePath, { timeout: 15_000 });
     // WAL is a property of the file: set once here, every later connection inherits it.
+    // Also the first read of the file: a file that is not a database fails here.
     database.pragma("journal_mode = WAL");
+    return database;
+  } catch (error) {
+    database?.close();
+    const code = (error as { code?: unknown }).code;
+    // Extended codes (SQLITE_READONLY_DIRECTORY) mean what their base code means.
+    const problem =
+      typeof code === "string"
+        ? (unusableSqliteFile[code] ?? unusableSqliteFile[code.replace(/_[A-Z]+$/, "")])
+        : undefined;
+    if (!problem) throw error;
+    throw new ConfigurationError(
+      `DATABASE_URL names the SQLite file ${filePath}, which ${problem} (SQLite: ${error instanceof Error ? error.message : String(error)}); allowed: a threadbench SQLite file, or a new file in a writable directory (file:PATH), or postgres://...`,
+    );
+  }
+}
+
+function migrateSqlite(filePath: string, files: MigrationFile[]): MigrationReport {
+  const database = openSqliteFile(filePath);
+  try {
     const report: MigrationReport = { applied: [], alreadyApplied: [] };
     // One migration per transaction, re-reading the history under the write lock each
     // time: another process may have applied it while we waited.

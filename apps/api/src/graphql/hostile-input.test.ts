@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { defaultLimits } from "../services/config.js";
 import { describeEachDatabase } from "../test/databases.js";
 import { fragmentBomb } from "../test/hostile-documents.js";
 import { testServerConfig } from "../test/server-config.js";
@@ -405,6 +406,33 @@ const hostileCases: HostileCase[] = [
     code: "BAD_USER_INPUT",
     names: "from",
   },
+  {
+    name: 'a literal date that is not one ("yesterday")',
+    query: 'query { runs(filter: { createdFrom: "yesterday" }) { totalCount } }',
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /^filter\.createdFrom: "yesterday" is not a date-time \(allowed: an ISO 8601 date-time/,
+  },
+  {
+    name: 'a literal date "1" (Date.parse reads 2001-01-01)',
+    query: 'query { series(key: "x", from: "1") { totalPoints } }',
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /^from: "1" is not a date-time/,
+  },
+  {
+    name: 'a date "1" in a variable',
+    query: "query($f: RunFilter) { runs(filter: $f) { totalCount } }",
+    variables: { f: { createdFrom: "1" } },
+    code: "BAD_USER_INPUT",
+    names: "f.createdFrom",
+    says: /"1" is not a date-time/,
+  },
+  {
+    name: "a date without a time zone",
+    query: 'query($from: DateTime) { series(key: "x", from: $from) { totalPoints } }',
+    variables: { from: "2026-01-31T12:00:00" },
+    code: "BAD_USER_INPUT",
+    names: "from",
+  },
   // --- transports ---
   {
     name: "a subscription sent over HTTP",
@@ -592,6 +620,25 @@ const hostileCases: HostileCase[] = [
     },
     code: "STORED",
   },
+  // --- computed fields the cost limit counts (change points held the event loop 9-33 s) ---
+  {
+    name: "changePoints(last: 2000) of 500 series",
+    query: "{ seriesList(first: 500) { key changePoints(last: 2000) { index } } }",
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /allowed: at most 50000 .*changePoints 5 per point of its last/,
+  },
+  {
+    name: "changePoints(last: 2000) of 500 series under 3 aliases",
+    query: `{ ${["a", "b", "c"].map((alias) => `${alias}: seriesList(first: 500) { changePoints(last: 2000) { index } }`).join(" ")} }`,
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /allowed: at most 50000/,
+  },
+  {
+    name: "changePoints(last: 2000) of a page of 200 series",
+    query: "{ seriesPage(first: 200) { nodes { series { changePoints(last: 2000) { index } } } } }",
+    code: "GRAPHQL_VALIDATION_FAILED",
+    says: /allowed: at most 50000/,
+  },
   {
     name: "6,000 tokens",
     query: `{ ${"planLimits { maxThreads } ".repeat(1_500)} }`,
@@ -684,6 +731,69 @@ describeEachDatabase("hostile input (issue 11)", (databases) => {
     expect(httpVisits).toBeLessThanOrEqual(2 * (levels + 1));
     expect(wsVisits).toBeLessThanOrEqual(2 * (levels + 1));
     expect(httpVisits).toBeGreaterThan(0);
+  });
+
+  it("still answers a single series' change points over 2,000 points beside its chart (the dashboard's query)", async () => {
+    const query = `query($key: ID!) {
+      changes: series(key: $key, maxPoints: 3) { series { changePoints(last: 2000) { index } } }
+      history: series(key: $key, maxPoints: 4000) { points { runId commitSha branch workloadHash timestamp value low high } }
+    }`;
+    for (const outcome of [
+      await overHttp(server, { query, variables: { key: "no-such-series" } }, {}, false),
+      await overWebSocket(client, query, { key: "no-such-series" }, false),
+    ]) {
+      expect(outcome.errors, outcome.transport).toEqual([]);
+    }
+  });
+
+  it("locates a literal that is not a date-time on both transports, and takes real ones", async () => {
+    const query = 'query {\n  runs(filter: { createdFrom: "yesterday" }) { totalCount }\n}';
+    for (const outcome of [
+      await overHttp(server, { query }, {}, false),
+      await overWebSocket(client, query, {}, false),
+    ]) {
+      expect(outcome.errors[0]).toMatchObject({ locations: [{ line: 2, column: 31 }] });
+    }
+    const valid = `query($to: DateTime) {
+      a: runs(filter: { createdFrom: "2026-01-31T12:00:00Z", createdTo: $to }) { totalCount }
+      b: series(key: "x", from: "2026-01-31T12:00:00.123+02:00", to: "2026-02-01t00:00:00z") { totalPoints }
+    }`;
+    for (const outcome of [
+      await overHttp(server, { query: valid, variables: { to: "2026-02-01T00:00:00.000Z" } }, {}, false),
+      await overWebSocket(client, valid, { to: "2026-02-01T00:00:00.000Z" }, false),
+    ]) {
+      expect(outcome.errors, outcome.transport).toEqual([]);
+    }
+  });
+
+  it("answers runProgress of an unknown run with NOT_FOUND naming the id (it only completed)", async () => {
+    const outcome = await overWebSocket(client, 'subscription { runProgress(id: "nope") { status } }');
+    expect(outcome.errors).toHaveLength(1);
+    expect(outcome.errors[0]).toMatchObject({
+      message: 'run "nope" was not found',
+      extensions: { code: "NOT_FOUND" },
+    });
+  });
+
+  it("answers runProgress with an unexpected error, logged, when the run cannot be read", async () => {
+    const linesBefore = log.lines.length;
+    await server.database.prisma.$executeRawUnsafe('ALTER TABLE "Run" RENAME TO "RunGone"');
+    try {
+      // A fault of the server, not hostile input: not counted.
+      const outcome = await overWebSocket(
+        client,
+        'subscription { runProgress(id: "any") { status } }',
+        {},
+        false,
+      );
+      expect(outcome.errors[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      const logged = log.lines
+        .slice(linesBefore)
+        .some((line) => line.level === 50 && line.transport === "ws" && typeof line.requestId === "string");
+      expect(logged).toBe(true);
+    } finally {
+      await server.database.prisma.$executeRawUnsafe('ALTER TABLE "RunGone" RENAME TO "Run"');
+    }
   });
 
   it("checks in the same order on both transports: a mutation without a token is UNAUTHENTICATED whatever its variables", async () => {
@@ -861,6 +971,111 @@ describeEachDatabase("hostile input (issue 11)", (databases) => {
     expect(tally.internal).toBe(0);
   });
 });
+
+interface RawMessage {
+  id?: string;
+  type: string;
+  payload?: unknown;
+}
+
+/** A graphql-transport-ws connection spoken by hand: every message it received, in order. */
+async function rawConnection(server: ThreadbenchServer) {
+  const socket = new WebSocket(server.url.replace(/^http/, "ws"), "graphql-transport-ws");
+  const received: RawMessage[] = [];
+  let wake = () => {};
+  socket.on("message", (data: Buffer) => {
+    received.push(JSON.parse(data.toString("utf8")) as RawMessage);
+    wake();
+  });
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  socket.send(JSON.stringify({ type: "connection_init" }));
+  await until(() => received.some((message) => message.type === "connection_ack"));
+  return {
+    received,
+    until,
+    send: (message: RawMessage) => socket.send(JSON.stringify(message)),
+    close: () => socket.close(),
+  };
+}
+
+describeEachDatabase(
+  "WebSocket limits (50,000 subscriptions on one socket took the API to 2.3 GB)",
+  (databases) => {
+    let server: ThreadbenchServer;
+    const maxSubscriptionsPerConnection = 5;
+    const maxWebSocketConnections = 3;
+
+    beforeAll(async () => {
+      server = await createServer(
+        testServerConfig(await databases.newUrl(), {
+          limits: { ...defaultLimits, maxSubscriptionsPerConnection, maxWebSocketConnections },
+        }),
+      );
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it("refuses subscriptions beyond the per-connection limit, naming it, and takes more once one completes", async () => {
+      const connection = await rawConnection(server);
+      const subscribe = (id: string, query = "subscription { runEvents { kind } }") =>
+        connection.send({ id, type: "subscribe", payload: { query } });
+      // A burst without an acknowledgement in between, as the 50,000 were sent.
+      const burst = 2_000;
+      for (let index = 0; index < burst; index++) subscribe(`s${index}`);
+      const refusals = () => connection.received.filter((message) => message.type === "error");
+      await connection.until(() => refusals().length >= burst - maxSubscriptionsPerConnection);
+      expect(new Set(refusals().map((message) => message.id))).toEqual(
+        new Set(Array.from({ length: burst - maxSubscriptionsPerConnection }, (_, index) => `s${index + 5}`)),
+      );
+      const [refusal] = (refusals()[0]?.payload ?? []) as ErrorShape[];
+      expect(refusal?.extensions?.code).toBe("CONFLICT");
+      expect(refusal?.message).toMatch(
+        /already has 5 operations open; allowed: at most 5 per connection \(THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION\)/,
+      );
+      // The server kept serving meanwhile.
+      expect((await fetch(server.url.replace("/graphql", "/healthz"))).status).toBe(200);
+
+      // A query is an open operation too: refused while five subscriptions are open...
+      subscribe("q1", "{ planLimits { maxThreads } }");
+      await connection.until(() => connection.received.some((message) => message.id === "q1"));
+      expect(connection.received.find((message) => message.id === "q1")?.type).toBe("error");
+      // ...and answered once one of them is completed by the client.
+      connection.send({ id: "s0", type: "complete" });
+      subscribe("q2", "{ planLimits { maxThreads } }");
+      await connection.until(() =>
+        connection.received.some((message) => message.id === "q2" && message.type === "complete"),
+      );
+      expect(
+        connection.received.filter((message) => message.id === "q2").map((message) => message.type),
+      ).toEqual(["next", "complete"]);
+      connection.close();
+    });
+
+    it("refuses WebSocket connections beyond the server's limit with 503 naming it", async () => {
+      const open: Array<Awaited<ReturnType<typeof rawConnection>>> = [];
+      // The previous test's socket may still be closing on the server's side: wait it out.
+      for (let attempt = 0; open.length < maxWebSocketConnections && attempt < 50; attempt++) {
+        try {
+          open.push(await rawConnection(server));
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+      expect(open).toHaveLength(maxWebSocketConnections);
+      const refused = await webSocketUpgrade(server.url.replace(/^http/, "ws"));
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatch(/allowed: at most 3 \(THREADBENCH_MAX_WEBSOCKET_CONNECTIONS\)/);
+      for (const connection of open) connection.close();
+    });
+  },
+);
 
 /** Attempts a WebSocket upgrade with an Origin header; the HTTP status and body of the answer. */
 function webSocketUpgrade(url: string, origin?: string): Promise<{ status: number; body: string }> {

@@ -9,6 +9,7 @@ import type {
   ValidationContext,
   ValidationRule,
 } from "graphql";
+import { ConflictError } from "../errors.js";
 import type { OperationLimits } from "../services/config.js";
 import {
   GraphQLError,
@@ -141,6 +142,15 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
   };
 }
 
+/**
+ * The answer to an operation beyond `maxSubscriptionsPerConnection` on one WebSocket
+ * connection (CONFLICT, like a full run queue: valid, but not now).
+ */
+export function subscriptionLimitError(maximum: number): GraphQLError {
+  const message = `this WebSocket connection already has ${maximum} operations open; allowed: at most ${maximum} per connection (THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION): complete one before starting another`;
+  return new GraphQLError(message, { originalError: new ConflictError(message) });
+}
+
 /** The validation rules every operation passes, whichever transport it came by. */
 export function limitRules(limits: OperationLimits): ValidationRule[] {
   return [depthLimitRule(limits.maxDepth), aliasLimitRule(limits.maxAliases)];
@@ -169,13 +179,43 @@ const countedAbove = new Set([
   "RegressionConnection.edges",
   "RegressionConnection.nodes",
   "SeriesHistory.points",
+  "SeriesPage.nodes",
+  "BranchList.nodes",
 ]);
+
+/**
+ * Cost of one change point's worth of detection: `Series.changePoints(last:)` runs the
+ * rank-statistic search (permutation tests, a bootstrap per change) synchronously over
+ * `last` points. Measured on a 2-core VM: 5-12 us a point (11-23 ms for `last: 2000`),
+ * against about 4 us for reading and sending one value (`seriesPage`'s `recent`). At 5
+ * the default budget of 50,000 allows about five detections over 2,000 points (~0.1 s
+ * of the event loop), and the dashboard's series chart (one detection over 2,000 points
+ * beside up to 4,000 points read) stays under it.
+ */
+export const changePointCostPerPoint = 5;
+
+/**
+ * Work a field does beyond what its selection counts, per call, from its arguments
+ * (defaults applied): computed or read values that no selected field stands for.
+ */
+const computedCost: Record<string, (argumentValues: Record<string, unknown>) => number> = {
+  "Series.changePoints": (argumentValues) => changePointCostPerPoint * countedSize(argumentValues.last),
+  // Every series of the page reads its newest `recentPoints` values (the sparklines).
+  "Query.seriesPage": (argumentValues) =>
+    countedSize(argumentValues.first) * countedSize(argumentValues.recentPoints),
+};
+
+/** A size argument as counted: 1 to largestCountedSize (resolvers reject the rest). */
+function countedSize(value: unknown): number {
+  return typeof value === "number" ? Math.max(1, Math.min(value, largestCountedSize)) : assumedListSize;
+}
 
 /**
  * Estimated cost of an operation: every field costs 1, and everything selected under a
  * list field costs as many times as the list is long (its `first` / `maxPoints`
- * argument, else 10). Deliberately simple: it bounds the work of one request, not
- * predicts it.
+ * argument, else 10); fields that compute or read more than they return add their
+ * `computedCost` (change points: 5 per point of `last`). Deliberately simple: it bounds
+ * the work of one request, not predicts it.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -237,25 +277,28 @@ export function operationCost(
         continue;
       }
       total += 1;
-      if (!selection.selectionSet) continue;
       const field: GraphQLField<unknown, unknown> | undefined =
         isObjectType(parent) || isInterfaceType(parent)
           ? parent.getFields()[selection.name.value]
           : undefined;
       if (!field) continue;
-      const named = getNamedType(field.type);
-      if (!isCompositeType(named)) continue;
-      let multiplier = 1;
+      const computed = computedCost[`${parent.name}.${field.name}`];
+      if (!selection.selectionSet && !computed) continue;
       let argumentValues: Record<string, unknown> = {};
       try {
         argumentValues = getArgumentValues(field, selection, variables);
       } catch {
         // Invalid arguments are reported by execution with their own error.
       }
+      if (computed) total += computed(argumentValues);
+      if (!selection.selectionSet) continue;
+      const named = getNamedType(field.type);
+      if (!isCompositeType(named)) continue;
+      let multiplier = 1;
       const sized = sizeArguments
         .map((name) => argumentValues[name])
         .find((value) => typeof value === "number");
-      const size = typeof sized === "number" ? Math.max(1, Math.min(sized, largestCountedSize)) : null;
+      const size = typeof sized === "number" ? countedSize(sized) : null;
       const isList = isListType(getNullableType(field.type));
       let passedDown: number | null = null;
       if (countedAbove.has(`${parent.name}.${field.name}`)) {
@@ -288,7 +331,7 @@ export function assertCostWithinLimit(
   if (cost > maxCost) {
     throw limitError(
       "cost",
-      `the operation's estimated cost is ${cost}; allowed: at most ${maxCost} (every field costs 1, fields under a list as many times as its first/maxPoints, else 10)`,
+      `the operation's estimated cost is ${cost}; allowed: at most ${maxCost} (every field costs 1, fields under a list as many times as its first/maxPoints, else 10; changePoints ${changePointCostPerPoint} per point of its last, seriesPage first x recentPoints)`,
       maxCost,
       cost,
     );

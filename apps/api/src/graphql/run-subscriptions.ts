@@ -31,10 +31,15 @@ async function storedProgress(context: GraphQLContext, run: StoredRun): Promise<
 const isFinished = (status: StoredRunStatus | null) =>
   status === null || finishedRunStatuses.includes(status);
 
-function progressSubscription(
+/**
+ * One run's progress from now to its end. Listens before reading the run, so that no
+ * update falls between the two; an unknown run is NOT_FOUND (and a failed read an
+ * unexpected error) for the subscriber, never a stream that just ends.
+ */
+async function progressSubscription(
   context: GraphQLContext,
   runId: string,
-): AsyncIterableIterator<RunProgressUpdate> {
+): Promise<AsyncIterableIterator<RunProgressUpdate>> {
   const unsubscribers: Array<() => void> = [];
   const stream = pushIterator<RunProgressUpdate>(() => {
     for (const unsubscribe of unsubscribers) unsubscribe();
@@ -56,22 +61,20 @@ function progressSubscription(
         deliver({ ...last, status: event.status ?? "cancelled", currentCell: null });
     }),
   );
-  void (async () => {
-    try {
-      const live = context.queue.progressOf(runId);
-      const run = live ? null : await getRun(context.database, runId, { samples: false });
-      if (!live && !run) throw new NotFoundError("run", runId);
-      const initial = live ?? (await storedProgress(context, run as StoredRun));
-      deliver(initial);
-      for (const update of early) {
-        if (!isFinished((last as RunProgressUpdate | null)?.status ?? null)) deliver(update);
-      }
-      ready = true;
-    } catch (error) {
-      context.logger.warn({ err: error, runId }, "runProgress subscription could not start");
-      stream.end();
+  try {
+    const live = context.queue.progressOf(runId);
+    const run = live ? null : await getRun(context.database, runId, { samples: false });
+    if (!live && !run) throw new NotFoundError("run", runId);
+    const initial = live ?? (await storedProgress(context, run as StoredRun));
+    deliver(initial);
+    for (const update of early) {
+      if (!isFinished((last as RunProgressUpdate | null)?.status ?? null)) deliver(update);
     }
-  })();
+    ready = true;
+  } catch (error) {
+    stream.end();
+    throw error;
+  }
   return stream.iterator;
 }
 

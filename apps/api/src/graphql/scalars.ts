@@ -1,13 +1,16 @@
 import { createRequire } from "node:module";
-import { GraphQLError, GraphQLScalarType, Kind } from "./graphql-js.js";
+import type { ASTVisitor, ValidationContext } from "graphql";
+import { GraphQLError, GraphQLScalarType, getNamedType, Kind } from "./graphql-js.js";
 import { boundedJson } from "./inputs.js";
 
 /*
- * The JSON scalar comes from graphql-scalars, loaded through require for
+ * JSON and the date-time check come from graphql-scalars, loaded through require for
  * the same reason as graphql-js itself (graphql-js.ts): its CommonJS build uses the same
  * graphql-js copy as our schema, its ESM build would not under Vitest.
  */
-const { GraphQLJSON } = createRequire(import.meta.url)("graphql-scalars") as typeof import("graphql-scalars");
+const { GraphQLDateTime, GraphQLJSON } = createRequire(import.meta.url)(
+  "graphql-scalars",
+) as typeof import("graphql-scalars");
 
 const json = GraphQLJSON.toConfig();
 
@@ -18,12 +21,32 @@ export const JSONScalar = new GraphQLScalarType({
   parseLiteral: (node, variables) => boundedJson(json.parseLiteral?.(node, variables)),
 });
 
+const rfc3339 = GraphQLDateTime.toConfig();
+/** ISO 8601's expanded years, as Date#toISOString writes years beyond 0000-9999. */
+const expandedYear = /^[+-]\d{6}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const allowedDateTime = "allowed: an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z";
+
 /**
- * DateTime stays hand-written: graphql-scalars' DateTime accepts RFC 3339 only, so an
- * ISO 8601 date with an expanded year ("+275760-09-13T00:00:00Z") would fail as a
- * GRAPHQL_VALIDATION_FAILED literal instead of reaching the resolvers' range check,
- * which answers BAD_USER_INPUT naming the field (src/graphql/hostile-input.test.ts).
+ * The instant an input date-time names, or null when it is not one: RFC 3339 (the ISO
+ * 8601 profile graphql-scalars' DateTime checks, date and time and zone required; "1"
+ * or "yesterday" are not dates, whatever Date.parse makes of them), plus ISO 8601's
+ * expanded years ("+275760-09-13T00:00:00Z"), which reach the resolvers' range check
+ * and are answered BAD_USER_INPUT naming the field (src/graphql/hostile-input.test.ts).
  */
+export function parseDateTime(text: string): Date | null {
+  let date: Date | null;
+  if (expandedYear.test(text)) {
+    date = new Date(text);
+  } else {
+    try {
+      date = rfc3339.parseValue?.(text) as Date;
+    } catch {
+      date = null;
+    }
+  }
+  return date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
+}
+
 export const DateTimeScalar = new GraphQLScalarType({
   name: "DateTime",
   serialize(value) {
@@ -32,18 +55,45 @@ export const DateTimeScalar = new GraphQLScalarType({
     return date.toISOString();
   },
   parseValue(value) {
-    const date = new Date(typeof value === "number" ? value : String(value));
-    if (typeof value !== "string" || Number.isNaN(date.getTime())) {
-      throw new GraphQLError(
-        `DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}`,
-      );
-    }
+    const date = typeof value === "string" ? parseDateTime(value) : null;
+    if (!date) throw new GraphQLError(`${JSON.stringify(value)} is not a date-time (${allowedDateTime})`);
     return date;
   },
   parseLiteral(node) {
-    if (node.kind !== Kind.STRING || Number.isNaN(Date.parse(node.value))) {
-      throw new GraphQLError("DateTime must be an ISO 8601 string, e.g. 2026-01-31T12:00:00Z");
-    }
-    return new Date(node.value);
+    // A string that is no date-time is reported by dateTimeLiteralRule, which can name
+    // its argument (ValuesOfCorrectTypeRule, which calls this, knows only the value);
+    // validation runs on both transports before anything executes, and the resolvers'
+    // parseDate refuses an invalid Date all the same.
+    if (node.kind === Kind.STRING) return parseDateTime(node.value) ?? new Date(Number.NaN);
+    throw new TypeError(`a DateTime is written as a string (${allowedDateTime})`);
   },
 });
+
+/**
+ * Refuses a DateTime literal that is not a date-time (see parseDateTime), naming the
+ * argument and input field it is given to, e.g. `filter.createdFrom`, with its location.
+ */
+export function dateTimeLiteralRule(context: ValidationContext): ASTVisitor {
+  const fields: string[] = [];
+  return {
+    ObjectField: {
+      enter: (field) => {
+        fields.push(field.name.value);
+      },
+      leave: () => {
+        fields.pop();
+      },
+    },
+    StringValue(node) {
+      const type = context.getInputType();
+      if (!type || getNamedType(type).name !== "DateTime" || parseDateTime(node.value)) return;
+      const argument = context.getArgument()?.name;
+      const path = [argument ?? "default value", ...fields].join(".");
+      context.reportError(
+        new GraphQLError(`${path}: ${JSON.stringify(node.value)} is not a date-time (${allowedDateTime})`, {
+          nodes: node,
+        }),
+      );
+    },
+  };
+}

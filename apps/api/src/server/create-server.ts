@@ -10,6 +10,7 @@ import type {
   GraphQLSchema,
   OperationDefinitionNode,
 } from "graphql";
+import type { SubscribePayload, Context as WebSocketContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { type Logger, pino } from "pino";
 import { WebSocketServer } from "ws";
@@ -25,9 +26,10 @@ import {
   specifiedRules,
   validate,
 } from "../graphql/graphql-js.js";
-import { assertCostWithinLimit, limitRules } from "../graphql/limits.js";
+import { assertCostWithinLimit, limitRules, subscriptionLimitError } from "../graphql/limits.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { assertFitsTransport, assertStorableText, variableErrors } from "../graphql/operation-checks.js";
+import { dateTimeLiteralRule } from "../graphql/scalars.js";
 import { createSchema } from "../graphql/schema.js";
 import { createWebhookNotifier } from "../regressions/webhook.js";
 import { assertMayRead, type Caller, createTokenVerifier } from "../services/auth.js";
@@ -238,7 +240,11 @@ export async function createServer(
     includeStacktrace: development,
     hideSchemaDetails: !development,
   });
-  const rules = [...limitRules(config.limits), ...(development ? [] : [NoSchemaIntrospectionCustomRule])];
+  const rules = [
+    ...limitRules(config.limits),
+    dateTimeLiteralRule,
+    ...(development ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
 
   const httpServer = createHttpServer();
   const apollo = new ApolloServer<GraphQLContext>({
@@ -246,7 +252,7 @@ export async function createServer(
     formatError,
     includeStacktraceInErrorResponses: development,
     introspection: development,
-    validationRules: limitRules(config.limits),
+    validationRules: [...limitRules(config.limits), dateTimeLiteralRule],
     parseOptions: { maxTokens: config.limits.maxTokens },
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
@@ -265,10 +271,91 @@ export async function createServer(
   // noServer: upgrades are checked first (origin, no token in the URL, shutting down),
   // and an error of the HTTP server (a port in use) is not the WebSocket server's.
   const webSocketServer = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxBodyBytes });
-  const upgrades = guardUpgrades(httpServer, webSocketServer, { path: graphqlPath, config, logger });
+  const upgrades = guardUpgrades(httpServer, webSocketServer, {
+    path: graphqlPath,
+    config,
+    maxConnections: config.limits.maxWebSocketConnections,
+    logger,
+  });
   const operationLogs = createOperationLogs(logger);
   const formatErrors = (errors: readonly GraphQLError[], errorLogger: Logger): GraphQLFormattedError[] =>
     errors.map((error) => formatError(error.toJSON(), error, errorLogger));
+  /** The checks of HTTP for one operation over the WebSocket; its execution arguments or errors. */
+  const checkOperation = async (
+    context: WebSocketContext<Record<string, unknown> | undefined>,
+    id: string,
+    payload: SubscribePayload,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, { maxTokens: config.limits.maxTokens });
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : new GraphQLError(String(error))].map(
+        (parseError) =>
+          new GraphQLError(parseError.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } }),
+      );
+    }
+    const validationErrors = validate(schema, document, [...specifiedRules, ...rules]);
+    if (validationErrors.length > 0) {
+      return validationErrors.map(
+        (error) =>
+          new GraphQLError(error.message, {
+            nodes: error.nodes ?? null,
+            extensions: { code: "GRAPHQL_VALIDATION_FAILED", ...error.extensions },
+          }),
+      );
+    }
+    const operation = getOperationAST(document, payload.operationName ?? undefined);
+    if (!operation) {
+      return [
+        new GraphQLError("the document names no (single) operation to run", {
+          extensions: { code: "BAD_REQUEST" },
+        }),
+      ];
+    }
+    const authorization = context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
+    const caller = await verifier.identify(typeof authorization === "string" ? authorization : undefined);
+    // The order of HTTP: storable text, authentication, cost, then the variables
+    // (which Apollo coerces when it executes).
+    try {
+      assertStorableText(document, payload.variables);
+      assertMayExecute(operation, caller, isPrivate);
+      assertCostWithinLimit(
+        schema,
+        document,
+        operation,
+        payload.variables ?? undefined,
+        config.limits.maxCost,
+      );
+    } catch (error) {
+      return [error as GraphQLError];
+    }
+    const badVariables = variableErrors(schema, operation, payload.variables);
+    if (badVariables.length > 0) return badVariables;
+    const contextValue = createContext(services, { caller, ...operationLogs.of(context, id) });
+    // A subscription lives for many events: fresh loaders each time, never stale data.
+    Object.defineProperty(contextValue, "loaders", { get: () => createLoaders(database, queue) });
+    return {
+      schema,
+      document,
+      operationName: payload.operationName ?? null,
+      variableValues: payload.variables ?? null,
+      contextValue,
+    };
+  };
+  // The ids of the operations each connection has open: counted against
+  // maxSubscriptionsPerConnection, let go when they complete or fail.
+  const openByConnection = new WeakMap<object, Set<string>>();
+  const openOperations = {
+    of(connection: object): Set<string> {
+      let open = openByConnection.get(connection);
+      if (!open) {
+        open = new Set();
+        openByConnection.set(connection, open);
+      }
+      return open;
+    },
+  };
   const webSocketHandle = useServer<Record<string, unknown> | undefined>(
     {
       schema,
@@ -282,65 +369,25 @@ export async function createServer(
         return caller.kind === "token";
       },
       async onSubscribe(context, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: config.limits.maxTokens });
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))].map(
-            (parseError) =>
-              new GraphQLError(parseError.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } }),
-          );
+        // Before any await: a burst of subscribe messages is refused one by one, unparsed.
+        const open = openOperations.of(context);
+        if (open.size >= config.limits.maxSubscriptionsPerConnection) {
+          // A client's `complete` ends its operation at once (graphql-ws forgets the id),
+          // onComplete only later: a client at the limit may start another right away.
+          for (const openId of open) if (!(openId in context.subscriptions)) open.delete(openId);
         }
-        const validationErrors = validate(schema, document, [...specifiedRules, ...rules]);
-        if (validationErrors.length > 0) {
-          return validationErrors.map(
-            (error) =>
-              new GraphQLError(error.message, {
-                nodes: error.nodes ?? null,
-                extensions: { code: "GRAPHQL_VALIDATION_FAILED", ...error.extensions },
-              }),
-          );
+        if (open.size >= config.limits.maxSubscriptionsPerConnection) {
+          return [subscriptionLimitError(config.limits.maxSubscriptionsPerConnection)];
         }
-        const operation = getOperationAST(document, payload.operationName ?? undefined);
-        if (!operation) {
-          return [
-            new GraphQLError("the document names no (single) operation to run", {
-              extensions: { code: "BAD_REQUEST" },
-            }),
-          ];
-        }
-        const authorization =
-          context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
-        const caller = await verifier.identify(typeof authorization === "string" ? authorization : undefined);
-        // The order of HTTP: storable text, authentication, cost, then the variables
-        // (which Apollo coerces when it executes).
-        try {
-          assertStorableText(document, payload.variables);
-          assertMayExecute(operation, caller, isPrivate);
-          assertCostWithinLimit(
-            schema,
-            document,
-            operation,
-            payload.variables ?? undefined,
-            config.limits.maxCost,
-          );
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const badVariables = variableErrors(schema, operation, payload.variables);
-        if (badVariables.length > 0) return badVariables;
-        const contextValue = createContext(services, { caller, ...operationLogs.of(context, id) });
-        // A subscription lives for many events: fresh loaders each time, never stale data.
-        Object.defineProperty(contextValue, "loaders", { get: () => createLoaders(database, queue) });
-        return {
-          schema,
-          document,
-          operationName: payload.operationName ?? null,
-          variableValues: payload.variables ?? null,
-          contextValue,
-        };
+        open.add(id);
+        const checked = await checkOperation(context, id, payload);
+        // Refused: graphql-ws calls neither onError nor onComplete when the client has
+        // completed the operation meanwhile, so it is let go here.
+        if (Array.isArray(checked)) open.delete(id);
+        return checked;
       },
       onError(context, id, _payload, errors) {
+        openOperations.of(context).delete(id);
         const formatted = formatErrors(errors, operationLogs.of(context, id).logger);
         operationLogs.forget(context, id);
         return formatted;
@@ -350,6 +397,7 @@ export async function createServer(
         return { ...result, errors: formatErrors(result.errors, operationLogs.of(context, id).logger) };
       },
       onComplete(context, id) {
+        openOperations.of(context).delete(id);
         operationLogs.forget(context, id);
       },
     },
@@ -493,11 +541,8 @@ export async function createServer(
     await relay?.close();
     if (!options.database) await database.close();
     sqliteLock?.release();
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      throw new ConfigurationError(
-        `port ${config.port} on ${config.host} is already in use (another threadbench API?): stop that process, or set PORT to a free port (PORT=0 picks one)`,
-      );
-    }
+    const listenProblem = listenErrorMessage(error as NodeJS.ErrnoException, config);
+    if (listenProblem) throw new ConfigurationError(listenProblem);
     throw error;
   }
   const address = httpServer.address() as AddressInfo;
@@ -538,6 +583,26 @@ export async function createServer(
       return closing;
     },
   };
+}
+
+/** What to tell the operator when listening on HOST:PORT failed for a reason of theirs; null otherwise. */
+function listenErrorMessage(error: NodeJS.ErrnoException, config: ServerConfig): string | null {
+  const allowedHosts =
+    "allowed: an address or host name of this machine, e.g. 127.0.0.1, 0.0.0.0 or localhost";
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `port ${config.port} on ${config.host} is already in use (another threadbench API?): stop that process, or set PORT to a free port (PORT=0 picks one)`;
+    case "EACCES":
+      return `PORT=${config.port} on ${config.host} may not be listened on by this user (ports below 1024 need privileges): set PORT to 1024-65535, or 0 for any free port`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_FAIL":
+      return `HOST="${config.host}" is not an address, and no host of that name was found (${error.code}); ${allowedHosts}`;
+    case "EADDRNOTAVAIL":
+      return `HOST="${config.host}" is not an address of this machine (EADDRNOTAVAIL); ${allowedHosts}`;
+    default:
+      return null;
+  }
 }
 
 /**

@@ -130,13 +130,14 @@ export function refuseUpgrade(socket: Duplex, refusal: Refusal): void {
 
 /**
  * Hands the HTTP server's upgrades at `path` to `webSocketServer` once they pass the
- * same checks as HTTP requests (allowed origin, no token in the URL); refuses the others
- * with a plain HTTP answer, and every upgrade once `stopAccepting()` was called.
+ * same checks as HTTP requests (allowed origin, no token in the URL) and fewer than
+ * `maxConnections` sockets are open; refuses the others with a plain HTTP answer, and
+ * every upgrade once `stopAccepting()` was called.
  */
 export function guardUpgrades(
   httpServer: Server,
   webSocketServer: WebSocketServer,
-  options: { path: string; config: { corsOrigins: string[] }; logger: Logger },
+  options: { path: string; config: { corsOrigins: string[] }; maxConnections: number; logger: Logger },
 ): { stopAccepting(): void } {
   let accepting = true;
   httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -150,6 +151,13 @@ export function guardUpgrades(
       refusal = { status: 404, code: "NOT_FOUND", message: `not found; the API is at ${options.path}` };
     } else {
       refusal = refuseRequest(request, url, { origins: options.config.corsOrigins });
+    }
+    if (!refusal && webSocketServer.clients.size >= options.maxConnections) {
+      refusal = {
+        status: 503,
+        code: "SERVICE_UNAVAILABLE",
+        message: `the API already has ${webSocketServer.clients.size} WebSocket connections open; allowed: at most ${options.maxConnections} (THREADBENCH_MAX_WEBSOCKET_CONNECTIONS)`,
+      };
     }
     if (refusal) {
       options.logger.warn(

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -184,6 +184,70 @@ describe("the API process (issue 11)", () => {
       await database.close();
     }
   });
+
+  // Each of these printed "threadbench API failed to start:" and a stack trace (exit 1),
+  // or was accepted (PORT=0x10 as 16).
+  it.each([
+    {
+      name: "a host that does not resolve",
+      env: { HOST: "no-such-host.invalid" },
+      says: /^HOST="no-such-host\.invalid" is not an address/,
+    },
+    {
+      name: "an IPv4 address out of range",
+      env: { HOST: "999.1.1.1" },
+      says: /^HOST="999\.1\.1\.1" is not an address/,
+    },
+    {
+      name: "a directory as the database",
+      env: { DATABASE_URL: "file:{dir}/a-directory" },
+      says: /^DATABASE_URL names the SQLite file .*a-directory, which cannot be opened or created/,
+    },
+    {
+      name: "a text file as the database",
+      env: { DATABASE_URL: "file:{dir}/notes.txt" },
+      says: /^DATABASE_URL names the SQLite file .*notes\.txt, which is not a SQLite database/,
+    },
+    {
+      name: "a file as the database's directory",
+      env: { DATABASE_URL: "file:{dir}/notes.txt/api.db" },
+      says: /^DATABASE_URL names the SQLite file .*, whose directory cannot be created/,
+    },
+    {
+      name: "a port in hexadecimal",
+      env: { PORT: "0x10" },
+      says: /PORT="0x10" is not allowed \(allowed: an integer from 0 to 65535/,
+    },
+  ])(
+    "$name: one line naming the variable and what is allowed, exit code 2, no stack",
+    async ({ env, says }) => {
+      const directory = mkdtempSync(join(tmpdir(), "threadbench-startup-"));
+      directories.push(directory);
+      mkdirSync(join(directory, "a-directory"));
+      writeFileSync(join(directory, "notes.txt"), "not a database\n");
+      const extra = Object.fromEntries(
+        Object.entries(env).map(([name, value]) => [name, value.replace("{dir}", directory)]),
+      );
+      const child = spawn(process.execPath, [entry], {
+        env: environment(directory, { LOG_LEVEL: "warn", THREADBENCH_LOCAL_AGENT: "false", ...extra }),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8");
+      });
+      // An API that starts instead (the bug) must not outlive the test.
+      const guard = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      const code = await new Promise<number | null>((resolve) =>
+        child.on("exit", (exitCode) => resolve(exitCode)),
+      );
+      clearTimeout(guard);
+      expect(code, stderr).toBe(2);
+      const problem = stderr.replace(/^threadbench API: (invalid configuration:\n\s*)?/, "");
+      expect(problem).toMatch(says);
+      expect(stderr).not.toMatch(/failed to start|\n\s+at /);
+    },
+  );
 
   it("says which port is taken and which variable moves it, in one line and without a stack", async () => {
     const occupied = createNetServer();

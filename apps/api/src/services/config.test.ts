@@ -50,6 +50,30 @@ describe("loadConfig", () => {
     expect(message).not.toContain("short");
   });
 
+  it("reads integers in decimal digits only (PORT=0x10 was read as 16)", () => {
+    expect(loadConfig({ PORT: " 8080 " }).port).toBe(8080);
+    for (const value of ["0x10", "1e3", "0b1", "16.0"]) {
+      expect(() => loadConfig({ PORT: value })).toThrow(
+        `PORT="${value}" is not allowed (allowed: an integer from 0 to 65535`,
+      );
+    }
+  });
+
+  it("reads the WebSocket limits and names them when out of range", () => {
+    expect(
+      loadConfig({
+        THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION: "8",
+        THREADBENCH_MAX_WEBSOCKET_CONNECTIONS: "40",
+      }).limits,
+    ).toMatchObject({ maxSubscriptionsPerConnection: 8, maxWebSocketConnections: 40 });
+    expect(() => loadConfig({ THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION: "0" })).toThrow(
+      /THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION="0" is not allowed \(allowed: an integer from 1 to 10000; default 50\)/,
+    );
+    expect(() => loadConfig({ THREADBENCH_MAX_WEBSOCKET_CONNECTIONS: "many" })).toThrow(
+      /THREADBENCH_MAX_WEBSOCKET_CONNECTIONS="many" is not allowed \(allowed: an integer from 1 to 100000; default 500\)/,
+    );
+  });
+
   it("takes an http(s) webhook URL and rejects anything else, naming the variable", () => {
     expect(loadConfig({}).webhookUrl).toBeNull();
     expect(loadConfig({ THREADBENCH_WEBHOOK_URL: "https://hooks.example.com/threadbench" }).webhookUrl).toBe(

@@ -28,6 +28,13 @@ export interface OperationLimits {
   maxTokens: number;
   /** Largest estimated cost (fields multiplied by the list sizes they are under). */
   maxCost: number;
+  /**
+   * Most operations one WebSocket connection has open at once (subscriptions, and
+   * queries or mutations still executing); the next is refused with an error naming it.
+   */
+  maxSubscriptionsPerConnection: number;
+  /** Most open WebSocket connections; further upgrades are answered 503 naming the limit. */
+  maxWebSocketConnections: number;
 }
 
 export type NodeEnvironment = "development" | "production" | "test";
@@ -99,6 +106,11 @@ export const defaultLimits: OperationLimits = {
   maxAliases: 20,
   maxTokens: 5_000,
   maxCost: 50_000,
+  // A dashboard tab multiplexes its few subscriptions over one socket; an agent holds one
+  // and its mutations in flight. Each open subscription kept ~45 KB of the API's heap (50,000 on one socket took
+  // it to 2.3 GB): the defaults bound that to about 1 GB in all.
+  maxSubscriptionsPerConnection: 50,
+  maxWebSocketConnections: 500,
 };
 
 const integer = (name: string, minimum: number, maximum: number, fallback: number) =>
@@ -107,7 +119,8 @@ const integer = (name: string, minimum: number, maximum: number, fallback: numbe
     .optional()
     .transform((value, context) => {
       if (value === undefined || value.trim() === "") return fallback;
-      const parsed = Number(value);
+      // Decimal digits only: Number() also reads "0x10", "1e3" and "0b1".
+      const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
       if (!Number.isInteger(parsed) || parsed < minimum || parsed > maximum) {
         context.addIssue({
           code: "custom",
@@ -278,6 +291,18 @@ const environmentSchema = z.object({
   THREADBENCH_MAX_ALIASES: integer("THREADBENCH_MAX_ALIASES", 0, 1_000, defaultLimits.maxAliases),
   THREADBENCH_MAX_TOKENS: integer("THREADBENCH_MAX_TOKENS", 100, 1_000_000, defaultLimits.maxTokens),
   THREADBENCH_MAX_COST: integer("THREADBENCH_MAX_COST", 10, 100_000_000, defaultLimits.maxCost),
+  THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION: integer(
+    "THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+    1,
+    10_000,
+    defaultLimits.maxSubscriptionsPerConnection,
+  ),
+  THREADBENCH_MAX_WEBSOCKET_CONNECTIONS: integer(
+    "THREADBENCH_MAX_WEBSOCKET_CONNECTIONS",
+    1,
+    100_000,
+    defaultLimits.maxWebSocketConnections,
+  ),
   THREADBENCH_PROGRESS_INTERVAL_MS: integer("THREADBENCH_PROGRESS_INTERVAL_MS", 0, 60_000, 100),
   THREADBENCH_EXECUTE_RUNS: z
     .string()
@@ -349,6 +374,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       maxAliases: values.THREADBENCH_MAX_ALIASES,
       maxTokens: values.THREADBENCH_MAX_TOKENS,
       maxCost: values.THREADBENCH_MAX_COST,
+      maxSubscriptionsPerConnection: values.THREADBENCH_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxWebSocketConnections: values.THREADBENCH_MAX_WEBSOCKET_CONNECTIONS,
     },
     progressIntervalMs: values.THREADBENCH_PROGRESS_INTERVAL_MS,
     agentLeaseMs: values.THREADBENCH_AGENT_LEASE_SECONDS * 1000,

@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import { Writable } from "node:stream";
 import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
 import { defaultLimits } from "../services/config.js";
@@ -1010,12 +1010,16 @@ describeEachDatabase(
     let server: ThreadbenchServer;
     const maxSubscriptionsPerConnection = 5;
     const maxWebSocketConnections = 3;
+    const maxBodyBytes = 64 * 1024;
+    const log = logCollector();
 
     beforeAll(async () => {
       server = await createServer(
         testServerConfig(await databases.newUrl(), {
-          limits: { ...defaultLimits, maxSubscriptionsPerConnection, maxWebSocketConnections },
+          logLevel: "info",
+          limits: { ...defaultLimits, maxSubscriptionsPerConnection, maxWebSocketConnections, maxBodyBytes },
         }),
+        { logger: log.logger },
       );
     });
     afterAll(async () => {
@@ -1056,6 +1060,29 @@ describeEachDatabase(
         connection.received.filter((message) => message.id === "q2").map((message) => message.type),
       ).toEqual(["next", "complete"]);
       connection.close();
+    });
+
+    it("closes a connection over a message larger than THREADBENCH_MAX_BODY_BYTES with 1009, logging one warning that names it", async () => {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      try {
+        const socket = new WebSocket(server.url.replace(/^http/, "ws"), "graphql-transport-ws");
+        await new Promise<void>((resolve, reject) => {
+          socket.once("open", () => resolve());
+          socket.once("error", reject);
+        });
+        const closed = new Promise<number>((resolve) => socket.once("close", (code: number) => resolve(code)));
+        socket.send(JSON.stringify({ type: "connection_init", payload: { pad: "x".repeat(maxBodyBytes) } }));
+        expect(await closed).toBe(1009);
+        await vi.waitFor(() =>
+          expect(log.lines.map((line) => line.msg)).toContain(
+            `a WebSocket message larger than THREADBENCH_MAX_BODY_BYTES (${maxBodyBytes} bytes) closed its connection (1009)`,
+          ),
+        );
+        // graphql-ws's own "Internal error emitted on a WebSocket socket" is not printed.
+        expect(errors).not.toHaveBeenCalled();
+      } finally {
+        errors.mockRestore();
+      }
     });
 
     it("refuses WebSocket connections beyond the server's limit with 503 naming it", async () => {

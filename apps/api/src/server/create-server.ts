@@ -403,6 +403,25 @@ export async function createServer(
     },
     webSocketServer,
   );
+  // graphql-ws answers a socket's error with console.error("Internal error emitted on a
+  // WebSocket socket. Please check your implementation.") and a close 1011. The common one
+  // is not the server's fault: a message over maxPayload, which ws has already closed with
+  // 1009. Registered after useServer's listener, so it replaces it: one log line that
+  // names the limit.
+  webSocketServer.on("connection", (socket) => {
+    socket.removeAllListeners("error");
+    socket.on("error", (error: Error & { code?: string }) => {
+      if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        logger.warn(
+          { maxBodyBytes: config.limits.maxBodyBytes },
+          `a WebSocket message larger than THREADBENCH_MAX_BODY_BYTES (${config.limits.maxBodyBytes} bytes) closed its connection (1009)`,
+        );
+        return;
+      }
+      logger.warn({ err: error }, "a WebSocket connection failed; it is closed");
+      if (socket.readyState === socket.OPEN) socket.close(1011, "Internal server error");
+    });
+  });
 
   await apollo.start();
 

@@ -1070,7 +1070,9 @@ describeEachDatabase(
           socket.once("open", () => resolve());
           socket.once("error", reject);
         });
-        const closed = new Promise<number>((resolve) => socket.once("close", (code: number) => resolve(code)));
+        const closed = new Promise<number>((resolve) =>
+          socket.once("close", (code: number) => resolve(code)),
+        );
         socket.send(JSON.stringify({ type: "connection_init", payload: { pad: "x".repeat(maxBodyBytes) } }));
         expect(await closed).toBe(1009);
         await vi.waitFor(() =>

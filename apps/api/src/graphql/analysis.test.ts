@@ -534,7 +534,7 @@ describeEachDatabase("GraphQL analysis", (databases) => {
       seriesList: Array<{ key: string; changePoints: unknown[]; regressions: unknown[] }>;
     }>(
       server,
-      '{ seriesList(filter: { workload: "sum-squares", mode: "sequential" }) { key changePoints { index } regressions { id } } }',
+      '{ seriesList(filter: { workload: "sum-squares", mode: "sequential" }, first: 10) { key changePoints { index } regressions { id } } }',
     );
     expect(flat.data?.seriesList).toHaveLength(3);
     for (const series of flat.data?.seriesList ?? []) {

@@ -93,6 +93,37 @@ export type ModuleLoader = "node" | "node (type stripping)" | "tsx";
 export async function importUserModule(
   file: string,
 ): Promise<{ namespace: Record<string, unknown>; loader: ModuleLoader }> {
+  const watch = watchLoading(file);
+  try {
+    return await importWithLoader(file);
+  } finally {
+    watch.done();
+  }
+}
+
+/**
+ * A process that ends while a user's module loads ends because of the module: it called
+ * process.exit(), or its top-level await never settles and nothing else is left to wait
+ * for (Node then exits with 0, or 13 from a module's own top-level await, and says
+ * nothing). One line on stderr says which module and why; the second case exits 2, the
+ * code of a bad workload module.
+ */
+function watchLoading(file: string): { done(): void } {
+  const onExit = (code: number) => {
+    const why =
+      code === 0
+        ? "its top-level await never settled (nothing was left to wait for)"
+        : `it ended the process with exit code ${code} while loading`;
+    process.stderr.write(`threadbench: the workload module ${file} did not load: ${why}\n`);
+    if (code === 0) process.exitCode = 2;
+  };
+  process.on("exit", onExit);
+  return { done: () => process.off("exit", onExit) };
+}
+
+async function importWithLoader(
+  file: string,
+): Promise<{ namespace: Record<string, unknown>; loader: ModuleLoader }> {
   registerResolveHooks();
   const url = pathToFileURL(file).href;
   if (!typeScriptExtensions.has(path.extname(file))) {

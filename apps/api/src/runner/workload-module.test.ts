@@ -324,12 +324,16 @@ describe("bad workload modules", () => {
   it("a module whose top-level await never settles, or that exits while loading: one line naming it", async () => {
     writeFixture(root, "bench/never.mjs", "await new Promise(() => {});\nexport default {};\n");
     writeFixture(root, "bench/exits.mjs", "process.exit(3);\nexport default {};\n");
-    const never = await runThreadbench(["run", "--workload", "./bench/never.mjs", "--no-store"], { cwd: root });
+    const never = await runThreadbench(["run", "--workload", "./bench/never.mjs", "--no-store"], {
+      cwd: root,
+    });
     expect(never.code).toBe(2);
     expect(never.stderr).toMatch(
       /^threadbench: the workload module \S*bench\/never\.mjs did not load: its top-level await never settled/m,
     );
-    const exits = await runThreadbench(["run", "--workload", "./bench/exits.mjs", "--no-store"], { cwd: root });
+    const exits = await runThreadbench(["run", "--workload", "./bench/exits.mjs", "--no-store"], {
+      cwd: root,
+    });
     expect(exits.code).toBe(3);
     expect(exits.stderr).toMatch(
       /^threadbench: the workload module \S*bench\/exits\.mjs did not load: it ended the process with exit code 3 while loading$/m,

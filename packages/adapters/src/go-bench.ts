@@ -84,7 +84,7 @@ export const goBenchAdapter: Adapter = {
     return {
       kind: "runs",
       adapter: "go-bench",
-      runs: groupEntries("go-bench", entries, options).map((run) => ({
+      runs: groupEntries("go-bench", entries, options, { repetitions: true }).map((run) => ({
         ...run,
         testbed,
         ...(sorted[0] ? { startedAt: sorted[0] } : {}),

@@ -131,7 +131,7 @@ export const googleBenchmarkAdapter: Adapter = {
     return {
       kind: "runs",
       adapter: "google-benchmark",
-      runs: groupEntries("google-benchmark", entries, options).map((run) => ({
+      runs: groupEntries("google-benchmark", entries, options, { repetitions: true }).map((run) => ({
         ...run,
         testbed: {
           ...(context?.host_name ? { hostname: context.host_name } : {}),

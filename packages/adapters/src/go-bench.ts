@@ -142,7 +142,9 @@ function parseText(
       metrics.delete("ns/op");
       into.entries.push(
         goEntry(pkg, fullName, `${into.at} ${index + 1}`, {
-          samples: [{ wallMs: nsPerOp / 1e6, iterations: Number(iterationsText) }],
+          samples: [
+            { wallMs: nsPerOp / 1e6, iterations: Number(iterationsText), at: `${into.at} ${index + 1}` },
+          ],
           status: "succeeded",
           details:
             metrics.size > 0

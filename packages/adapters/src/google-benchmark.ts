@@ -120,6 +120,7 @@ export const googleBenchmarkAdapter: Adapter = {
             wallMs: row.real_time * perUnit,
             cpuMs: typeof row.cpu_time === "number" && row.cpu_time >= 0 ? row.cpu_time * perUnit : null,
             ...(typeof row.iterations === "number" ? { iterations: row.iterations } : {}),
+            at: `${at}.real_time`,
           },
         ],
         status: "succeeded",

@@ -41,7 +41,7 @@ describe("hyperfine", () => {
     const [run] = runsOf("hyperfine/hyperfine-L-mode-threads.csv");
     expect(cellsOf(run)).toHaveLength(6);
     const threading2 = run?.cells.find((cell) => cell.mode === "threading" && cell.threads === 2);
-    expect(threading2?.samples).toEqual([{ wallMs: 0.14736867452000002 * 1000 }]);
+    expect(threading2?.samples).toEqual([{ wallMs: 0.14736867452000002 * 1000, at: "line 5: median" }]);
     expect(run?.details.sample).toMatch(/median/);
   });
 
@@ -75,6 +75,7 @@ describe("google-benchmark", () => {
       wallMs: 1.7073955769229217,
       cpuMs: 1.5288331987179489,
       iterations: 156,
+      at: "benchmarks[0].real_time",
     });
     expect(runs[0]?.cells[2]?.details.iterationsPerSample).toBe(184);
     // 6 families x (mean, median, stddev, cv).
@@ -177,7 +178,11 @@ describe("criterion", () => {
     expect(run?.params).toEqual({});
     expect(cellsOf(run)).toEqual([["benchmark", 1, "succeeded", 10]]);
     // sample.json: 51577307 ns for 34 iterations.
-    expect(run?.cells[0]?.samples[0]).toEqual({ wallMs: 51577307 / 34 / 1e6, iterations: 34 });
+    expect(run?.cells[0]?.samples[0]).toEqual({
+      wallMs: 51577307 / 34 / 1e6,
+      iterations: 34,
+      at: expect.stringMatching(/\/new\/sample\.json: times\[0\]$/),
+    });
     expect(run?.cells[0]?.details.iterationsPerSample).toEqual([
       34, 68, 102, 136, 170, 204, 238, 272, 306, 340,
     ]);

@@ -76,6 +76,22 @@ describe("ingest format v1", () => {
     ).toEqual(["measurements", "startedAt", "testbed", "workload"].sort());
   });
 
+  it("refuses timings over 1e12 ms, naming the field (1e308 was stored with a CV of 0.0%)", () => {
+    const payload = example();
+    sampleAt(payload, 0, 0).wallMs = 1e308;
+    measurementAt(payload, 1).setupMs = 2e12;
+    expect(issuesOf(payload)).toEqual([
+      {
+        path: "measurements[0].samples[0].wallMs",
+        message: "expected a positive number of milliseconds (allowed: at most 1e+12 ms (about 31 years))",
+      },
+      {
+        path: "measurements[1].setupMs",
+        message: "expected a number of milliseconds >= 0 (allowed: at most 1e+12 ms (about 31 years))",
+      },
+    ]);
+  });
+
   it("reports cross-field problems: duplicate cells, no samples, dates out of order", () => {
     const payload = example();
     const measurements = payload.measurements as Array<Record<string, unknown>>;

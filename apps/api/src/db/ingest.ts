@@ -5,7 +5,7 @@ import { summarize } from "../analysis/summary.js";
 import { issueMessage, UserInputError } from "../errors.js";
 import type { Database } from "./client.js";
 import { commitSubject } from "./git-info.js";
-import { assertStorableJson, isStorableDateText } from "./input-bounds.js";
+import { assertStorableJson, isStorableDateText, maxTimingMs, timingRangeMessage } from "./input-bounds.js";
 import { storeFinishedRun } from "./run-repository.js";
 import { parametersKey, type StorableCell, type StoredRun } from "./run-rows.js";
 import type { TestbedInput } from "./testbed.js";
@@ -27,14 +27,17 @@ const name = (what: string) =>
     .min(1, { error: `expected ${what} (a non-empty string)` })
     .max(200, { error: `${what} is too long (at most 200 characters)` });
 
-// zod 4 numbers reject NaN and Infinity by themselves.
+// Timings, milliseconds. zod 4 numbers reject NaN and Infinity by themselves; the maximum
+// keeps statistics of the samples finite (see maxTimingMs).
 const positiveNumber = z
   .number({ error: "expected a positive number" })
-  .positive({ error: "expected a positive number" });
+  .positive({ error: "expected a positive number" })
+  .max(maxTimingMs, { error: `expected a positive number of milliseconds (${timingRangeMessage})` });
 
 const nonNegativeNumber = z
   .number({ error: "expected a number >= 0" })
-  .min(0, { error: "expected a number >= 0" });
+  .min(0, { error: "expected a number >= 0" })
+  .max(maxTimingMs, { error: `expected a number of milliseconds >= 0 (${timingRangeMessage})` });
 
 const integer = (min: number, max: number) =>
   z

@@ -170,6 +170,31 @@ describe("go-bench", () => {
   });
 });
 
+describe("go-bench: truncated and impossible results", () => {
+  it("refuses output cut inside its last result line (it was stored as a 1-sample run)", () => {
+    const text = fixture("go/go-test-bench-sum-squares.txt").text;
+    const cut = text.slice(0, text.indexOf("1649422 ns/op") + "1649422 ns/op".length);
+    expect(() => adapt({ text: cut, json: undefined }, "go-bench")).toThrow(
+      "go-bench: line 6: the input ends inside this result line (no newline after it): the output looks truncated",
+    );
+    // Cut inside the figure: the same, although "1649 ns/op" would read as a result.
+    expect(() =>
+      adapt({ text: text.slice(0, text.indexOf("1649422")), json: undefined }, "go-bench"),
+    ).toThrow("go-bench: line 6: the input ends inside this result line");
+  });
+
+  it("refuses an iteration count of 0, naming the line", () => {
+    expect(() =>
+      adapt(
+        fixtureWith("go/go-test-bench-sum-squares.txt", (text) =>
+          text.replace(/\t {6}20\t {3}1486232 ns\/op/, "\t       0\t   1486232 ns/op"),
+        ),
+        "go-bench",
+      ),
+    ).toThrow("go-bench: line 5: expected the iterations (b.N, an integer >= 1) after the name, got 0");
+  });
+});
+
 describe("criterion", () => {
   it("reads raw samples from target/criterion: time per iteration, BenchmarkId as a parameter", () => {
     const [run, ...others] = runsOf("criterion/target-criterion");

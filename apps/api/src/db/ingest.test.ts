@@ -92,6 +92,22 @@ describe("ingest format v1", () => {
     ]);
   });
 
+  it("refuses task durations that are not one per task (threads: 4 with 2 was stored)", () => {
+    const payload = example();
+    sampleAt(payload, 1, 2).taskDurationsMs = [950, 960];
+    measurementAt(payload, 2).tasks = 8;
+    expect(issuesOf(payload)).toEqual([
+      {
+        path: "measurements[1].samples[2].taskDurationsMs",
+        message: "expected one entry per task (4: the measurement's tasks, default threads), got 2",
+      },
+      ...[0, 1, 2, 3, 4].map((sample) => ({
+        path: `measurements[2].samples[${sample}].taskDurationsMs`,
+        message: "expected one entry per task (8: the measurement's tasks, default threads), got 4",
+      })),
+    ]);
+  });
+
   it("reports cross-field problems: duplicate cells, no samples, dates out of order", () => {
     const payload = example();
     const measurements = payload.measurements as Array<Record<string, unknown>>;

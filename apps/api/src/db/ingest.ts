@@ -70,7 +70,9 @@ const sampleSchema = z
         .array(nonNegativeNumber, { error: "expected an array of numbers >= 0" })
         .max(100_000)
         .optional()
-        .describe("Wall time of each task of the repetition, in task order, milliseconds."),
+        .describe(
+          "Wall time of each task of the repetition, in task order, milliseconds: one entry per task (tasks, default threads).",
+        ),
       checksum: z.string({ error: "expected a string" }).max(200).nullable().optional(),
     },
     { error: "expected an object" },
@@ -207,6 +209,15 @@ export const ingestPayloadSchema = z
       } else {
         seen.set(key, index);
       }
+      const tasks = measurement.tasks ?? measurement.threads;
+      measurement.samples.forEach((sample, sampleIndex) => {
+        if (sample.taskDurationsMs === undefined || sample.taskDurationsMs.length === tasks) return;
+        context.addIssue({
+          code: "custom",
+          path: ["measurements", index, "samples", sampleIndex, "taskDurationsMs"],
+          message: `expected one entry per task (${tasks}: the measurement's tasks, default threads), got ${sample.taskDurationsMs.length}`,
+        });
+      });
       if ((measurement.status ?? "succeeded") === "succeeded" && measurement.samples.length === 0) {
         context.addIssue({
           code: "custom",

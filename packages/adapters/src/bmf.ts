@@ -90,7 +90,7 @@ export const bmfAdapter: Adapter = {
         at: JSON.stringify(name),
         workload,
         params,
-        samples: [{ wallMs: toMs(metric.value) }],
+        samples: [{ wallMs: toMs(metric.value), at: `${JSON.stringify(name)}.${measure}.value` }],
         status: "succeeded",
         details: {
           measure,

@@ -100,7 +100,7 @@ function directoryEntries(files: readonly InputFile[]): BenchmarkEntry[] {
       params,
       samples: sample.times.map((time, index) => {
         const iterations = sample.iters[index] as number;
-        return { wallMs: time / iterations / 1e6, iterations };
+        return { wallMs: time / iterations / 1e6, iterations, at: `${file.path}: times[${index}]` };
       }),
       status: "succeeded",
       details: sample.sampling_mode ? { samplingMode: sample.sampling_mode } : {},
@@ -200,7 +200,7 @@ function textEntries(text: string): BenchmarkEntry[] {
       at,
       workload,
       params,
-      samples: [{ wallMs: point }],
+      samples: [{ wallMs: point, at }],
       status: "succeeded",
       details: { estimateLowMs: low, estimateHighMs: high },
     });

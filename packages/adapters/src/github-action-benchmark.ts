@@ -73,7 +73,12 @@ export const githubActionBenchmarkAdapter: Adapter = {
         at,
         workload,
         params,
-        samples: [{ wallMs: perUnit !== null ? benchmark.value * perUnit : 1000 / benchmark.value }],
+        samples: [
+          {
+            wallMs: perUnit !== null ? benchmark.value * perUnit : 1000 / benchmark.value,
+            at: `${at}.value`,
+          },
+        ],
         status: "succeeded",
         details: {
           format: perUnit !== null ? "customSmallerIsBetter" : "customBiggerIsBetter",

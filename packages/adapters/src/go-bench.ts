@@ -84,7 +84,7 @@ export const goBenchAdapter: Adapter = {
     return {
       kind: "runs",
       adapter: "go-bench",
-      runs: groupEntries("go-bench", entries, options).map((run) => ({
+      runs: groupEntries("go-bench", entries, options, { repetitions: true }).map((run) => ({
         ...run,
         testbed,
         ...(sorted[0] ? { startedAt: sorted[0] } : {}),
@@ -122,10 +122,27 @@ function parseText(
     }
     failure = null;
     const trimmed = line.trimEnd();
+    if (index === lines.length - 1 && trimmed.startsWith("Benchmark")) {
+      // go test ends every line: a last result line without its newline was cut (a killed
+      // job, a truncated log), and its figures may be too ("1486232" of "14862320 ns/op").
+      into.issues.push({
+        path: `${into.at} ${index + 1}`,
+        message: "the input ends inside this result line (no newline after it): the output looks truncated",
+      });
+      continue;
+    }
     const result = resultLine.exec(trimmed);
     if (result) {
       running = null;
       const [, fullName, iterationsText, rest] = result as unknown as [string, string, string, string];
+      const iterations = Number(iterationsText);
+      if (!Number.isSafeInteger(iterations) || iterations < 1) {
+        into.issues.push({
+          path: `${into.at} ${index + 1}`,
+          message: `expected the iterations (b.N, an integer >= 1) after the name, got ${iterationsText}`,
+        });
+        continue;
+      }
       const metrics = new Map<string, number>();
       const fields = rest.trim().split(/\s+/);
       for (let field = 0; field + 1 < fields.length; field += 2) {
@@ -142,7 +159,7 @@ function parseText(
       metrics.delete("ns/op");
       into.entries.push(
         goEntry(pkg, fullName, `${into.at} ${index + 1}`, {
-          samples: [{ wallMs: nsPerOp / 1e6, iterations: Number(iterationsText) }],
+          samples: [{ wallMs: nsPerOp / 1e6, iterations, at: `${into.at} ${index + 1}` }],
           status: "succeeded",
           details:
             metrics.size > 0

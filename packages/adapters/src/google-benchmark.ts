@@ -120,6 +120,7 @@ export const googleBenchmarkAdapter: Adapter = {
             wallMs: row.real_time * perUnit,
             cpuMs: typeof row.cpu_time === "number" && row.cpu_time >= 0 ? row.cpu_time * perUnit : null,
             ...(typeof row.iterations === "number" ? { iterations: row.iterations } : {}),
+            at: `${at}.real_time`,
           },
         ],
         status: "succeeded",
@@ -131,7 +132,7 @@ export const googleBenchmarkAdapter: Adapter = {
     return {
       kind: "runs",
       adapter: "google-benchmark",
-      runs: groupEntries("google-benchmark", entries, options).map((run) => ({
+      runs: groupEntries("google-benchmark", entries, options, { repetitions: true }).map((run) => ({
         ...run,
         testbed: {
           ...(context?.host_name ? { hostname: context.host_name } : {}),

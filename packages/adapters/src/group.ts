@@ -40,7 +40,10 @@ export type GroupedRun = Pick<AdaptedRun, "workload" | "params" | "scaling" | "c
  * cell per (mode, threads) inside it. Thread counts come from `--threads-param`, else the
  * harness's own (Google Benchmark's threads, Go's GOMAXPROCS), else a "threads"
  * parameter, else 1; modes from `--mode-param`, else a "mode" parameter, else "benchmark".
- * Entries of the same cell (Go's -count, Google Benchmark's repetitions) add samples.
+ * Entries of one cell are refused (a benchmark written twice, or two names that map to one
+ * run and cell), except in formats that repeat a benchmark's entry once per repetition
+ * (`defaults.repetitions`: Go's -count, Google Benchmark's repetitions), where entries of
+ * the same name add samples.
  * Scaling: `--scaling`, else the adapter's default (rates: strong), else strong when the
  * harness's own thread count was used, weak otherwise.
  */
@@ -48,12 +51,17 @@ export function groupEntries(
   adapter: AdapterName,
   entries: readonly BenchmarkEntry[],
   options: AdapterOptions,
-  defaults: { scaling?: "weak" | "strong" } = {},
+  defaults: { scaling?: "weak" | "strong"; repetitions?: boolean } = {},
 ): GroupedRun[] {
   const issues: AdapterIssue[] = [];
   const runs = new Map<
     string,
-    GroupedRun & { cellIndex: Map<string, AdaptedCell>; threadsFromHarness: boolean }
+    GroupedRun & {
+      cellIndex: Map<string, AdaptedCell>;
+      /** The first entry of each cell, by cell key: what a second one is compared with. */
+      firstEntries: Map<string, BenchmarkEntry>;
+      threadsFromHarness: boolean;
+    }
   >();
   // Benchmarks without the named parameter keep the usual rules; a name that no benchmark
   // has is a mistake (a typo must not silently give 1 thread everywhere).
@@ -119,11 +127,29 @@ export function groupEntries(
     const runKey = JSON.stringify([workload, sortedParams(params)]);
     let run = runs.get(runKey);
     if (!run) {
-      run = { workload, params, scaling: "weak", cells: [], cellIndex: new Map(), threadsFromHarness: false };
+      run = {
+        workload,
+        params,
+        scaling: "weak",
+        cells: [],
+        cellIndex: new Map(),
+        firstEntries: new Map(),
+        threadsFromHarness: false,
+      };
       runs.set(runKey, run);
     }
     if (harnessThreads) run.threadsFromHarness = true;
     const cellKey = `${mode}/${threads}`;
+    const first = run.firstEntries.get(cellKey);
+    if (first && !(defaults.repetitions && first.name === entry.name)) {
+      // Pooling them would judge one benchmark's samples against another's.
+      issues.push({
+        path: where,
+        message: `same run and cell (workload "${workload}", mode ${mode}, ${threads} thread${threads === 1 ? "" : "s"}) as ${first.at} (${first.name}): ${first.name === entry.name ? "the benchmark appears twice" : "the two names map to one benchmark"}; expected each benchmark once`,
+      });
+      continue;
+    }
+    if (!first) run.firstEntries.set(cellKey, entry);
     let cell = run.cellIndex.get(cellKey);
     if (!cell) {
       cell = { mode, threads, status: "succeeded", error: null, samples: [], details: { names: [] } };

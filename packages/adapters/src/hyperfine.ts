@@ -85,7 +85,10 @@ function jsonEntries(json: unknown): BenchmarkEntry[] {
       at: `results[${index}]`,
       workload: commandTemplate(result.command, parameters),
       params: parseParameters(parameters),
-      samples: result.times.map((time) => ({ wallMs: time * 1000 })),
+      samples: result.times.map((time, run) => ({
+        wallMs: time * 1000,
+        at: `results[${index}].times[${run}]`,
+      })),
       status: failures.length > 0 ? "failed" : "succeeded",
       error:
         failures.length > 0
@@ -131,7 +134,7 @@ function csvEntries(text: string): BenchmarkEntry[] {
       at: line,
       workload: commandTemplate(command, parameters),
       params: parseParameters(parameters),
-      samples: [{ wallMs: median * 1000 }],
+      samples: [{ wallMs: median * 1000, at: `${line}: median` }],
       status: "succeeded",
       details: { command, summaryOnly: true },
     });

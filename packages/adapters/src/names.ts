@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ParamValue } from "./types.js";
 
 /**
@@ -18,20 +19,27 @@ export const knownModes: readonly string[] = [
 export const defaultMode = "benchmark";
 
 const workloadPattern = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}$/;
+/** The store's longest workload id (apps/api's ingest format v1). */
+const maxWorkloadLength = 128;
+/** Hex digits of the name's sha256 appended to an id that lost part of the name. */
+const hashLength = 12;
 
 /**
  * A benchmark's name as a workload id, the characters the store allows (letters, digits
- * and . _ : / + -, at most 128): anything else becomes "-". The name as written is kept
- * in the run's details.
+ * and . _ : / + -, at most 128): anything else becomes "-". When that loses part of the
+ * name (non-ASCII characters, which whole scripts of names consist of, or a name cut at
+ * 128), "-" and 12 hex digits of the name's sha256 follow, so that "test_α" and "test_β"
+ * never share a run or a series; ids of ASCII names within the limit stay as they were
+ * (their stored series keep their ids). The name as written is kept in the run's details.
  */
 export function workloadId(raw: string): string {
   if (workloadPattern.test(raw)) return raw;
-  const cleaned = raw
-    .replace(/[^A-Za-z0-9._:/+-]+/g, "-")
-    .replace(/^[^A-Za-z0-9]+/, "")
-    .slice(0, 128)
-    .replace(/[-/:]+$/, "");
-  return cleaned || "benchmark";
+  const cleaned = raw.replace(/[^A-Za-z0-9._:/+-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "");
+  const lossy = /[\u0080-\uffff]/.test(raw) || cleaned.length > maxWorkloadLength;
+  if (!lossy) return cleaned.replace(/[-/:]+$/, "") || "benchmark";
+  const hash = createHash("sha256").update(raw).digest("hex").slice(0, hashLength);
+  const kept = cleaned.slice(0, maxWorkloadLength - hashLength - 1).replace(/[-/:]+$/, "");
+  return `${kept || "benchmark"}-${hash}`;
 }
 
 /** "5000000" -> 5000000, "0.5" -> 0.5, "true" -> true; anything else stays a string. */

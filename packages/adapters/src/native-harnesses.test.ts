@@ -41,7 +41,7 @@ describe("hyperfine", () => {
     const [run] = runsOf("hyperfine/hyperfine-L-mode-threads.csv");
     expect(cellsOf(run)).toHaveLength(6);
     const threading2 = run?.cells.find((cell) => cell.mode === "threading" && cell.threads === 2);
-    expect(threading2?.samples).toEqual([{ wallMs: 0.14736867452000002 * 1000 }]);
+    expect(threading2?.samples).toEqual([{ wallMs: 0.14736867452000002 * 1000, at: "line 5: median" }]);
     expect(run?.details.sample).toMatch(/median/);
   });
 
@@ -75,6 +75,7 @@ describe("google-benchmark", () => {
       wallMs: 1.7073955769229217,
       cpuMs: 1.5288331987179489,
       iterations: 156,
+      at: "benchmarks[0].real_time",
     });
     expect(runs[0]?.cells[2]?.details.iterationsPerSample).toBe(184);
     // 6 families x (mean, median, stddev, cv).
@@ -169,6 +170,31 @@ describe("go-bench", () => {
   });
 });
 
+describe("go-bench: truncated and impossible results", () => {
+  it("refuses output cut inside its last result line (it was stored as a 1-sample run)", () => {
+    const text = fixture("go/go-test-bench-sum-squares.txt").text;
+    const cut = text.slice(0, text.indexOf("1649422 ns/op") + "1649422 ns/op".length);
+    expect(() => adapt({ text: cut, json: undefined }, "go-bench")).toThrow(
+      "go-bench: line 6: the input ends inside this result line (no newline after it): the output looks truncated",
+    );
+    // Cut inside the figure: the same, although "1649 ns/op" would read as a result.
+    expect(() =>
+      adapt({ text: text.slice(0, text.indexOf("1649422")), json: undefined }, "go-bench"),
+    ).toThrow("go-bench: line 6: the input ends inside this result line");
+  });
+
+  it("refuses an iteration count of 0, naming the line", () => {
+    expect(() =>
+      adapt(
+        fixtureWith("go/go-test-bench-sum-squares.txt", (text) =>
+          text.replace(/\t {6}20\t {3}1486232 ns\/op/, "\t       0\t   1486232 ns/op"),
+        ),
+        "go-bench",
+      ),
+    ).toThrow("go-bench: line 5: expected the iterations (b.N, an integer >= 1) after the name, got 0");
+  });
+});
+
 describe("criterion", () => {
   it("reads raw samples from target/criterion: time per iteration, BenchmarkId as a parameter", () => {
     const [run, ...others] = runsOf("criterion/target-criterion");
@@ -177,7 +203,11 @@ describe("criterion", () => {
     expect(run?.params).toEqual({});
     expect(cellsOf(run)).toEqual([["benchmark", 1, "succeeded", 10]]);
     // sample.json: 51577307 ns for 34 iterations.
-    expect(run?.cells[0]?.samples[0]).toEqual({ wallMs: 51577307 / 34 / 1e6, iterations: 34 });
+    expect(run?.cells[0]?.samples[0]).toEqual({
+      wallMs: 51577307 / 34 / 1e6,
+      iterations: 34,
+      at: expect.stringMatching(/\/new\/sample\.json: times\[0\]$/),
+    });
     expect(run?.cells[0]?.details.iterationsPerSample).toEqual([
       34, 68, 102, 136, 170, 204, 238, 272, 306, 340,
     ]);

@@ -179,9 +179,13 @@ export const pyperfAdapter: Adapter = {
           return;
         }
         processes++;
-        for (const value of run.values) {
-          samples.push({ wallMs: value * 1000, iterations: loops * (innerLoops ?? 1) });
-        }
+        run.values.forEach((value, valueIndex) => {
+          samples.push({
+            wallMs: value * 1000,
+            iterations: loops * (innerLoops ?? 1),
+            at: `${at}.runs[${runIndex}].values[${valueIndex}]`,
+          });
+        });
       });
       const strip = consumed.flatMap((key) => (params[key] === undefined ? [] : [params[key] as ParamValue]));
       entries.push({

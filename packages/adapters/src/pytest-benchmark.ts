@@ -89,7 +89,11 @@ export const pytestBenchmarkAdapter: Adapter = {
         at: `benchmarks[${index}]`,
         workload: base,
         params: { ...(benchmark.params ?? {}) } as BenchmarkEntry["params"],
-        samples: benchmark.stats.data.map((value) => ({ wallMs: value * 1000, iterations })),
+        samples: benchmark.stats.data.map((value, sample) => ({
+          wallMs: value * 1000,
+          iterations,
+          at: `benchmarks[${index}].stats.data[${sample}]`,
+        })),
         status: "succeeded",
         details: {
           ...(benchmark.group ? { group: benchmark.group } : {}),

@@ -96,7 +96,11 @@ describe("pyperf", () => {
     const sequential = cell(run, "sequential", 1);
     // 10 worker processes x 2 values; the calibration run (warm-ups only) is left out.
     expect(sequential?.samples).toHaveLength(20);
-    expect(sequential?.samples[0]).toEqual({ wallMs: 45.31585800000926, iterations: 4 });
+    expect(sequential?.samples[0]).toEqual({
+      wallMs: 45.31585800000926,
+      iterations: 4,
+      at: "benchmarks[0].runs[1].values[0]",
+    });
     expect(sequential?.details).toMatchObject({
       processes: 10,
       calibrationRunsSkipped: 1,
@@ -129,7 +133,11 @@ describe("pyperf", () => {
       timeit_stmt: "'sum(i * i for i in range(n))'",
     });
     expect(run?.cells.map((c) => [c.mode, c.threads, c.samples.length])).toEqual([["benchmark", 1, 20]]);
-    expect(run?.cells[0]?.samples[0]).toEqual({ wallMs: 29.29866375001211, iterations: 4 });
+    expect(run?.cells[0]?.samples[0]).toEqual({
+      wallMs: 29.29866375001211,
+      iterations: 4,
+      at: "benchmarks[0].runs[1].values[0]",
+    });
   });
 
   it("names the field of a bad value", () => {

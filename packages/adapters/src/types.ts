@@ -62,6 +62,11 @@ export interface AdaptedSample {
   cpuMs?: number | null;
   /** How many iterations the value is the average of (Go's b.N, pyperf's loops, ...). */
   iterations?: number;
+  /**
+   * Where the value is in the input (`benchmarks[3].stats.data[0]`, `[0].value`, `line
+   * 12`), so that the store's complaints about it name the file's place, not its own.
+   */
+  at?: string;
 }
 
 /** One (mode, threads) cell of an adapted run. */

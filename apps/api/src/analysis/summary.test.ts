@@ -27,6 +27,14 @@ describe("summarize", () => {
     expect(summarize([7])).toMatchObject({ count: 1, median: 7, stddev: 0, cv: 0 });
   });
 
+  it("never turns an overflow into zero spread (1e308 ms samples showed a CV of 0.0%)", () => {
+    const summary = summarize([1e308, 1.7e308, 1e308]);
+    // Sample variance of [1, 1.7, 1]: (2 x 0.2333^2 + 0.4667^2) / 2 = 0.49 / 3.
+    expect((summary?.mean as number) / 1e308).toBeCloseTo(3.7 / 3, 12);
+    expect((summary?.stddev as number) / 1e308).toBeCloseTo(Math.sqrt(0.49 / 3), 12);
+    expect(summary?.cv).toBeCloseTo(Math.sqrt(0.49 / 3) / (3.7 / 3), 12);
+  });
+
   it("takes the mean of the middle pair for an even count", () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });

@@ -9,10 +9,16 @@ export function summarize(values: readonly number[]): Summary | null {
   const count = values.length;
   if (count === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  const mean = values.reduce((total, value) => total + value, 0) / count;
-  const variance =
-    count > 1 ? values.reduce((total, value) => total + (value - mean) ** 2, 0) / (count - 1) : 0;
-  const stddev = Math.sqrt(variance);
+  let { mean, stddev } = moments(values, 1);
+  if (!Number.isFinite(mean) || !Number.isFinite(stddev)) {
+    // Sums or squares overflowed (values near Number.MAX_VALUE): the same figures from
+    // values scaled into [-1, 1], so a huge spread is never stored as none (non-finite
+    // statistics are stored as null and read back as 0).
+    const scale = Math.max(Math.abs(sorted[0] as number), Math.abs(sorted[count - 1] as number));
+    const scaled = moments(values, scale);
+    mean = scaled.mean * scale;
+    stddev = scaled.stddev * scale;
+  }
   return {
     count,
     min: sorted[0] as number,
@@ -22,6 +28,15 @@ export function summarize(values: readonly number[]): Summary | null {
     stddev,
     cv: mean === 0 ? 0 : stddev / mean,
   };
+}
+
+/** Mean and sample standard deviation of `values / scale`. */
+function moments(values: readonly number[], scale: number): { mean: number; stddev: number } {
+  const count = values.length;
+  const mean = values.reduce((total, value) => total + value / scale, 0) / count;
+  const variance =
+    count > 1 ? values.reduce((total, value) => total + (value / scale - mean) ** 2, 0) / (count - 1) : 0;
+  return { mean, stddev: Math.sqrt(variance) };
 }
 
 /** The p-quantile (0 <= p <= 1) of sorted values, interpolating linearly (R's type 7). */

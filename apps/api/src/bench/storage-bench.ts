@@ -165,16 +165,20 @@ function ingestPayload(key: string, measurements: number, samplesPerMeasurement:
       runtime: "cpython",
       runtimeVersion: "3.13.1t",
     },
-    measurements: Array.from({ length: measurements }, (_, index) => ({
-      mode: modes[index % modes.length],
-      threads: 1 + Math.floor(index / modes.length),
-      checksum: "42",
-      samples: Array.from({ length: samplesPerMeasurement }, (_, sample) => ({
-        wallMs: 100 + ((sample * 7919) % 101) / 10,
-        cpuMs: 99,
-        taskDurationsMs: [25.5, 25.25, 24.75, 24.5],
-      })),
-    })),
+    measurements: Array.from({ length: measurements }, (_, index) => {
+      const threads = 1 + Math.floor(index / modes.length);
+      return {
+        mode: modes[index % modes.length],
+        threads,
+        checksum: "42",
+        samples: Array.from({ length: samplesPerMeasurement }, (_, sample) => ({
+          wallMs: 100 + ((sample * 7919) % 101) / 10,
+          cpuMs: 99,
+          // One per task (the format's rule; tasks default to threads).
+          taskDurationsMs: Array.from({ length: threads }, (_, task) => 25.5 - task / 4),
+        })),
+      };
+    }),
   };
 }
 

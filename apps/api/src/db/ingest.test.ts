@@ -76,6 +76,38 @@ describe("ingest format v1", () => {
     ).toEqual(["measurements", "startedAt", "testbed", "workload"].sort());
   });
 
+  it("refuses timings over 1e12 ms, naming the field (1e308 was stored with a CV of 0.0%)", () => {
+    const payload = example();
+    sampleAt(payload, 0, 0).wallMs = 1e308;
+    measurementAt(payload, 1).setupMs = 2e12;
+    expect(issuesOf(payload)).toEqual([
+      {
+        path: "measurements[0].samples[0].wallMs",
+        message: "expected a positive number of milliseconds (allowed: at most 1e+12 ms (about 31 years))",
+      },
+      {
+        path: "measurements[1].setupMs",
+        message: "expected a number of milliseconds >= 0 (allowed: at most 1e+12 ms (about 31 years))",
+      },
+    ]);
+  });
+
+  it("refuses task durations that are not one per task (threads: 4 with 2 was stored)", () => {
+    const payload = example();
+    sampleAt(payload, 1, 2).taskDurationsMs = [950, 960];
+    measurementAt(payload, 2).tasks = 8;
+    expect(issuesOf(payload)).toEqual([
+      {
+        path: "measurements[1].samples[2].taskDurationsMs",
+        message: "expected one entry per task (4: the measurement's tasks, default threads), got 2",
+      },
+      ...[0, 1, 2, 3, 4].map((sample) => ({
+        path: `measurements[2].samples[${sample}].taskDurationsMs`,
+        message: "expected one entry per task (8: the measurement's tasks, default threads), got 4",
+      })),
+    ]);
+  });
+
   it("reports cross-field problems: duplicate cells, no samples, dates out of order", () => {
     const payload = example();
     const measurements = payload.measurements as Array<Record<string, unknown>>;

@@ -5,7 +5,7 @@ import { summarize } from "../analysis/summary.js";
 import { issueMessage, UserInputError } from "../errors.js";
 import type { Database } from "./client.js";
 import { commitSubject } from "./git-info.js";
-import { assertStorableJson, isStorableDateText } from "./input-bounds.js";
+import { assertStorableJson, isStorableDateText, maxTimingMs, timingRangeMessage } from "./input-bounds.js";
 import { storeFinishedRun } from "./run-repository.js";
 import { parametersKey, type StorableCell, type StoredRun } from "./run-rows.js";
 import type { TestbedInput } from "./testbed.js";
@@ -27,14 +27,17 @@ const name = (what: string) =>
     .min(1, { error: `expected ${what} (a non-empty string)` })
     .max(200, { error: `${what} is too long (at most 200 characters)` });
 
-// zod 4 numbers reject NaN and Infinity by themselves.
+// Timings, milliseconds. zod 4 numbers reject NaN and Infinity by themselves; the maximum
+// keeps statistics of the samples finite (see maxTimingMs).
 const positiveNumber = z
   .number({ error: "expected a positive number" })
-  .positive({ error: "expected a positive number" });
+  .positive({ error: "expected a positive number" })
+  .max(maxTimingMs, { error: `expected a positive number of milliseconds (${timingRangeMessage})` });
 
 const nonNegativeNumber = z
   .number({ error: "expected a number >= 0" })
-  .min(0, { error: "expected a number >= 0" });
+  .min(0, { error: "expected a number >= 0" })
+  .max(maxTimingMs, { error: `expected a number of milliseconds >= 0 (${timingRangeMessage})` });
 
 const integer = (min: number, max: number) =>
   z
@@ -67,7 +70,9 @@ const sampleSchema = z
         .array(nonNegativeNumber, { error: "expected an array of numbers >= 0" })
         .max(100_000)
         .optional()
-        .describe("Wall time of each task of the repetition, in task order, milliseconds."),
+        .describe(
+          "Wall time of each task of the repetition, in task order, milliseconds: one entry per task (tasks, default threads).",
+        ),
       checksum: z.string({ error: "expected a string" }).max(200).nullable().optional(),
     },
     { error: "expected an object" },
@@ -204,6 +209,15 @@ export const ingestPayloadSchema = z
       } else {
         seen.set(key, index);
       }
+      const tasks = measurement.tasks ?? measurement.threads;
+      measurement.samples.forEach((sample, sampleIndex) => {
+        if (sample.taskDurationsMs === undefined || sample.taskDurationsMs.length === tasks) return;
+        context.addIssue({
+          code: "custom",
+          path: ["measurements", index, "samples", sampleIndex, "taskDurationsMs"],
+          message: `expected one entry per task (${tasks}: the measurement's tasks, default threads), got ${sample.taskDurationsMs.length}`,
+        });
+      });
       if ((measurement.status ?? "succeeded") === "succeeded" && measurement.samples.length === 0) {
         context.addIssue({
           code: "custom",

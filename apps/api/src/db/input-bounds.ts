@@ -133,3 +133,14 @@ export function isStorableDateText(text: string): boolean {
 }
 
 export const dateRangeMessage = "allowed: dates from 0001-01-01 to 9999-12-31";
+
+/**
+ * The longest timing (a sample's wall or CPU time, a task's duration, a set-up cost) an
+ * input may hold, in milliseconds: 1e12 ms is about 31.7 years, beyond any benchmark, yet
+ * far enough below Number.MAX_VALUE that sums and squared deviations of 100,000 samples
+ * stay finite. Without a bound, 1e308 ms was stored and its variance overflowed to
+ * Infinity, which the store keeps as null and shows as a CV of 0.0%.
+ */
+export const maxTimingMs = 1e12;
+
+export const timingRangeMessage = `allowed: at most ${maxTimingMs.toExponential()} ms (about 31 years)`;

@@ -586,9 +586,8 @@ const hostileCases: HostileCase[] = [
     query: "{ seriesList(filter: { threads: -5 }) { key } }",
     code: "BAD_USER_INPUT",
   },
-  // Odd but valid documents: stored (the WebSocket's copy is the same run, by its key).
   {
-    name: "samples of 1e308 ms (means overflow to Infinity)",
+    name: "samples of 1e308 ms (means overflowed to Infinity, stored as a CV of 0)",
     query: `${ingest.replace("{ created }", "{ run { measurements { wall { mean } setupMs samples { wallMs cpuMs } } } }")}`,
     variables: {
       input: ingestDocument({
@@ -606,8 +605,11 @@ const hostileCases: HostileCase[] = [
         ],
       }),
     },
-    code: "STORED",
+    code: "BAD_USER_INPUT",
+    names: "input.measurements[0].samples[0].wallMs",
+    says: /at most 1e\+12 ms/,
   },
+  // Odd but valid documents: stored (the WebSocket's copy is the same run, by its key).
   {
     name: "4,096 threads, a million tasks, 65,536 cores and bidi control characters",
     query: ingest,

@@ -192,4 +192,34 @@ describe("preparing a harness file for the store", () => {
       'google-benchmark: benchmarks[0].time_unit: expected a time unit (ps, ns, us (µs), ms, s), got "fortnights"',
     );
   });
+
+  it("refuses an overflowing timing, naming the file's path and the allowed maximum (1e300 s, rate 1e-310)", () => {
+    const pytest = JSON.parse(adapterFixture("pytest-benchmark/pytest-benchmark-sum-squares.json")) as {
+      benchmarks: Array<{ stats: { data: number[] } }>;
+    };
+    (pytest.benchmarks[0] as { stats: { data: number[] } }).stats.data[0] = 1e300;
+    const rate = [{ name: "sum-squares/threads=2", unit: "ops/sec", value: 1e-310 }];
+    const issuesOf = (text: string) => {
+      try {
+        prepareHarnessIngest({ input: { text }, adapter: null, options: { machine } });
+      } catch (error) {
+        expect(error).toBeInstanceOf(UserInputError);
+        return (error as UserInputError).issues;
+      }
+      throw new Error("expected the file to be refused");
+    };
+    expect(issuesOf(JSON.stringify(pytest))).toEqual([
+      {
+        path: "test_sum_squares.py::test_sum_squares: benchmarks[0].stats.data[0]",
+        message:
+          "becomes wallMs = 1e+303 ms: expected a positive number of milliseconds (allowed: at most 1e+12 ms (about 31 years))",
+      },
+    ]);
+    expect(issuesOf(JSON.stringify(rate))).toEqual([
+      {
+        path: "sum-squares: [0].value",
+        message: "becomes wallMs = Infinity ms: expected a positive number",
+      },
+    ]);
+  });
 });

@@ -162,37 +162,41 @@ function prepareRun(
   const fileFinish = options.startedAt ? undefined : isoDate(run.finishedAt);
   const failed = run.cells.filter((cell) => cell.status === "failed");
   const commitSha = options.commitSha ?? run.commitSha ?? request.git?.commitSha ?? null;
-  const payload = parseIngestPayload({
-    formatVersion: 1,
-    idempotencyKey,
-    workload: run.workload,
-    params: run.params,
-    scaling: run.scaling,
-    commitSha,
-    commitMessage: request.git ? headSubjectFor(request.git, commitSha) : null,
-    branch: options.branch ?? run.branch ?? request.git?.branch ?? null,
-    labels: options.labels ?? [],
-    startedAt,
-    ...(fileFinish && Date.parse(fileFinish) >= Date.parse(startedAt) ? { finishedAt: fileFinish } : {}),
-    // As for a native run: a failed cell fails the run.
-    ...(failed.length > 0
-      ? {
-          status: "failed",
-          error: failed.map((cell) => `${cell.mode} x${cell.threads}: ${cell.error ?? "failed"}`).join("; "),
-        }
-      : {}),
-    testbed: testbedOf(run, request),
-    measurements: run.cells.map((cell) => ({
-      mode: cell.mode,
-      threads: cell.threads,
-      status: cell.status,
-      error: cell.error,
-      samples: cell.samples.map((sample) => ({
-        wallMs: sample.wallMs,
-        ...(sample.cpuMs != null ? { cpuMs: sample.cpuMs } : {}),
+  const payload = withSamplePlaces(run, () =>
+    parseIngestPayload({
+      formatVersion: 1,
+      idempotencyKey,
+      workload: run.workload,
+      params: run.params,
+      scaling: run.scaling,
+      commitSha,
+      commitMessage: request.git ? headSubjectFor(request.git, commitSha) : null,
+      branch: options.branch ?? run.branch ?? request.git?.branch ?? null,
+      labels: options.labels ?? [],
+      startedAt,
+      ...(fileFinish && Date.parse(fileFinish) >= Date.parse(startedAt) ? { finishedAt: fileFinish } : {}),
+      // As for a native run: a failed cell fails the run.
+      ...(failed.length > 0
+        ? {
+            status: "failed",
+            error: failed
+              .map((cell) => `${cell.mode} x${cell.threads}: ${cell.error ?? "failed"}`)
+              .join("; "),
+          }
+        : {}),
+      testbed: testbedOf(run, request),
+      measurements: run.cells.map((cell) => ({
+        mode: cell.mode,
+        threads: cell.threads,
+        status: cell.status,
+        error: cell.error,
+        samples: cell.samples.map((sample) => ({
+          wallMs: sample.wallMs,
+          ...(sample.cpuMs != null ? { cpuMs: sample.cpuMs } : {}),
+        })),
       })),
-    })),
-  });
+    }),
+  );
   return {
     payload,
     label: request.label,
@@ -283,6 +287,27 @@ function withFlags(document: unknown, request: HarnessIngestRequest, derivedKey:
   }
   if (options.startedAt && doc.startedAt === undefined) doc.startedAt = options.startedAt;
   return doc;
+}
+
+/**
+ * Runs `parse` and names a sample's place in the harness's file (`[0].value`,
+ * `benchmarks[3].stats.data[0]`) instead of the document's (`measurements[0].samples[0].wallMs`)
+ * in its complaints: the user can find the one, not the other.
+ */
+function withSamplePlaces<T>(run: AdaptedRun, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof UserInputError)) throw error;
+    const issues = error.issues.map((issue) => {
+      const match = /^measurements\[(\d+)\]\.samples\[(\d+)\]\.(\w+)$/.exec(issue.path);
+      const sample = match ? run.cells[Number(match[1])]?.samples[Number(match[2])] : undefined;
+      if (!match || !sample?.at) return issue;
+      const field = match[3] as "wallMs" | "cpuMs";
+      return { path: sample.at, message: `becomes ${field} = ${sample[field]} ms: ${issue.message}` };
+    });
+    throw new UserInputError(issues);
+  }
 }
 
 function isoDate(text: string | undefined): string | undefined {

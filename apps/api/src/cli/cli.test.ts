@@ -75,6 +75,49 @@ describe("threadbench CLI", () => {
     expect(stderr).toContain(allowed);
   });
 
+  const tinyRun = ["run", "-p", "n=1000", "--threads", "1", "-r", "1", "--modes", "sequential"];
+
+  it.each([
+    [["--commit", "xyz"], '--commit: "xyz" is not allowed', "4 to 64 hexadecimal digits"],
+    [["--branch", ""], '--branch: "" is not allowed', "1 to 255 characters"],
+    [["--branch", "a\nb"], '--branch: "a\\nb" is not allowed', "without control characters"],
+    [["--label", "x".repeat(500)], "--label: ", "a label of 1 to 100 characters"],
+    [["--project", "a\tb"], '--project: "a\\tb" is not allowed', "without control characters"],
+  ])(
+    "refuses run %j before running, naming the flag and what ingest allows (was stored as given)",
+    async (flags, named, allowed) => {
+      const before = await cli("runs", "--json", "--limit", "200");
+      const { code, stderr, stdout } = await cli(...tinyRun, ...flags);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain(named);
+      expect(stderr).toContain(allowed);
+      // Nothing ran, so nothing was stored.
+      expect((await cli("runs", "--json", "--limit", "200")).stdout).toBe(before.stdout);
+    },
+  );
+
+  it("stores a label with a space, as ingest and the server's ingestRun and recordRun do", async () => {
+    const { code, stdout } = await cli(
+      ...tinyRun,
+      "--label",
+      "nightly build",
+      "--commit",
+      "ABC123",
+      "--json",
+    );
+    expect(code).toBe(0);
+    const database = await openDatabase(databaseUrl);
+    try {
+      const stored = await getRun(database, (JSON.parse(stdout) as { id: string }).id);
+      expect(stored?.labels).toContain("nightly build");
+      // One rule: lower case, as recordRun stores it and as run filters look it up.
+      expect(stored?.commitSha).toBe("abc123");
+    } finally {
+      await database.close();
+    }
+  });
+
   it("does not store a run with --no-store", async () => {
     const { code, stdout } = await cli(
       "run",

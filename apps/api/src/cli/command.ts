@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { z } from "zod";
 
 type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
 
@@ -80,4 +81,22 @@ export function parseInteger(flag: string, raw: string, min: number, max: number
     throw new CliUsageError(`--${flag}: "${raw}" is not allowed (allowed: an integer from ${min} to ${max})`);
   }
   return value;
+}
+
+/**
+ * Checks a flag's value by the rule of the field it is stored in (one rule for every edge,
+ * db/input-bounds.ts), so a value a server or an ingest would refuse is refused before a
+ * run starts, naming the flag and what is allowed.
+ */
+export function parseWithRule<T extends z.ZodType>(flag: string, raw: unknown, rule: T): z.output<T> {
+  const parsed = rule.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const value = Array.isArray(raw) && typeof issue?.path[0] === "number" ? raw[issue.path[0]] : raw;
+  const allowed = issue?.message ?? "invalid";
+  if (typeof value !== "string") throw new CliUsageError(`--${flag}: not allowed (${allowed})`);
+  // Escaped (a newline shows as \n) and cut: the message is one readable line.
+  const escaped = JSON.stringify(value).slice(1, -1);
+  const shown = escaped.length > 60 ? `${escaped.slice(0, 57)}...` : escaped;
+  throw new CliUsageError(`--${flag}: "${shown}" is not allowed (${allowed})`);
 }

@@ -14,9 +14,15 @@ import {
   parseInteger,
   parseList,
 } from "./command.js";
-import { printStoredRun, runJson } from "./plan-execution.js";
+import { printStoredRun, reportNotStored, runJson } from "./plan-execution.js";
 import { closeRunSink, executeInto, openRunSink } from "./run-sink.js";
-import { moduleHeader, resolveWorkloadFlag, runSuite, suiteFlagConflicts } from "./run-suite.js";
+import {
+  checkRunTagFlags,
+  moduleHeader,
+  resolveWorkloadFlag,
+  runSuite,
+  suiteFlagConflicts,
+} from "./run-suite.js";
 
 const flags = {
   // No default: without --workload, a project file (threadbench.config.*) runs its suite.
@@ -202,7 +208,9 @@ Exit status: 0 when every cell succeeded, 1 when a cell failed or the run was
 cancelled (Ctrl-C), 2 for bad flags.
 `,
   async run(argv, io) {
-    const { values } = parseFlags(argv, flags);
+    const parsed = parseFlags(argv, flags).values;
+    // Before anything runs: a tag the store would refuse must not cost the run.
+    const values = { ...parsed, ...checkRunTagFlags(parsed) };
     if (values.workload === undefined) {
       const suite = await runSuite(values, io, { conflicts: suiteFlagConflicts(argv) });
       if (suite !== null) return suite;
@@ -213,7 +221,7 @@ cancelled (Ctrl-C), 2 for bad flags.
       target.workloadModule,
     );
     if (plan.runtime?.kind === "python") await probePythonRuntime(plan.runtime.executable, io);
-    const labels = values.label ?? [];
+    const labels = values.label;
     // One benchmark at a time per machine: wait for a run of another process to end.
     const lock = await acquireMachineLock({
       description: `threadbench run ${plan.workloadId}`,
@@ -241,6 +249,7 @@ cancelled (Ctrl-C), 2 for bad flags.
         } else {
           printStoredRun(outcome, io, target.workloadModule ? moduleHeader(target) : []);
         }
+        if (reportNotStored(outcome, io, "run")) return 1;
         return outcome.result.status === "succeeded" ? 0 : 1;
       } finally {
         await closeRunSink(sink);

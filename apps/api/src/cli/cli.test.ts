@@ -75,6 +75,34 @@ describe("threadbench CLI", () => {
     expect(stderr).toContain(allowed);
   });
 
+  it.each([
+    [
+      ["run", "--threads", "2", "--threads", "1"],
+      '--threads: given more than once ("2", then "1"; allowed: once)',
+    ],
+    [["run", "-t", "2", "--threads", "1"], "--threads: given more than once"],
+    [["run", "--workload", "sum-squares", "--workload", "sqrt-log"], "--workload: given more than once"],
+    [["run", "--scaling", "strong", "--scaling", "weak"], "--scaling: given more than once"],
+    [["run", "-p", "n=1", "-p", "n=2"], '--param: "n" is given more than once'],
+    [["run", "--warmups", "-1"], '--warmups: "-1" is not allowed (allowed: an integer from 0 to 100)'],
+    [["run", "-r", "-3"], '--repetitions: "-3" is not allowed (allowed: an integer from 1 to 1000)'],
+    [["run", "--task-timeout", "-5"], '--task-timeout: "-5" is not allowed (allowed: an integer from'],
+    [
+      ["check", "--base", "main", "--branch", "x", "--boundary", "-1"],
+      '--boundary: "-1" is not allowed (allowed:',
+    ],
+    [["db", "seed", "--runs", "-1"], '--runs: "-1" is not allowed (allowed: an integer from 1 to 10000000)'],
+    [["runs", "--cursor", "garbage"], '--cursor: "garbage" is not allowed (allowed: the cursor printed'],
+  ])(
+    "refuses %j naming the flag and what is allowed (was: the last value kept, 'ambiguous', or `after`)",
+    async (argv, message) => {
+      const { code, stderr, stdout } = await cli(...argv);
+      expect(stderr).toContain(message);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+    },
+  );
+
   const tinyRun = ["run", "-p", "n=1000", "--threads", "1", "-r", "1", "--modes", "sequential"];
 
   it.each([

@@ -42,19 +42,70 @@ export class CliUsageError extends Error {
 
 /**
  * `util.parseArgs` in strict mode, with its errors rephrased to name the flag and
- * point at `--help`.
+ * point at `--help`. A flag that takes one value may be given once (parseArgs keeps the
+ * last silently: `--threads 2 --threads 1` ran on one thread); only `multiple` flags
+ * repeat. A negative number is a flag's value (`--warmups -1`), so the flag's own check
+ * names its range instead of parseArgs calling the argument ambiguous.
  */
 export function parseFlags<T extends FlagOptions>(
   argv: string[],
   options: T,
   allowPositionals = false,
 ): ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: boolean }>> {
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: T; strict: true; allowPositionals: boolean; tokens: true }>
+  >;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+    parsed = parseArgs({
+      args: withNegativeValues(argv, options),
+      options,
+      strict: true,
+      allowPositionals,
+      tokens: true,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new CliUsageError(message.replace(/\. To specify a positional.*$/s, ""));
   }
+  const given = new Map<string, string | undefined>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option" || options[token.name]?.type !== "string" || options[token.name]?.multiple) {
+      continue;
+    }
+    if (given.has(token.name)) {
+      throw new CliUsageError(
+        `--${token.name}: given more than once ("${given.get(token.name)}", then "${token.value}"; allowed: once)`,
+      );
+    }
+    given.set(token.name, token.value);
+  }
+  const { tokens: _tokens, ...result } = parsed;
+  return result as ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: boolean }>>;
+}
+
+/** `--warmups -1` as `--warmups=-1` (and `-r -1` as `-r-1`): only numbers, only after a flag that takes a value. */
+function withNegativeValues(argv: string[], options: FlagOptions): string[] {
+  const args: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    if (arg === "--") {
+      args.push(...argv.slice(index));
+      break;
+    }
+    const next = argv[index + 1];
+    const name = arg.startsWith("--")
+      ? arg.slice(2)
+      : /^-[^-]$/.test(arg)
+        ? Object.keys(options).find((key) => options[key]?.short === arg.slice(1))
+        : undefined;
+    if (name !== undefined && options[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      args.push(arg.startsWith("--") ? `${arg}=${next}` : `${arg}${next}`);
+      index++;
+      continue;
+    }
+    args.push(arg);
+  }
+  return args;
 }
 
 /** Parses a comma-separated list of allowed words, naming the flag when one is not allowed. */

@@ -60,6 +60,11 @@ export function parseParamFlags(values: readonly string[]): Record<string, unkno
       );
     const name = raw.slice(0, equals).trim();
     const text = raw.slice(equals + 1).trim();
+    if (Object.hasOwn(params, name)) {
+      throw new CliUsageError(
+        `--param: "${name}" is given more than once (allowed: each parameter once, e.g. --param n=1000 --param seed=2)`,
+      );
+    }
     const numeric = text.replaceAll("_", "");
     params[name] =
       text === "true"
@@ -178,7 +183,7 @@ Flags:
                            else the git remote's owner/repo for modules, else "default")
       --config FILE        Project file to run instead of the one found from here upwards
       --plan NAME          Run only this plan of the suite, repeatable
-  -p, --param NAME=VALUE   Workload parameter, repeatable (e.g. --param n=10000000)
+  -p, --param NAME=VALUE   Workload parameter, repeatable for different names (e.g. --param n=10000000)
   -t, --threads LIST       Thread counts, comma-separated, 1..${planLimits.maxThreads} (default 1,2,4)
   -m, --modes LIST         Modes, comma-separated: node runs ${runtimeModes.node.join(", ")};
                            python runs ${runtimeModes.python.join(", ")}
@@ -195,7 +200,8 @@ Flags:
       --max-heap MIB       Heap limit of each worker thread and child process (default 2048)
       --commit SHA         Commit the run measured (default: HEAD of the git checkout here)
       --branch NAME        Branch of that commit (default: the checked-out branch)
-  -l, --label TEXT         Free-form label, repeatable (e.g. --label nightly)
+  -l, --label TEXT         Free-form label, repeatable: 1 to 100 characters, at most 50
+                           labels (e.g. --label nightly)
       --no-store           Do not store the run (by default every run is kept in the
                            database named by DATABASE_URL; unset: data/threadbench.db)
       --server URL         Execute here, then post the run to the threadbench API at URL

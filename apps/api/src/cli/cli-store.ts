@@ -27,6 +27,8 @@ export interface HarnessIngestOutcome {
   /** True when the adapter was detected rather than named. */
   detected: boolean;
   runs: Array<IngestOutcome & { label: string }>;
+  /** Runs the input holds; more than `runs` when Ctrl-C stopped a local ingest. */
+  total: number;
 }
 
 /** Where a run executed here belongs. */

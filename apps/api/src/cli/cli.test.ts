@@ -75,6 +75,77 @@ describe("threadbench CLI", () => {
     expect(stderr).toContain(allowed);
   });
 
+  it.each([
+    [
+      ["run", "--threads", "2", "--threads", "1"],
+      '--threads: given more than once ("2", then "1"; allowed: once)',
+    ],
+    [["run", "-t", "2", "--threads", "1"], "--threads: given more than once"],
+    [["run", "--workload", "sum-squares", "--workload", "sqrt-log"], "--workload: given more than once"],
+    [["run", "--scaling", "strong", "--scaling", "weak"], "--scaling: given more than once"],
+    [["run", "-p", "n=1", "-p", "n=2"], '--param: "n" is given more than once'],
+    [["run", "--warmups", "-1"], '--warmups: "-1" is not allowed (allowed: an integer from 0 to 100)'],
+    [["run", "-r", "-3"], '--repetitions: "-3" is not allowed (allowed: an integer from 1 to 1000)'],
+    [["run", "--task-timeout", "-5"], '--task-timeout: "-5" is not allowed (allowed: an integer from'],
+    [
+      ["check", "--base", "main", "--branch", "x", "--boundary", "-1"],
+      '--boundary: "-1" is not allowed (allowed:',
+    ],
+    [["db", "seed", "--runs", "-1"], '--runs: "-1" is not allowed (allowed: an integer from 1 to 10000000)'],
+    [["runs", "--cursor", "garbage"], '--cursor: "garbage" is not allowed (allowed: the cursor printed'],
+  ])(
+    "refuses %j naming the flag and what is allowed (was: the last value kept, 'ambiguous', or `after`)",
+    async (argv, message) => {
+      const { code, stderr, stdout } = await cli(...argv);
+      expect(stderr).toContain(message);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+    },
+  );
+
+  const tinyRun = ["run", "-p", "n=1000", "--threads", "1", "-r", "1", "--modes", "sequential"];
+
+  it.each([
+    [["--commit", "xyz"], '--commit: "xyz" is not allowed', "4 to 64 hexadecimal digits"],
+    [["--branch", ""], '--branch: "" is not allowed', "1 to 255 characters"],
+    [["--branch", "a\nb"], '--branch: "a\\nb" is not allowed', "without control characters"],
+    [["--label", "x".repeat(500)], "--label: ", "a label of 1 to 100 characters"],
+    [["--project", "a\tb"], '--project: "a\\tb" is not allowed', "without control characters"],
+  ])(
+    "refuses run %j before running, naming the flag and what ingest allows (was stored as given)",
+    async (flags, named, allowed) => {
+      const before = await cli("runs", "--json", "--limit", "200");
+      const { code, stderr, stdout } = await cli(...tinyRun, ...flags);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain(named);
+      expect(stderr).toContain(allowed);
+      // Nothing ran, so nothing was stored.
+      expect((await cli("runs", "--json", "--limit", "200")).stdout).toBe(before.stdout);
+    },
+  );
+
+  it("stores a label with a space, as ingest and the server's ingestRun and recordRun do", async () => {
+    const { code, stdout } = await cli(
+      ...tinyRun,
+      "--label",
+      "nightly build",
+      "--commit",
+      "ABC123",
+      "--json",
+    );
+    expect(code).toBe(0);
+    const database = await openDatabase(databaseUrl);
+    try {
+      const stored = await getRun(database, (JSON.parse(stdout) as { id: string }).id);
+      expect(stored?.labels).toContain("nightly build");
+      // One rule: lower case, as recordRun stores it and as run filters look it up.
+      expect(stored?.commitSha).toBe("abc123");
+    } finally {
+      await database.close();
+    }
+  });
+
   it("does not store a run with --no-store", async () => {
     const { code, stdout } = await cli(
       "run",

@@ -1,6 +1,6 @@
 import { openDatabase } from "../db/client.js";
 import { redact } from "../db/database-url.js";
-import { seedDatabase } from "../db/seed.js";
+import { SeedInterruptedError, seedDatabase } from "../db/seed.js";
 import { type CliCommand, CliUsageError, parseFlags, parseInteger } from "./command.js";
 
 export const dbCommand: CliCommand = {
@@ -64,15 +64,20 @@ Flags:
       const report = await seedDatabase(database, {
         runs,
         seed,
+        signal: io.signal,
         onProgress: (done) => {
-          if (io.signal.aborted) throw new Error("seeding interrupted (the last batch was rolled back)");
           if (!values.json && (done % progressEvery < 1000 || done === runs)) {
             io.stderr.write(
               `seeded ${done.toLocaleString("en-US")} / ${runs.toLocaleString("en-US")} runs\n`,
             );
           }
         },
+      }).catch((error: unknown) => {
+        if (!(error instanceof SeedInterruptedError)) throw error;
+        io.stderr.write(`threadbench db: ${error.message}\n`);
+        return null;
       });
+      if (report === null) return 1;
       const summary = {
         provider: database.provider,
         runs: report.runs,

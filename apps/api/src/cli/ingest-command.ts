@@ -150,6 +150,12 @@ baseline); 2 for bad flags.
           for (const line of changes ? formatStoredChanges(changes) : []) io.stdout.write(`${line}\n`);
         }
       }
+      if (outcome.runs.length < outcome.total) {
+        io.stderr.write(
+          `threadbench ingest: interrupted: stored ${outcome.runs.length} of the ${outcome.total} runs of ${file === "-" ? "standard input" : file}; run the same command again to store the rest (runs already stored are recognised by their idempotency keys and not stored twice)\n`,
+        );
+        return 1;
+      }
       const failed = outcome.runs.filter(({ run }) => run.status === "failed");
       for (const { run, label } of failed) {
         io.stderr.write(

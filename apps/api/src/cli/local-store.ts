@@ -7,7 +7,7 @@ import { startDatabase } from "../db/startup.js";
 import { ingestHarnessFile } from "../ingest/ingest-harness-file.js";
 import { checkBranch } from "../regressions/check-branch.js";
 import { compareRuns } from "../regressions/compare-runs.js";
-import type { CliStore } from "./cli-store.js";
+import type { CliStore, HarnessIngestOutcome } from "./cli-store.js";
 import type { CliIo } from "./command.js";
 import { detectAfterStore } from "./detect-after-store.js";
 
@@ -29,14 +29,17 @@ export async function openLocalStore(url: string | undefined, io: CliIo): Promis
       return { run, created, changes };
     },
     async ingestHarness(request) {
-      const result = await ingestHarnessFile(database, request);
-      const runs = [];
-      for (const ingested of result.runs) {
-        // Re-ingesting stores nothing new, so there is nothing new to check.
-        const changes = ingested.created ? await detectAfterStore(database, ingested.run.id, io) : null;
-        runs.push({ ...ingested, changes });
-      }
-      return { adapter: result.adapter, detected: result.detected, runs };
+      const runs: HarnessIngestOutcome["runs"] = [];
+      const result = await ingestHarnessFile(database, request, {
+        signal: io.signal,
+        // Checked as each is stored: Ctrl-C between two runs leaves none stored unchecked.
+        afterStore: async (ingested) => {
+          // Re-ingesting stores nothing new, so there is nothing new to check.
+          const changes = ingested.created ? await detectAfterStore(database, ingested.run.id, io) : null;
+          runs.push({ ...ingested, changes });
+        },
+      });
+      return { adapter: result.adapter, detected: result.detected, runs, total: result.total };
     },
     async recordRun(result, options) {
       const { run, created } = await storeRunResult(database, result, options);

@@ -77,6 +77,8 @@ export interface PlanOutcome {
   project: string;
   stored: { id: string; commitSha: string | null; branch: string | null } | null;
   check: Pick<CheckRunResult, "stored"> | null;
+  /** Why a run that should have been stored (`--server` refused it) was not. */
+  notStored?: string;
 }
 
 /**
@@ -151,6 +153,7 @@ export async function executeAndStore(
 export function runJson(outcome: PlanOutcome): Record<string, unknown> {
   return {
     id: outcome.stored?.id ?? null,
+    ...(outcome.notStored !== undefined ? { notStored: outcome.notStored } : {}),
     project: outcome.project,
     ...outcome.result,
     regressions: outcome.check?.stored ?? [],
@@ -164,7 +167,21 @@ export function printStoredRun(outcome: PlanOutcome, io: CliIo, header: string[]
     ? [
         `stored    run ${stored.id}${stored.commitSha ? ` at ${stored.commitSha.slice(0, 12)}` : ""}${stored.branch ? ` on ${stored.branch}` : ""} (threadbench show ${stored.id})`,
       ]
-    : ["stored    no (--no-store)"];
+    : outcome.notStored !== undefined
+      ? [`stored    NO: the server refused the run, it is not kept (${outcome.notStored})`]
+      : ["stored    no (--no-store)"];
   printRun(outcome.result, io, [...header, `project   ${outcome.project}`, ...where]);
   for (const line of check ? formatStoredChanges(check) : []) io.stdout.write(`${line}\n`);
+}
+
+/**
+ * Says on stderr that a finished run was not stored and why (the results are printed
+ * all the same); true when so, and the command then exits 1.
+ */
+export function reportNotStored(outcome: PlanOutcome, io: CliIo, command: string): boolean {
+  if (outcome.notStored === undefined) return false;
+  io.stderr.write(
+    `threadbench ${command}: the run finished but was NOT stored: the server refused it: ${outcome.notStored}\n`,
+  );
+  return true;
 }

@@ -383,6 +383,61 @@ describeEachDatabase("threadbench --server", (databases) => {
     expect(both.stderr).toContain("--no-store and --server exclude each other");
   });
 
+  const tinyRun = [
+    "run",
+    "-p",
+    "n=1000",
+    "--threads",
+    "1",
+    "-r",
+    "1",
+    "--modes",
+    "sequential",
+    "--no-progress",
+  ];
+
+  it("run --server refuses a bad --commit before running, not after (the run was lost)", async () => {
+    const before = await listRuns(server.database, {}, { limit: 500 });
+    const bad = await remote(...tinyRun, "--commit", "xyz");
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toContain(
+      '--commit: "xyz" is not allowed (expected a commit SHA: 4 to 64 hexadecimal digits)',
+    );
+    expect((await listRuns(server.database, {}, { limit: 500 })).runs).toHaveLength(before.runs.length);
+  });
+
+  it("run --server stores a label with a space, which ingestRun accepts too (recordRun refused it)", async () => {
+    const text = await remote(...tinyRun, "--label", "nightly build", "--branch", "feature-label");
+    expect(text.code).toBe(0);
+    const id = /stored {4}run (\S+)/.exec(text.stdout)?.[1] as string;
+    const stored = JSON.parse((await local("show", id, "--json")).stdout) as { labels: string[] };
+    expect(stored.labels).toEqual(["nightly build"]);
+  });
+
+  it("run --server prints the results and says the run was NOT stored when the server refuses it", async () => {
+    const { secret } = await createToken(server.database, { name: "read-only-runner", scopes: ["read"] });
+    const refused = await runCli(
+      [...tinyRun, "--server", server.url],
+      { THREADBENCH_TOKEN: secret },
+      { cwd: scratch },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/sequential\s+1/);
+    expect(refused.stdout).toContain("status    succeeded");
+    expect(refused.stdout).toContain("stored    NO: the server refused the run, it is not kept");
+    expect(refused.stderr).toContain("the run finished but was NOT stored: the server refused it:");
+    expect(refused.stderr).toContain('"ingest" scope');
+    const json = await runCli(
+      [...tinyRun, "--json", "--server", server.url],
+      { THREADBENCH_TOKEN: secret },
+      { cwd: scratch },
+    );
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: null, status: "succeeded" });
+    expect(JSON.parse(json.stdout).notStored).toContain('"ingest" scope');
+  });
+
   it("recordRun keeps a CPython run's testbed (GIL state) and project: the same run as stored locally", async () => {
     const result = makeRunResult({
       seed: 9,

@@ -581,6 +581,8 @@ export class RemoteStore implements CliStore {
         label: run.workloadId,
         changes: created && index === runs.findIndex((candidate) => candidate.created) ? { stored } : null,
       })),
+      // One request: the server stores the whole file or answers with an error.
+      total: runs.length,
     };
   }
 

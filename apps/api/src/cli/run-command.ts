@@ -14,9 +14,15 @@ import {
   parseInteger,
   parseList,
 } from "./command.js";
-import { printStoredRun, runJson } from "./plan-execution.js";
+import { printStoredRun, reportNotStored, runJson } from "./plan-execution.js";
 import { closeRunSink, executeInto, openRunSink } from "./run-sink.js";
-import { moduleHeader, resolveWorkloadFlag, runSuite, suiteFlagConflicts } from "./run-suite.js";
+import {
+  checkRunTagFlags,
+  moduleHeader,
+  resolveWorkloadFlag,
+  runSuite,
+  suiteFlagConflicts,
+} from "./run-suite.js";
 
 const flags = {
   // No default: without --workload, a project file (threadbench.config.*) runs its suite.
@@ -54,6 +60,11 @@ export function parseParamFlags(values: readonly string[]): Record<string, unkno
       );
     const name = raw.slice(0, equals).trim();
     const text = raw.slice(equals + 1).trim();
+    if (Object.hasOwn(params, name)) {
+      throw new CliUsageError(
+        `--param: "${name}" is given more than once (allowed: each parameter once, e.g. --param n=1000 --param seed=2)`,
+      );
+    }
     const numeric = text.replaceAll("_", "");
     params[name] =
       text === "true"
@@ -172,7 +183,7 @@ Flags:
                            else the git remote's owner/repo for modules, else "default")
       --config FILE        Project file to run instead of the one found from here upwards
       --plan NAME          Run only this plan of the suite, repeatable
-  -p, --param NAME=VALUE   Workload parameter, repeatable (e.g. --param n=10000000)
+  -p, --param NAME=VALUE   Workload parameter, repeatable for different names (e.g. --param n=10000000)
   -t, --threads LIST       Thread counts, comma-separated, 1..${planLimits.maxThreads} (default 1,2,4)
   -m, --modes LIST         Modes, comma-separated: node runs ${runtimeModes.node.join(", ")};
                            python runs ${runtimeModes.python.join(", ")}
@@ -189,7 +200,8 @@ Flags:
       --max-heap MIB       Heap limit of each worker thread and child process (default 2048)
       --commit SHA         Commit the run measured (default: HEAD of the git checkout here)
       --branch NAME        Branch of that commit (default: the checked-out branch)
-  -l, --label TEXT         Free-form label, repeatable (e.g. --label nightly)
+  -l, --label TEXT         Free-form label, repeatable: 1 to 100 characters, at most 50
+                           labels (e.g. --label nightly)
       --no-store           Do not store the run (by default every run is kept in the
                            database named by DATABASE_URL; unset: data/threadbench.db)
       --server URL         Execute here, then post the run to the threadbench API at URL
@@ -202,7 +214,9 @@ Exit status: 0 when every cell succeeded, 1 when a cell failed or the run was
 cancelled (Ctrl-C), 2 for bad flags.
 `,
   async run(argv, io) {
-    const { values } = parseFlags(argv, flags);
+    const parsed = parseFlags(argv, flags).values;
+    // Before anything runs: a tag the store would refuse must not cost the run.
+    const values = { ...parsed, ...checkRunTagFlags(parsed) };
     if (values.workload === undefined) {
       const suite = await runSuite(values, io, { conflicts: suiteFlagConflicts(argv) });
       if (suite !== null) return suite;
@@ -213,7 +227,7 @@ cancelled (Ctrl-C), 2 for bad flags.
       target.workloadModule,
     );
     if (plan.runtime?.kind === "python") await probePythonRuntime(plan.runtime.executable, io);
-    const labels = values.label ?? [];
+    const labels = values.label;
     // One benchmark at a time per machine: wait for a run of another process to end.
     const lock = await acquireMachineLock({
       description: `threadbench run ${plan.workloadId}`,
@@ -241,6 +255,7 @@ cancelled (Ctrl-C), 2 for bad flags.
         } else {
           printStoredRun(outcome, io, target.workloadModule ? moduleHeader(target) : []);
         }
+        if (reportNotStored(outcome, io, "run")) return 1;
         return outcome.result.status === "succeeded" ? 0 : 1;
       } finally {
         await closeRunSink(sink);

@@ -60,15 +60,22 @@ export async function executeInto(sink: RunSink, execution: PlanExecution): Prom
       const branch = execution.branch ?? git.branch;
       const commitMessage = await commitMessageFor(execution.gitDirectory, git, commitSha);
       const outcome = await executeAndStore(null, execution);
-      const recorded = await sink.store.recordRun(outcome.result, {
-        commitSha,
-        commitMessage,
-        branch,
-        labels: execution.labels,
-        project: execution.project,
-        // One key per execution: a repeated post of this result stores it once.
-        idempotencyKey: `threadbench-run-${randomUUID()}`,
-      });
+      let recorded: Awaited<ReturnType<CliStore["recordRun"]>>;
+      try {
+        recorded = await sink.store.recordRun(outcome.result, {
+          commitSha,
+          commitMessage,
+          branch,
+          labels: execution.labels,
+          project: execution.project,
+          // One key per execution: a repeated post of this result stores it once.
+          idempotencyKey: `threadbench-run-${randomUUID()}`,
+        });
+      } catch (error) {
+        // The run is done and its figures are here: the caller prints them and why the
+        // server did not keep them, instead of losing minutes of measuring to one error.
+        return { ...outcome, notStored: error instanceof Error ? error.message : String(error) };
+      }
       return {
         ...outcome,
         stored: { id: recorded.run.id, commitSha, branch },

@@ -1,15 +1,16 @@
 import path from "node:path";
 import type { RunPlan } from "@threadbench/core";
+import { branchRule, commitShaRule, labelsRule, projectRule } from "../db/input-bounds.js";
 import { defaultProject } from "../db/series-key.js";
 import { UserInputError } from "../errors.js";
 import { findProjectFile, loadProjectFile, type ProjectFile } from "../project/project-file.js";
-import { gitTopLevel, maxProjectNameLength, resolveProjectName } from "../project/project-name.js";
+import { gitTopLevel, resolveProjectName } from "../project/project-name.js";
 import { acquireMachineLock } from "../runner/machine-lock.js";
 import { looksLikeModuleReference } from "../runner/module-registry.js";
 import { type PlanModuleInput, parseRunPlan } from "../runner/plan.js";
 import { type LoadedWorkloadModule, loadWorkloadModule } from "../runner/workload-module.js";
-import { type CliIo, CliUsageError } from "./command.js";
-import { type PlanOutcome, printStoredRun, runJson } from "./plan-execution.js";
+import { type CliIo, CliUsageError, parseWithRule } from "./command.js";
+import { type PlanOutcome, printStoredRun, reportNotStored, runJson } from "./plan-execution.js";
 import { closeRunSink, executeInto, openRunSink } from "./run-sink.js";
 
 /** What `--workload` names, resolved: a built-in id, or a loaded module with its project. */
@@ -23,19 +24,25 @@ export interface WorkloadTarget {
   root: string;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const printable = /^[^\u0000-\u001f\u007f]+$/;
-
-/** `--project NAME`: printable, 1 to 200 characters. */
+/** `--project NAME`: the stored project's rule (printable, 1 to 200 characters). */
 export function checkProjectFlag(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const name = value.trim();
-  if (!name || name.length > maxProjectNameLength || !printable.test(name)) {
-    throw new CliUsageError(
-      `--project: "${value}" is not allowed (allowed: 1 to ${maxProjectNameLength} printable characters, e.g. acme/imaging)`,
-    );
-  }
-  return name;
+  return value === undefined ? undefined : parseWithRule("project", value, projectRule);
+}
+
+/**
+ * `--commit`, `--branch` and `--label` by the rules every store applies, checked before
+ * anything runs: a value the database or a server would refuse must not cost a run.
+ */
+export function checkRunTagFlags(values: {
+  commit?: string | undefined;
+  branch?: string | undefined;
+  label?: string[] | undefined;
+}): { commit: string | undefined; branch: string | undefined; label: string[] } {
+  return {
+    commit: values.commit === undefined ? undefined : parseWithRule("commit", values.commit, commitShaRule),
+    branch: values.branch === undefined ? undefined : parseWithRule("branch", values.branch, branchRule),
+    label: parseWithRule("label", values.label ?? [], labelsRule),
+  };
 }
 
 /** A bad module or project file is one line on stderr and exit status 2. */
@@ -264,6 +271,7 @@ export async function runSuite(
             printStoredRun(outcome, io, moduleHeader(suitePlan));
             io.stdout.write("\n");
           }
+          reportNotStored(outcome, io, "run");
         } catch (error) {
           // A plan that could not execute at all fails itself; the suite goes on.
           const message = error instanceof Error ? error.message : String(error);
@@ -278,7 +286,9 @@ export async function runSuite(
     lock.release();
   }
 
-  const failed = outcomes.filter((entry) => entry.outcome?.result.status !== "succeeded");
+  const failed = outcomes.filter(
+    (entry) => entry.outcome?.result.status !== "succeeded" || entry.outcome.notStored !== undefined,
+  );
   const skipped = plans.length - outcomes.length;
   if (values.json) {
     io.stdout.write(

@@ -1,5 +1,5 @@
 import { type RunStatus, runStatuses } from "@threadbench/core";
-import type { RunFilter } from "../db/run-list.js";
+import { decodeRunCursor, type RunFilter } from "../db/run-list.js";
 import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags, parseInteger, parseList } from "./command.js";
 import { table } from "./format.js";
@@ -64,6 +64,7 @@ ${serverHelp}
     if (values.seeded) filter.seeded = true;
     if (values.real) filter.seeded = false;
     const limit = values.limit === undefined ? 20 : parseInteger("limit", values.limit, 1, 500);
+    if (values.cursor !== undefined) checkCursorFlag(values.cursor);
 
     const store = await openCliStore(io, values.server);
     try {
@@ -98,3 +99,14 @@ ${serverHelp}
     }
   },
 };
+
+/** `--cursor`: a bad one is a bad flag (exit 2), not the API's `after` argument. */
+function checkCursorFlag(cursor: string): void {
+  try {
+    decodeRunCursor(cursor);
+  } catch {
+    throw new CliUsageError(
+      `--cursor: "${cursor}" is not allowed (allowed: the cursor printed after "more:" at the end of a previous page of the same filters)`,
+    );
+  }
+}

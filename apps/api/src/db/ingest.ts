@@ -5,7 +5,15 @@ import { summarize } from "../analysis/summary.js";
 import { issueMessage, UserInputError } from "../errors.js";
 import type { Database } from "./client.js";
 import { commitSubject } from "./git-info.js";
-import { assertStorableJson, isStorableDateText, maxTimingMs, timingRangeMessage } from "./input-bounds.js";
+import {
+  assertStorableJson,
+  branchRule,
+  commitShaRule,
+  isStorableDateText,
+  labelsRule,
+  maxTimingMs,
+  timingRangeMessage,
+} from "./input-bounds.js";
 import { storeFinishedRun } from "./run-repository.js";
 import { parametersKey, type StorableCell, type StoredRun } from "./run-rows.js";
 import type { TestbedInput } from "./testbed.js";
@@ -167,24 +175,15 @@ export const ingestPayloadSchema = z
       warmups: integer(0, 1_000_000).optional(),
       status: outcome.optional().describe("Default succeeded."),
       error: z.string({ error: "expected a string" }).max(10_000).nullable().optional(),
-      commitSha: z
-        .string({ error: "expected a commit SHA (a string)" })
-        .regex(/^[0-9a-f]{4,64}$/i, { error: "expected a commit SHA: 4 to 64 hexadecimal digits" })
-        .nullable()
-        .optional(),
+      commitSha: commitShaRule.nullable().optional(),
       commitMessage: z
         .string({ error: "expected a string" })
         .max(10_000)
         .nullable()
         .optional()
         .describe("The commit's message; its first line is kept (at most 500 characters)."),
-      branch: z.string({ error: "expected a string" }).trim().min(1).max(255).nullable().optional(),
-      labels: z
-        .array(z.string({ error: "expected a string" }).trim().min(1).max(100), {
-          error: "expected an array of strings",
-        })
-        .max(50)
-        .optional(),
+      branch: branchRule.nullable().optional(),
+      labels: labelsRule.optional(),
       startedAt: timestamp,
       finishedAt: timestamp.optional().describe("Default: startedAt. Never before startedAt."),
       testbed: testbedSchema,

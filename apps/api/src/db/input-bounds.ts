@@ -1,4 +1,5 @@
 import type { FieldIssue } from "@threadbench/workloads";
+import { z } from "zod";
 import { UserInputError } from "../errors.js";
 import { maxJsonDepth } from "./series-key.js";
 
@@ -144,3 +145,40 @@ export const dateRangeMessage = "allowed: dates from 0001-01-01 to 9999-12-31";
 export const maxTimingMs = 1e12;
 
 export const timingRangeMessage = `allowed: at most ${maxTimingMs.toExponential()} ms (about 31 years)`;
+
+/*
+ * What a run is tagged with, one rule per field for every edge that stores a run: `run`
+ * and `ingest` on a database, recordRun, ingestRun, startRun and the agents' targets.
+ * The widest rule any edge already enforced is kept (ingest's: labels of up to 100
+ * characters, spaces allowed), so no label stored before is refused now; control
+ * characters are refused because a newline in a branch or label breaks every table
+ * that prints it, and no git branch can hold one.
+ */
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const printableText = /^[^\u0000-\u001f\u007f]*$/;
+
+/** The messages are the ingest format's (the first edge that checked these fields). */
+const taggingText = (what: string, maximum: number) => {
+  const expected = `expected ${what} of 1 to ${maximum} characters, without control characters`;
+  return z
+    .string({ error: expected })
+    .trim()
+    .min(1, { error: expected })
+    .max(maximum, { error: expected })
+    .regex(printableText, { error: expected });
+};
+
+export const runTagLimits = { maxBranch: 255, maxLabel: 100, maxLabels: 50, maxProject: 200 } as const;
+
+/** A commit SHA, full or abbreviated; stored in lower case so filters find it either way. */
+export const commitShaRule = z
+  .string({ error: "expected a commit SHA: 4 to 64 hexadecimal digits" })
+  .regex(/^[0-9a-f]{4,64}$/i, { error: "expected a commit SHA: 4 to 64 hexadecimal digits" })
+  .transform((sha) => sha.toLowerCase());
+export const branchRule = taggingText("a branch name", runTagLimits.maxBranch);
+export const labelRule = taggingText("a label", runTagLimits.maxLabel);
+export const labelsRule = z
+  .array(labelRule, { error: "expected a list of labels" })
+  .max(runTagLimits.maxLabels, { error: `expected at most ${runTagLimits.maxLabels} labels` });
+export const projectRule = taggingText("a project name", runTagLimits.maxProject);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { medianOfSorted, seededLabel, seededRandom } from "@threadbench/core";
 import { findWorkload, workloads } from "@threadbench/workloads";
 import BetterSqlite3 from "better-sqlite3";
@@ -125,6 +126,16 @@ export interface SeedOptions {
   spacingMinutes?: number;
   /** Called after each batch with the number of runs written so far. */
   onProgress?: (runsDone: number) => void;
+  /** Aborted (Ctrl-C): the batch being written is rolled back and SeedInterruptedError thrown. */
+  signal?: AbortSignal;
+}
+
+/** Seeding stopped by its signal; every batch before the one in progress is kept. */
+export class SeedInterruptedError extends Error {
+  constructor(readonly runsStored: number) {
+    super(`seeding interrupted: ${runsStored} runs stored, the batch in progress was rolled back`);
+    this.name = "SeedInterruptedError";
+  }
 }
 
 export interface SeedReport {
@@ -497,6 +508,11 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
           ["measurementId", "index", "wallMs", "cpuMs", "taskDurationsMs", "checksum"],
           sampleRows,
         );
+        // better-sqlite3 is synchronous: without a turn of the event loop per batch no
+        // signal handler would run until the whole seed is written. Checked before COMMIT,
+        // so an interrupted batch is rolled back, never half kept.
+        await yieldToEventLoop();
+        if (options.signal?.aborted) throw new SeedInterruptedError(report.runs);
       });
       report.runs += runRows.length;
       report.measurements += measurementRows.length;

@@ -39,7 +39,7 @@ import { type AgentSignal, pushIterator } from "../services/events.js";
 import type { RunTargetRequest } from "../services/run-queue.js";
 import { type AgentView, waitingReason } from "../services/waiting-reason.js";
 import type { GraphQLContext } from "./context.js";
-import { labelsSchema, validate } from "./inputs.js";
+import { agentLabelsSchema, validate } from "./inputs.js";
 
 // Agents: the Machines page's queries, the run target of startRun, and the agents'
 // protocol (mutations and one subscription, all needing a token with the `agent` scope).
@@ -117,7 +117,7 @@ export async function resolveRunTarget(
     if (!agent) throw new NotFoundError("agent", input.agentName);
     return { agent, labels: [] };
   }
-  const labels = input.labels != null ? validate(labelsSchema, input.labels, "target.labels") : [];
+  const labels = input.labels != null ? validate(agentLabelsSchema, input.labels, "target.labels") : [];
   return { agent: null, labels: [...new Set(labels)].sort() };
 }
 
@@ -161,7 +161,7 @@ export const agentMutationResolvers: Pick<
     const agent = await context.queue.register({
       sessionId: validate(sessionIdSchema, input.sessionId, "input.sessionId"),
       name: validate(agentNameSchema, input.name, "input.name"),
-      labels: [...new Set(validate(labelsSchema, input.labels, "input.labels"))].sort(),
+      labels: [...new Set(validate(agentLabelsSchema, input.labels, "input.labels"))].sort(),
       environment: validate(environmentSchema, input.environment, "input.environment"),
       version: input.version != null ? validate(versionSchema, input.version, "input.version") : null,
       tokenName,

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { describePath, isDateInRange, jsonProblem } from "../db/input-bounds.js";
+import {
+  branchRule,
+  commitShaRule,
+  describePath,
+  isDateInRange,
+  jsonProblem,
+  labelsRule,
+} from "../db/input-bounds.js";
 import type { RunFilter } from "../db/run-list.js";
 import { fieldIssues, UserInputError } from "../errors.js";
 import type { RunFilter as RunFilterInput } from "../generated/graphql.js";
@@ -20,24 +27,20 @@ export const pageLimits = {
   maxChangePointPoints: 2_000,
 } as const;
 
-const labelSchema = z
+/** An agent's labels (what runs it takes), not a run's: matched as words, so no spaces. */
+const agentLabelSchema = z
   .string()
   .trim()
   .min(1, "allowed: 1 to 64 characters")
   .max(64, "allowed: 1 to 64 characters")
   .regex(/^[\w.:/@+-]+$/, "allowed: letters, digits and _ . : / @ + -");
-export const labelsSchema = z.array(labelSchema).max(32, "allowed: at most 32 labels");
-export const commitShaSchema = z
-  .string()
-  .regex(/^[0-9a-fA-F]{4,64}$/, "allowed: a hexadecimal commit SHA of 4 to 64 characters")
-  .transform((sha) => sha.toLowerCase());
+export const agentLabelsSchema = z.array(agentLabelSchema).max(32, "allowed: at most 32 labels");
+/** A run's tags: the rules every edge that stores a run shares (db/input-bounds.ts). */
+export const labelsSchema = labelsRule;
+export const commitShaSchema = commitShaRule;
 /** A commit message as sent; the store keeps its first line (db/git-info.ts commitSubject). */
 export const commitMessageSchema = z.string().max(10_000, "allowed: at most 10,000 characters");
-export const branchSchema = z
-  .string()
-  .trim()
-  .min(1, "allowed: 1 to 200 characters")
-  .max(200, "allowed: 1 to 200 characters");
+export const branchSchema = branchRule;
 
 /** Parses `value` with `schema`; issues get `path` as prefix. */
 export function validate<T extends z.ZodType>(schema: T, value: unknown, path: string): z.output<T> {

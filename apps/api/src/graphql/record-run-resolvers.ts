@@ -2,7 +2,7 @@ import { executionModes, planLimits, type RunResult, scalingKinds } from "@threa
 import { z } from "zod";
 import { cellSchema } from "../agent/protocol.js";
 import { commitSubject } from "../db/git-info.js";
-import { dateRangeMessage, isStorableDateText } from "../db/input-bounds.js";
+import { dateRangeMessage, isStorableDateText, projectRule } from "../db/input-bounds.js";
 import { planCellIssues } from "../db/plan-cells.js";
 import { storeRunResult } from "../db/run-repository.js";
 import type { MutationResolvers } from "../generated/graphql.js";
@@ -111,10 +111,7 @@ export const recordedRunSchema = z
     }
   });
 
-const projectSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/, "allowed: 1 to 200 characters of A-Z a-z 0-9 . _ / -");
+const projectSchema = projectRule;
 const idempotencyKeySchema = name(200);
 
 export const recordRunMutationResolvers: Pick<MutationResolvers<GraphQLContext>, "recordRun"> = {

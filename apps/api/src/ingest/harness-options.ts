@@ -1,6 +1,7 @@
 import { type AdapterName, adapterNames, describeAdapters, isAdapterName } from "@threadbench/adapters";
 import type { FieldIssue } from "@threadbench/workloads";
 import { z } from "zod";
+import { branchRule, commitShaRule, labelsRule, projectRule } from "../db/input-bounds.js";
 import { UserInputError } from "../errors.js";
 import type { HarnessIngestOptions, MachineFacts } from "./prepare-runs.js";
 
@@ -44,13 +45,10 @@ const machineSchema = z.strictObject(
 );
 
 const optionsSchema = z.strictObject({
-  commitSha: z
-    .string({ error: "expected a commit SHA" })
-    .regex(/^[0-9a-f]{4,64}$/i, { error: "expected a commit SHA: 4 to 64 hexadecimal digits" })
-    .optional(),
-  branch: text("a branch name", 255).optional(),
-  labels: z.array(text("a label", 100), { error: "expected a list of labels" }).max(50).optional(),
-  project: text("a project name", 200).optional(),
+  commitSha: commitShaRule.optional(),
+  branch: branchRule.optional(),
+  labels: labelsRule.optional(),
+  project: projectRule.optional(),
   startedAt: z.iso
     .datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. "2026-01-31T12:00:00Z"' })
     .optional(),

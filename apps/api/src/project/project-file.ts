@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { labelsRule } from "../db/input-bounds.js";
 import { fieldIssues, UserInputError } from "../errors.js";
 import { defaultExport, importUserModule } from "../runner/module-import.js";
 import { maxProjectNameLength } from "./project-name.js";
@@ -59,7 +60,7 @@ const projectPlanSchema = z
     scaling: z.string().optional(),
     taskTimeoutMs: z.number().optional(),
     maxHeapMb: z.number().optional(),
-    labels: z.array(z.string().max(200).regex(printable, "no control characters")).max(50).optional(),
+    labels: labelsRule.optional(),
   })
   .strict();
 

@@ -196,7 +196,11 @@ Flags:
       --warmups N          Untimed warm-up repetitions per cell, 0..${planLimits.maxWarmups} (default 1)
       --scaling KIND       weak: N full-size tasks on N threads (default);
                            strong: one job split into N chunks
-      --task-timeout MS    Fail a cell whose task runs longer (default 600000)
+      --task-timeout MS    Fail a cell whose task runs longer in a worker thread or child
+                           process (default 600000); sequential and event-loop tasks run on
+                           this process's own thread, where nothing can stop a task that
+                           never returns: the process must be killed (the run is then
+                           marked interrupted by the next threadbench command)
       --max-heap MIB       Heap limit of each worker thread and child process (default 2048)
       --commit SHA         Commit the run measured (default: HEAD of the git checkout here)
       --branch NAME        Branch of that commit (default: the checked-out branch)

@@ -104,18 +104,20 @@ export async function importUserModule(
 /**
  * A process that ends while a user's module loads ends because of the module: it called
  * process.exit(), or its top-level await never settles and nothing else is left to wait
- * for (Node then exits with 0, or 13 from a module's own top-level await, and says
- * nothing). One line on stderr says which module and why; the second case exits 2, the
- * code of a bad workload module.
+ * for (Node then exits with 13, or with 0 when the await is not the entry point's own,
+ * and says nothing useful). One line on stderr names the module and the reason; the
+ * second case exits 2, the code of a bad workload module.
  */
 function watchLoading(file: string): { done(): void } {
   const onExit = (code: number) => {
-    const why =
-      code === 0
-        ? "its top-level await never settled (nothing was left to wait for)"
-        : `it ended the process with exit code ${code} while loading`;
+    // Node 20 emits "exit" with 0 and sets 13 after it; Node 22 and later emit 13 (and print
+    // their own warning about the await). Either way the exit code set here is the one kept.
+    const unsettled = code === 0 || code === 13;
+    const why = unsettled
+      ? "its top-level await never settled (nothing was left to wait for)"
+      : `it ended the process with exit code ${code} while loading`;
     process.stderr.write(`threadbench: the workload module ${file} did not load: ${why}\n`);
-    if (code === 0) process.exitCode = 2;
+    if (unsettled) process.exitCode = 2;
   };
   process.on("exit", onExit);
   return { done: () => process.off("exit", onExit) };

@@ -12,7 +12,7 @@ import {
 } from "../regressions/gate-options.js";
 import { formatAbCheck, runAbCheck } from "./ab-check.js";
 import { dashboardBase, formatCheckMarkdown } from "./check-markdown.js";
-import { openCliStore, serverFlag, serverHelp } from "./cli-store.js";
+import { type CliStore, openCliStore, serverFlag, serverHelp } from "./cli-store.js";
 import { type CliCommand, CliUsageError, parseFlags, parseInteger, parseList } from "./command.js";
 import { formatChange } from "./comparison-format.js";
 import { table } from "./format.js";
@@ -243,7 +243,7 @@ Flags:
   --branch NAME    Branch to check (default: the checked-out git branch, or
                    GITHUB_HEAD_REF / GITHUB_REF_NAME / CI_COMMIT_REF_NAME)
   --workload ID    Only consider runs of this workload
-  --run ID         Check this run instead of the branch's latest
+  --run ID         Check this run instead of the branch's latest (no --branch needed)
   --history N      Most recent base runs to judge against, 2..500 (default 20)
   --statistic S    Per-run value of a cell: min (default: the least disturbed
                    repetition) or median
@@ -333,11 +333,15 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
     if (positionals.length > 0) throw new CliUsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.base?.trim())
       throw new CliUsageError("--base is required (the branch to compare against, e.g. --base main)");
-    const branch = values.branch?.trim() || (await gitInfo(io.cwd, io.env)).branch;
-    if (!branch)
-      throw new CliUsageError("cannot tell the current branch (no git checkout here): pass --branch NAME");
+    const checkedOut = values.branch?.trim() || (await gitInfo(io.cwd, io.env)).branch;
+    if (!checkedOut && !values.run)
+      throw new CliUsageError(
+        "cannot tell the current branch (no git checkout here): pass --branch NAME, or --run ID",
+      );
     const store = await openCliStore(io, values.server);
     try {
+      // --run names the head: outside a git checkout its own branch is the one checked.
+      const branch = checkedOut || (await branchOfRun(store, values.run as string));
       const check = await store.checkBranch({
         base: values.base.trim(),
         branch,
@@ -400,3 +404,14 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
     }
   },
 };
+
+/** The branch a stored run records; a usage error when it records none. */
+async function branchOfRun(store: CliStore, runId: string): Promise<string> {
+  const run = await store.runDetail(runId, { samples: false });
+  if (!run.branch) {
+    throw new CliUsageError(
+      `run ${runId} records no branch, and there is no git checkout here: pass --branch NAME`,
+    );
+  }
+  return run.branch;
+}

@@ -168,6 +168,22 @@ describe("threadbench compare / check", () => {
     expect(badBoundary.stderr).toContain("--boundary");
   });
 
+  it("check --run outside a git checkout checks that run against the base, on its own branch", async () => {
+    const byRun = await cli("check", "--base", "main", "--run", ids.slower as string);
+    expect(byRun.code).toBe(1);
+    expect(byRun.stdout).toContain(`checking run ${ids.slower} (`);
+    expect(byRun.stdout).toContain("on feature-slow");
+    expect(byRun.stdout).toContain("REGRESSION against main");
+    const neither = await cli("check", "--base", "main");
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain(
+      "cannot tell the current branch (no git checkout here): pass --branch NAME, or --run ID",
+    );
+    const unknown = await cli("check", "--base", "main", "--run", "nope");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('run "nope" was not found');
+  });
+
   it("check fails on one slower cell only with a second one: a lone outlier is reported, not failed", async () => {
     const margin = ["--model", "percentage", "--boundary", "0.03"];
     const lone = await cli("check", "--base", "main", "--branch", "feature-one-cell", ...margin, "--json");

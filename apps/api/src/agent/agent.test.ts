@@ -483,6 +483,23 @@ describeEachDatabase("Agents", (databases) => {
         },
       ],
     });
+    // A timing beyond every edge's bound (1e12 ms) is refused as ingest refuses it.
+    const huge = cell("sequential", 1);
+    const overflowing = {
+      ...huge,
+      samples: huge.samples.map((sample, index) => (index === 0 ? { ...sample, wallMs: 1e308 } : sample)),
+    };
+    const overflow = refusal(await storeCell(overflowing)) as {
+      code: string;
+      issues: { path: string; message: string }[];
+    };
+    expect(overflow.code).toBe("BAD_USER_INPUT");
+    expect(overflow.issues).toEqual([
+      expect.objectContaining({
+        path: expect.stringMatching(/samples\.0\.wallMs$/),
+        message: expect.stringContaining("at most 1e+12 ms"),
+      }),
+    ]);
     expect(refusal(await finish("succeeded", [twice(cell("sequential", 1))]))).toMatchObject({
       code: "BAD_USER_INPUT",
       issues: [{ path: "result.cells.0.samples.1.index" }],

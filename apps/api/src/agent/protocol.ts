@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { executionModes, planLimits } from "@threadbench/core";
 import { z } from "zod";
+import { maxTimingMs, timingRangeMessage } from "../db/input-bounds.js";
 
 // The agents' protocol: the GraphQL operations an agent sends over its one WebSocket
 // (graphql-ws), and the shapes of the JSON it delivers. The server validates every
@@ -63,8 +64,10 @@ export interface AgentSignalsData {
 // ---- payload schemas ----------------------------------------------------------------
 
 const text = (maximum: number) => z.string().max(maximum, `allowed: at most ${maximum} characters`);
-const duration = z.number().finite().min(0);
+/** A timing of a cell, in ms: at most maxTimingMs, the bound of every other edge that stores one. */
+const duration = z.number().finite().min(0).max(maxTimingMs, timingRangeMessage);
 const nullableNumber = z.number().finite().nullable();
+const nullableTiming = z.number().finite().max(maxTimingMs, timingRangeMessage).nullable();
 
 /** Agent names: what the Machines page shows and `--name` takes. */
 export const agentNameSchema = z
@@ -137,7 +140,7 @@ export const cellSchema = z.object({
       z.object({
         index: z.number().int().min(0).max(planLimits.maxRepetitions),
         wallMs: duration,
-        cpuMs: nullableNumber,
+        cpuMs: nullableTiming,
         taskDurationsMs: z.array(duration).max(planLimits.maxThreads),
         checksum: text(256),
         sharedMemory: sharedMemorySchema.optional(),
@@ -146,9 +149,9 @@ export const cellSchema = z.object({
     .max(planLimits.maxRepetitions),
   wall: summarySchema.nullable(),
   cpu: summarySchema.nullable(),
-  setupMs: nullableNumber,
+  setupMs: nullableTiming,
   // Agents older than the per-task probe do not send it.
-  taskOverheadMs: nullableNumber.default(null),
+  taskOverheadMs: nullableTiming.default(null),
   speedup: nullableNumber,
   efficiency: nullableNumber,
   checksum: text(256).nullable(),

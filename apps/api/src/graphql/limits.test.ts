@@ -115,6 +115,23 @@ describe("cost of computed fields (changePoints held the event loop for 9-33 s)"
     );
   });
 
+  it("counts efficiencyHistory as 9,000: five in one operation pass, six are refused (20 took 1.8 s)", () => {
+    const histories = (count: number) =>
+      `{ ${Array.from({ length: count }, (_, index) => `h${index}: efficiencyHistory(workload: "w", testbedId: "t", mode: "m") { buckets }`).join(" ")} }`;
+    expect(costOf(histories(1))).toBeGreaterThanOrEqual(9_000);
+    expect(costOf(histories(5))).toBeLessThanOrEqual(defaultLimits.maxCost);
+    const document = parse(histories(6));
+    expect(() =>
+      assertCostWithinLimit(
+        schema,
+        document,
+        document.definitions[0] as OperationDefinitionNode,
+        {},
+        defaultLimits.maxCost,
+      ),
+    ).toThrowError(/allowed: at most 50000 \(.*efficiencyHistory 9000\)/);
+  });
+
   it("keeps every dashboard query allowed with the largest values the dashboard sends", () => {
     const variables = {
       ...{ key: "k", id: "i", base: "b", head: "h", branch: "main", workload: "w", machine: "m" },

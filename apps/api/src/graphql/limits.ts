@@ -194,12 +194,20 @@ const countedAbove = new Set([
  */
 export const changePointCostPerPoint = 5;
 
+/** What one `efficiencyHistory` costs (see computedCost). */
+export const efficiencyHistoryCost = 9_000;
+
 /**
  * Work a field does beyond what its selection counts, per call, from its arguments
  * (defaults applied): computed or read values that no selected field stands for.
  */
 const computedCost: Record<string, (argumentValues: Record<string, unknown>) => number> = {
   "Series.changePoints": (argumentValues) => changePointCostPerPoint * countedSize(argumentValues.last),
+  // Reads the whole history of every thread count of one workload, mode and testbed, a
+  // size no argument bounds: 85 ms for sum-squares' three worker-threads series of the
+  // 100,000-run seeded history, where 20 aliases held the event loop for 1.8 s. Counted as
+  // 9,000 values read, so one operation holds at most five.
+  "Query.efficiencyHistory": () => efficiencyHistoryCost,
   // Every series of the page reads its newest `recentPoints` values (the sparklines).
   "Query.seriesPage": (argumentValues) =>
     countedSize(argumentValues.first) * countedSize(argumentValues.recentPoints),
@@ -331,7 +339,7 @@ export function assertCostWithinLimit(
   if (cost > maxCost) {
     throw limitError(
       "cost",
-      `the operation's estimated cost is ${cost}; allowed: at most ${maxCost} (every field costs 1, fields under a list as many times as its first/maxPoints, else 10; changePoints ${changePointCostPerPoint} per point of its last, seriesPage first x recentPoints)`,
+      `the operation's estimated cost is ${cost}; allowed: at most ${maxCost} (every field costs 1, fields under a list as many times as its first/maxPoints, else 10; changePoints ${changePointCostPerPoint} per point of its last, seriesPage first x recentPoints, efficiencyHistory ${efficiencyHistoryCost})`,
       maxCost,
       cost,
     );

@@ -45,15 +45,15 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 120
 }
 
 /** Interrupts like Ctrl-C and waits for the exit code; fails if the process keeps going. */
-async function interrupt(spawned: Spawned): Promise<number | null> {
-  spawned.child.kill("SIGINT");
+async function interrupt(spawned: Spawned, signal: NodeJS.Signals = "SIGINT"): Promise<number | null> {
+  spawned.child.kill(signal);
   const stopped = await Promise.race([
     spawned.exit,
     sleep(stopWithinMs).then(() => "still running" as const),
   ]);
   if (stopped === "still running") {
     spawned.child.kill("SIGKILL");
-    throw new Error(`still running ${stopWithinMs / 1000} s after SIGINT:\n${spawned.output.stderr}`);
+    throw new Error(`still running ${stopWithinMs / 1000} s after ${signal}:\n${spawned.output.stderr}`);
   }
   return stopped;
 }
@@ -91,6 +91,18 @@ describe("Ctrl-C stops long database commands (db seed and ingest ignored it)", 
     // Batches of 1000 runs, each one transaction: none half written.
     expect(stored % 1000).toBe(0);
     expect(stored).toBeLessThan(200_000);
+    expect(query(databaseFile, `SELECT "id" FROM "Run" WHERE "status" IN ('queued', 'running')`)).toEqual([]);
+  });
+
+  it("db seed stops on SIGTERM the same way, and says it is stopping", async () => {
+    const databaseFile = join(scratch, "seed-term.db");
+    const seed = spawnCli(["db", "seed", "--runs", "200000"], databaseFile);
+    await waitUntil(() => seed.output.stderr.includes("seeded "), "seed progress");
+    expect(await interrupt(seed, "SIGTERM")).toBe(1);
+    expect(seed.output.stderr).toContain("threadbench: stopping on SIGTERM (a second one forces it)");
+    expect(seed.output.stderr).toMatch(
+      /seeding interrupted: \d+ runs stored, the batch in progress was rolled back/,
+    );
     expect(query(databaseFile, `SELECT "id" FROM "Run" WHERE "status" IN ('queued', 'running')`)).toEqual([]);
   });
 

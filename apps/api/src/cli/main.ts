@@ -104,6 +104,7 @@ export async function runAsProgram(): Promise<void> {
     // Like Ctrl-C: the first stops cleanly (an agent delivers its cancelled run), a second exits at once.
     terminations++;
     if (terminations > 1) process.exit(143);
+    process.stderr.write("\nthreadbench: stopping on SIGTERM (a second one forces it)\n");
     controller.abort(new Error("terminated (SIGTERM)"));
   });
   const code = await main(process.argv.slice(2), {

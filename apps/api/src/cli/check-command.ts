@@ -333,6 +333,9 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
     if (positionals.length > 0) throw new CliUsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.base?.trim())
       throw new CliUsageError("--base is required (the branch to compare against, e.g. --base main)");
+    // The gate's flags first: a bad --history or --model is the error to report, not a
+    // branch that cannot be told.
+    const gateOptions = await gateOptionsOf(values, minEffectPercent, io.cwd);
     const checkedOut = values.branch?.trim() || (await gitInfo(io.cwd, io.env)).branch;
     if (!checkedOut && !values.run)
       throw new CliUsageError(
@@ -348,7 +351,7 @@ Exit status: 0 no regression (also when the base branch has no comparable run),
         ...(values.workload ? { workloadId: values.workload } : {}),
         ...(values.run ? { headRunId: values.run } : {}),
         ...(minEffectPercent !== undefined ? { compare: { minEffect: minEffectPercent / 100 } } : {}),
-        gate: await gateOptionsOf(values, minEffectPercent, io.cwd),
+        gate: gateOptions,
       });
       if (format === "json") {
         io.stdout.write(`${JSON.stringify(check, null, 2)}\n`);

@@ -179,6 +179,11 @@ describe("threadbench compare / check", () => {
     expect(neither.stderr).toContain(
       "cannot tell the current branch (no git checkout here): pass --branch NAME, or --run ID",
     );
+    // A bad flag is the error reported, even where the branch cannot be told.
+    const badFlag = await cli("check", "--base", "main", "--history", "1");
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain("--history");
+    expect(badFlag.stderr).not.toContain("cannot tell the current branch");
     const unknown = await cli("check", "--base", "main", "--run", "nope");
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('run "nope" was not found');

@@ -168,6 +168,13 @@ function resampleInto(
  */
 export type Verdict = "faster" | "slower" | "unchanged" | "noisy";
 
+/**
+ * Samples a side needs before a verdict other than "noisy": the fewest with which the
+ * default alpha (0.01) is reachable at all (5 vs 5: smallest exact two-sided p = 0.0079;
+ * 4 vs 4: 0.029; 3 vs 3: 0.1).
+ */
+export const defaultMinSamples = 5;
+
 /** Options of {@link compareSamples}; see the defaults for why they are what they are. */
 export interface CompareOptions {
   /**
@@ -194,7 +201,7 @@ export interface CompareOptions {
    * On clean samples (CV 1-3%) it never binds before minEffect does.
    */
   noiseMultiple?: number;
-  /** Fewer samples than this on either side: the verdict is "noisy". Default 5. */
+  /** Fewer samples than this on either side: the verdict is "noisy". Default {@link defaultMinSamples}. */
   minSamples?: number;
   /** Bootstrap resamples. Default 2000. */
   resamples?: number;
@@ -223,7 +230,7 @@ export function compareSamples(
 ): Comparison {
   const minEffect = options.minEffect ?? 0.05;
   const alpha = options.alpha ?? 0.01;
-  const minSamples = options.minSamples ?? 5;
+  const minSamples = options.minSamples ?? defaultMinSamples;
   const mannWhitney = mannWhitneyU(head, base);
   const relativeChange = relativeChangeInterval(base, head, {
     confidence: options.confidence ?? 0.95,

@@ -13,6 +13,8 @@ relative change of the median with a 95% bootstrap interval, a Mann-Whitney p-va
 and a verdict. "slower"/"faster" need p < 0.01, an interval excluding zero and a
 change of at least 5% (and beyond the repetitions' own scatter); "unchanged" means the
 whole interval lies within +-5%; anything else is "noisy": more repetitions would tell.
+A cell needs at least 5 repetitions on each side for any other verdict (with 3, the
+rank test cannot reach p < 0.01 however large the change); a warning says when not.
 Cells present in only one run are listed as such.
 
 Flags:

@@ -277,6 +277,21 @@ describeEachDatabase("regression checks", ({ open }) => {
     );
   });
 
+  it("says why a run twice as slow reads noisy when it has 3 repetitions, instead of leaving it unexplained", async () => {
+    const database = await open();
+    const [base, slower] = await plantHistory(database, {
+      levels: [10, 20],
+      plan: { repetitions: 3 },
+      seed: 7,
+    });
+    const comparison = await compareRuns(database, base as string, slower as string);
+    expect(comparison.verdicts).toEqual({ faster: 0, slower: 0, unchanged: 0, noisy: 4 });
+    expect(comparison.warnings).toEqual([
+      "the base run has 3 repetitions in every compared cell: a verdict needs at least 5 on each side, so those cells read noisy whatever the change; measure with 5 or more repetitions to tell",
+      "the head run has 3 repetitions in every compared cell: a verdict needs at least 5 on each side, so those cells read noisy whatever the change; measure with 5 or more repetitions to tell",
+    ]);
+  });
+
   it("stores a loss of efficiency at the top thread count as efficiency and serial-fraction regressions, announced like any (issue 13)", async () => {
     const database = await open();
     const announced: StoredRegression[] = [];

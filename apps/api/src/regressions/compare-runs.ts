@@ -1,5 +1,5 @@
 import { compareModes } from "@threadbench/core";
-import { type CompareOptions, compareSamples, type Verdict } from "../analysis/compare.js";
+import { type CompareOptions, compareSamples, defaultMinSamples, type Verdict } from "../analysis/compare.js";
 import type { ConfidenceInterval } from "../analysis/summary.js";
 import type { Database } from "../db/client.js";
 import { requireRunDetail } from "../db/run-reads.js";
@@ -119,7 +119,7 @@ export function compareRunDetails(
   return {
     baseRunId: base.id,
     headRunId: head.id,
-    warnings: comparisonWarnings(base, head),
+    warnings: [...comparisonWarnings(base, head), ...fewSamplesWarnings(cells, options)],
     cells,
     verdicts,
   };
@@ -156,6 +156,35 @@ function comparisonWarnings(base: StoredRunDetail, head: StoredRunDetail): strin
   ] as const) {
     if (run.status !== "succeeded")
       warnings.push(`the ${name} run ${run.status}${run.error ? `: ${run.error}` : ""}`);
+  }
+  return warnings;
+}
+
+/**
+ * Says why cells read "noisy" when one run has too few repetitions for any verdict: the
+ * rank test cannot reach its level with them (3 vs 3 repetitions: p >= 0.1), however
+ * large the change. Without it, a run twice as slow at 3 repetitions reads "noisy".
+ */
+function fewSamplesWarnings(cells: readonly CellComparison[], options: CompareOptions): string[] {
+  const minSamples = options.minSamples ?? defaultMinSamples;
+  const compared = cells.filter(
+    (cell): cell is Extract<CellComparison, { kind: "compared" }> => cell.kind === "compared",
+  );
+  const warnings: string[] = [];
+  for (const side of ["base", "head"] as const) {
+    const counts = compared.map((cell) => (side === "base" ? cell.baseSamples : cell.headSamples));
+    const short = counts.filter((count) => count < minSamples);
+    if (short.length === 0) continue;
+    const fewest = Math.min(...short);
+    const most = Math.max(...short);
+    const repetitions = fewest === most ? String(fewest) : `${fewest}-${most}`;
+    const where =
+      short.length === counts.length
+        ? "every compared cell"
+        : `${short.length} of ${counts.length} compared cells`;
+    warnings.push(
+      `the ${side} run has ${repetitions} repetition${most === 1 ? "" : "s"} in ${where}: a verdict needs at least ${minSamples} on each side, so ${short.length === 1 ? "that cell reads" : "those cells read"} noisy whatever the change; measure with ${minSamples} or more repetitions to tell`,
+    );
   }
   return warnings;
 }

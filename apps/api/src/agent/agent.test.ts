@@ -407,6 +407,34 @@ describeEachDatabase("Agents", (databases) => {
     expect(finished.finishAgentRun.run.status).toBe("SUCCEEDED");
   });
 
+  it("a result the server fails to store (its database down) is delivered again until stored; the agent dropped it and executed the run a second time", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    // The database refuses to finish runs, as one that is down or locked would, until dropped.
+    const refuse = "simulated outage: the database refuses to finish runs";
+    const prisma = server.database.prisma;
+    if (databases.provider === "sqlite") {
+      await prisma.$executeRawUnsafe(
+        `CREATE TRIGGER refuse_finish BEFORE UPDATE ON "Run" WHEN NEW.status = 'succeeded' BEGIN SELECT RAISE(ABORT, '${refuse}'); END`,
+      );
+    } else {
+      await prisma.$executeRawUnsafe(
+        `CREATE FUNCTION refuse_finish() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${refuse}'; END $$`,
+      );
+      await prisma.$executeRawUnsafe(
+        `CREATE TRIGGER refuse_finish BEFORE UPDATE ON "Run" FOR EACH ROW WHEN (NEW.status = 'succeeded') EXECUTE FUNCTION refuse_finish()`,
+      );
+    }
+    const runner = agent(server, "persistent");
+    const id = await start(server.url, tinyPlan);
+    await waitFor(() => runner.output().includes(`run ${id}: a delivery failed`), "a refused result");
+    await prisma.$executeRawUnsafe(
+      `DROP TRIGGER refuse_finish${databases.provider === "sqlite" ? "" : ` ON "Run"`}`,
+    );
+    const done = await waitForStatus(server.url, id, ["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
+    expect(done.status).toBe("SUCCEEDED");
+    expect(runner.output().split(`run ${id} started`)).toHaveLength(2);
+  });
+
   it("a cell and a result delivered twice (a retry after a lost answer) are stored once", async () => {
     const server = await serve(testConfig(await databases.newUrl()));
     const sessionId = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

@@ -368,6 +368,73 @@ describeEachDatabase("Agents", (databases) => {
     expect(await second.database.prisma.measurement.count({ where: { runId: id } })).toBe(4);
   });
 
+  it("an API restarted after more than a minute down leaves an agent's run to its lease (start-up interrupted it as if its process had died) and the agent's result lands", async () => {
+    const url = await databases.newUrl();
+    const first = await createServer(testConfig(url), { logger: pino({ level: "silent" }) });
+    const sessionId = "0b9f3c2e-5d4a-4e6b-9c8d-7a6f5e4d3c2b";
+    const send = async <T>(serverUrl: string, query: string, variables: Record<string, unknown>) => {
+      const answer = await post<T>(serverUrl, query, variables, agentOnlyToken);
+      expect(answer.errors).toBeUndefined();
+      return answer.data as T;
+    };
+    await send(first.url, registerAgentMutation, {
+      input: { sessionId, name: "outlasting", labels: [], environment: makeEnvironment(), version: null },
+    });
+    const id = await start(first.url, tinyPlan);
+    const claimed = await send<{ claimRun: { run: { id: string } } | null }>(first.url, claimRunMutation, {
+      sessionId,
+    });
+    expect(claimed.claimRun?.run.id).toBe(id);
+    await first.close();
+    // What ten minutes without the API leave behind: the agent's last heartbeat is old.
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    const direct = await databases.reopen(url);
+    await direct.prisma.run.update({ where: { id }, data: { heartbeatAt: tenMinutesAgo } });
+    await direct.prisma.agent.update({ where: { name: "outlasting" }, data: { lastSeenAt: tenMinutesAgo } });
+    // A lease of a minute: the sweeper (one lease after start) cannot beat the delivery below.
+    const second = await serve(testConfig(url, { agentLeaseMs: 60_000 }));
+    expect((await runState(second.url, id)).status).toBe("RUNNING");
+    const result = makeRunResult({ plan: { modes: ["sequential"], threads: [1], repetitions: 1 } });
+    const finished = await send<{ finishAgentRun: { run: { status: string } } }>(
+      second.url,
+      finishAgentRunMutation,
+      {
+        sessionId,
+        runId: id,
+        result: { status: "succeeded", error: null, environment: result.environment, cells: result.cells },
+      },
+    );
+    expect(finished.finishAgentRun.run.status).toBe("SUCCEEDED");
+  });
+
+  it("a result the server fails to store (its database down) is delivered again until stored; the agent dropped it and executed the run a second time", async () => {
+    const server = await serve(testConfig(await databases.newUrl()));
+    // The database refuses to finish runs, as one that is down or locked would, until dropped.
+    const refuse = "simulated outage: the database refuses to finish runs";
+    const prisma = server.database.prisma;
+    if (databases.provider === "sqlite") {
+      await prisma.$executeRawUnsafe(
+        `CREATE TRIGGER refuse_finish BEFORE UPDATE ON "Run" WHEN NEW.status = 'succeeded' BEGIN SELECT RAISE(ABORT, '${refuse}'); END`,
+      );
+    } else {
+      await prisma.$executeRawUnsafe(
+        `CREATE FUNCTION refuse_finish() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${refuse}'; END $$`,
+      );
+      await prisma.$executeRawUnsafe(
+        `CREATE TRIGGER refuse_finish BEFORE UPDATE ON "Run" FOR EACH ROW WHEN (NEW.status = 'succeeded') EXECUTE FUNCTION refuse_finish()`,
+      );
+    }
+    const runner = agent(server, "persistent");
+    const id = await start(server.url, tinyPlan);
+    await waitFor(() => runner.output().includes(`run ${id}: a delivery failed`), "a refused result");
+    await prisma.$executeRawUnsafe(
+      `DROP TRIGGER refuse_finish${databases.provider === "sqlite" ? "" : ` ON "Run"`}`,
+    );
+    const done = await waitForStatus(server.url, id, ["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
+    expect(done.status).toBe("SUCCEEDED");
+    expect(runner.output().split(`run ${id} started`)).toHaveLength(2);
+  });
+
   it("a cell and a result delivered twice (a retry after a lost answer) are stored once", async () => {
     const server = await serve(testConfig(await databases.newUrl()));
     const sessionId = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

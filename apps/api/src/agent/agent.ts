@@ -90,6 +90,12 @@ function packageVersion(): string | null {
   }
 }
 
+/**
+ * How long a delivery the server failed to store (INTERNAL_SERVER_ERROR) is tried again:
+ * a database restart or a lock held for minutes. The heartbeats keep the claim meanwhile.
+ */
+const deliveryRetryMs = 10 * 60_000;
+
 /** Reconnect delay: exponential from 250 ms, at most 10 s, with jitter (so agents spread out). */
 export function backoffMs(attempt: number): number {
   return Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)) + Math.random() * 250;
@@ -570,21 +576,44 @@ export class ThreadbenchAgent {
     this.#current = null;
   }
 
-  /** Appends a delivery to the run's outbox: in order, each until the server answers. */
+  /**
+   * Appends a delivery to the run's outbox: in order, each until the server answers. An
+   * INTERNAL_SERVER_ERROR answer (its database restarting, down or locked) is tried
+   * again with backoff for up to `deliveryRetryMs`: dropped, a result was lost, and the
+   * server handed the run, still claimed by this session, back to the next claim, which
+   * executed it a second time.
+   */
   #enqueue(current: CurrentRun, delivery: () => Promise<void>): void {
     current.outbox = current.outbox.then(async () => {
-      if (current.lost) return;
-      try {
-        await delivery();
-      } catch (error) {
-        if (error instanceof ServerAnswerError && error.code === "CONFLICT") {
-          // The claim is gone (lease expired, interrupted): the server stored nothing.
-          current.lost = error.message;
-          this.#options.log(`run ${current.runId}: the server refused a delivery: ${error.message}`);
-          this.#abortLost(current);
+      const firstTry = Date.now();
+      for (let attempt = 0; !current.lost; attempt++) {
+        try {
+          await delivery();
           return;
+        } catch (error) {
+          if (error instanceof ServerAnswerError && error.code === "CONFLICT") {
+            // The claim is gone (lease expired, interrupted): the server stored nothing.
+            current.lost = error.message;
+            this.#options.log(`run ${current.runId}: the server refused a delivery: ${error.message}`);
+            this.#abortLost(current);
+            return;
+          }
+          const retry =
+            error instanceof ServerAnswerError &&
+            error.code === "INTERNAL_SERVER_ERROR" &&
+            !this.#fatal &&
+            Date.now() - firstTry < deliveryRetryMs;
+          if (!retry) {
+            this.#options.log(`run ${current.runId}: a delivery failed: ${describe(error)}`);
+            return;
+          }
+          if (attempt === 0) {
+            this.#options.log(
+              `run ${current.runId}: a delivery failed: ${describe(error)}; trying again until the server answers`,
+            );
+          }
+          await sleep(backoffMs(attempt));
         }
-        this.#options.log(`run ${current.runId}: a delivery failed: ${describe(error)}`);
       }
     });
   }

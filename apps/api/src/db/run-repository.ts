@@ -328,7 +328,9 @@ export interface MarkInterruptedOptions {
 /**
  * Marks runs left `running` by a crashed process as `interrupted` (call at start-up):
  * runs claimed by a process of this machine that no longer exists, and runs without a
- * sign of life for `staleAfterMs`. Returns the ids it marked.
+ * sign of life for `staleAfterMs`. Returns the ids it marked. Runs claimed by agents are
+ * left to the lease sweeper (expireLeases): their heartbeats stop while the API is down,
+ * yet the agent keeps running and delivers once it reconnects.
  */
 export async function markInterruptedRuns(
   database: Database,
@@ -338,7 +340,7 @@ export async function markInterruptedRuns(
   const staleBefore = now.getTime() - (options.staleAfterMs ?? 60_000);
   const thisHost = hostname();
   const running = await database.prisma.run.findMany({
-    where: { status: "running" },
+    where: { status: "running", agentId: null },
     select: { id: true, claimedBy: true, heartbeatAt: true, startedAt: true, updatedAt: true },
   });
   const abandoned = running

@@ -8,6 +8,7 @@ import { PythonHarness, PythonRuntimeError } from "./harness-process.js";
 import { harnessDirectory } from "./python-runtime.js";
 
 const crashingPython = fileURLToPath(new URL("./test-fixtures/crashing-python", import.meta.url));
+const chattyPython = fileURLToPath(new URL("./test-fixtures/chatty-python", import.meta.url));
 
 /** A Python older than 3.8 if this machine has one (pyenv keeps several here); else null. */
 function oldPython(): string | null {
@@ -185,6 +186,22 @@ describe("an interpreter that cannot serve", () => {
       );
       expect(harness.alive).toBe(false);
       await expect(harness.request("hello", {})).rejects.toThrow("exited with code 70");
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it("a wrapper that prints `null` to the protocol's stdout (it threw a TypeError that killed the process): the line is kept as stdout, the harness serves", async () => {
+    const harness = await PythonHarness.start({ executable: chattyPython });
+    try {
+      const repetition = await harness.repeat({
+        workload: "sum-squares",
+        params: { n: 10 },
+        mode: "sequential",
+        ranges: [[0, 10]],
+      });
+      expect(repetition.checksum).toBe("285");
+      expect(harness.stderrTail()).toContain("(stdout) null\n(stdout) 42\n(stdout) [1, 2]");
     } finally {
       await harness.close();
     }

@@ -272,13 +272,22 @@ export class PythonHarness {
   }
 
   #onLine(line: string): void {
-    let message: { id?: number; ok?: boolean; error?: string; traceback?: string } & Record<string, unknown>;
+    let parsed: unknown;
     try {
-      message = JSON.parse(line);
+      parsed = JSON.parse(line);
     } catch {
+      parsed = undefined;
+    }
+    // Anything but a JSON object (text, or `null` or `42` printed by a wrapper script
+    // before it execs python) is not the harness speaking: kept for the error message.
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       this.#stderr = `${this.#stderr}\n(stdout) ${line}`.slice(-stderrTailBytes);
       return;
     }
+    const message = parsed as { id?: number; ok?: boolean; error?: string; traceback?: string } & Record<
+      string,
+      unknown
+    >;
     const pending = typeof message.id === "number" ? this.#pending.get(message.id) : undefined;
     if (!pending) return;
     if (message.ok) {

@@ -11,7 +11,9 @@ export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "CONFLICT"
-  | "CONFIGURATION";
+  | "CONFIGURATION"
+  /** The database is down, restarting or locked (`db/unavailable.ts`): try again later. */
+  | "DATABASE_UNAVAILABLE";
 
 export abstract class ThreadbenchError extends Error {
   abstract readonly code: ErrorCode;

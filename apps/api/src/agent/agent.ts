@@ -91,7 +91,7 @@ function packageVersion(): string | null {
 }
 
 /**
- * How long a delivery the server failed to store (INTERNAL_SERVER_ERROR) is tried again:
+ * How long a delivery the server failed to store (DATABASE_UNAVAILABLE, INTERNAL_SERVER_ERROR) is tried again:
  * a database restart or a lock held for minutes. The heartbeats keep the claim meanwhile.
  */
 const deliveryRetryMs = 10 * 60_000;
@@ -578,7 +578,7 @@ export class ThreadbenchAgent {
 
   /**
    * Appends a delivery to the run's outbox: in order, each until the server answers. An
-   * INTERNAL_SERVER_ERROR answer (its database restarting, down or locked) is tried
+   * DATABASE_UNAVAILABLE or INTERNAL_SERVER_ERROR answer (its database restarting, down or locked) is tried
    * again with backoff for up to `deliveryRetryMs`: dropped, a result was lost, and the
    * server handed the run, still claimed by this session, back to the next claim, which
    * executed it a second time.
@@ -600,7 +600,7 @@ export class ThreadbenchAgent {
           }
           const retry =
             error instanceof ServerAnswerError &&
-            error.code === "INTERNAL_SERVER_ERROR" &&
+            (error.code === "DATABASE_UNAVAILABLE" || error.code === "INTERNAL_SERVER_ERROR") &&
             !this.#fatal &&
             Date.now() - firstTry < deliveryRetryMs;
           if (!retry) {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { JsonTooDeepError } from "../db/series-key.js";
+import { databaseUnavailableMessage } from "../db/unavailable.js";
 import { ThreadbenchError, UserInputError } from "../errors.js";
 import { GraphQLError } from "./graphql-js.js";
 
@@ -130,6 +131,12 @@ export function createErrorFormatter(options: FormatErrorOptions) {
           ...(options.includeStacktrace && stacktrace ? { stacktrace } : {}),
         },
       };
+    }
+    // Not a failure of ours: the request may succeed once the database is back.
+    const unavailable = databaseUnavailableMessage(original);
+    if (unavailable) {
+      logger.warn({ err: original, path: formatted.path }, "the database is unavailable");
+      return { ...base, message: unavailable, extensions: { code: "DATABASE_UNAVAILABLE" } };
     }
     logger.error(
       { err: original, path: formatted.path },

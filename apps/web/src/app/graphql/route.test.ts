@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { POST } from "./route";
+import { maxProxyBodyBytes, POST } from "./route";
 
 // Issue 11: the dashboard's /graphql proxy forwarded a POST from any site, sent bodies
 // without a content type on as application/json (defeating the API's CSRF prevention)
@@ -95,6 +95,65 @@ describe("the dashboard's /graphql proxy", () => {
       expect(body.errors[0]?.message).toMatch(/application\/json/);
     }
     expect(received).toHaveLength(0);
+  });
+
+  it("refuses a body over 1 MiB with 413 without reading it whole or forwarding it", async () => {
+    // The proxy used to read any body into memory before forwarding it (300 MB took 1.2 GB
+    // and held its event loop for a second); an endless one was never answered.
+    const chunk = new Uint8Array(65_536).fill(32);
+    let produced = 0;
+    let stop: (() => void) | undefined;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    // 8 MiB, then a body that never ends: only a proxy that stops reading can answer.
+    const endless = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (produced < 8 * 1_048_576) {
+          produced += chunk.length;
+          controller.enqueue(chunk);
+          return;
+        }
+        await stopped;
+        controller.close();
+      },
+    });
+    const declared = proxyRequest(
+      { "content-type": "application/json", "content-length": "300000000" },
+      "{}",
+    );
+    try {
+      for (const request of [
+        new Request("http://127.0.0.1:3000/graphql", {
+          method: "POST",
+          headers: { host: "127.0.0.1:3000", "content-type": "application/json" },
+          body: endless,
+          duplex: "half",
+        } as RequestInit),
+        declared,
+      ]) {
+        const response = await POST(request);
+        expect(response.status).toBe(413);
+        const body = (await response.json()) as {
+          errors: Array<{ message: string; extensions: { code: string } }>;
+        };
+        expect(body.errors[0]?.extensions.code).toBe("PAYLOAD_TOO_LARGE");
+        expect(body.errors[0]?.message).toContain(`at most ${maxProxyBodyBytes} bytes`);
+      }
+      expect(produced).toBeLessThan(8 * 1_048_576);
+      expect(received).toHaveLength(0);
+    } finally {
+      stop?.();
+    }
+  });
+
+  it("forwards a body of exactly 1 MiB", async () => {
+    const padded = JSON.stringify({ query: "{ planLimits { maxThreads } }", padding: "" });
+    const body = padded.replace('""', `"${" ".repeat(maxProxyBodyBytes - padded.length)}"`);
+    expect(new TextEncoder().encode(body).byteLength).toBe(maxProxyBodyBytes);
+    const response = await POST(proxyRequest({ "content-type": "application/json" }, body));
+    expect(response.status).toBe(200);
+    expect(received[0]?.body).toBe(body);
   });
 
   it("answers 502 without the internal API URL when the API is unreachable, and logs the URL", async () => {

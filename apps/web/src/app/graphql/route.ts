@@ -56,6 +56,43 @@ export function refuseProxyRequest(request: Request): Response | null {
   return null;
 }
 
+/**
+ * The largest body forwarded: the API's default THREADBENCH_MAX_BODY_BYTES. The dashboard's
+ * own pages send a few kilobytes at most; the bound keeps one request from making the
+ * dashboard's server hold (and copy, blocking its event loop) any size of body.
+ */
+export const maxProxyBodyBytes = 1_048_576;
+
+function tooLarge(): Response {
+  return refuse(
+    413,
+    "PAYLOAD_TOO_LARGE",
+    `The dashboard's /graphql proxy forwards request bodies of at most ${maxProxyBodyBytes} bytes; this one is larger.`,
+  );
+}
+
+/** The body as text, or null as soon as it passes maxProxyBodyBytes (the rest is never read). */
+async function readLimitedBody(request: Request): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > maxProxyBodyBytes) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxProxyBodyBytes) {
+      await reader.cancel();
+      return null;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
 export async function POST(request: Request): Promise<Response> {
   const refusal = refuseProxyRequest(request);
   if (refusal) return refusal;
@@ -68,12 +105,14 @@ export async function POST(request: Request): Promise<Response> {
   if (authorization) headers.authorization = authorization;
   const requestId = request.headers.get("x-request-id");
   if (requestId) headers["x-request-id"] = requestId;
+  const body = await readLimitedBody(request);
+  if (body === null) return tooLarge();
   const target = apiUrl();
   try {
     const upstream = await fetch(target, {
       method: "POST",
       headers,
-      body: await request.text(),
+      body,
       cache: "no-store",
     });
     return new Response(upstream.body, {

@@ -413,6 +413,14 @@ describe.skipIf(!enabled)("dashboard for many runtimes and series", () => {
     const bad = await page.request.get(`${stack.webUrl}/series/${encodeURIComponent(key)}/export?format=xml`);
     expect(bad.status()).toBe(400);
     await expect(bad.text()).resolves.toMatch(/allowed: csv, json/);
+    // The export decoded its key twice: "%" (sent as %25) threw a URIError (HTTP 500), and a
+    // key's last character sent as %25 plus its hex code exported the series of another key.
+    const literalPercent = await page.request.get(`${stack.webUrl}/series/%25/export`);
+    expect(literalPercent.status()).toBe(404);
+    await expect(literalPercent.text()).resolves.toContain('No series has the key "%"');
+    const doubleEncoded = `${key.slice(0, -1)}%25${(key.at(-1) as string).charCodeAt(0).toString(16)}`;
+    const notThisSeries = await page.request.get(`${stack.webUrl}/series/${doubleEncoded}/export`);
+    expect(notThisSeries.status()).toBe(404);
     await page.context().close();
   });
 

@@ -25,7 +25,9 @@ interface RouteContext {
 }
 
 export async function GET(request: Request, { params }: RouteContext): Promise<Response> {
-  const key = decodeURIComponent((await params).key);
+  // A route handler's params arrive decoded (a page's do not): decoding again turned
+  // /series/%25/export into a URIError (500) and %2541 into another key.
+  const { key } = await params;
   const search = new URL(request.url).searchParams;
   const format = exportFormatOf(search.get("format"));
   if (!format) return badFormatResponse(search.get("format"));

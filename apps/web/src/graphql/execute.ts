@@ -14,6 +14,8 @@ export interface FieldIssue {
 
 export type ApiErrorCode =
   | "API_UNREACHABLE"
+  /** The dashboard's own settings are wrong (THREADBENCH_API_URL). */
+  | "MISCONFIGURED"
   | "BAD_RESPONSE"
   | "BAD_USER_INPUT"
   | "UNAUTHENTICATED"

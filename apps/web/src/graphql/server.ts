@@ -6,23 +6,54 @@
 import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
 import { cookies } from "next/headers";
 import { connection } from "next/server";
+import { apiUrlAllowed, parseApiUrl, parsePublicApiUrl } from "../lib/server-config";
 import { sanitizeToken, tokenCookieName } from "../lib/token";
 import { ApiError, executeOperation } from "./execute";
 
 export const defaultApiUrl = "http://localhost:4000/graphql";
 
-/** Where server components and the /graphql proxy reach the API. */
+/**
+ * Where server components and the /graphql proxy reach the API. A value that is not an
+ * http(s) URL throws an ApiError naming THREADBENCH_API_URL (fetch would fail with
+ * "not reachable", sending the operator to start an API that is running); the value
+ * itself goes to the server's log only.
+ */
 export function apiUrl(): string {
-  return process.env.THREADBENCH_API_URL || defaultApiUrl;
+  const raw = process.env.THREADBENCH_API_URL || defaultApiUrl;
+  const url = parseApiUrl(raw);
+  if (url) return url;
+  warnOnce(
+    `[threadbench web] THREADBENCH_API_URL is not usable: allowed: ${apiUrlAllowed}; got ${JSON.stringify(raw)}`,
+  );
+  throw new ApiError(
+    "MISCONFIGURED",
+    `The dashboard's THREADBENCH_API_URL is not usable (allowed: ${apiUrlAllowed}); the dashboard server's log shows the value it has.`,
+  );
 }
 
 /**
  * The API's WebSocket URL as the browser should use it: THREADBENCH_PUBLIC_API_URL
  * when set (the API as seen from users' browsers), else derived from the API URL.
+ * A public URL that is not http(s) or ws(s) is ignored with a warning.
  */
 export function publicWebSocketUrl(): string {
-  const base = process.env.THREADBENCH_PUBLIC_API_URL || apiUrl();
+  const raw = process.env.THREADBENCH_PUBLIC_API_URL?.trim();
+  let base = raw ? parsePublicApiUrl(raw) : null;
+  if (raw && !base) {
+    warnOnce(
+      `[threadbench web] THREADBENCH_PUBLIC_API_URL is ignored (the WebSocket URL is derived from THREADBENCH_API_URL): allowed: an http(s) or ws(s) URL of the API as browsers reach it, e.g. https://bench.example.com/graphql; got ${JSON.stringify(raw)}`,
+    );
+  }
+  base ??= parseApiUrl(process.env.THREADBENCH_API_URL || defaultApiUrl) ?? defaultApiUrl;
   return base.replace(/^http(s?):/, "ws$1:");
+}
+
+/** Each message about a bad setting once per value, not on every request. */
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(message);
 }
 
 export type QueryResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };

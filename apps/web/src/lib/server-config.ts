@@ -20,3 +20,29 @@ export function commitUrlTemplate(): string | null {
   return template;
 }
 let warned = false;
+
+/** What THREADBENCH_API_URL may be, in the words of the messages that name it. */
+export const apiUrlAllowed =
+  "an http(s) URL of the API's GraphQL endpoint, e.g. http://localhost:4000/graphql";
+
+/** THREADBENCH_API_URL (trimmed) when it is an http(s) URL; null otherwise. */
+export function parseApiUrl(value: string): string | null {
+  return urlWithProtocol(value, ["http:", "https:"]);
+}
+
+/**
+ * THREADBENCH_PUBLIC_API_URL (trimmed) when it is an http(s) or ws(s) URL; null otherwise
+ * (the dashboard then derives the WebSocket URL from THREADBENCH_API_URL, with a warning).
+ */
+export function parsePublicApiUrl(value: string): string | null {
+  return urlWithProtocol(value, ["http:", "https:", "ws:", "wss:"]);
+}
+
+function urlWithProtocol(value: string, protocols: readonly string[]): string | null {
+  const text = value.trim();
+  try {
+    return protocols.includes(new URL(text).protocol) ? text : null;
+  } catch {
+    return null;
+  }
+}

@@ -156,6 +156,28 @@ describe("the dashboard's /graphql proxy", () => {
     expect(received[0]?.body).toBe(body);
   });
 
+  it("says THREADBENCH_API_URL is not usable, not that the API is unreachable, when it is no http(s) URL", async () => {
+    // "localhost:4310/graphql" (no scheme) was reported as "not reachable. Start it".
+    process.env.THREADBENCH_API_URL = "localhost:4310/graphql";
+    const logged = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const response = await POST(proxyRequest({ "content-type": "application/json" }));
+      expect(response.status).toBe(500);
+      const body = (await response.json()) as {
+        errors: Array<{ message: string; extensions: { code: string } }>;
+      };
+      expect(body.errors[0]?.extensions.code).toBe("MISCONFIGURED");
+      expect(body.errors[0]?.message).toMatch(
+        /THREADBENCH_API_URL is not usable \(allowed: an http\(s\) URL/,
+      );
+      expect(body.errors[0]?.message).not.toContain("localhost:4310");
+      expect(logged.mock.calls.flat().join(" ")).toContain('"localhost:4310/graphql"');
+      expect(received).toHaveLength(0);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
   it("answers 502 without the internal API URL when the API is unreachable, and logs the URL", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

@@ -8,6 +8,7 @@
  * cross-site request into one the API would trust (the API's CSRF prevention relies on
  * the content type a browser cannot send cross-site without a preflight).
  */
+import { ApiError } from "../../graphql/execute";
 import { apiUrl } from "../../graphql/server";
 
 export const dynamic = "force-dynamic";
@@ -107,7 +108,13 @@ export async function POST(request: Request): Promise<Response> {
   if (requestId) headers["x-request-id"] = requestId;
   const body = await readLimitedBody(request);
   if (body === null) return tooLarge();
-  const target = apiUrl();
+  let target: string;
+  try {
+    target = apiUrl();
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return refuse(500, error.code, error.message);
+  }
   try {
     const upstream = await fetch(target, {
       method: "POST",

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { maxProxyBodyBytes, POST } from "./route";
+import { GET, maxProxyBodyBytes, POST } from "./route";
 
 // Issue 11: the dashboard's /graphql proxy forwarded a POST from any site, sent bodies
 // without a content type on as application/json (defeating the API's CSRF prevention)
@@ -176,6 +176,18 @@ describe("the dashboard's /graphql proxy", () => {
     } finally {
       logged.mockRestore();
     }
+  });
+
+  it("answers GET (the proxy opened in a browser) with a 405 that says POST, not an empty page", async () => {
+    const response = GET(new Request("http://127.0.0.1:3000/graphql"));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+    const body = (await response.json()) as {
+      errors: Array<{ message: string; extensions: { code: string } }>;
+    };
+    expect(body.errors[0]?.extensions.code).toBe("METHOD_NOT_ALLOWED");
+    expect(body.errors[0]?.message).toContain("takes POST only");
+    expect(received).toHaveLength(0);
   });
 
   it("answers 502 without the internal API URL when the API is unreachable, and logs the URL", async () => {

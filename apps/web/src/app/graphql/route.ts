@@ -136,3 +136,19 @@ export async function POST(request: Request): Promise<Response> {
     );
   }
 }
+
+/** 405 saying what the proxy takes, instead of Next's empty 405 page. */
+function methodNotAllowed(request: Request): Response {
+  const response = refuse(
+    405,
+    "METHOD_NOT_ALLOWED",
+    `The dashboard's /graphql proxy takes POST only (a JSON body, content-type: application/json), as the dashboard's pages send it; got ${request.method}. The API itself is at the dashboard server's THREADBENCH_API_URL.`,
+  );
+  response.headers.set("allow", "POST");
+  return response;
+}
+
+/** A person opening /graphql in a browser, or a script trying a GET query. */
+export function GET(request: Request): Response {
+  return methodNotAllowed(request);
+}

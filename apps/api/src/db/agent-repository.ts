@@ -166,7 +166,7 @@ export async function registerAgent(
             where: { id: { in: orphaned.map((run) => run.id) }, status: "running" },
             data: {
               status: "interrupted",
-              error: `interrupted: agent "${registration.name}" registered again from a new process, so the process that ran it stopped before it finished; the cells it stored are kept`,
+              error: `agent "${registration.name}" registered again from a new process, so the process that ran it stopped before it finished; the cells it stored are kept`,
               finishedAt: now,
               updatedAt: now,
               heartbeatAt: null,
@@ -666,7 +666,7 @@ export async function expireLeases(
       where: { id: run.id, status: "running", heartbeatAt: { lt: cutoff } },
       data: {
         status: "interrupted",
-        error: `interrupted: agent "${run.agent?.name ?? "?"}" sent no heartbeat for ${silentSeconds} s (the lease is ${Math.round(options.leaseMs / 1000)} s): it was killed or lost the network; the cells it stored are kept`,
+        error: `agent "${run.agent?.name ?? "?"}" sent no heartbeat for ${silentSeconds} s (the lease is ${Math.round(options.leaseMs / 1000)} s): it was killed or lost the network; the cells it stored are kept`,
         finishedAt: now,
         updatedAt: now,
         heartbeatAt: null,

@@ -359,8 +359,7 @@ export async function markInterruptedRuns(
       data: {
         status: "interrupted",
         error:
-          options.reason ??
-          "interrupted: the process running it stopped (crash, kill or power loss) before it finished",
+          options.reason ?? "the process running it stopped (crash, kill or power loss) before it finished",
         finishedAt: now,
         updatedAt: now,
         heartbeatAt: null,

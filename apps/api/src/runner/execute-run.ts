@@ -69,7 +69,7 @@ function mainThreadExecutor(
   params: Record<string, unknown>,
   sliceMs: number | null,
 ): CellExecutor {
-  return {
+  const executor: CellExecutor = {
     setupMs: null,
     taskOverheadMs: null,
     async repeat(payloads, signal) {
@@ -146,6 +146,39 @@ function mainThreadExecutor(
     },
     close: async () => {},
   };
+  return {
+    ...executor,
+    repeat: (payloads, signal) => failOnUnhandledRejection(() => executor.repeat(payloads, signal)),
+  };
+}
+
+/**
+ * Runs a main-thread repetition and fails it when a task left a promise rejected with no
+ * handler (a floating async call in the workload): that used to end the whole process
+ * with a stack trace and leave the run `running` until the next command; now it fails
+ * the cell, as a throwing task does. (In the pools such a rejection ends the worker or
+ * child, which fails the cell already.)
+ */
+async function failOnUnhandledRejection(repeat: () => Promise<Repetition>): Promise<Repetition> {
+  let rejected: { reason: unknown } | null = null;
+  const onRejection = (reason: unknown) => {
+    rejected ??= { reason };
+  };
+  process.on("unhandledRejection", onRejection);
+  try {
+    const repetition = await repeat();
+    // Rejections are reported after the microtasks of the turn that made them.
+    await yieldToEventLoop();
+    const found = rejected as { reason: unknown } | null;
+    if (found) {
+      throw new Error(
+        `a task left a promise rejected with no handler (a floating async call in the workload): ${errorText(found.reason)}`,
+      );
+    }
+    return repetition;
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
 }
 
 /**

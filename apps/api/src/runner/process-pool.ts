@@ -135,7 +135,23 @@ export class ProcessPool {
       });
       if (signal?.aborted) return onAbort();
       member.child.send({ id, payload }, (error) => {
-        if (error) this.pending.get(id)?.reject(error);
+        if (!error) return;
+        // A child that died after its last answer (EPIPE, channel closed): its "close"
+        // handler rejects this task with why it died (exit code, stderr), where the bare
+        // "write EPIPE" said nothing. Any other failure to send is this task's.
+        const gone =
+          !member.child.connected ||
+          member.child.exitCode !== null ||
+          member.child.signalCode !== null ||
+          ["EPIPE", "ECONNRESET", "ERR_IPC_CHANNEL_CLOSED"].includes(
+            (error as NodeJS.ErrnoException).code ?? "",
+          );
+        if (!gone) {
+          this.pending.get(id)?.reject(error);
+          return;
+        }
+        // Should its "close" never come, the task still ends.
+        setTimeout(() => this.pending.get(id)?.reject(error), 5_000).unref();
       });
     });
   }

@@ -118,6 +118,45 @@ describe("workload modules in every mode (real processes, real piscina pool, rea
   });
 });
 
+describe("a task that leaves a promise rejected with no handler", () => {
+  it("fails its main-thread cells with the rejection, and a child-process cell with the child's death, not EPIPE; the CLI itself finishes", async () => {
+    writeFixture(
+      root,
+      "bench/floating.mjs",
+      readFileSync(modules.javaScript, "utf8")
+        .replace(
+          "const MODULUS = 1000000007;",
+          'const MODULUS = 1000000007;\nconst floating = () => Promise.reject(new Error("floating boom"));',
+        )
+        .replace(/createTask\(([^)]*)\) \{/, "createTask($1) {\n    floating();"),
+    );
+    const run = await runJson([
+      "--workload",
+      "./bench/floating.mjs",
+      "--param",
+      "n=100",
+      "--threads",
+      "2",
+      "--modes",
+      "sequential,event-loop,child-processes",
+      "--repetitions",
+      "2",
+      "--warmups",
+      "0",
+    ]);
+    expect(run.status).toBe("failed");
+    const byMode = Object.fromEntries(run.cells.map((cell) => [cell.mode, cell]));
+    for (const mode of ["sequential", "event-loop"]) {
+      expect(byMode[mode]?.status).toBe("failed");
+      expect(byMode[mode]?.error).toBe(
+        "a task left a promise rejected with no handler (a floating async call in the workload): floating boom",
+      );
+    }
+    expect(byMode["child-processes"]?.status).toBe("failed");
+    expect(byMode["child-processes"]?.error).toMatch(/^child process \d+ exited \(code 1\).*floating boom/);
+  });
+});
+
 describe("module identity", () => {
   it("never equals a built-in id, whatever the file is called", () => {
     for (const builtIn of workloadIds) {

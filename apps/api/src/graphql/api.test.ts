@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { hostname } from "node:os";
 import { type Client, createClient } from "graphql-ws";
 import { pino } from "pino";
@@ -395,6 +396,33 @@ describeEachDatabase("GraphQL API", (databases) => {
       body: JSON.stringify({ query: `{ planLimits { maxThreads } } ${"#".repeat(30_000)}` }),
     });
     expect(big.status).toBe(413);
+
+    // A streamed (chunked) body over the limit, then a request on the same kept-alive
+    // connection: the 413 said nothing of the connection while the server tore it down,
+    // so the client's next request on it died with ECONNRESET.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    onTestFinished(() => agent.destroy());
+    const send = (body: string, chunked: boolean) =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const outgoing = httpRequest(server.url, {
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json" },
+        });
+        outgoing.on("response", (response) => {
+          response.resume();
+          response.on("end", () =>
+            resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }),
+          );
+        });
+        outgoing.on("error", reject);
+        if (chunked) for (let index = 0; index < 10; index++) outgoing.write(body);
+        outgoing.end(chunked ? undefined : body);
+      });
+    const streamed = await send("#".repeat(10_000), true);
+    expect(streamed).toEqual({ status: 413, connection: "close" });
+    const next = await send(JSON.stringify({ query: "{ planLimits { maxThreads } }" }), false);
+    expect(next.status).toBe(200);
 
     const batched = await fetch(server.url, {
       method: "POST",

@@ -496,6 +496,9 @@ export async function createServer(
           contentType.includes("application/json") && text.length > 0 ? JSON.parse(text) : text || undefined;
       } catch (error) {
         if (error instanceof PayloadTooLargeError) {
+          // The rest of the body is not read, so the connection cannot carry another
+          // request: say so, or a client reusing it gets ECONNRESET on its next request.
+          response.setHeader("connection", "close");
           sendJson(response, 413, {
             errors: [
               {

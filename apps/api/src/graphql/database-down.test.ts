@@ -7,6 +7,7 @@ import {
   startEphemeralPostgres,
 } from "../db/ephemeral-postgres.js";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
+import { postGraphQL } from "../test/graphql-http.js";
 import { testServerConfig } from "../test/server-config.js";
 
 // A PostgreSQL server that goes down under a running API (crash, restart, failover):
@@ -16,18 +17,8 @@ import { testServerConfig } from "../test/server-config.js";
 
 const token = "database-down-token-0123456789abc";
 
-interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-}
-
-async function post<T>(server: ThreadbenchServer, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(server.url, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphQLResponse<T>;
+function post<T>(server: ThreadbenchServer, query: string, variables: Record<string, unknown> = {}) {
+  return postGraphQL<T>(server.url, query, variables, token);
 }
 
 const startRun =

@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createServer, type ThreadbenchServer } from "../server/create-server.js";
 import { describeEachDatabase } from "../test/databases.js";
+import { type GraphQLResponse, postGraphQL } from "../test/graphql-http.js";
 import { testServerConfig } from "../test/server-config.js";
 
 // Runs with more cells than SQLite takes parameters in one query (999, as Prisma drives
@@ -18,18 +19,8 @@ const threads = Array.from({ length: 100 }, (_, index) => index + 1);
 const plantedRuns = 30;
 const stepAt = 20;
 
-interface GraphQLResponse<T> {
-  data?: T;
-  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-}
-
-async function post<T>(server: ThreadbenchServer, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(server.url, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphQLResponse<T>;
+function post<T>(server: ThreadbenchServer, query: string, variables: Record<string, unknown> = {}) {
+  return postGraphQL<T>(server.url, query, variables, token);
 }
 
 const testbed = {

@@ -45,6 +45,12 @@ describe("series explorer view", () => {
     );
   });
 
+  it("drops an offset no GraphQL Int holds (it came back as the API's coercion error)", () => {
+    expect(parseSeriesView({ offset: "99999999999999999999" }).offset).toBe(0);
+    expect(parseSeriesView({ offset: "2147483648" }).offset).toBe(0);
+    expect(parseSeriesView({ offset: "2147483647" }).offset).toBe(2_147_483_647);
+  });
+
   it("maps to the API's filter", () => {
     expect(seriesFilterOf({ q: "pool", threads: "2", branch: "(none)", machine: "ci-runner-7" })).toEqual({
       search: "pool",

@@ -37,6 +37,8 @@ function first(value: string | string[] | undefined): string | undefined {
   return text ? text : undefined;
 }
 
+const maxGraphQLInt = 2_147_483_647;
+
 export function parseSeriesView(params: SearchParamsRecord): SeriesView {
   const filters: SeriesView["filters"] = {};
   for (const key of seriesFilterKeys) {
@@ -55,7 +57,8 @@ export function parseSeriesView(params: SearchParamsRecord): SeriesView {
     filters,
     sort,
     pageSize,
-    offset: Number.isInteger(offset) && offset > 0 ? offset : 0,
+    // GraphQL's Int is 32-bit: a larger offset came back as the API's "Int cannot represent" error.
+    offset: Number.isInteger(offset) && offset > 0 && offset <= maxGraphQLInt ? offset : 0,
   };
 }
 

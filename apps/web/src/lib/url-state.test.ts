@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { ApiError } from "../graphql/execute";
 import {
   activeFilterCount,
   compareHref,
   defaultRunsView,
   orderByDate,
+  pagedBackError,
   parseCompare,
   parseRunsView,
   reversedDirection,
@@ -49,6 +51,26 @@ describe("parseRunsView", () => {
       workload: ["a", "b"],
     });
     expect(view).toEqual({ ...defaultRunsView, filters: { workload: "a" } });
+  });
+
+  it("drops a thread count no GraphQL Int holds (it came back as the API's coercion error)", () => {
+    for (const threads of ["99999999999999999999", "2147483648", "1e3", "04"]) {
+      expect(parseRunsView({ threads }).filters, threads).toEqual({});
+    }
+    expect(parseRunsView({ threads: "999999" }).filters).toEqual({ threads: 999_999 });
+  });
+
+  it("names a bad `before` cursor as before, not as the `after` the API was asked for", () => {
+    const api = new ApiError("BAD_USER_INPUT", 'after: "zzz" is not a cursor returned by a previous page', [
+      { path: "after", message: '"zzz" is not a cursor returned by a previous page' },
+    ]);
+    const shown = pagedBackError(api);
+    expect(shown.message).toBe('before: "zzz" is not a cursor returned by a previous page');
+    expect(shown.issues).toEqual([
+      { path: "before", message: '"zzz" is not a cursor returned by a previous page' },
+    ]);
+    const other = new ApiError("NOT_FOUND", "gone");
+    expect(pagedBackError(other)).toBe(other);
   });
 
   it("accepts URLSearchParams too", () => {

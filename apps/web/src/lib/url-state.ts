@@ -5,6 +5,7 @@
  */
 
 import type { RunStatus as ApiRunStatus } from "../generated/graphql";
+import { ApiError } from "../graphql/execute";
 import { runStatusLabels, valueOfLabel } from "./labels";
 
 export const runStatuses = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;
@@ -79,8 +80,10 @@ export function parseRunsView(params: SearchParamsRecord | URLSearchParams): Run
     const value = get(key);
     if (value) filters[key] = value.slice(0, 200);
   }
-  const threads = Number(get("threads"));
-  if (Number.isInteger(threads) && threads > 0) filters.threads = threads;
+  // At most six digits, as in the series view: a larger count is no thread count, and
+  // one past GraphQL's 32-bit Int came back as the API's "Int cannot represent" error.
+  const threadsText = get("threads");
+  if (threadsText && /^[1-9]\d{0,5}$/.test(threadsText)) filters.threads = Number(threadsText);
   const status = get("status");
   if (status && (runStatuses as readonly string[]).includes(status)) {
     filters.status = status as RunStatus;
@@ -272,3 +275,17 @@ export function runOrderOf(view: Pick<RunsView, "sort" | "direction">): RunOrder
   return `${column}_${view.direction === "asc" ? "ASC" : "DESC"}`;
 }
 export type RunOrderValue = `${"CREATED_AT" | "WORKLOAD" | "STATUS"}_${"ASC" | "DESC"}`;
+
+/**
+ * The API's error for a page read backwards: a page before a cursor is asked as the page
+ * after it (see reversedDirection), so a bad `before` came back named `after`, a
+ * parameter the URL did not have.
+ */
+export function pagedBackError(error: ApiError): ApiError {
+  if (error.code !== "BAD_USER_INPUT" || !error.issues.some((issue) => issue.path === "after")) return error;
+  return new ApiError(
+    error.code,
+    error.message.replace(/^after:/, "before:"),
+    error.issues.map((issue) => (issue.path === "after" ? { ...issue, path: "before" } : issue)),
+  );
+}

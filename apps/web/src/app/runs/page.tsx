@@ -13,6 +13,7 @@ import { toRunRow } from "../../lib/run-rows";
 import { commitUrlTemplate } from "../../lib/server-config";
 import {
   activeFilterCount,
+  pagedBackError,
   pageSizes,
   parseRunsView,
   reversedDirection,
@@ -57,7 +58,7 @@ export default async function RunsPage({ searchParams }: PageProps) {
     return (
       <>
         <h1>Runs</h1>
-        <ErrorCallout error={result.error} />
+        <ErrorCallout error={backwards ? pagedBackError(result.error) : result.error} />
       </>
     );
   }

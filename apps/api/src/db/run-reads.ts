@@ -35,24 +35,25 @@ export async function getRun(
   options: GetRunOptions = {},
 ): Promise<StoredRunDetail | null> {
   const withSamples = options.samples ?? true;
-  const [runs, measurementRows, sampleRows] = await Promise.all([
-    runsByIds(database, [runId]),
-    queryRows(
-      database,
-      Prisma.sql`SELECT * FROM "Measurement" WHERE "runId" = ${runId} ORDER BY "mode" ASC, "threads" ASC`,
-    ),
-    withSamples
-      ? queryRows(
-          database,
-          Prisma.sql`
+  // One after the other, not side by side: each read sees at least what the one before
+  // it saw, so a run read as succeeded has all the cells stored with its result, and a
+  // measurement has its samples. Read in parallel (separate connections on PostgreSQL),
+  // a CPython run whose cells land with its result was seen succeeded with no cells.
+  const run = (await runsByIds(database, [runId]))[0];
+  if (!run) return null;
+  const measurementRows = await queryRows(
+    database,
+    Prisma.sql`SELECT * FROM "Measurement" WHERE "runId" = ${runId} ORDER BY "mode" ASC, "threads" ASC`,
+  );
+  const sampleRows = withSamples
+    ? await queryRows(
+        database,
+        Prisma.sql`
           SELECT s.* FROM "Sample" s JOIN "Measurement" m ON m."id" = s."measurementId"
            WHERE m."runId" = ${runId}
            ORDER BY s."measurementId", s."index"`,
-        )
-      : Promise.resolve([]),
-  ]);
-  const run = runs[0];
-  if (!run) return null;
+      )
+    : [];
   const samplesByMeasurement = new Map<string, SampleRow[]>();
   for (const raw of sampleRows) {
     const sample = fromRawSampleRow(raw);

@@ -7,6 +7,7 @@ import { type CellResult, seededRandom } from "@threadbench/core";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client.js";
+import { repoRoot } from "../db/repo-root.js";
 import { listRuns } from "../db/run-list.js";
 import { storeRunResult } from "../db/run-repository.js";
 import { createToken } from "../db/token-repository.js";
@@ -582,6 +583,17 @@ describeEachDatabase("threadbench --server", (databases) => {
     expect(reader.stderr).toContain("the CLI sends THREADBENCH_TOKEN");
     // Reads need no token on an open server.
     expect((await runCli(["runs", "--server", server.url], {}, { cwd: scratch })).code).toBe(0);
+  });
+
+  it("ingest of a harness file names each run by its parameters through the API too (it printed only the workload)", async () => {
+    // Four Go benchmarks that differ only in their parameters: through the API all four
+    // were "stored run ... (example.invalid/sumsq.BenchmarkSumSquares, ...)".
+    const file = join(repoRoot(), "packages", "adapters", "fixtures", "go", "go-test-bench-sum-squares.txt");
+    const onDatabase = await runCli(["ingest", file], { DATABASE_URL: localUrl }, { cwd: scratch });
+    const throughApi = await remote("ingest", file);
+    expect(throughApi.code, throughApi.stderr).toBe(0);
+    expect(normalize(throughApi.stdout)).toBe(normalize(onDatabase.stdout));
+    expect(throughApi.stdout).toContain("BenchmarkSumSquares n=5000000 goroutines=2,");
   });
 });
 

@@ -14,7 +14,7 @@ import {
   UserInputError,
 } from "../errors.js";
 import { enumResolvers } from "../graphql/enum-values.js";
-import type { HarnessIngestRequest } from "../ingest/prepare-runs.js";
+import { type HarnessIngestRequest, ingestedRunLabel } from "../ingest/prepare-runs.js";
 import type { BranchCheck, CheckBranchOptions } from "../regressions/check-branch.js";
 import { compareRunDetails, type RunComparison } from "../regressions/compare-runs.js";
 import type { CliStore, HarnessIngestOutcome, IngestOutcome, RecordRunOptions } from "./cli-store.js";
@@ -578,7 +578,7 @@ export class RemoteStore implements CliStore {
       runs: runs.map(({ created, run }, index) => ({
         run: toStoredRun(run),
         created,
-        label: run.workloadId,
+        label: ingestedRunLabel(adapter, run.workloadId, run.params),
         changes: created && index === runs.findIndex((candidate) => candidate.created) ? { stored } : null,
       })),
       // One request: the server stores the whole file or answers with an error.

@@ -97,7 +97,7 @@ export function prepareHarnessIngest(request: HarnessIngestRequest): PreparedIng
             harness: "threadbench",
             ...(request.options.project ? { project: request.options.project } : {}),
           },
-          label: payload.workload,
+          label: ingestedRunLabel("threadbench", payload.workload, payload.params ?? {}),
         },
       ],
     };
@@ -105,7 +105,7 @@ export function prepareHarnessIngest(request: HarnessIngestRequest): PreparedIng
   const issues: FieldIssue[] = [];
   const runs: PreparedRun[] = [];
   for (const run of result.runs) {
-    const label = runLabel(run);
+    const label = ingestedRunLabel(adapted.adapter, run.workload, run.params);
     try {
       runs.push(
         prepareRun(run, { ...request, adapter: adapted.adapter, digest, label, count: result.runs.length }),
@@ -316,11 +316,21 @@ function isoDate(text: string | undefined): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
-function runLabel(run: AdaptedRun): string {
-  const params = Object.entries(run.params)
+/**
+ * How `threadbench ingest` names a run it stored: the workload, and for a harness's file
+ * its parameters too, which are what tell its benchmarks apart ("BM_SumSquares
+ * arg0=5000000"). One function, so a database and `--server` print the same.
+ */
+export function ingestedRunLabel(
+  adapter: AdapterName,
+  workload: string,
+  params: Readonly<Record<string, unknown>>,
+): string {
+  if (adapter === "threadbench") return workload;
+  const text = Object.entries(params)
     .map(([name, value]) => `${name}=${typeof value === "string" ? value : JSON.stringify(value)}`)
     .join(" ");
-  return params ? `${run.workload} ${params}` : run.workload;
+  return text ? `${workload} ${text}` : workload;
 }
 
 /** An adapter's complaint as the store's input error: the adapter named, each field's path kept. */

@@ -2,8 +2,9 @@
  * Tells a database that is down, restarting or locked from a failure of ours, so the
  * API can say "try again when the database is back" instead of a masked internal error.
  * Prisma reports these through its driver adapters (`meta.driverAdapterError.cause.kind`)
- * and its P1xxx codes; both Prisma clients (SQLite and PostgreSQL) are read by shape, as
- * their error classes come from separately generated runtimes.
+ * and its connection error codes (P1001, P1002, P1008, P1017, P2024). Both Prisma clients
+ * (SQLite and PostgreSQL) are read by shape: their error classes come from separately
+ * generated runtimes.
  */
 
 import { sqliteBusyTimeoutMs } from "./client.js";

@@ -6,7 +6,7 @@
 import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
 import { cookies } from "next/headers";
 import { connection } from "next/server";
-import { apiUrlAllowed, parseApiUrl, parsePublicApiUrl } from "../lib/server-config";
+import { apiUrlAllowed, parseApiUrl, parsePublicApiUrl, warnOnce } from "../lib/server-config";
 import { sanitizeToken, tokenCookieName } from "../lib/token";
 import { ApiError, executeOperation } from "./execute";
 
@@ -46,14 +46,6 @@ export function publicWebSocketUrl(): string {
   }
   base ??= parseApiUrl(process.env.THREADBENCH_API_URL || defaultApiUrl) ?? defaultApiUrl;
   return base.replace(/^http(s?):/, "ws$1:");
-}
-
-/** Each message about a bad setting once per value, not on every request. */
-const warned = new Set<string>();
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(message);
 }
 
 export type QueryResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };

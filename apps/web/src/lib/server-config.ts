@@ -11,15 +11,23 @@ import { parseCommitUrlTemplate } from "./commit-url";
 export function commitUrlTemplate(): string | null {
   const raw = process.env.THREADBENCH_COMMIT_URL;
   const template = parseCommitUrlTemplate(raw);
-  if (raw?.trim() && !template && !warned) {
-    warned = true;
-    console.warn(
+  if (raw?.trim() && !template) {
+    warnOnce(
       `[threadbench web] THREADBENCH_COMMIT_URL is ignored: allowed: an http(s) URL containing {sha}, e.g. https://github.com/acme/app/commit/{sha}; got ${JSON.stringify(raw)}`,
     );
   }
   return template;
 }
-let warned = false;
+
+/** Messages about bad settings already logged: each once per server, not on every request. */
+const warned = new Set<string>();
+
+/** Logs a message about a bad setting the first time it comes up. */
+export function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(message);
+}
 
 /** What THREADBENCH_API_URL may be, in the words of the messages that name it. */
 export const apiUrlAllowed =
